@@ -1,0 +1,41 @@
+# The two set-up commands of the README: `make demo` and `make test`.
+# Both create .venv and install amparo on first use; later runs reuse them.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test lint test-sqlite test-postgres messages
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+## Start the app with demo data on SQLite at http://127.0.0.1:8000
+demo: $(INSTALLED)
+	DEBUG=true $(BIN)/amparo migrate --noinput
+	DEBUG=true $(BIN)/amparo demo
+	DEBUG=true $(BIN)/amparo runserver 127.0.0.1:8000
+
+## ruff, then the whole test suite on SQLite, then on PostgreSQL ($(PG_URL))
+test: $(INSTALLED) lint test-sqlite test-postgres
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=true $(BIN)/amparo makemigrations --check --dry-run
+
+test-sqlite: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+test-postgres: $(INSTALLED)
+	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+## Refresh the translation catalogs after changing text (needs gettext)
+messages: $(INSTALLED)
+	cd amparo && ../$(BIN)/django-admin makemessages -l es -l en --no-obsolete
+	cd amparo && ../$(BIN)/django-admin compilemessages

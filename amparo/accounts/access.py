@@ -1,0 +1,152 @@
+"""The one place that turns a user into what they may see or change.
+
+Views and the API ask this module; they never filter by region or role themselves.
+A user without access to an object gets 404 (its existence is not revealed); a user who
+may see it but not change it gets 403.
+
+Roles are not permission lists: each role has a set of capabilities, and a membership
+grants those capabilities over its region (or every region) and, for focal points, one
+sector.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from amparo.accounts.models import Membership, Role, User
+from amparo.territory.models import Contact, Organization, Region
+
+
+class Capability(enum.Enum):
+    VIEW = "view"  # levels, counts, names of organizations
+    VIEW_DETAIL = "view_detail"  # evidence text, contact details
+    CHANGE_SECTOR = "change_sector"  # data that belongs to one sector
+    CHANGE_REGION = "change_region"  # region-wide data: organizations, contacts, events
+    MANAGE_PROGRAM = "manage_program"  # playbooks, catalog, planner
+
+
+READ_CAPABILITIES = frozenset({Capability.VIEW, Capability.VIEW_DETAIL})
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.PROGRAM_ADMIN: frozenset(Capability),
+    Role.COORDINATOR: frozenset(
+        {
+            Capability.VIEW,
+            Capability.VIEW_DETAIL,
+            Capability.CHANGE_SECTOR,
+            Capability.CHANGE_REGION,
+        }
+    ),
+    Role.FOCAL_POINT: frozenset(
+        {Capability.VIEW, Capability.VIEW_DETAIL, Capability.CHANGE_SECTOR}
+    ),
+    Role.VIEWER: frozenset({Capability.VIEW}),
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One membership reduced to plain values."""
+
+    role: str
+    region_id: int | None  # None: every region
+    sector_id: int | None  # None: every sector of the region
+
+    def covers(self, capability: Capability, region_id: int, sector_id: int | None) -> bool:
+        if capability not in ROLE_CAPABILITIES[self.role]:
+            return False
+        if self.region_id is not None and self.region_id != region_id:
+            return False
+        if self.sector_id is None or self.sector_id == sector_id:
+            return True
+        # A focal point reads region-wide objects (sector_id None) but changes none.
+        return sector_id is None and capability in READ_CAPABILITIES
+
+
+def grants(user: User) -> tuple[Grant, ...]:
+    """The user's grants, read once per request and kept on the user object."""
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, "_amparo_grants", None)
+    if cached is not None:
+        return cached
+    found = tuple(
+        Grant(role, region_id, sector_id)
+        for role, region_id, sector_id in Membership.objects.filter(user=user).values_list(
+            "role", "region_id", "sector_id"
+        )
+    )
+    if user.is_superuser:
+        found = (Grant(Role.PROGRAM_ADMIN, None, None), *found)
+    user._amparo_grants = found
+    return found
+
+
+def can(user: User, capability: Capability, region: Region, sector_id: int | None = None) -> bool:
+    """Whether ``user`` has ``capability`` over ``region`` (and ``sector_id`` if given)."""
+    return any(g.covers(capability, region.pk, sector_id) for g in grants(user))
+
+
+def require(
+    user: User, capability: Capability, region: Region, sector_id: int | None = None
+) -> None:
+    """Raise 404 when the region is invisible to the user, 403 when only the action is denied."""
+    if not can(user, Capability.VIEW, region, sector_id):
+        raise Http404
+    if not can(user, capability, region, sector_id):
+        raise PermissionDenied
+
+
+def is_program_admin(user: User) -> bool:
+    return any(Capability.MANAGE_PROGRAM in ROLE_CAPABILITIES[g.role] for g in grants(user))
+
+
+def regions_visible(user: User) -> QuerySet[Region]:
+    """Every region in which the user holds any membership (all of them for program-wide ones)."""
+    user_grants = grants(user)
+    if any(g.region_id is None for g in user_grants):
+        return Region.objects.all()
+    return Region.objects.filter(pk__in={g.region_id for g in user_grants})
+
+
+def region_or_404(user: User, code: str) -> Region:
+    """The region with ISO code ``code`` if the user may see it; 404 otherwise."""
+    region = regions_visible(user).filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def organizations_visible(user: User, region: Region) -> QuerySet[Organization]:
+    require(user, Capability.VIEW, region)
+    return Organization.objects.filter(region=region)
+
+
+def organization_or_404(user: User, region: Region, pk: int) -> Organization:
+    organization = organizations_visible(user, region).filter(pk=pk).first()
+    if organization is None:
+        raise Http404
+    return organization
+
+
+def contact_or_404(user: User, region: Region, pk: int) -> Contact:
+    """A contact of the region's organizations; only those who see details may open one."""
+    require(user, Capability.VIEW_DETAIL, region)
+    contact = Contact.objects.filter(organization__region=region, pk=pk).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def sector_filter(user: User, region: Region, field: str = "sector") -> Q:
+    """A filter for sector-bound rows of ``region`` that the user may read."""
+    user_grants = [g for g in grants(user) if g.region_id in (None, region.pk)]
+    if any(g.sector_id is None for g in user_grants):
+        return Q()
+    sectors = {g.sector_id for g in user_grants}
+    return Q(**{f"{field}__in": sectors}) if sectors else Q(pk__in=[])

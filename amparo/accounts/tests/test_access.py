@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability, Grant
+from amparo.accounts.models import Role
+
+A, B = 1, 2
+TUR, EDU = 10, 11
+
+
+class TestGrantCovers:
+    """Pure rules, no database."""
+
+    def test_it_gives_admins_everything_everywhere(self) -> None:
+        grant = Grant(Role.PROGRAM_ADMIN, None, None)
+        assert all(grant.covers(cap, B, EDU) for cap in Capability)
+
+    def test_it_limits_coordinators_to_their_region(self) -> None:
+        grant = Grant(Role.COORDINATOR, A, None)
+        assert grant.covers(Capability.CHANGE_REGION, A, None)
+        assert grant.covers(Capability.CHANGE_SECTOR, A, EDU)
+        assert not grant.covers(Capability.VIEW, B, None)
+        assert not grant.covers(Capability.MANAGE_PROGRAM, A, None)
+
+    def test_it_limits_focal_points_to_their_sector(self) -> None:
+        grant = Grant(Role.FOCAL_POINT, A, TUR)
+        assert grant.covers(Capability.CHANGE_SECTOR, A, TUR)
+        assert not grant.covers(Capability.CHANGE_SECTOR, A, EDU)
+        assert not grant.covers(Capability.VIEW, A, EDU)
+        # Region-wide objects are readable but not changeable.
+        assert grant.covers(Capability.VIEW, A, None)
+        assert not grant.covers(Capability.CHANGE_SECTOR, A, None)
+        assert not grant.covers(Capability.CHANGE_REGION, A, None)
+
+    def test_it_keeps_viewers_read_only_and_without_detail(self) -> None:
+        grant = Grant(Role.VIEWER, None, None)
+        assert grant.covers(Capability.VIEW, B, EDU)
+        changing = set(Capability) - {Capability.VIEW}
+        assert not any(grant.covers(cap, A, None) for cap in changing)
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("admin", {"PE-LOR", "PE-UCA"}),
+        ("coordinator", {"PE-LOR"}),
+        ("focal", {"PE-LOR"}),
+        ("viewer", {"PE-LOR"}),
+        ("outsider", set()),
+    ],
+)
+def test_it_lists_the_regions_each_role_may_see(world, role: str, expected: set[str]) -> None:
+    regions = access.regions_visible(world.users[role])
+    assert {r.code for r in regions} == expected
+
+
+def test_it_hides_other_regions_with_404_and_denies_changes_with_403(world) -> None:
+    viewer = world.users["viewer"]
+    with pytest.raises(Http404):
+        access.require(viewer, Capability.VIEW, world.region_b)
+    with pytest.raises(PermissionDenied):
+        access.require(viewer, Capability.CHANGE_REGION, world.region_a)
+    access.require(world.users["coordinator"], Capability.CHANGE_REGION, world.region_a)
+
+
+def test_it_treats_superusers_as_program_admins(world) -> None:
+    user = world.users["outsider"]
+    user.is_superuser = True
+    user.save()
+    assert access.is_program_admin(user)
+    assert access.regions_visible(user).count() == 2
+
+
+def test_it_gives_inactive_users_nothing(world) -> None:
+    user = world.users["admin"]
+    user.is_active = False
+    assert access.regions_visible(user).count() == 0
+
+
+def test_it_reads_memberships_once_per_user_object(world, django_assert_num_queries) -> None:
+    user = world.users["coordinator"]
+    with django_assert_num_queries(1):
+        for _ in range(5):
+            access.can(user, Capability.VIEW, world.region_a)
+
+
+def test_sector_filter_limits_focal_points_to_their_sector(world) -> None:
+    from amparo.territory.models import Organization
+
+    Organization.objects.create(
+        name="T", kind="sector_office", region=world.region_a, sector=world.sector
+    )
+    Organization.objects.create(
+        name="E", kind="sector_office", region=world.region_a, sector=world.other_sector
+    )
+    rows = Organization.objects.filter(region=world.region_a)
+    focal = rows.filter(access.sector_filter(world.users["focal"], world.region_a))
+    coordinator = rows.filter(access.sector_filter(world.users["coordinator"], world.region_a))
+    outsider = rows.filter(access.sector_filter(world.users["outsider"], world.region_a))
+    assert [o.name for o in focal] == ["T"]
+    assert coordinator.count() == 2
+    assert outsider.count() == 0

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+
+def test_it_serves_the_login_page_in_spanish_by_default(db) -> None:
+    response = Client().get(reverse("login"))
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "es"
+    assert "Iniciar sesión" in response.text
+
+
+def test_it_switches_to_english_and_remembers_it(db) -> None:
+    client = Client()
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login"))
+    assert page.headers["Content-Language"] == "en"
+    assert "Sign in" in page.text
+    assert "Iniciar sesión" not in page.text
+
+
+def test_it_signs_in_and_out(world) -> None:
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "coordinator", "password": "x-Pass-12345"}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_it_refuses_a_wrong_password_with_a_message(world) -> None:
+    response = Client().post(reverse("login"), {"username": "coordinator", "password": "nope"})
+    assert response.status_code == 200
+    assert "no coinciden" in response.text
+
+
+def test_it_sends_anonymous_visitors_to_login(db) -> None:
+    response = Client().get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_hashes_passwords_with_argon2() -> None:
+    # The test run swaps in a fast hasher; the project's own setting must stay argon2.
+    from amparo import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.AUTH_USER_MODEL == "accounts.User"

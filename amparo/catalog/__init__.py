@@ -1,0 +1,28 @@
+"""The starter catalog: data files per country pack (``pe`` = Peru), loaded by
+``amparo load-catalog``. Nothing outside a pack's files assumes a country."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+CATALOG_DIR = Path(__file__).resolve().parent
+
+
+def available_packs() -> list[str]:
+    """Country packs shipped with amparo, by folder name."""
+    return sorted(
+        p.name for p in CATALOG_DIR.iterdir() if p.is_dir() and not p.name.startswith("_")
+    )
+
+
+def read_pack_file(pack: str, name: str) -> dict[str, Any]:
+    """Read ``<pack>/<name>.json``; a missing pack is a clear error."""
+    if pack not in available_packs():
+        raise ValueError(
+            f"unknown catalog pack {pack!r}; available: {', '.join(available_packs())}"
+        )
+    path = CATALOG_DIR / pack / f"{name}.json"
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)

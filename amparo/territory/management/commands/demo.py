@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.accounts.demo import demo_users_create
+from amparo.territory.demo import demo_territory_create
+
+
+class Command(BaseCommand):
+    help = "Create demo users of each role and demo data for every region (idempotent)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Run even with DEBUG=false. Demo users have public passwords.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "refusing to create demo users with public passwords while DEBUG is false; "
+                "pass --allow-production if this really is a demo server"
+            )
+        call_command("load_catalog", stdout=self.stdout)
+        organizations = demo_territory_create()
+        logins = demo_users_create()
+        self.stdout.write(f"demo data: {organizations} demo organizations")
+        self.stdout.write("demo logins (all data marked demo is invented):")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<18} {login.password:<14} {login.description}")

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.catalog import available_packs
+from amparo.territory.services import LoadCount, territory_catalog_load
+
+
+class Command(BaseCommand):
+    help = "Load or update the starter catalog (regions, sectors, ...) without duplicates."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--pack",
+            action="append",
+            help="Country pack to load (default: every pack shipped). May be repeated.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        packs = options["pack"] or available_packs()
+        unknown = sorted(set(packs) - set(available_packs()))
+        if unknown:
+            raise CommandError(
+                f"unknown pack(s): {', '.join(unknown)}; available: {', '.join(available_packs())}"
+            )
+        count = LoadCount()
+        for pack in packs:
+            territory_catalog_load(pack=pack, count=count)
+        created = ", ".join(f"{k} {v}" for k, v in sorted(count.created.items())) or "none"
+        updated = ", ".join(f"{k} {v}" for k, v in sorted(count.updated.items())) or "none"
+        self.stdout.write(f"catalog {'+'.join(packs)}: created {created}; updated {updated}")

@@ -1,0 +1,158 @@
+"""Regions, sectors of a regional government, partner organizations and their staff."""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+iso_3166_2 = RegexValidator(
+    r"^[A-Z]{2}-[A-Z0-9]{1,3}$", _("Use an ISO 3166-2 code such as PE-LOR.")
+)
+iso_3166_1 = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166-1 code such as PE."))
+
+
+class BilingualName(models.Model):
+    """A row named in Spanish and English; ``name`` follows the active language."""
+
+    name_es = models.CharField(_("name (Spanish)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "es").startswith("en") else self.name_es
+
+
+class CatalogEntry(models.Model):
+    """Where a starter-catalog row comes from, and whether it was checked against its source."""
+
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_("Checked against the official text of its source."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Region(CatalogEntry):
+    """A first-level subdivision (a Peruvian región), identified by its ISO 3166-2 code."""
+
+    code = models.CharField(_("code"), max_length=6, unique=True, validators=[iso_3166_2])
+    name = models.CharField(_("name"), max_length=100)
+    capital = models.CharField(_("capital"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, validators=[iso_3166_1])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(BilingualName, CatalogEntry):
+    """A ministry area of a regional government (tourism, education, ...)."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    country = models.CharField(_("country"), max_length=2, validators=[iso_3166_1])
+    counterpart = models.CharField(_("national counterpart"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+
+class OrganizationKind(models.TextChoices):
+    REGIONAL_GOVERNMENT = "regional_government", _("Regional government")
+    SECTOR_OFFICE = "sector_office", _("Sector office")
+    NATIONAL_BODY = "national_body", _("National body")
+    MUNICIPALITY = "municipality", _("Municipality")
+    FRATERNITY = "fraternity", _("Pastors' fraternity")
+    CHURCH = "church", _("Church")
+    NGO = "ngo", _("NGO")
+    BUSINESS = "business", _("Business")
+    OTHER = "other", _("Other")
+
+
+class Organization(models.Model):
+    """A partner: a government office, a fraternity, a church, ... in one region."""
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganizationKind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organizations", verbose_name=_("region")
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organizations",
+        verbose_name=_("sector"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="organization_name_unique_in_region",
+                violation_error_message=_("This region already has an organization of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(models.Model):
+    """A member of a partner's staff. Never a victim or a recovery-group member."""
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organization"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("position"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,91 @@
+"""Writes to territory data. Each function is one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from amparo.catalog import read_pack_file
+from amparo.territory.models import Contact, Organization, Region, Sector
+
+
+@dataclass
+class LoadCount:
+    """How a catalog load changed the database, per kind of row."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, *, created: bool, changed: bool) -> None:
+        if created:
+            self.created[kind] = self.created.get(kind, 0) + 1
+        elif changed:
+            self.updated[kind] = self.updated.get(kind, 0) + 1
+
+
+def _upsert(model: type, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[bool, bool]:
+    """Create the row or bring it to ``values``; report (created, changed) without touching
+    rows that already match, so a second load writes nothing."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        model.objects.create(**lookup, **values)
+        return True, False
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    if changed:
+        for name in changed:
+            setattr(row, name, values[name])
+        row.save(update_fields=changed)
+    return False, bool(changed)
+
+
+@transaction.atomic
+def territory_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load a pack's regions and sectors, keyed by their codes (no duplicates on re-run)."""
+    content = read_pack_file(pack, "territory")
+    country = content["country"]
+    for entry in content["regions"]:
+        values = {k: entry[k] for k in ("name", "capital", "source", "verified")}
+        created, changed = _upsert(Region, {"code": entry["code"]}, {**values, "country": country})
+        count.add("regions", created=created, changed=changed)
+    for entry in content["sectors"]:
+        values = {k: entry[k] for k in ("name_es", "name_en", "counterpart", "source", "verified")}
+        created, changed = _upsert(Sector, {"code": entry["code"]}, {**values, "country": country})
+        count.add("sectors", created=created, changed=changed)
+
+
+@transaction.atomic
+def organization_create(*, region: Region, **fields: Any) -> Organization:
+    """Create an organization in ``region`` from validated form fields."""
+    organization = Organization(region=region, **fields)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, **fields: Any) -> Organization:
+    """Change an organization; its region never changes through an edit."""
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def contact_create(*, organization: Organization, **fields: Any) -> Contact:
+    contact = Contact(organization=organization, **fields)
+    contact.full_clean()
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, **fields: Any) -> Contact:
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
+    return contact

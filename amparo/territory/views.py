@@ -1,0 +1,93 @@
+"""Pages for regions, organizations and contacts. Access is decided in ``access.py``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.territory import queries, services
+from amparo.territory.forms import ContactForm, OrganizationForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    regions = queries.region_summaries(access.regions_visible(request.user))
+    return render(request, "territory/home.html", {"summaries": regions})
+
+
+@login_required
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    organizations = queries.region_organizations(access.organizations_visible(request.user, region))
+    return render(
+        request,
+        "territory/region_detail.html",
+        {
+            "region": region,
+            "organizations": organizations,
+            "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
+            "can_see_contacts": access.can(request.user, Capability.VIEW_DETAIL, region),
+        },
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    organization = access.organization_or_404(request.user, region, pk) if pk else None
+    form = OrganizationForm(request.POST or None, instance=organization, region=region)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if organization is None:
+                services.organization_create(region=region, **fields)
+                messages.success(request, _("Organization created."))
+            else:
+                services.organization_update(organization=organization, **fields)
+                messages.success(request, _("Organization saved."))
+        except ValidationError as error:  # a rule the form could not see, e.g. a race
+            form.add_error(None, error)
+        else:
+            return redirect("region-detail", code=region.code)
+    return render(
+        request,
+        "territory/organization_form.html",
+        {"region": region, "form": form, "organization": organization},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def contact_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    contact = access.contact_or_404(request.user, region, pk) if pk else None
+    initial = {"organization": request.GET.get("organization")} if contact is None else None
+    form = ContactForm(request.POST or None, instance=contact, region=region, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            if contact is None:
+                organization = fields.pop("organization")
+                services.contact_create(organization=organization, **fields)
+                messages.success(request, _("Contact created."))
+            else:
+                services.contact_update(contact=contact, **fields)
+                messages.success(request, _("Contact saved."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("region-detail", code=region.code)
+    return render(
+        request,
+        "territory/contact_form.html",
+        {"region": region, "form": form, "contact": contact},
+        status=422 if form.errors else 200,
+    )
