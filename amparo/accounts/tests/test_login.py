@@ -52,3 +52,10 @@ def test_it_hashes_passwords_with_argon2() -> None:
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert settings.AUTH_USER_MODEL == "accounts.User"
+
+
+def test_it_stays_in_spanish_for_an_english_browser_until_the_person_switches(db) -> None:
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    assert "Iniciar sesión" in client.get(reverse("login")).text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Sign in" in client.get(reverse("login")).text
