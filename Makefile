@@ -6,6 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint test-sqlite test-postgres messages
 
@@ -29,10 +31,15 @@ lint: $(INSTALLED)
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/amparo makemigrations --check --dry-run
 
-test-sqlite: $(INSTALLED)
+# The browser tests drive the system Chromium (Playwright downloads no browser here).
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
+
+test-sqlite: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
-test-postgres: $(INSTALLED)
+test-postgres: $(INSTALLED) $(CHROMIUM)
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
 
 ## Refresh the translation catalogs after changing text (needs gettext)

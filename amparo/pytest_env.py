@@ -15,6 +15,9 @@ _DEFAULTS = {
     "SECURE_SSL_REDIRECT": "false",
     "STATIC_FILES_HASHED": "false",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    # The live server used by browser tests runs in threads; persistent connections
+    # would keep the PostgreSQL test database busy at teardown.
+    "DB_CONN_MAX_AGE": "0",
 }
 
 for _name, _value in _DEFAULTS.items():

@@ -31,6 +31,7 @@ CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "amparo.accounts",
     "amparo.territory",
+    "amparo.rollout",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
+from amparo.rollout.models import Event, RecoveryGroup, Rollout
 from amparo.territory.models import Contact, Organization, Region
 
 
@@ -150,3 +151,44 @@ def sector_filter(user: User, region: Region, field: str = "sector") -> Q:
         return Q()
     sectors = {g.sector_id for g in user_grants}
     return Q(**{f"{field}__in": sectors}) if sectors else Q(pk__in=[])
+
+
+def require_program_admin(user: User) -> None:
+    """Program-level changes (playbooks, catalog, planner): 403 for anyone else."""
+    if not is_program_admin(user):
+        raise PermissionDenied
+
+
+def require_member(user: User) -> None:
+    """Program-wide pages that reveal no region's data still need some membership."""
+    if not grants(user):
+        raise Http404
+
+
+def rollout_or_404(user: User, region: Region, pk: int) -> Rollout:
+    require(user, Capability.VIEW, region)
+    rollout = Rollout.objects.select_related("playbook", "region").filter(region=region, pk=pk)
+    return _first_or_404(rollout)
+
+
+def event_or_404(user: User, region: Region, pk: int) -> Event:
+    require(user, Capability.VIEW, region)
+    events = Event.objects.select_related("stage", "rollout__playbook", "team").filter(
+        rollout__region=region, pk=pk
+    )
+    return _first_or_404(events)
+
+
+def group_or_404(user: User, region: Region, pk: int) -> RecoveryGroup:
+    require(user, Capability.VIEW, region)
+    groups = RecoveryGroup.objects.select_related("church", "rollout", "launch_event").filter(
+        rollout__region=region, pk=pk
+    )
+    return _first_or_404(groups)
+
+
+def _first_or_404(rows: QuerySet) -> object:
+    found = rows.first()
+    if found is None:
+        raise Http404
+    return found

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.rollout import queries as rollout_queries
 from amparo.territory import queries, services
 from amparo.territory.forms import ContactForm, OrganizationForm
 
@@ -33,6 +34,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "organizations": organizations,
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "can_see_contacts": access.can(request.user, Capability.VIEW_DETAIL, region),
+            "rollouts": rollout_queries.region_rollouts(region),
         },
     )
 

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.catalog import available_packs
+from amparo.rollout.services import playbook_catalog_load
 from amparo.territory.services import LoadCount, territory_catalog_load
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         count = LoadCount()
         for pack in packs:
             territory_catalog_load(pack=pack, count=count)
+            playbook_catalog_load(pack=pack, count=count)
         created = ", ".join(f"{k} {v}" for k, v in sorted(count.created.items())) or "none"
         updated = ", ".join(f"{k} {v}" for k, v in sorted(count.updated.items())) or "none"
         self.stdout.write(f"catalog {'+'.join(packs)}: created {created}; updated {updated}")

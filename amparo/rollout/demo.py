@@ -1,0 +1,122 @@
+"""Demo church-track data: two regions through the whole playbook, one under way, two not
+started. Every number is synthetic (a seeded generator), every row marked ``is_demo``."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from amparo.rollout.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    GroupReport,
+    GroupStatus,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Team,
+)
+from amparo.territory.models import Organization, OrganizationKind, Region
+
+# region -> (stage code -> (first day, status)); days and gaps follow the playbook.
+DEMO_SCHEDULE: dict[str, dict[str, tuple[date, str]]] = {
+    "PE-LOR": {
+        "reuniones": (date(2025, 3, 10), EventStatus.DONE),
+        "conferencia": (date(2025, 4, 7), EventStatus.DONE),
+        "capacitacion": (date(2025, 5, 19), EventStatus.DONE),
+        "lanzamiento": (date(2025, 7, 5), EventStatus.DONE),
+    },
+    "PE-UCA": {
+        "reuniones": (date(2025, 6, 2), EventStatus.DONE),
+        "conferencia": (date(2025, 7, 14), EventStatus.DONE),
+        "capacitacion": (date(2025, 9, 1), EventStatus.DONE),
+        "lanzamiento": (date(2025, 10, 18), EventStatus.DONE),
+    },
+    "PE-SAM": {
+        "reuniones": (date(2026, 9, 14), EventStatus.DONE),
+        "conferencia": (date(2027, 1, 11), EventStatus.PLANNED),
+    },
+}
+DEMO_GROUPS = {"PE-LOR": 6, "PE-UCA": 4}
+
+
+@transaction.atomic
+def demo_rollout_create() -> int:
+    """Create (or bring back) the demo rollouts; returns the number of demo events."""
+    rng = random.Random(2016)  # noqa: S311 - synthetic demo numbers, not security
+    playbook = Playbook.objects.get(code="iglesias")
+    stages = {s.code: s for s in playbook.stages.all()}
+    teams = [
+        Team.objects.update_or_create(code=code, defaults={"name": name, "is_demo": True})[0]
+        for code, name in (("A", "Equipo A (demo)"), ("B", "Equipo B (demo)"))
+    ]
+    for index, (code, schedule) in enumerate(DEMO_SCHEDULE.items()):
+        region = Region.objects.get(code=code)
+        first_day = min(day for day, _ in schedule.values())
+        rollout, _ = Rollout.objects.update_or_create(
+            region=region, playbook=playbook, defaults={"started_on": first_day, "is_demo": True}
+        )
+        churches = list(
+            Organization.objects.filter(region=region, kind=OrganizationKind.CHURCH, is_demo=True)
+        )
+        fraternity = Organization.objects.filter(
+            region=region, kind=OrganizationKind.FRATERNITY, is_demo=True
+        ).first()
+        launch = None
+        for stage_code, (starts_on, status) in schedule.items():
+            stage = stages[stage_code]
+            event, _ = Event.objects.update_or_create(
+                rollout=rollout,
+                stage=stage,
+                starts_on=starts_on,
+                defaults={
+                    "ends_on": starts_on + timedelta(days=stage.typical_days - 1),
+                    "status": status,
+                    "city": region.capital,
+                    "venue": "Local de la fraternidad (demo)",
+                    "team": teams[index % len(teams)],
+                    "is_demo": True,
+                },
+            )
+            if status == EventStatus.DONE:
+                for organization in [fraternity, *churches]:
+                    Attendance.objects.update_or_create(
+                        event=event,
+                        organization=organization,
+                        defaults={
+                            "pastors": rng.randint(1, 6),
+                            "leaders": rng.randint(0, 4),
+                            "others": rng.randint(0, 30) if stage_code == "lanzamiento" else 0,
+                        },
+                    )
+            if stage_code == "lanzamiento":
+                launch = event
+        for number, church in enumerate(churches[: DEMO_GROUPS.get(code, 0)]):
+            group, _ = RecoveryGroup.objects.update_or_create(
+                rollout=rollout,
+                church=church,
+                label="",
+                defaults={
+                    "launch_event": launch,
+                    "launched_on": launch.starts_on,
+                    "meeting_day": 1 + number % 7,
+                    "trained_leaders": rng.randint(2, 4),
+                    "status": GroupStatus.PAUSED if number == 3 else GroupStatus.ACTIVE,
+                    "is_demo": True,
+                },
+            )
+            month = launch.starts_on.replace(day=1)
+            for _ in range(6):
+                month = (month + timedelta(days=32)).replace(day=1)
+                GroupReport.objects.update_or_create(
+                    group=group,
+                    month=month,
+                    defaults={
+                        "meetings_held": rng.randint(3, 4),
+                        "total_attendance": rng.randint(12, 60),
+                    },
+                )
+    return Event.objects.filter(is_demo=True).count()

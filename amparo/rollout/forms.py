@@ -1,0 +1,181 @@
+"""Forms of the church track. Choices are limited to the playbook, region or rollout at
+hand, so a posted id from elsewhere is a field error, never a silent cross-region write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amparo.rollout.models import (
+    Event,
+    EventStatus,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Stage,
+    StageKind,
+    Team,
+)
+from amparo.territory.models import Organization, OrganizationKind, Region
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlaybookForm(forms.ModelForm):
+    class Meta:
+        model = Playbook
+        fields = ["code", "name_es", "name_en", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class StageForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = [
+            "order",
+            "code",
+            "kind",
+            "name_es",
+            "name_en",
+            "description",
+            "typical_days",
+            "prerequisites",
+            "min_gap_days",
+            "max_pastors",
+            "max_churches",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "prerequisites": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: object, playbook: Playbook, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.playbook = playbook
+        others = playbook.stages.all()
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["prerequisites"].queryset = others
+        self.fields["prerequisites"].help_text = _("Only earlier stages can be prerequisites.")
+        self.fields["max_pastors"].help_text = _("Leave empty for no limit.")
+        self.fields["max_churches"].help_text = _("Leave empty for no limit.")
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        clash = Stage.objects.filter(playbook=self.instance.playbook, code=code)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This playbook already has a stage with that code."))
+        return code
+
+    def clean_order(self) -> int:
+        order = self.cleaned_data["order"]
+        clash = Stage.objects.filter(playbook=self.instance.playbook, order=order)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("Another stage already has this position."))
+        return order
+
+
+class RolloutForm(forms.ModelForm):
+    class Meta:
+        model = Rollout
+        fields = ["playbook", "started_on", "notes"]
+        widgets = {"started_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: object, region: Region, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["playbook"].queryset = Playbook.objects.exclude(rollouts__region=region)
+
+
+class EventForm(forms.ModelForm):
+    override_reason = forms.CharField(
+        label=_("Reason to hold it before its prerequisites"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Program admins only: fill in to override the stage order. It is recorded."),
+    )
+
+    class Meta:
+        model = Event
+        fields = ["stage", "status", "starts_on", "ends_on", "city", "venue", "team", "notes"]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(
+        self, *args: object, rollout: Rollout, may_override: bool, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.rollout = rollout
+        self.fields["stage"].queryset = rollout.playbook.stages.all()
+        self.fields["status"].choices = [
+            (EventStatus.PLANNED, EventStatus.PLANNED.label),
+            (EventStatus.DONE, EventStatus.DONE.label),
+        ]
+        self.fields["team"].queryset = Team.objects.all()
+        if not may_override:
+            del self.fields["override_reason"]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), label=_("Church or fraternity")
+    )
+    pastors = forms.IntegerField(label=_("Pastors"), min_value=0, max_value=100000, initial=0)
+    leaders = forms.IntegerField(label=_("Leaders"), min_value=0, max_value=100000, initial=0)
+    others = forms.IntegerField(
+        label=_("Other attendees"), min_value=0, max_value=100000, initial=0
+    )
+
+    def __init__(self, *args: object, region: Region, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            region=region, kind__in=[OrganizationKind.CHURCH, OrganizationKind.FRATERNITY]
+        )
+        for name in ("pastors", "leaders", "others"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = RecoveryGroup
+        fields = [
+            "church",
+            "label",
+            "launch_event",
+            "launched_on",
+            "meeting_day",
+            "trained_leaders",
+            "status",
+        ]
+        widgets = {"launched_on": DATE}
+
+    def __init__(self, *args: object, rollout: Rollout, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.rollout = rollout
+        self.fields["church"].queryset = Organization.objects.filter(
+            region=rollout.region, kind=OrganizationKind.CHURCH
+        )
+        self.fields["launch_event"].queryset = rollout.events.filter(
+            stage__kind=StageKind.CITYWIDE_LAUNCH
+        ).exclude(status=EventStatus.CANCELLED)
+
+
+class GroupReportForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("Year and month, e.g. 2027-03."),
+    )
+    meetings_held = forms.IntegerField(label=_("Meetings held"), min_value=0, max_value=31)
+    total_attendance = forms.IntegerField(
+        label=_("Total attendance"),
+        min_value=0,
+        max_value=100000,
+        help_text=_("Sum of attendees over the month's meetings. No names."),
+    )

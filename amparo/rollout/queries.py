@@ -1,0 +1,224 @@
+"""Read-side functions for church-track pages; each issues a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+
+from amparo.rollout import progress
+from amparo.rollout.models import (
+    Attendance,
+    Event,
+    EventStatus,
+    GroupStatus,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Stage,
+    StageKind,
+)
+from amparo.territory.models import OrganizationKind, Region
+
+
+def stage_specs(stages: Iterable[Stage]) -> list[progress.StageSpec]:
+    """Stages (with prerequisites prefetched) as plain values for ``progress``."""
+    stages = list(stages)
+    codes = {s.pk: s.code for s in stages}
+    return [
+        progress.StageSpec(
+            s.code, s.order, tuple(codes[p.pk] for p in s.prerequisites.all()), s.min_gap_days
+        )
+        for s in stages
+    ]
+
+
+def event_specs(events: Iterable[Event], codes: dict[int, str]) -> list[progress.EventSpec]:
+    return [progress.EventSpec(codes[e.stage_id], e.status, e.starts_on, e.ends_on) for e in events]
+
+
+def playbook_with_stages(playbook_qs: QuerySet[Playbook]) -> QuerySet[Playbook]:
+    return playbook_qs.prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.prefetch_related("prerequisites"))
+    )
+
+
+@dataclass
+class BoardRow:
+    stage: Stage
+    state: progress.StageState
+    events: list[Event]
+    waiting_for: list[Stage]
+
+
+@dataclass
+class Board:
+    rollout: Rollout
+    rows: list[BoardRow]
+    groups: list[RecoveryGroup]
+
+    @property
+    def next_row(self) -> BoardRow | None:
+        """The first stage, in order, that is not done yet."""
+        return next((r for r in self.rows if r.state.state != progress.DONE), None)
+
+
+def rollout_board(rollout: Rollout) -> Board:
+    """The status board of a rollout: every stage with its state, events and blockers."""
+    stages = list(rollout.playbook.stages.prefetch_related("prerequisites"))
+    by_code = {s.code: s for s in stages}
+    events = list(rollout.events.select_related("team").order_by("starts_on", "pk"))
+    codes = {s.pk: s.code for s in stages}
+    states = progress.stage_states(stage_specs(stages), event_specs(events, codes))
+    per_stage: dict[int, list[Event]] = defaultdict(list)
+    for event in events:
+        per_stage[event.stage_id].append(event)
+    rows = [
+        BoardRow(
+            stage=by_code[state.code],
+            state=state,
+            events=per_stage[by_code[state.code].pk],
+            waiting_for=[by_code[c] for c in state.waiting_for],
+        )
+        for state in states
+    ]
+    groups = list(
+        rollout.groups.select_related("church").annotate(last_month=Max("reports__month"))
+    )
+    return Board(rollout, rows, groups)
+
+
+@dataclass
+class AttendanceSummary:
+    rows: list[Attendance]
+    pastors: int
+    leaders: int
+    others: int
+    churches: int
+    warnings: list[progress.CapacityWarning] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.pastors + self.leaders + self.others
+
+
+def event_attendance(event: Event) -> AttendanceSummary:
+    """An event's attendance rows, totals and the capacity limits it goes over."""
+    rows = list(event.attendance.select_related("organization"))
+    pastors = sum(r.pastors for r in rows)
+    churches = sum(1 for r in rows if r.organization.kind == OrganizationKind.CHURCH)
+    summary = AttendanceSummary(
+        rows=rows,
+        pastors=pastors,
+        leaders=sum(r.leaders for r in rows),
+        others=sum(r.others for r in rows),
+        churches=churches,
+    )
+    summary.warnings = progress.capacity_warnings(
+        max_pastors=event.stage.max_pastors,
+        max_churches=event.stage.max_churches,
+        pastors=pastors,
+        churches=churches,
+    )
+    return summary
+
+
+@dataclass
+class RegionProgress:
+    """One line of the program page."""
+
+    region: Region
+    rollout: Rollout | None
+    stage_reached: Stage | None = None
+    next_stage: Stage | None = None
+    stages_done: int = 0
+    stages_total: int = 0
+    pastors_trained: int = 0
+    churches_represented: int = 0
+    groups_launched: int = 0
+    groups_active: int = 0
+
+
+def program_overview(regions: QuerySet[Region]) -> list[RegionProgress]:
+    """Every visible region side by side: stage reached, pastors trained at done leader
+    trainings, churches represented there, groups launched and active. Regions without a
+    rollout appear as not started."""
+    regions = list(regions.order_by("name"))
+    rollouts = list(
+        Rollout.objects.filter(region__in=regions)
+        .select_related("playbook")
+        .prefetch_related(
+            Prefetch("playbook__stages", queryset=Stage.objects.prefetch_related("prerequisites"))
+        )
+        .order_by("pk")
+    )
+    events_by_rollout: dict[int, list[Event]] = defaultdict(list)
+    for event in Event.objects.filter(rollout__in=rollouts).only(
+        "rollout_id", "stage_id", "status", "starts_on", "ends_on"
+    ):
+        events_by_rollout[event.rollout_id].append(event)
+    training = {
+        row["event__rollout"]: row
+        for row in Attendance.objects.filter(
+            event__rollout__in=rollouts,
+            event__status=EventStatus.DONE,
+            event__stage__kind=StageKind.LEADER_TRAINING,
+        )
+        .values("event__rollout")
+        .annotate(
+            pastors=Sum("pastors"),
+            churches=Count(
+                "organization", distinct=True, filter=Q(organization__kind=OrganizationKind.CHURCH)
+            ),
+        )
+    }
+    groups = {
+        row["rollout"]: row
+        for row in RecoveryGroup.objects.filter(rollout__in=rollouts)
+        .values("rollout")
+        .annotate(launched=Count("pk"), active=Count("pk", filter=Q(status=GroupStatus.ACTIVE)))
+    }
+    lines = []
+    covered = set()
+    for rollout in rollouts:
+        stages = list(rollout.playbook.stages.all())
+        codes = {s.pk: s.code for s in stages}
+        by_code = {s.code: s for s in stages}
+        states = progress.stage_states(
+            stage_specs(stages), event_specs(events_by_rollout[rollout.pk], codes)
+        )
+        reached = progress.stage_reached(states)
+        next_state = next((s for s in states if s.state != progress.DONE), None)
+        lines.append(
+            RegionProgress(
+                region=next(r for r in regions if r.pk == rollout.region_id),
+                rollout=rollout,
+                stage_reached=by_code.get(reached) if reached else None,
+                next_stage=by_code[next_state.code] if next_state else None,
+                stages_done=sum(1 for s in states if s.state == progress.DONE),
+                stages_total=len(states),
+                pastors_trained=training.get(rollout.pk, {}).get("pastors") or 0,
+                churches_represented=training.get(rollout.pk, {}).get("churches") or 0,
+                groups_launched=groups.get(rollout.pk, {}).get("launched", 0),
+                groups_active=groups.get(rollout.pk, {}).get("active", 0),
+            )
+        )
+        covered.add(rollout.region_id)
+    lines += [RegionProgress(region=r, rollout=None) for r in regions if r.pk not in covered]
+    return sorted(lines, key=lambda line: line.region.name)
+
+
+def region_rollouts(region: Region) -> list[Rollout]:
+    return list(region.rollouts.select_related("playbook"))
+
+
+def events_for_calendar(regions: QuerySet[Region]) -> QuerySet[Event]:
+    """Planned and done events of the given regions for an iCalendar feed."""
+    return (
+        Event.objects.filter(rollout__region__in=regions)
+        .exclude(status=EventStatus.CANCELLED)
+        .select_related("stage", "rollout__region", "team")
+        .order_by("starts_on")
+    )

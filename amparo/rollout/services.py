@@ -1,0 +1,345 @@
+"""Writes for the church track. Each function is one transaction; rule violations raise
+``ValidationError`` with a message for the person, and nothing is written."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.models import User
+from amparo.catalog import read_pack_file
+from amparo.rollout import progress
+from amparo.rollout.models import (
+    Attendance,
+    CalendarFeed,
+    Event,
+    EventStatus,
+    GroupReport,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Stage,
+)
+from amparo.territory.models import Organization, OrganizationKind, Region
+from amparo.territory.services import LoadCount
+
+
+class StageOrderError(ValidationError):
+    """An event would happen before its prerequisites allow; a program admin may override."""
+
+    def __init__(self, problems: list[progress.Problem], stage_names: dict[str, str]) -> None:
+        self.problems = problems
+        super().__init__([describe_problem(p, stage_names) for p in problems])
+
+
+def describe_problem(problem: progress.Problem, stage_names: dict[str, str]) -> str:
+    name = stage_names.get(problem.prerequisite, problem.prerequisite)
+    if problem.reason == "missing":
+        return _("“%(stage)s” must come first and has no planned or done event yet.") % {
+            "stage": name
+        }
+    if problem.reason == "not_done":
+        return _("“%(stage)s” must be done first.") % {"stage": name}
+    return _("“%(stage)s” requires waiting: the earliest start is %(date)s.") % {
+        "stage": name,
+        "date": problem.earliest.isoformat() if problem.earliest else "?",
+    }
+
+
+# --- playbooks ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def playbook_save(*, playbook: Playbook | None = None, **fields: object) -> Playbook:
+    """Create a playbook or change its names and description."""
+    playbook = playbook or Playbook()
+    for name, value in fields.items():
+        setattr(playbook, name, value)
+    playbook.full_clean()
+    playbook.save()
+    return playbook
+
+
+@transaction.atomic
+def stage_save(
+    *,
+    playbook: Playbook,
+    stage: Stage | None = None,
+    prerequisites: list[Stage],
+    **fields: object,
+) -> Stage:
+    """Create or change a stage. Prerequisites must be earlier stages of the same playbook,
+    and a stage cannot move before the stages that depend on it."""
+    stage = stage or Stage(playbook=playbook)
+    for name, value in fields.items():
+        setattr(stage, name, value)
+    errors = []
+    for prerequisite in prerequisites:
+        if prerequisite.playbook_id != playbook.pk or prerequisite.pk == stage.pk:
+            errors.append(_("A stage can only depend on other stages of its playbook."))
+        elif prerequisite.order >= stage.order:
+            errors.append(
+                _(
+                    "“%(stage)s” comes at or after this stage in the order; "
+                    "a prerequisite must come earlier."
+                )
+                % {"stage": prerequisite.name}
+            )
+    if stage.pk:
+        later = stage.dependents.filter(order__lte=stage.order)
+        errors += [
+            _("“%(stage)s” depends on this stage and would come before it.") % {"stage": d.name}
+            for d in later
+        ]
+    if errors:
+        raise ValidationError(errors)
+    stage.full_clean()
+    stage.save()
+    stage.prerequisites.set(prerequisites)
+    return stage
+
+
+@transaction.atomic
+def stage_delete(*, stage: Stage) -> None:
+    """Remove a stage that no event uses yet."""
+    if stage.events.exists():
+        raise ValidationError(_("This stage has events and cannot be removed."))
+    stage.delete()
+
+
+@transaction.atomic
+def playbook_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Create the pack's playbooks and stages that are missing. Existing ones are left as
+    users edited them: a catalog update never overwrites a user's edits."""
+    content = read_pack_file(pack, "playbooks")
+    for entry in content["playbooks"]:
+        playbook, created = Playbook.objects.get_or_create(
+            code=entry["code"],
+            defaults={k: entry[k] for k in ("name_es", "name_en", "description")},
+        )
+        count.add("playbooks", created=created, changed=False)
+        if not created:
+            continue
+        by_code: dict[str, Stage] = {}
+        for order, spec in enumerate(entry["stages"], start=1):
+            stage = Stage.objects.create(
+                playbook=playbook,
+                order=order,
+                **{k: v for k, v in spec.items() if k != "after"},
+            )
+            stage.prerequisites.set([by_code[code] for code in spec.get("after", [])])
+            by_code[stage.code] = stage
+            count.add("stages", created=True, changed=False)
+
+
+# --- rollouts and events -----------------------------------------------------------------
+
+
+@transaction.atomic
+def rollout_start(
+    *, region: Region, playbook: Playbook, started_on: date | None, notes: str = ""
+) -> Rollout:
+    """Begin following ``playbook`` in ``region``."""
+    rollout = Rollout(region=region, playbook=playbook, started_on=started_on, notes=notes)
+    rollout.full_clean()
+    rollout.save()
+    return rollout
+
+
+def _order_specs(rollout: Rollout, excluding: Event | None) -> tuple[dict, list, dict]:
+    stages = list(rollout.playbook.stages.prefetch_related("prerequisites"))
+    codes = {s.pk: s.code for s in stages}
+    specs = {
+        s.pk: progress.StageSpec(
+            s.code, s.order, tuple(codes[p.pk] for p in s.prerequisites.all()), s.min_gap_days
+        )
+        for s in stages
+    }
+    events = rollout.events.exclude(pk=excluding.pk if excluding else None)
+    event_specs = [
+        progress.EventSpec(codes[e.stage_id], e.status, e.starts_on, e.ends_on)
+        for e in events.only("stage_id", "status", "starts_on", "ends_on")
+    ]
+    return specs, event_specs, {s.code: s.name for s in stages}
+
+
+def _check_stage_order(*, event: Event, by: User, override_reason: str, require_done: bool) -> None:
+    specs, others, names = _order_specs(event.rollout, excluding=event if event.pk else None)
+    problems = progress.prerequisite_problems(
+        specs[event.stage_id], event.starts_on, others, require_done=require_done
+    )
+    if not problems:
+        return
+    if override_reason.strip() and access.is_program_admin(by):
+        event.override_reason = override_reason.strip()
+        event.override_by = by
+        return
+    raise StageOrderError(problems, names)
+
+
+@transaction.atomic
+def event_save(
+    *,
+    rollout: Rollout,
+    by: User,
+    event: Event | None = None,
+    override_reason: str = "",
+    **fields: object,
+) -> Event:
+    """Plan an event or change one. The stage order is checked against the rollout's other
+    events: planning needs each prerequisite planned or done early enough, a done event
+    needs them done. Only a program admin may override, and the reason is recorded."""
+    event = event or Event(rollout=rollout)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if event.stage.playbook_id != rollout.playbook_id:
+        raise ValidationError({"stage": _("This stage belongs to another playbook.")})
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError(_("Use “cancel” to cancel an event."))
+    if event.status == EventStatus.DONE and event.starts_on > timezone.localdate():
+        raise ValidationError(_("An event cannot be marked done before it starts."))
+    event.full_clean()
+    _check_stage_order(
+        event=event,
+        by=by,
+        override_reason=override_reason,
+        require_done=event.status == EventStatus.DONE,
+    )
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_complete(*, event: Event, by: User, override_reason: str = "") -> Event:
+    """Mark an event done; its prerequisites must be done (or a program admin overrides)."""
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError(_("A cancelled event cannot be marked done."))
+    if event.starts_on > timezone.localdate():
+        raise ValidationError(_("An event cannot be marked done before it starts."))
+    _check_stage_order(event=event, by=by, override_reason=override_reason, require_done=True)
+    event.status = EventStatus.DONE
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event) -> Event:
+    """Cancel an event; its attendance, if any, stays recorded."""
+    event.status = EventStatus.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+ATTENDING_KINDS = (OrganizationKind.CHURCH, OrganizationKind.FRATERNITY)
+
+
+@transaction.atomic
+def attendance_record(
+    *, event: Event, organization: Organization, pastors: int, leaders: int, others: int
+) -> Attendance:
+    """Record (or correct) how many came from one church or fraternity."""
+    if organization.region_id != event.rollout.region_id:
+        raise ValidationError({"organization": _("This organization is in another region.")})
+    if organization.kind not in ATTENDING_KINDS:
+        raise ValidationError(
+            {"organization": _("Attendance is recorded per church or fraternity.")}
+        )
+    if event.status == EventStatus.CANCELLED:
+        raise ValidationError(_("This event was cancelled."))
+    if event.starts_on > timezone.localdate():
+        raise ValidationError(_("Attendance can be recorded once the event has started."))
+    attendance, _created = Attendance.objects.get_or_create(event=event, organization=organization)
+    attendance.pastors, attendance.leaders, attendance.others = pastors, leaders, others
+    attendance.full_clean()
+    attendance.save()
+    return attendance
+
+
+@transaction.atomic
+def attendance_delete(*, attendance: Attendance) -> None:
+    attendance.delete()
+
+
+# --- recovery groups ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def group_save(
+    *, rollout: Rollout, group: RecoveryGroup | None = None, **fields: object
+) -> RecoveryGroup:
+    """Launch a recovery group at a church of the rollout's region, or change one."""
+    group = group or RecoveryGroup(rollout=rollout)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    errors = {}
+    if group.church.region_id != rollout.region_id or group.church.kind != OrganizationKind.CHURCH:
+        errors["church"] = _("Choose a church of this region.")
+    if group.launch_event and group.launch_event.rollout_id != rollout.pk:
+        errors["launch_event"] = _("Choose an event of this rollout.")
+    if errors:
+        raise ValidationError(errors)
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def group_report_record(
+    *, group: RecoveryGroup, month: date, meetings_held: int, total_attendance: int
+) -> GroupReport:
+    """Record a month's meetings and total attendance (replacing an earlier figure)."""
+    month = month.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationError({"month": _("This month has not started yet.")})
+    if month < group.launched_on.replace(day=1):
+        raise ValidationError({"month": _("The group had not been launched yet.")})
+    report, _created = GroupReport.objects.get_or_create(
+        group=group,
+        month=month,
+        defaults={"meetings_held": meetings_held, "total_attendance": total_attendance},
+    )
+    report.meetings_held, report.total_attendance = meetings_held, total_attendance
+    report.full_clean()
+    report.save()
+    return report
+
+
+# --- calendar links ----------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def calendar_feed_create(*, user: User) -> str:
+    """Make a new secret calendar link; the token is returned once and only its hash kept."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.create(user=user, token_hash=token_hash(token))
+    return token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User, pk: int) -> None:
+    """Revoke one of the user's calendar links; calendar apps using it stop updating."""
+    CalendarFeed.objects.filter(user=user, pk=pk).delete()
+
+
+def calendar_feed_use(*, token: str) -> User | None:
+    """The active user behind a calendar token, noting when it was last used."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token_hash=token_hash(token), user__is_active=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=timezone.now())
+    return feed.user

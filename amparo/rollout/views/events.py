@@ -1,0 +1,139 @@
+"""Events of a rollout: plan, edit, complete, cancel, and their attendance."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.rollout import queries, services
+from amparo.rollout.forms import AttendanceForm, EventForm
+from amparo.rollout.views.saving import save_or_form_errors
+
+
+@login_required
+def event_edit(
+    request: HttpRequest, code: str, rollout_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    event = access.event_or_404(request.user, region, pk) if pk else None
+    rollout = event.rollout if event else access.rollout_or_404(request.user, region, rollout_pk)
+    may_override = access.is_program_admin(request.user)
+    initial = None
+    if event is None:
+        initial = {"stage": request.GET.get("stage"), "city": region.capital}
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        rollout=rollout,
+        may_override=may_override,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        override = fields.pop("override_reason", "")
+        saved = save_or_form_errors(
+            form,
+            lambda: services.event_save(
+                rollout=rollout, by=request.user, event=event, override_reason=override, **fields
+            ),
+        )
+        if saved:
+            messages.success(request, _("Event saved."))
+            return redirect("event-detail", code=region.code, pk=saved.pk)
+    return render(
+        request,
+        "rollout/event_form.html",
+        {"form": form, "region": region, "rollout": rollout, "event": event},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    event = access.event_or_404(request.user, region, pk)
+    can_change = access.can(request.user, Capability.CHANGE_REGION, region)
+    return render(
+        request,
+        "rollout/event_detail.html",
+        {
+            "region": region,
+            "event": event,
+            "attendance": queries.event_attendance(event),
+            "can_change": can_change,
+            "may_override": access.is_program_admin(request.user),
+            "form": AttendanceForm(region=region) if can_change else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def event_complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    event = access.event_or_404(request.user, region, pk)
+    try:
+        services.event_complete(
+            event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+        messages.success(request, _("Event marked as done."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("event-detail", code=region.code, pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    event = access.event_or_404(request.user, region, pk)
+    services.event_cancel(event=event)
+    messages.success(request, _("Event cancelled."))
+    return redirect("event-detail", code=region.code, pk=event.pk)
+
+
+@login_required
+@require_POST
+def attendance_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    event = access.event_or_404(request.user, region, pk)
+    form = AttendanceForm(request.POST, region=region)
+    if form.is_valid() and save_or_form_errors(
+        form, lambda: services.attendance_record(event=event, **form.cleaned_data)
+    ):
+        messages.success(request, _("Attendance saved."))
+        return redirect("event-detail", code=region.code, pk=event.pk)
+    return render(
+        request,
+        "rollout/event_detail.html",
+        {
+            "region": region,
+            "event": event,
+            "attendance": queries.event_attendance(event),
+            "can_change": True,
+            "may_override": access.is_program_admin(request.user),
+            "form": form,
+        },
+        status=422,
+    )
+
+
+@login_required
+@require_POST
+def attendance_delete(request: HttpRequest, code: str, pk: int, row_pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    event = access.event_or_404(request.user, region, pk)
+    services.attendance_delete(attendance=get_object_or_404(event.attendance, pk=row_pk))
+    messages.success(request, _("Attendance row removed."))
+    return redirect("event-detail", code=region.code, pk=event.pk)
