@@ -7,5 +7,11 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """Expose the organization name to the base template."""
-    return {"organization_name": settings.AMPARO_ORGANIZATION_NAME}
+    """The organization name, and whether to show program-admin links in the menu."""
+    from amparo.accounts.access import is_program_admin
+
+    user = getattr(request, "user", None)
+    return {
+        "organization_name": settings.AMPARO_ORGANIZATION_NAME,
+        "menu_program_admin": bool(user and user.is_authenticated and is_program_admin(user)),
+    }

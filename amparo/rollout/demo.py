@@ -10,6 +10,7 @@ from django.db import transaction
 
 from amparo.rollout.models import (
     Attendance,
+    Blackout,
     Event,
     EventStatus,
     GroupReport,
@@ -18,6 +19,7 @@ from amparo.rollout.models import (
     RecoveryGroup,
     Rollout,
     Team,
+    TravelTime,
 )
 from amparo.territory.models import Organization, OrganizationKind, Region
 
@@ -53,6 +55,9 @@ def demo_rollout_create() -> int:
         Team.objects.update_or_create(code=code, defaults={"name": name, "is_demo": True})[0]
         for code, name in (("A", "Equipo A (demo)"), ("B", "Equipo B (demo)"))
     ]
+    teams[0].stages.set(stages.values())
+    teams[1].stages.set([stages["reuniones"], stages["conferencia"], stages["lanzamiento"]])
+    _demo_calendar()
     for index, (code, schedule) in enumerate(DEMO_SCHEDULE.items()):
         region = Region.objects.get(code=code)
         first_day = min(day for day, _ in schedule.values())
@@ -120,3 +125,31 @@ def demo_rollout_create() -> int:
                     },
                 )
     return Event.objects.filter(is_demo=True).count()
+
+
+# Synthetic travel days between regions (by river and road) and rainy-season blackouts.
+DEMO_TRAVEL = {
+    ("PE-LOR", "PE-UCA"): 3, ("PE-LOR", "PE-SAM"): 2, ("PE-LOR", "PE-MDD"): 4,
+    ("PE-LOR", "PE-AMA"): 3, ("PE-UCA", "PE-SAM"): 2, ("PE-UCA", "PE-MDD"): 3,
+    ("PE-UCA", "PE-AMA"): 3, ("PE-SAM", "PE-MDD"): 3, ("PE-SAM", "PE-AMA"): 1,
+    ("PE-MDD", "PE-AMA"): 4,
+}  # fmt: skip
+DEMO_BLACKOUTS = {
+    "PE-MDD": [(date(2027, 2, 1), date(2027, 3, 15))],
+    "PE-AMA": [(date(2027, 1, 25), date(2027, 2, 20))],
+}
+
+
+def _demo_calendar() -> None:
+    regions = {r.code: r for r in Region.objects.all()}
+    for (a, b), days in DEMO_TRAVEL.items():
+        TravelTime.objects.update_or_create(
+            origin=regions[a], destination=regions[b], defaults={"days": days}
+        )
+    for code, windows in DEMO_BLACKOUTS.items():
+        for first, last in windows:
+            Blackout.objects.update_or_create(
+                region=regions[code],
+                first_day=first,
+                defaults={"last_day": last, "reason": "Temporada de lluvias (demo)"},
+            )

@@ -179,3 +179,68 @@ class GroupReportForm(forms.Form):
         max_value=100000,
         help_text=_("Sum of attendees over the month's meetings. No names."),
     )
+
+
+class PlannerForm(forms.Form):
+    """What the planner page asks. Blackouts are edited as text so that moving one for a
+    what-if does not change the stored calendar."""
+
+    playbook = forms.ModelChoiceField(queryset=Playbook.objects.all(), label=_("Playbook"))
+    start = forms.DateField(label=_("Start date"), widget=DATE)
+    regions = forms.ModelMultipleChoiceField(
+        queryset=Region.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Regions to plan"),
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Teams"),
+    )
+    extra_teams = forms.IntegerField(
+        label=_("Extra hypothetical teams"),
+        min_value=0,
+        max_value=5,
+        initial=0,
+        help_text=_("Teams you do not have yet, able to deliver every stage: “what if”."),
+    )
+    blackouts = forms.CharField(
+        label=_("Blackouts"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text=_("One per line: REGION FIRST-DAY LAST-DAY, e.g. PE-MDD 2027-02-01 2027-03-15."),
+    )
+    time_limit_s = forms.IntegerField(
+        label=_("Time to search (seconds)"), min_value=1, max_value=30, initial=10
+    )
+    delay_min = forms.IntegerField(label=_("Delay per event: minimum days"), min_value=0,
+                                   max_value=90, initial=0)  # fmt: skip
+    delay_mode = forms.IntegerField(label=_("most likely days"), min_value=0, max_value=90,
+                                    initial=1)  # fmt: skip
+    delay_max = forms.IntegerField(label=_("maximum days"), min_value=0, max_value=90, initial=7)
+    label = forms.CharField(
+        label=_("What is different in this run?"), required=False, max_length=200
+    )
+
+    def __init__(self, *args: object, regions: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].queryset = regions
+
+    def clean(self) -> dict[str, object]:
+        from amparo.rollout.planning import parse_blackout_lines
+
+        cleaned = super().clean()
+        low, mode, high = (cleaned.get(k) for k in ("delay_min", "delay_mode", "delay_max"))
+        if None not in (low, mode, high) and not low <= mode <= high:
+            self.add_error("delay_mode", _("Use minimum ≤ most likely ≤ maximum."))
+        regions = cleaned.get("regions") or []
+        try:
+            cleaned["blackout_map"] = parse_blackout_lines(
+                cleaned.get("blackouts", ""), {r.code for r in regions}
+            )
+        except ValueError as error:
+            self.add_error("blackouts", str(error))
+        if not cleaned.get("teams") and not cleaned.get("extra_teams"):
+            self.add_error("teams", _("Choose at least one team or add a hypothetical one."))
+        return cleaned

@@ -81,10 +81,13 @@ class Stage(BilingualName):
 
 
 class Team(models.Model):
-    """A delivery team that travels to run events."""
+    """A delivery team that travels to run events, one at a time."""
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    stages = models.ManyToManyField(
+        Stage, blank=True, related_name="teams", verbose_name=_("stages it can deliver")
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
@@ -323,3 +326,79 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class Blackout(models.Model):
+    """Days on which no event may be held in a region (rainy season, holidays), inclusive."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="blackouts", verbose_name=_("region")
+    )
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__name", "first_day"]
+        verbose_name = _("blackout")
+        verbose_name_plural = _("blackouts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="blackout_ends_after_it_starts",
+                violation_error_message=_("The last day cannot be before the first day."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.first_day:%Y-%m-%d} / {self.last_day:%Y-%m-%d}"
+
+
+class TravelTime(models.Model):
+    """Days a team needs to move between two regions (either direction unless both given)."""
+
+    origin = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("from")
+    )
+    destination = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("to")
+    )
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        verbose_name = _("travel time")
+        verbose_name_plural = _("travel times")
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "destination"], name="travel_time_once"),
+            models.CheckConstraint(
+                condition=~Q(origin=F("destination")), name="travel_between_two_regions"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin.code} → {self.destination.code}: {self.days}"
+
+
+class PlanRun(models.Model):
+    """One press of "plan": the planner's input and answer, kept to compare what-ifs."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="plan_runs")
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    input = models.JSONField(_("input"))
+    result = models.JSONField(_("result"))
+    delay_model = models.JSONField(_("delay model"), default=dict)
+    p50_finish = models.DateField(_("P50 finish"), null=True, blank=True)
+    p90_finish = models.DateField(_("P90 finish"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("turned into events"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+
+    def __str__(self) -> str:
+        return self.label or f"{self.created_at:%Y-%m-%d %H:%M}"

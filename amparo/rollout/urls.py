@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amparo.rollout.views import calendar, events, groups, playbooks, rollouts
+from amparo.rollout.views import calendar, events, groups, planner, playbooks, rollouts
 
 R = "regions/<str:code>/"
 
 urlpatterns = [
     path("program/", rollouts.program_overview, name="program"),
+    path("planner/", planner.planner_page, name="planner"),
+    path("planner/runs/<int:pk>/", planner.plan_run, name="plan-run"),
+    path("planner/runs/<int:pk>/apply/", planner.plan_apply, name="plan-apply"),
     path("playbooks/", playbooks.playbook_list, name="playbook-list"),
     path("playbooks/new/", playbooks.playbook_edit, name="playbook-create"),
     path("playbooks/<slug:code>/", playbooks.playbook_detail, name="playbook-detail"),

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from amparo.rollout.models import (
+    Blackout,
+    Event,
+    PlanRun,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Stage,
+    Team,
+    TravelTime,
+)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "is_demo"]
+    filter_horizontal = ["stages"]
+
+
+@admin.register(Blackout)
+class BlackoutAdmin(admin.ModelAdmin):
+    list_display = ["region", "first_day", "last_day", "reason"]
+    list_filter = ["region"]
+
+
+@admin.register(TravelTime)
+class TravelTimeAdmin(admin.ModelAdmin):
+    list_display = ["origin", "destination", "days"]
+    list_select_related = ["origin", "destination"]
+
+
+@admin.register(Playbook)
+class PlaybookAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_es", "name_en"]
+
+
+@admin.register(Stage)
+class StageAdmin(admin.ModelAdmin):
+    list_display = ["playbook", "order", "code", "kind", "typical_days", "min_gap_days"]
+    list_select_related = ["playbook"]
+
+
+@admin.register(Rollout)
+class RolloutAdmin(admin.ModelAdmin):
+    list_display = ["region", "playbook", "started_on", "is_demo"]
+    list_select_related = ["region", "playbook"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["rollout", "stage", "status", "starts_on", "ends_on", "team"]
+    list_filter = ["status", "rollout__region"]
+    list_select_related = ["rollout__region", "rollout__playbook", "stage", "team"]
+
+
+@admin.register(RecoveryGroup)
+class RecoveryGroupAdmin(admin.ModelAdmin):
+    list_display = ["church", "label", "status", "launched_on"]
+    list_select_related = ["church"]
+
+
+@admin.register(PlanRun)
+class PlanRunAdmin(admin.ModelAdmin):
+    list_display = ["pk", "label", "created_at", "applied_at"]
+    readonly_fields = ["input", "result"]

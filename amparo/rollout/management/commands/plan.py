@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.rollout.planner import PlanInputError, plan_from_json_text, plan_rollout, result_to_json
+
+
+class Command(BaseCommand):
+    help = (
+        "Plan the rollout of the remaining regions from a JSON input file "
+        "(see docs/planner.md): the earliest finish, a proven lower bound and the schedule."
+    )
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--input", required=True, help="JSON input file, or - for stdin")
+        parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        source = options["input"]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as error:
+            raise CommandError(f"cannot read {source}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"{source} is not UTF-8 text") from None
+        try:
+            plan = plan_from_json_text(text)
+        except PlanInputError as error:
+            raise CommandError(f"invalid plan input: {error}") from None
+        result = plan_rollout(plan)
+        if options["json"]:
+            self.stdout.write(json.dumps(result_to_json(result), indent=2))
+            return
+        self.stdout.write(
+            f"status {result.status}; finish {result.finish}; lower bound {result.lower_bound}; "
+            f"one region at a time with one team: {result.baseline_sequential_finish}"
+        )
+        for e in result.events:
+            self.stdout.write(f"  {e.start}  {e.end}  {e.region:<8} {e.stage:<16} team {e.team}")

@@ -1,0 +1,237 @@
+"""Between the planner (pure) and the database: build its input from the rollout data,
+run it, keep the run, and turn a chosen plan into planned events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.rollout import delays, planner
+from amparo.rollout.models import (
+    Blackout,
+    Event,
+    EventStatus,
+    PlanRun,
+    Playbook,
+    Rollout,
+    Team,
+    TravelTime,
+)
+from amparo.territory.models import Region
+
+EXTRA_TEAM_PREFIX = "extra-"
+
+
+def blackouts_by_region(regions: Iterable[Region]) -> dict[str, list[tuple[date, date]]]:
+    """The stored blackouts of ``regions``, by region code."""
+    found: dict[str, list[tuple[date, date]]] = {}
+    for b in Blackout.objects.filter(region__in=list(regions)).select_related("region"):
+        found.setdefault(b.region.code, []).append((b.first_day, b.last_day))
+    return found
+
+
+def parse_blackout_lines(text: str, allowed: set[str]) -> dict[str, list[tuple[date, date]]]:
+    """Read lines of ``CODE FIRST LAST`` (e.g. ``PE-MDD 2027-02-01 2027-03-15``).
+
+    Raises ``ValueError`` naming the line and the problem; blank lines are skipped."""
+    found: dict[str, list[tuple[date, date]]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        words = line.split()
+        if not words:
+            continue
+        if len(words) != 3:
+            raise ValueError(_("line %(n)s: write REGION FIRST-DAY LAST-DAY") % {"n": number})
+        code, first, last = words
+        if code not in allowed:
+            raise ValueError(_("line %(n)s: %(code)s is not a chosen region")
+                             % {"n": number, "code": code})  # fmt: skip
+        try:
+            first_day, last_day = date.fromisoformat(first), date.fromisoformat(last)
+        except ValueError:
+            raise ValueError(
+                _("line %(n)s: dates are written YYYY-MM-DD") % {"n": number}
+            ) from None
+        if last_day < first_day:
+            raise ValueError(_("line %(n)s: the last day is before the first") % {"n": number})
+        found.setdefault(code, []).append((first_day, last_day))
+    return found
+
+
+def blackout_lines(blackouts: dict[str, list[tuple[date, date]]]) -> str:
+    return "\n".join(
+        f"{code} {first.isoformat()} {last.isoformat()}"
+        for code in sorted(blackouts)
+        for first, last in blackouts[code]
+    )
+
+
+def planner_input(
+    *,
+    playbook: Playbook,
+    regions: list[Region],
+    teams: list[Team],
+    extra_teams: int,
+    start: date,
+    blackouts: dict[str, list[tuple[date, date]]],
+    time_limit_s: float,
+) -> dict[str, Any]:
+    """The planner's JSON input (the same form ``amparo plan`` reads) from the database.
+
+    Stages already done in a region's rollout are left out and the region may start only
+    after them (plus the gap of the stages that follow). Extra teams are hypothetical ones
+    able to deliver every stage, for "what if we had one more team?"."""
+    stages = list(playbook.stages.prefetch_related("prerequisites"))
+    codes = {s.pk: s.code for s in stages}
+    done_ends: dict[int, dict[str, date]] = {}
+    for event in Event.objects.filter(
+        rollout__playbook=playbook, rollout__region__in=regions, status=EventStatus.DONE
+    ).select_related("rollout"):
+        ends = done_ends.setdefault(event.rollout.region_id, {})
+        day_after = event.ends_on + timedelta(days=1)
+        ends[codes[event.stage_id]] = max(ends.get(codes[event.stage_id], day_after), day_after)
+    region_rows = []
+    for region in regions:
+        done = done_ends.get(region.pk, {})
+        earliest = start
+        for stage in stages:
+            if stage.code in done:
+                continue
+            for prerequisite in stage.prerequisites.all():
+                if prerequisite.code in done:
+                    gap = timedelta(days=stage.min_gap_days)
+                    earliest = max(earliest, done[prerequisite.code] + gap)
+        region_rows.append(
+            {
+                "code": region.code,
+                "earliest": earliest.isoformat(),
+                "blackouts": [
+                    [a.isoformat(), b.isoformat()] for a, b in blackouts.get(region.code, [])
+                ],
+                "done": sorted(done),
+            }
+        )
+    team_rows = [
+        {
+            "code": t.code,
+            "stages": sorted(s.code for s in t.stages.all() if s.playbook_id == playbook.pk),
+        }
+        for t in teams
+    ]
+    team_rows += [
+        {"code": f"{EXTRA_TEAM_PREFIX}{n}", "stages": sorted(codes.values())}
+        for n in range(1, extra_teams + 1)
+    ]
+    travel: dict[str, dict[str, int]] = {}
+    for row in TravelTime.objects.filter(
+        origin__in=regions, destination__in=regions
+    ).select_related("origin", "destination"):
+        travel.setdefault(row.origin.code, {})[row.destination.code] = row.days
+    return {
+        "start": start.isoformat(),
+        "regions": region_rows,
+        "stages": [
+            {
+                "code": s.code,
+                "days": s.typical_days,
+                "after": sorted(codes[p.pk] for p in s.prerequisites.all()),
+                "min_gap_days": s.min_gap_days,
+            }
+            for s in stages
+        ],
+        "teams": team_rows,
+        "travel_days": travel,
+        "time_limit_s": time_limit_s,
+    }
+
+
+@transaction.atomic
+def plan_run_create(
+    *,
+    by: User,
+    playbook: Playbook,
+    raw_input: dict[str, Any],
+    delay_model: delays.DelayModel,
+    label: str = "",
+) -> PlanRun:
+    """Plan, simulate delays and keep the run. Bad input raises ``ValidationError``."""
+    try:
+        plan = planner.parse_plan_input(raw_input)
+    except planner.PlanInputError as error:
+        raise ValidationError(str(error)) from None
+    result = planner.plan_rollout(plan)
+    outcome = delays.simulate_delays(plan, result.events, delay_model)
+    return PlanRun.objects.create(
+        created_by=by,
+        playbook=playbook,
+        label=label,
+        input=raw_input,
+        result={**planner.result_to_json(result), "solve_seconds": round(result.solve_seconds, 2)},
+        delay_model={
+            "minimum": delay_model.minimum,
+            "most_likely": delay_model.most_likely,
+            "maximum": delay_model.maximum,
+            "runs": delay_model.runs,
+        },
+        p50_finish=outcome.p50,
+        p90_finish=outcome.p90,
+    )
+
+
+@transaction.atomic
+def plan_apply(*, run: PlanRun, by: User) -> int:
+    """Turn a plan into planned events in each region's rollout (created if missing), in
+    one transaction. Refused when a region already has a planned or done event for a
+    stage the plan schedules there, so nothing is planned twice."""
+    if run.applied_at:
+        raise ValidationError(_("This plan was already turned into events."))
+    events = run.result["events"]
+    regions = {r.code: r for r in Region.objects.filter(code__in={e["region"] for e in events})}
+    stages = {s.code: s for s in run.playbook.stages.all()}
+    teams = {t.code: t for t in Team.objects.filter(code__in={e["team"] for e in events})}
+    clashes = Event.objects.filter(
+        rollout__playbook=run.playbook,
+        rollout__region__in=regions.values(),
+        status__in=[EventStatus.PLANNED, EventStatus.DONE],
+    ).select_related("rollout__region", "stage")
+    taken = {(e.rollout.region.code, e.stage.code) for e in clashes}
+    overlap = sorted(
+        f"{e['region']} / {e['stage']}" for e in events if (e["region"], e["stage"]) in taken
+    )
+    if overlap:
+        raise ValidationError(
+            _("These stages already have events: %(list)s. Cancel them or plan again.")
+            % {"list": ", ".join(overlap)}
+        )
+    rollouts = {}
+    for code, region in regions.items():
+        rollouts[code], _created = Rollout.objects.get_or_create(
+            region=region, playbook=run.playbook, defaults={"started_on": run.input.get("start")}
+        )
+    created = []
+    for e in sorted(events, key=lambda e: e["start"]):
+        start = date.fromisoformat(e["start"])
+        created.append(
+            Event(
+                rollout=rollouts[e["region"]],
+                stage=stages[e["stage"]],
+                status=EventStatus.PLANNED,
+                starts_on=start,
+                ends_on=date.fromisoformat(e["end"]) - timedelta(days=1),
+                city=regions[e["region"]].capital,
+                team=teams.get(e["team"]),
+                notes=_("Planned by the rollout planner (plan %(id)s).") % {"id": run.pk},
+            )
+        )
+    for event in created:
+        event.full_clean()
+    Event.objects.bulk_create(created)
+    run.applied_at = timezone.now()
+    run.save(update_fields=["applied_at"])
+    return len(created)

@@ -1,0 +1,163 @@
+"""The planner page (program admins): plan, compare what-ifs, turn a plan into events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts import access
+from amparo.rollout import delays, planner, planning, queries
+from amparo.rollout.forms import PlannerForm
+from amparo.rollout.gantt import gantt_svg
+from amparo.rollout.models import PlanRun, Playbook, Team
+from amparo.rollout.views.saving import save_or_form_errors
+
+RECENT_RUNS = 8
+
+
+def _initial(request: HttpRequest, regions) -> dict[str, object]:
+    """Defaults, or the settings of an earlier run (``?from=ID``) to change one thing."""
+    source = request.GET.get("from")
+    run = PlanRun.objects.filter(pk=source).first() if source and source.isdigit() else None
+    if run:
+        raw = run.input
+        return {
+            "playbook": run.playbook_id,
+            "start": raw["start"],
+            "regions": [r.pk for r in regions if r.code in {x["code"] for x in raw["regions"]}],
+            "teams": list(
+                Team.objects.filter(code__in=[t["code"] for t in raw["teams"]]).values_list(
+                    "pk", flat=True
+                )
+            ),
+            "extra_teams": sum(
+                t["code"].startswith(planning.EXTRA_TEAM_PREFIX) for t in raw["teams"]
+            ),
+            "blackouts": planning.blackout_lines(
+                {
+                    x["code"]: [
+                        (date.fromisoformat(a), date.fromisoformat(b)) for a, b in x["blackouts"]
+                    ]
+                    for x in raw["regions"]
+                }
+            ),
+            "time_limit_s": int(raw.get("time_limit_s", 10)),
+            "delay_min": run.delay_model.get("minimum", 0),
+            "delay_mode": run.delay_model.get("most_likely", 1),
+            "delay_max": run.delay_model.get("maximum", 7),
+        }
+    remaining = [
+        line.region.pk
+        for line in queries.program_overview(regions)
+        if line.rollout is None or line.next_stage is not None
+    ]
+    return {
+        "playbook": Playbook.objects.values_list("pk", flat=True).first(),
+        "start": timezone.localdate().isoformat(),
+        "regions": remaining,
+        "teams": list(Team.objects.values_list("pk", flat=True)),
+        "blackouts": planning.blackout_lines(planning.blackouts_by_region(regions)),
+    }
+
+
+@login_required
+def planner_page(request: HttpRequest) -> HttpResponse:
+    access.require_program_admin(request.user)
+    regions = access.regions_visible(request.user)
+    form = PlannerForm(request.POST or None, regions=regions, initial=_initial(request, regions))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        raw = planning.planner_input(
+            playbook=data["playbook"],
+            regions=list(data["regions"]),
+            teams=list(data["teams"].prefetch_related("stages")),
+            extra_teams=data["extra_teams"],
+            start=data["start"],
+            blackouts=data["blackout_map"],
+            time_limit_s=data["time_limit_s"],
+        )
+        model = delays.DelayModel(data["delay_min"], data["delay_mode"], data["delay_max"])
+        run = save_or_form_errors(
+            form,
+            lambda: planning.plan_run_create(
+                by=request.user,
+                playbook=data["playbook"],
+                raw_input=raw,
+                delay_model=model,
+                label=data["label"],
+            ),
+        )
+        if run:
+            return redirect("plan-run", pk=run.pk)
+    return render(
+        request,
+        "rollout/planner.html",
+        {"form": form, "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS]},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
+    plan = planner.parse_plan_input(run.input)
+    result = run.result
+    events = [
+        planner.PlannedEvent(
+            e["region"], e["stage"], e["team"],
+            date.fromisoformat(e["start"]), date.fromisoformat(e["end"]),
+        )
+        for e in result["events"]
+    ]  # fmt: skip
+    stages = {s.code: s.name for s in run.playbook.stages.all()}
+    regions = {r.code: r.name for r in access.regions_visible(request.user)}
+    finish, bound = result["finish"], result["lower_bound"]
+    start = date.fromisoformat(run.input["start"])
+    makespan = (date.fromisoformat(finish) - start).days if finish else None
+    gap_days = (date.fromisoformat(finish) - date.fromisoformat(bound)).days if bound else None
+    return render(
+        request,
+        "rollout/plan_run.html",
+        {
+            "run": run,
+            "result": result,
+            "events": events,
+            "stage_names": stages,
+            "region_names": regions,
+            "gap_days": gap_days,
+            "gap_percent": round(100 * gap_days / makespan, 1)
+            if makespan and gap_days is not None
+            else None,
+            "gantt": gantt_svg(
+                events,
+                stage_order=planner.stage_order(plan.stages),
+                stage_labels=stages,
+                region_labels=regions,
+                title=_("Rollout plan"),
+            ),
+            "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS],
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    run = get_object_or_404(PlanRun, pk=pk)
+    try:
+        count = planning.plan_apply(run=run, by=request.user)
+        messages.success(
+            request, _("%(n)s planned events created in the regions' rollouts.") % {"n": count}
+        )
+    except planning.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("plan-run", pk=run.pk)
