@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "amparo.accounts",
     "amparo.territory",
     "amparo.rollout",
+    "amparo.assessment",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

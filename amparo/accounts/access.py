@@ -19,8 +19,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
+from amparo.assessment.models import Assessment, Finding
 from amparo.rollout.models import Event, RecoveryGroup, Rollout
-from amparo.territory.models import Contact, Organization, Region
+from amparo.territory.models import Contact, Organization, Region, Sector
 
 
 class Capability(enum.Enum):
@@ -192,3 +193,37 @@ def _first_or_404(rows: QuerySet) -> object:
     if found is None:
         raise Http404
     return found
+
+
+def sectors_visible(user: User, region: Region) -> QuerySet[Sector]:
+    """Sectors of the region's country whose sector-bound rows the user may read."""
+    return Sector.objects.filter(country=region.country).filter(
+        sector_filter(user, region, field="pk")
+    )
+
+
+def assessment_or_404(user: User, region: Region, pk: int) -> Assessment:
+    require(user, Capability.VIEW, region)
+    rounds = Assessment.objects.select_related("matrix", "region", "previous").filter(
+        region=region, pk=pk
+    )
+    return _first_or_404(rounds)
+
+
+def findings_visible(user: User, assessment: Assessment) -> QuerySet[Finding]:
+    """The round's findings in the sectors the user may read (a focal point: their own)."""
+    require(user, Capability.VIEW, assessment.region)
+    return assessment.findings.filter(sector_filter(user, assessment.region)).select_related(
+        "threat", "sector"
+    )
+
+
+def finding_or_404(user: User, assessment: Assessment, pk: int) -> Finding:
+    return _first_or_404(findings_visible(user, assessment).filter(pk=pk))
+
+
+def sectors_changeable(user: User, region: Region) -> QuerySet[Sector]:
+    """Sectors whose rows in ``region`` the user may change (all for coordinators)."""
+    visible = sectors_visible(user, region)
+    allowed = [s.pk for s in visible if can(user, Capability.CHANGE_SECTOR, region, s.pk)]
+    return Sector.objects.filter(pk__in=allowed)

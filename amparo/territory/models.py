@@ -30,7 +30,7 @@ class BilingualName(models.Model):
 class CatalogEntry(models.Model):
     """Where a starter-catalog row comes from, and whether it was checked against its source."""
 
-    source = models.CharField(_("source"), max_length=500, blank=True)
+    source = models.TextField(_("source"), blank=True)  # one or more references, "; "-separated
     verified = models.BooleanField(
         _("verified"),
         default=False,

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.accounts.demo import demo_users_create
+from amparo.assessment.demo import demo_assessment_create
 from amparo.rollout.demo import demo_rollout_create
 from amparo.territory.demo import demo_territory_create
 
@@ -30,8 +31,12 @@ class Command(BaseCommand):
         call_command("load_catalog", stdout=self.stdout)
         organizations = demo_territory_create()
         events = demo_rollout_create()
+        findings = demo_assessment_create()
         logins = demo_users_create()
-        self.stdout.write(f"demo data: {organizations} demo organizations, {events} demo events")
+        self.stdout.write(
+            f"demo data: {organizations} demo organizations, {events} demo events, "
+            f"{findings} demo findings"
+        )
         self.stdout.write("demo logins (all data marked demo is invented):")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.password:<14} {login.description}")

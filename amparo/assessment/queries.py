@@ -1,0 +1,119 @@
+"""Read-side functions for the assessment pages, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from amparo.assessment import scoring
+from amparo.assessment.models import Assessment, Finding, Threat
+from amparo.territory.models import Sector
+
+
+def round_ratings(
+    assessment: Assessment, findings: QuerySet[Finding] | None = None
+) -> list[scoring.Rating]:
+    rows = findings if findings is not None else assessment.findings.all()
+    return [f.rating() for f in rows.select_related("threat", "sector")]
+
+
+@dataclass
+class SectorLine:
+    sector: Sector
+    findings: int = 0
+    threats: int = 0
+    worst: scoring.LevelSpec | None = None
+
+
+@dataclass
+class RoundSummary:
+    lines: list[SectorLine]
+    issues: list[scoring.Issue]
+    diff: scoring.RoundDiff | None
+    level_counts: list[tuple[scoring.LevelSpec, int]] = field(default_factory=list)
+
+
+def round_summary(
+    assessment: Assessment,
+    findings: QuerySet[Finding],
+    previous_findings: QuerySet[Finding] | None,
+    sectors: QuerySet[Sector],
+) -> RoundSummary:
+    """Per sector: findings, catalog threats and the worst current level; the consistency
+    issues; the diff against the previous round; counts per level."""
+    spec = assessment.matrix.spec()
+    rows = list(findings)
+    sectors = list(sectors)
+    threats = dict(
+        Threat.objects.filter(sector__in=sectors)
+        .values("sector")
+        .annotate(n=Count("pk"))
+        .values_list("sector", "n")
+    )
+    lines = {s.pk: SectorLine(s, threats=threats.get(s.pk, 0)) for s in sectors}
+    per_level: dict[str, int] = defaultdict(int)
+    for f in rows:
+        level = scoring.risk_level(spec, *(f.residual or f.inherent))
+        per_level[level.code] += 1
+        line = lines.get(f.sector_id)
+        if line:
+            line.findings += 1
+            if line.worst is None or level.rank > line.worst.rank:
+                line.worst = level
+    ratings = [f.rating() for f in rows]
+    diff = None
+    if previous_findings is not None:
+        diff = scoring.round_diff([f.rating() for f in previous_findings], ratings)
+    return RoundSummary(
+        lines=list(lines.values()),
+        issues=scoring.consistency_issues(spec, ratings, [s.code for s in sectors]),
+        diff=diff,
+        level_counts=[(level, per_level.get(level.code, 0)) for level in spec.levels],
+    )
+
+
+@dataclass
+class CoverageRow:
+    sector: Sector
+    cells: list[tuple[Threat, Finding | None, scoring.LevelSpec | None]]
+
+
+def coverage(
+    assessment: Assessment, findings: QuerySet[Finding], sectors: QuerySet[Sector]
+) -> list[CoverageRow]:
+    """Sectors x their catalog threats: each cell the finding (if assessed) and its level."""
+    spec = assessment.matrix.spec()
+    by_threat = {f.threat_id: f for f in findings}
+    per_sector: dict[int, list[Threat]] = defaultdict(list)
+    for threat in Threat.objects.filter(sector__in=sectors).order_by("code"):
+        per_sector[threat.sector_id].append(threat)
+    rows = []
+    for sector in sectors:
+        cells = []
+        for threat in per_sector[sector.pk]:
+            finding = by_threat.get(threat.pk)
+            level = (
+                scoring.risk_level(spec, *(finding.residual or finding.inherent))
+                if finding
+                else None
+            )
+            cells.append((threat, finding, level))
+        rows.append(CoverageRow(sector, cells))
+    return rows
+
+
+def heat_counts(findings: QuerySet[Finding], *, residual: bool) -> dict[tuple[int, int], int]:
+    """Findings per (likelihood, impact) cell, counted by the database."""
+    l_field, i_field = (
+        ("residual_likelihood", "residual_impact")
+        if residual
+        else ("inherent_likelihood", "inherent_impact")
+    )
+    rows = (
+        findings.exclude(**{f"{l_field}__isnull": True})
+        .values(l_field, i_field)
+        .annotate(n=Count("pk"))
+    )
+    return {(r[l_field], r[i_field]): r["n"] for r in rows}

@@ -1,0 +1,228 @@
+"""Writes for the threat assessment. One transaction each; refused changes raise
+``ValidationError`` with a message for the person and write nothing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.assessment import scoring
+from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
+from amparo.catalog import read_pack_file
+from amparo.territory.models import Region, Sector
+from amparo.territory.services import LoadCount
+
+DEFAULT_MATRIX_CODE = "5x5"
+
+# Allowed status moves of a round; completing has its own checks.
+ROUND_MOVES: dict[str, set[str]] = {
+    RoundStatus.DRAFT: {RoundStatus.IN_PROGRESS},
+    RoundStatus.IN_PROGRESS: {RoundStatus.IN_REVIEW, RoundStatus.DRAFT},
+    RoundStatus.IN_REVIEW: {RoundStatus.IN_PROGRESS, RoundStatus.COMPLETED},
+    RoundStatus.COMPLETED: set(),
+}
+
+
+# --- catalog and matrix ------------------------------------------------------------------
+
+
+@transaction.atomic
+def matrix_default_ensure() -> RiskMatrix:
+    """The 5x5 default matrix, created once; later edits by admins are kept."""
+    matrix, _created = RiskMatrix.objects.get_or_create(
+        code=DEFAULT_MATRIX_CODE,
+        defaults={
+            "name_es": "Matriz 5x5",
+            "name_en": "5x5 matrix",
+            "is_default": True,
+            **RiskMatrix.fields_from_spec(scoring.DEFAULT_MATRIX),
+        },
+    )
+    return matrix
+
+
+@transaction.atomic
+def matrix_save(
+    *, matrix: RiskMatrix, spec: scoring.MatrixSpec, name_es: str, name_en: str
+) -> RiskMatrix:
+    """Change a matrix's labels, levels and grid; an unusable matrix is refused."""
+    problems = scoring.validate_matrix(spec)
+    if problems:
+        raise ValidationError(problems)
+    matrix.name_es, matrix.name_en = name_es, name_en
+    for name, value in RiskMatrix.fields_from_spec(spec).items():
+        setattr(matrix, name, value)
+    matrix.full_clean()
+    matrix.save()
+    return matrix
+
+
+CATALOG_THREAT_FIELDS = (
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "source",
+    "verified",
+)
+
+
+@transaction.atomic
+def threats_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
+    """Load the pack's threats by code. A threat users edited is never overwritten: when the
+    catalog differs from it, its code is added to ``kept`` so the command can say so."""
+    matrix_default_ensure()
+    sectors = {s.code: s for s in Sector.objects.all()}
+    for entry in read_pack_file(pack, "threats")["threats"]:
+        values = {k: entry[k] for k in CATALOG_THREAT_FIELDS}
+        threat = Threat.objects.filter(code=entry["code"]).first()
+        if threat is None:
+            Threat.objects.create(
+                code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
+            )
+            count.add("threats", created=True, changed=False)
+            continue
+        changed = [k for k, v in values.items() if getattr(threat, k) != v]
+        if changed and threat.edited:
+            kept.append(threat.code)
+        elif changed:
+            for name in changed:
+                setattr(threat, name, values[name])
+            threat.save(update_fields=changed)
+            count.add("threats", created=False, changed=True)
+
+
+@transaction.atomic
+def threat_save(*, threat: Threat | None = None, **fields: object) -> Threat:
+    """Create a threat or change one; a catalog threat changed here is marked edited."""
+    threat = threat or Threat()
+    for name, value in fields.items():
+        setattr(threat, name, value)
+    if threat.pk and threat.from_catalog:
+        threat.edited = True
+    threat.full_clean()
+    threat.save()
+    return threat
+
+
+# --- rounds ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(
+    *, region: Region, clone_previous: bool, matrix: RiskMatrix | None = None
+) -> Assessment:
+    """Open the region's next round; with ``clone_previous`` it starts from the last round's
+    findings (and its matrix), so only what changed needs entering."""
+    previous = region.assessments.order_by("-number").first()
+    number = (region.assessments.aggregate(n=Max("number"))["n"] or 0) + 1
+    matrix = matrix or (previous.matrix if previous else None) or matrix_default_ensure()
+    assessment = Assessment.objects.create(
+        region=region,
+        number=number,
+        matrix=matrix,
+        previous=previous,
+        started_on=timezone.localdate(),
+    )
+    if clone_previous and previous:
+        copies = []
+        for finding in previous.findings.all():
+            finding.pk = None
+            finding.assessment = assessment
+            copies.append(finding)
+        Finding.objects.bulk_create(copies)
+    return assessment
+
+
+def completion_problems(assessment: Assessment) -> list[scoring.Issue]:
+    """What stands in the way of completing a round (all sectors, all findings)."""
+    from amparo.assessment.queries import round_ratings
+
+    spec = assessment.matrix.spec()
+    sectors = Sector.objects.filter(country=assessment.region.country).values_list(
+        "code", flat=True
+    )
+    return scoring.consistency_issues(spec, round_ratings(assessment), sectors)
+
+
+@transaction.atomic
+def assessment_move(
+    *, assessment: Assessment, to: str, by: User, override_reason: str = ""
+) -> Assessment:
+    """Move a round along draft -> in progress -> in review -> completed. Completing is
+    refused, with the reasons, while sectors are unassessed or findings inconsistent,
+    unless a reason to complete anyway is recorded."""
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if to not in ROUND_MOVES[locked.status]:
+        raise ValidationError(
+            _("A round cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": locked.get_status_display(), "to": RoundStatus(to).label}
+        )
+    if to == RoundStatus.COMPLETED:
+        problems = completion_problems(locked)
+        if problems and not override_reason.strip():
+            raise ValidationError(
+                [_("Cannot complete yet:")] + [describe_issue(p) for p in problems]
+            )
+        locked.completed_at, locked.completed_by = timezone.now(), by
+        locked.completion_note = override_reason.strip() if problems else ""
+    locked.status = to
+    locked.save()
+    return locked
+
+
+def describe_issue(issue: scoring.Issue) -> str:
+    if issue.kind == "sector_unassessed":
+        return _("Sector %(code)s has no finding.") % {"code": issue.subject}
+    if issue.kind == "residual_above_inherent":
+        return _("%(code)s: the residual rating is above the inherent one.") % {
+            "code": issue.subject
+        }
+    return _("%(code)s: the residual rating is lower with no measure behind it.") % {
+        "code": issue.subject
+    }
+
+
+# --- findings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def finding_save(
+    *, assessment: Assessment, by: User, finding: Finding | None = None, **fields: object
+) -> Finding:
+    """Record or change a finding. Ratings must lie inside the round's matrix; a completed
+    round is read-only."""
+    if assessment.status == RoundStatus.COMPLETED:
+        raise ValidationError(_("This round is completed; start a new round to change findings."))
+    finding = finding or Finding(assessment=assessment)
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    finding.sector = finding.threat.sector
+    spec = assessment.matrix.spec()
+    errors = {}
+    for field, size in (
+        ("inherent_likelihood", len(spec.likelihoods)),
+        ("inherent_impact", len(spec.impacts)),
+        ("residual_likelihood", len(spec.likelihoods)),
+        ("residual_impact", len(spec.impacts)),
+    ):
+        value = getattr(finding, field)
+        if value is not None and not 1 <= value <= size:
+            errors[field] = _("Choose a value from 1 to %(n)s.") % {"n": size}
+    if errors:
+        raise ValidationError(errors)
+    finding.updated_by = by
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding) -> None:
+    if finding.assessment.status == RoundStatus.COMPLETED:
+        raise ValidationError(_("This round is completed; its findings are kept as they are."))
+    finding.delete()

@@ -1,0 +1,131 @@
+"""Round lifecycle, completion rules, cloning and the diff, through services and pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import translation
+
+from amparo.assessment import services
+from amparo.assessment.models import Assessment, RoundStatus
+from amparo.assessment.tests.conftest import add_finding
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+def _to_review(assessment, user):
+    services.assessment_move(assessment=assessment, to="in_progress", by=user)
+    return services.assessment_move(assessment=assessment, to="in_review", by=user)
+
+
+def test_rounds_are_numbered_per_region_and_use_the_default_matrix(world, threats) -> None:
+    first = services.assessment_start(region=world.region_a, clone_previous=True)
+    second = services.assessment_start(region=world.region_a, clone_previous=True)
+    other = services.assessment_start(region=world.region_b, clone_previous=True)
+    assert (first.number, second.number, other.number) == (1, 2, 1)
+    assert first.matrix.code == "5x5" and second.previous == first
+
+
+def test_a_round_cannot_skip_a_step(world, round_a) -> None:
+    with pytest.raises(ValidationError, match="cannot go from"):
+        services.assessment_move(assessment=round_a, to="completed", by=world.users["coordinator"])
+
+
+def test_completing_is_refused_with_the_reasons(world, round_a, threats) -> None:
+    add_finding(round_a, threats["TUR-01"], inherent=(3, 3), residual=(4, 4))
+    _to_review(round_a, world.users["coordinator"])
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_move(assessment=round_a, to="completed", by=world.users["coordinator"])
+    text = " ".join(refused.value.messages)
+    assert "Sector EDU has no finding" in text
+    assert "TUR-01: the residual rating is above the inherent one" in text
+    assert Assessment.objects.get(pk=round_a.pk).status == RoundStatus.IN_REVIEW
+
+
+def test_completing_anyway_records_why(world, round_a, threats) -> None:
+    add_finding(round_a, threats["TUR-01"])
+    _to_review(round_a, world.users["coordinator"])
+    done = services.assessment_move(
+        assessment=round_a,
+        to="completed",
+        by=world.users["coordinator"],
+        override_reason="EDU office closed during the round",
+    )
+    assert done.status == "completed"
+    assert done.completion_note == "EDU office closed during the round"
+    assert done.completed_by == world.users["coordinator"]
+
+
+def test_a_clean_round_completes_without_a_note(world, round_a, threats) -> None:
+    add_finding(round_a, threats["TUR-01"], residual=(3, 3))
+    add_finding(round_a, threats["EDU-01"])
+    _to_review(round_a, world.users["coordinator"])
+    done = services.assessment_move(
+        assessment=round_a, to="completed", by=world.users["coordinator"]
+    )
+    assert done.status == "completed" and done.completion_note == ""
+    with pytest.raises(ValidationError, match="completed"):
+        services.finding_save(
+            assessment=done,
+            by=world.users["coordinator"],
+            threat=threats["TUR-02"],
+            inherent_likelihood=1,
+            inherent_impact=1,
+        )
+
+
+def test_a_cloned_round_starts_from_the_previous_findings_and_shows_the_diff(
+    world, round_a, threats
+) -> None:
+    add_finding(round_a, threats["TUR-01"], inherent=(4, 4), residual=(3, 3))
+    add_finding(round_a, threats["EDU-01"], inherent=(2, 2))
+    second = services.assessment_start(region=world.region_a, clone_previous=True)
+    assert second.findings.count() == 2
+    tur = second.findings.get(threat__code="TUR-01")
+    services.finding_save(
+        assessment=second,
+        by=world.users["coordinator"],
+        finding=tur,
+        residual_likelihood=2,
+        residual_impact=2,
+    )
+    second.findings.get(threat__code="EDU-01").delete()
+    add_finding(second, threats["TUR-02"])
+    page = world.client("coordinator").get(reverse("round-detail", args=["PE-LOR", second.pk]))
+    text = page.content.decode()
+    assert "TUR-02" in text.split("Nuevos hallazgos")[1][:200]
+    assert "EDU-01" in text.split("Hallazgos retirados")[1][:200]
+    assert "TUR-01" in text.split("Hallazgos retirados")[1]
+
+
+def test_ratings_outside_the_matrix_are_refused(world, round_a, threats) -> None:
+    with pytest.raises(ValidationError) as refused:
+        services.finding_save(
+            assessment=round_a,
+            by=world.users["coordinator"],
+            threat=threats["TUR-01"],
+            inherent_likelihood=6,
+            inherent_impact=1,
+        )
+    assert "inherent_likelihood" in refused.value.message_dict
+    assert round_a.findings.count() == 0
+
+
+def test_the_page_offers_completion_anyway_only_with_problems(world, round_a, threats) -> None:
+    _to_review(round_a, world.users["coordinator"])
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("round-move", args=["PE-LOR", round_a.pk]), {"to": "completed"}, follow=True
+    )
+    assert "Todavía no se puede completar" in response.content.decode()
+    response = client.post(
+        reverse("round-move", args=["PE-LOR", round_a.pk]),
+        {"to": "completed", "override_reason": "Plazo del gobierno regional"},
+    )
+    round_a.refresh_from_db()
+    assert round_a.status == "completed"

@@ -1,0 +1,134 @@
+"""Risk lookup, consistency checks and round diffs: pure, over random matrices and ratings."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from amparo.assessment.scoring import (
+    DEFAULT_MATRIX,
+    LevelSpec,
+    MatrixSpec,
+    Rating,
+    consistency_issues,
+    heat_grid,
+    risk_level,
+    round_diff,
+    validate_matrix,
+)
+
+LEVELS = (
+    LevelSpec("a", "A", "A", "#000", 1),
+    LevelSpec("b", "B", "B", "#111", 2),
+    LevelSpec("c", "C", "C", "#222", 3),
+)
+
+
+@st.composite
+def matrices(draw) -> MatrixSpec:
+    n_l, n_i = draw(st.integers(2, 7)), draw(st.integers(2, 7))
+    grid = tuple(tuple(draw(st.sampled_from("abc")) for _ in range(n_i)) for _ in range(n_l))
+    labels = lambda n: tuple((f"es{k}", f"en{k}") for k in range(n))  # noqa: E731
+    return MatrixSpec(labels(n_l), labels(n_i), LEVELS, grid)
+
+
+@given(matrices(), st.data())
+def test_the_level_is_the_grid_cell_not_a_product(spec, data) -> None:
+    assert validate_matrix(spec) == []
+    likelihood = data.draw(st.integers(1, len(spec.likelihoods)))
+    impact = data.draw(st.integers(1, len(spec.impacts)))
+    assert risk_level(spec, likelihood, impact).code == spec.grid[likelihood - 1][impact - 1]
+
+
+def test_an_asymmetric_matrix_gives_different_levels_for_swapped_ratings() -> None:
+    assert risk_level(DEFAULT_MATRIX, 1, 5).code == "medium"
+    assert risk_level(DEFAULT_MATRIX, 5, 1).code == "medium"
+    assert risk_level(DEFAULT_MATRIX, 2, 5).code == "high"
+    assert risk_level(DEFAULT_MATRIX, 5, 2).code == "high"
+    assert risk_level(DEFAULT_MATRIX, 4, 2).code == "medium"
+    assert risk_level(DEFAULT_MATRIX, 2, 4).code == "medium"
+    assert risk_level(DEFAULT_MATRIX, 5, 5).code == "critical"
+
+
+@pytest.mark.parametrize(("likelihood", "impact"), [(0, 1), (6, 1), (1, 0), (1, 6)])
+def test_ratings_outside_the_matrix_are_refused(likelihood, impact) -> None:
+    with pytest.raises(ValueError, match="outside the matrix"):
+        risk_level(DEFAULT_MATRIX, likelihood, impact)
+
+
+def test_validation_names_what_is_wrong_with_a_matrix() -> None:
+    broken = MatrixSpec(
+        DEFAULT_MATRIX.likelihoods, DEFAULT_MATRIX.impacts, LEVELS, (("a", "b"), ("z", "a"))
+    )
+    problems = validate_matrix(broken)
+    assert "the grid needs one row per likelihood and one cell per impact" in problems
+    assert "the grid uses unknown levels: z" in problems
+
+
+def test_it_flags_the_three_kinds_of_inconsistency() -> None:
+    ratings = [
+        Rating("TUR-01", "TUR", (3, 3), (4, 3)),  # residual above inherent
+        Rating("TUR-02", "TUR", (5, 5), (2, 2), measures=0),  # lowered with no measure
+        Rating("TUR-03", "TUR", (5, 5), (2, 2), measures=None),  # measures unknown: fine
+        Rating("TUR-04", "TUR", (5, 5), (2, 2), measures=2),  # lowered by measures: fine
+        Rating("EDU-01", "EDU", (2, 2)),  # not rated after controls yet: fine
+    ]
+    issues = consistency_issues(DEFAULT_MATRIX, ratings, ["TUR", "EDU", "SAL"])
+    assert [(i.kind, i.subject) for i in issues] == [
+        ("residual_above_inherent", "TUR-01"),
+        ("lowered_without_measure", "TUR-02"),
+        ("sector_unassessed", "SAL"),
+    ]
+
+
+ratings = st.builds(
+    Rating,
+    key=st.sampled_from(["T1", "T2", "T3", "T4", "T5"]),
+    sector=st.sampled_from(["A", "B"]),
+    inherent=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    residual=st.none() | st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    measures=st.none() | st.integers(0, 2),
+)
+
+
+@given(st.lists(ratings, max_size=6, unique_by=lambda r: r.key))
+def test_a_rating_is_flagged_exactly_when_it_contradicts_itself(rows) -> None:
+    flagged = {i.subject for i in consistency_issues(DEFAULT_MATRIX, rows, [])}
+    expected = set()
+    for r in rows:
+        if r.residual is None:
+            continue
+        before = risk_level(DEFAULT_MATRIX, *r.inherent).rank
+        after = risk_level(DEFAULT_MATRIX, *r.residual).rank
+        worse = r.residual[0] > r.inherent[0] or r.residual[1] > r.inherent[1] or after > before
+        if worse or (r.measures == 0 and after < before):
+            expected.add(r.key)
+    assert flagged == expected
+
+
+@given(
+    st.lists(ratings, max_size=5, unique_by=lambda r: r.key),
+    st.lists(ratings, max_size=5, unique_by=lambda r: r.key),
+)
+def test_the_diff_accounts_for_every_finding(previous, current) -> None:
+    diff = round_diff(previous, current)
+    before, after = {r.key for r in previous}, {r.key for r in current}
+    assert set(diff.new) == after - before
+    assert set(diff.removed) == before - after
+    changed = {
+        r.key
+        for r in current
+        for p in previous
+        if p.key == r.key and (p.inherent, p.residual) != (r.inherent, r.residual)
+    }
+    assert {key for key, _old, _new in diff.rerated} == changed
+    assert round_diff(current, current).empty
+
+
+def test_the_heat_grid_reads_from_the_highest_likelihood_down_and_keeps_counts() -> None:
+    counts = {(5, 1): 2, (1, 5): 3, (3, 3): 1}
+    grid = heat_grid(DEFAULT_MATRIX, counts)
+    assert [row[0][0] for row in grid] == [5, 4, 3, 2, 1]
+    assert sum(cell[2] for row in grid for cell in row) == 6
+    assert grid[0][0][:3] == (5, 1, 2)

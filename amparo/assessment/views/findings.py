@@ -1,0 +1,121 @@
+"""Findings of a round: a filterable list (the heat map links here), detail and form.
+Focal points see and change only their sector; viewers see levels, never evidence text."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.assessment import scoring, services
+from amparo.assessment.forms import FindingForm
+from amparo.rollout.views.saving import save_or_form_errors
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+def finding_list(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    assessment = access.assessment_or_404(request.user, region, pk)
+    findings = access.findings_visible(request.user, assessment)
+    sector = request.GET.get("sector")
+    if sector:
+        findings = findings.filter(sector__code=sector)
+    likelihood, impact = _int(request.GET.get("l")), _int(request.GET.get("i"))
+    prefix = "inherent" if request.GET.get("kind") == "inherent" else "residual"
+    if likelihood and impact:
+        findings = findings.filter(
+            **{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact}
+        )
+    spec = assessment.matrix.spec()
+    rows = [
+        (
+            f,
+            scoring.risk_level(spec, *f.inherent),
+            scoring.risk_level(spec, *f.residual) if f.residual else None,
+        )
+        for f in findings
+    ]
+    return render(
+        request,
+        "assessment/finding_list.html",
+        {
+            "region": region,
+            "assessment": assessment,
+            "rows": rows,
+            "filtered": bool(sector or (likelihood and impact)),
+        },
+    )
+
+
+@login_required
+def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    assessment = access.assessment_or_404(request.user, region, pk)
+    finding = access.finding_or_404(request.user, assessment, finding_pk)
+    spec = assessment.matrix.spec()
+    return render(
+        request,
+        "assessment/finding_detail.html",
+        {
+            "region": region,
+            "assessment": assessment,
+            "finding": finding,
+            "inherent": scoring.risk_level(spec, *finding.inherent),
+            "residual": scoring.risk_level(spec, *finding.residual) if finding.residual else None,
+            "see_detail": access.can(
+                request.user, Capability.VIEW_DETAIL, region, finding.sector_id
+            ),
+            "can_change": access.can(
+                request.user, Capability.CHANGE_SECTOR, region, finding.sector_id
+            ),
+        },
+    )
+
+
+@login_required
+def finding_edit(
+    request: HttpRequest, code: str, pk: int, finding_pk: int | None = None
+) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    assessment = access.assessment_or_404(request.user, region, pk)
+    finding = access.finding_or_404(request.user, assessment, finding_pk) if finding_pk else None
+    sectors = access.sectors_changeable(request.user, region)
+    if finding is not None:
+        access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
+    elif not sectors.exists():
+        raise PermissionDenied
+    initial = {"threat": request.GET.get("threat")} if finding is None else None
+    form = FindingForm(
+        request.POST or None,
+        instance=finding,
+        assessment=assessment,
+        sectors=sectors,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = save_or_form_errors(
+            form,
+            lambda: services.finding_save(
+                assessment=assessment, by=request.user, finding=finding, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, _("Finding saved."))
+            return redirect(
+                "finding-detail", code=region.code, pk=assessment.pk, finding_pk=saved.pk
+            )
+    return render(
+        request,
+        "assessment/finding_form.html",
+        {"region": region, "assessment": assessment, "form": form, "finding": finding},
+        status=422 if form.errors else 200,
+    )
