@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "amparo.territory",
     "amparo.rollout",
     "amparo.assessment",
+    "amparo.mitigation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -165,6 +166,12 @@ LOGGING = {
         "level": env_choice(ENV, "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
     },
 }
+
+# Evidence uploads: the limit per file; larger request bodies are refused before reading.
+AMPARO_MAX_UPLOAD_MB = env_int(ENV, "AMPARO_MAX_UPLOAD_MB", 10, minimum=1)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Shown in the header and, later, on reports.
 AMPARO_ORGANIZATION_NAME = env_str(ENV, "AMPARO_ORGANIZATION_NAME", "amparo")

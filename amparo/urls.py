@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("amparo.territory.urls")),
     path("", include("amparo.rollout.urls")),
     path("", include("amparo.assessment.urls")),
+    path("", include("amparo.mitigation.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
 from amparo.assessment.models import Assessment, Finding
+from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, RecoveryGroup, Rollout
 from amparo.territory.models import Contact, Organization, Region, Sector
 
@@ -227,3 +228,38 @@ def sectors_changeable(user: User, region: Region) -> QuerySet[Sector]:
     visible = sectors_visible(user, region)
     allowed = [s.pk for s in visible if can(user, Capability.CHANGE_SECTOR, region, s.pk)]
     return Sector.objects.filter(pk__in=allowed)
+
+
+def measures_visible(user: User, region: Region) -> QuerySet[Measure]:
+    """The region's measures in the sectors the user may read."""
+    require(user, Capability.VIEW, region)
+    return Measure.objects.filter(region=region).filter(sector_filter(user, region))
+
+
+def measure_or_404(user: User, region: Region, pk: int) -> Measure:
+    return _first_or_404(
+        measures_visible(user, region)
+        .select_related("sector", "organization", "responsible", "owner", "control", "region")
+        .filter(pk=pk)
+    )
+
+
+def measures_followed(user: User) -> QuerySet[Measure]:
+    """Measures the user follows up, limited to what their memberships still let them read."""
+    regions = regions_visible(user)
+    allowed = Q(pk__in=[])
+    for region in regions:
+        allowed |= Q(region=region) & sector_filter(user, region)
+    return Measure.objects.filter(owner=user).filter(allowed)
+
+
+def people_who_can_change(region: Region) -> QuerySet[User]:
+    """Active users with a non-viewer membership covering ``region``: who can follow up."""
+    covering = Q(memberships__region=region) | Q(memberships__region__isnull=True)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(covering)
+        .exclude(memberships__role=Role.VIEWER)
+        .distinct()
+        .order_by("username")
+    )

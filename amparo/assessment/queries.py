@@ -5,18 +5,34 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, Threat
 from amparo.territory.models import Sector
 
+IN_EFFECT = ("implemented", "verified")  # measure statuses that lower risk today
+
+
+def with_measures_in_effect(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    return findings.annotate(
+        n_in_effect=Count("measures", filter=Q(measures__status__in=IN_EFFECT), distinct=True)
+    )
+
+
+def ratings_of(assessment: Assessment, findings: QuerySet[Finding]) -> list[scoring.Rating]:
+    """Ratings for the checks. Measure counts are known only once the region has measures:
+    before mitigation starts, a lower residual reflects controls that predate amparo."""
+    if not assessment.region.measures.exists():
+        return [f.rating() for f in findings.select_related("threat", "sector")]
+    rows = with_measures_in_effect(findings.select_related("threat", "sector"))
+    return [f.rating(measures=f.n_in_effect) for f in rows]
+
 
 def round_ratings(
     assessment: Assessment, findings: QuerySet[Finding] | None = None
 ) -> list[scoring.Rating]:
-    rows = findings if findings is not None else assessment.findings.all()
-    return [f.rating() for f in rows.select_related("threat", "sector")]
+    return ratings_of(assessment, findings if findings is not None else assessment.findings.all())
 
 
 @dataclass
@@ -45,6 +61,7 @@ def round_summary(
     issues; the diff against the previous round; counts per level."""
     spec = assessment.matrix.spec()
     rows = list(findings)
+    ratings = ratings_of(assessment, findings)
     sectors = list(sectors)
     threats = dict(
         Threat.objects.filter(sector__in=sectors)
@@ -62,7 +79,6 @@ def round_summary(
             line.findings += 1
             if line.worst is None or level.rank > line.worst.rank:
                 line.worst = level
-    ratings = [f.rating() for f in rows]
     diff = None
     if previous_findings is not None:
         diff = scoring.round_diff([f.rating() for f in previous_findings], ratings)

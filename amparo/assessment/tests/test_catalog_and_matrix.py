@@ -29,8 +29,7 @@ def test_a_catalog_update_keeps_a_users_edit_and_says_so(db) -> None:
     threat.refresh_from_db()
     assert threat.title_es == "Mi redacción"
     assert (
-        f"kept users' edits of 1 threat(s) that the catalog changed: {threat.code}"
-        in out.getvalue()
+        f"kept users' edits of 1 entries that the catalog changed: {threat.code}" in out.getvalue()
     )
     assert not Threat.objects.filter(title_en="old text").exists()  # unedited ones are updated
 

@@ -14,6 +14,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
+from amparo.mitigation.queries import finding_treatment
 from amparo.rollout.views.saving import save_or_form_errors
 
 
@@ -77,6 +78,7 @@ def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) ->
             "can_change": access.can(
                 request.user, Capability.CHANGE_SECTOR, region, finding.sector_id
             ),
+            "treatment": finding_treatment(finding, access.measures_visible(request.user, region)),
         },
     )
 

@@ -7,7 +7,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.accounts.demo import demo_users_create
+from amparo.accounts.models import User
 from amparo.assessment.demo import demo_assessment_create
+from amparo.mitigation.demo import demo_mitigation_create
 from amparo.rollout.demo import demo_rollout_create
 from amparo.territory.demo import demo_territory_create
 
@@ -33,9 +35,13 @@ class Command(BaseCommand):
         events = demo_rollout_create()
         findings = demo_assessment_create()
         logins = demo_users_create()
+        measures = demo_mitigation_create(
+            coordinator=User.objects.get(username="demo-coordinador"),
+            admin=User.objects.get(username="demo-admin"),
+        )
         self.stdout.write(
             f"demo data: {organizations} demo organizations, {events} demo events, "
-            f"{findings} demo findings"
+            f"{findings} demo findings, {measures} demo measures"
         )
         self.stdout.write("demo logins (all data marked demo is invented):")
         for login in logins:

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.assessment.services import threats_catalog_load
 from amparo.catalog import available_packs
+from amparo.mitigation.services import controls_catalog_load
 from amparo.rollout.services import playbook_catalog_load
 from amparo.territory.services import LoadCount, territory_catalog_load
 
@@ -33,11 +34,12 @@ class Command(BaseCommand):
             territory_catalog_load(pack=pack, count=count)
             playbook_catalog_load(pack=pack, count=count)
             threats_catalog_load(pack=pack, count=count, kept=kept)
+            controls_catalog_load(pack=pack, count=count, kept=kept)
         created = ", ".join(f"{k} {v}" for k, v in sorted(count.created.items())) or "none"
         updated = ", ".join(f"{k} {v}" for k, v in sorted(count.updated.items())) or "none"
         self.stdout.write(f"catalog {'+'.join(packs)}: created {created}; updated {updated}")
         if kept:
             self.stdout.write(
-                f"kept users' edits of {len(kept)} threat(s) that the catalog changed: "
-                f"{', '.join(kept)} (review them in the threat catalog)"
+                f"kept users' edits of {len(kept)} entries that the catalog changed: "
+                f"{', '.join(kept)} (review them in the threat catalog or control library)"
             )

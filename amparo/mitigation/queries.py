@@ -1,0 +1,113 @@
+"""Read-side functions for mitigation pages, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from amparo.assessment import scoring
+from amparo.assessment.models import Finding
+from amparo.mitigation import lifecycle
+from amparo.mitigation.models import Measure, MeasureKind, MeasureStatus
+from amparo.territory.models import Region, Sector
+
+SERIOUS_RANK = 3  # high and above in the default matrix
+
+
+def measure_list(measures: QuerySet[Measure]) -> QuerySet[Measure]:
+    return measures.select_related("sector", "organization", "owner", "region").annotate(
+        n_findings=Count("findings", distinct=True), n_evidence=Count("evidence", distinct=True)
+    )
+
+
+def overdue(measures: QuerySet[Measure], today: date) -> QuerySet[Measure]:
+    """Open measures (not implemented yet) past their due date."""
+    return measures.filter(status__in=lifecycle.OPEN, due_on__lt=today)
+
+
+@dataclass
+class Treatment:
+    """How a finding is being treated."""
+
+    measures: list[Measure]
+    missing_kinds: list[str]
+    serious: bool
+    suggested_residual: tuple[int, int] | None
+    suggested_level: scoring.LevelSpec | None = None
+
+    @property
+    def warn(self) -> bool:
+        return self.serious and bool(self.missing_kinds)
+
+
+def finding_treatment(finding: Finding, measures: QuerySet[Measure]) -> Treatment:
+    """Measures treating ``finding`` (those the user may see), the kinds still missing, and
+    the residual its measures in effect suggest."""
+    spec = finding.assessment.matrix.spec()
+    rows = list(measures.filter(findings=finding).select_related("sector"))
+    live = [m for m in rows if m.status != MeasureStatus.DROPPED]
+    in_effect = [m for m in live if m.status in lifecycle.IN_EFFECT]
+    current = finding.residual or finding.inherent
+    suggested = None
+    if in_effect:
+        suggested = lifecycle.suggested_residual(
+            finding.inherent, [(m.lowers_likelihood, m.lowers_impact) for m in in_effect]
+        )
+    return Treatment(
+        measures=rows,
+        missing_kinds=lifecycle.missing_kinds(m.kind for m in live),
+        serious=scoring.risk_level(spec, *current).rank >= SERIOUS_RANK,
+        suggested_residual=suggested,
+        suggested_level=scoring.risk_level(spec, *suggested) if suggested else None,
+    )
+
+
+@dataclass
+class SystemicRow:
+    sector: Sector
+    cells: list[tuple[str, dict[str, int]]]  # (kind, {status: count})
+    maturity: str
+    serious_gaps: int = 0
+
+
+@dataclass
+class SystemicView:
+    rows: list[SystemicRow]
+    statuses: list[tuple[str, str]] = field(default_factory=lambda: list(MeasureStatus.choices))
+
+
+def systemic_view(
+    region: Region, measures: QuerySet[Measure], sectors: QuerySet[Sector]
+) -> SystemicView:
+    """Sectors x kind with counts by status, the number of high or critical findings of the
+    latest round lacking a kind of measure, and each sector's maturity."""
+    counts: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for row in measures.values("sector", "kind", "status").annotate(n=Count("pk")):
+        counts[row["sector"]][(row["kind"], row["status"])] = row["n"]
+    gaps: dict[int, int] = defaultdict(int)
+    latest = region.assessments.select_related("matrix").order_by("-number").first()
+    if latest:
+        spec = latest.matrix.spec()
+        live = Measure.objects.exclude(status=MeasureStatus.DROPPED)
+        findings = latest.findings.filter(sector__in=sectors).prefetch_related(
+            Prefetch("measures", queryset=live.only("pk", "kind"), to_attr="live_measures")
+        )
+        for f in findings:
+            level = scoring.risk_level(spec, *(f.residual or f.inherent))
+            if level.rank >= SERIOUS_RANK and lifecycle.missing_kinds(
+                m.kind for m in f.live_measures
+            ):
+                gaps[f.sector_id] += 1
+    rows = []
+    for sector in sectors:
+        mine = counts.get(sector.pk, {})
+        cells = [
+            (kind, {status: mine.get((kind, status), 0) for status in MeasureStatus.values})
+            for kind in MeasureKind.values
+        ]
+        work = lifecycle.SectorWork(mine, gaps.get(sector.pk, 0))
+        rows.append(SystemicRow(sector, cells, lifecycle.maturity(work), gaps.get(sector.pk, 0)))
+    return SystemicView(rows)

@@ -1,0 +1,287 @@
+"""Writes for mitigation. One transaction each; refused changes raise ``ValidationError``
+with a message for the person and write nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from amparo.accounts.models import User
+from amparo.assessment.models import Assessment, Threat
+from amparo.catalog import read_pack_file
+from amparo.mitigation import lifecycle, uploads
+from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
+from amparo.territory.models import Region, Sector
+from amparo.territory.services import LoadCount
+
+CATALOG_CONTROL_FIELDS = (
+    "kind",
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "frameworks",
+    "source",
+    "verified",
+)
+
+
+@transaction.atomic
+def controls_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
+    """Load the pack's control library by code; like threats, a control users edited is
+    never overwritten and is reported in ``kept`` when the catalog changed."""
+    sectors = {s.code: s for s in Sector.objects.all()}
+    threats = {t.code: t for t in Threat.objects.all()}
+    for entry in read_pack_file(pack, "controls")["controls"]:
+        values = {k: entry[k] for k in CATALOG_CONTROL_FIELDS}
+        wanted = {threats[c].pk for c in entry["threats"] if c in threats}
+        control = Control.objects.filter(code=entry["code"]).first()
+        if control is None:
+            control = Control.objects.create(
+                code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
+            )
+            control.threats.set(wanted)
+            count.add("controls", created=True, changed=False)
+            continue
+        changed = [k for k, v in values.items() if getattr(control, k) != v]
+        links_differ = set(control.threats.values_list("pk", flat=True)) != wanted
+        if (changed or links_differ) and control.edited:
+            kept.append(control.code)
+        elif changed or links_differ:
+            for name in changed:
+                setattr(control, name, values[name])
+            control.save()
+            control.threats.set(wanted)
+            count.add("controls", created=False, changed=True)
+
+
+# --- measures ----------------------------------------------------------------------------
+
+
+def _latest_round(region: Region) -> Assessment | None:
+    return region.assessments.order_by("-number").first()
+
+
+@transaction.atomic
+def measure_from_control(*, region: Region, control: Control, by: User) -> Measure:
+    """A proposed measure copied from a library entry, linked to the findings of the
+    region's latest round whose threats the control treats; adapt it afterwards."""
+    english = (translation.get_language() or "es").startswith("en")
+    measure = Measure.objects.create(
+        region=region,
+        sector=control.sector,
+        kind=control.kind,
+        title=control.title_en if english else control.title_es,
+        description=control.description_en if english else control.description_es,
+        control=control,
+        owner=by,
+    )
+    latest = _latest_round(region)
+    if latest:
+        measure.findings.set(latest.findings.filter(threat__in=control.threats.all()))
+    MeasureMove.objects.create(
+        measure=measure,
+        from_status="",
+        to_status=MeasureStatus.PROPOSED,
+        by=by,
+        note=f"{control.code}",
+    )
+    return measure
+
+
+@transaction.atomic
+def measure_save(
+    *,
+    region: Region,
+    by: User,
+    measure: Measure | None = None,
+    findings: list | None = None,
+    **fields: object,
+) -> Measure:
+    """Create or change a measure's description (not its status: see ``measure_move``).
+    Organization, contact and findings must belong to the measure's region and sector."""
+    creating = measure is None
+    measure = measure or Measure(region=region, owner=by)
+    for name, value in fields.items():
+        setattr(measure, name, value)
+    errors = {}
+    if measure.organization and measure.organization.region_id != region.pk:
+        errors["organization"] = _("Choose an organization of this region.")
+    if measure.responsible and measure.responsible.organization.region_id != region.pk:
+        errors["responsible"] = _("Choose a contact of this region.")
+    if findings is not None and any(
+        f.assessment.region_id != region.pk or f.sector_id != measure.sector_id for f in findings
+    ):
+        errors["findings"] = _("Choose findings of this region and sector.")
+    if errors:
+        raise ValidationError(errors)
+    measure.full_clean()
+    measure.save()
+    if findings is not None:
+        measure.findings.set(findings)
+    if creating:
+        MeasureMove.objects.create(measure=measure, from_status="", to_status=measure.status, by=by)
+    return measure
+
+
+MOVE_MESSAGES = {
+    "not_allowed": gettext_lazy("A measure cannot go from “%(from)s” to “%(to)s”."),
+    "needs_evidence": gettext_lazy(
+        "Add evidence (a document or a link) before marking it “%(to)s”."
+    ),
+    "same_person": gettext_lazy("Someone other than the person who implemented it must verify it."),
+    "needs_reason": gettext_lazy("Say why the measure is dropped."),
+}
+
+
+@transaction.atomic
+def measure_move(*, measure: Measure, to: str, by: User, reason: str = "") -> Measure:
+    """Move a measure along its lifecycle (``lifecycle.ALLOWED_MOVES``), recording who and
+    when. Implemented and verified need evidence; verified needs a second person."""
+    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    problems = lifecycle.move_problems(
+        current=locked.status,
+        target=to,
+        evidence_count=locked.evidence.count(),
+        by_id=by.pk,
+        implemented_by_id=locked.implemented_by_id,
+        reason=reason,
+    )
+    if problems:
+        labels = dict(MeasureStatus.choices)
+        raise ValidationError(
+            [
+                MOVE_MESSAGES[p] % {"from": labels.get(locked.status), "to": labels.get(to, to)}
+                for p in problems
+            ]
+        )
+    MeasureMove.objects.create(
+        measure=locked, from_status=locked.status, to_status=to, by=by, note=reason.strip()
+    )
+    if to == MeasureStatus.IMPLEMENTED:
+        locked.implemented_by = by
+    if to == MeasureStatus.VERIFIED:
+        locked.verified_by = by
+    if to == MeasureStatus.DROPPED:
+        locked.drop_reason = reason.strip()
+    locked.status = to
+    locked.save()
+    return locked
+
+
+UPLOAD_MESSAGES = {
+    "too_big": gettext_lazy("The file is larger than %(mb)s MB."),
+    "empty": gettext_lazy("The file is empty."),
+    "bad_extension": gettext_lazy(
+        "Upload a PDF, an image (PNG, JPEG) or an office document "
+        "(DOCX, XLSX, PPTX, ODT, ODS, DOC, XLS)."
+    ),
+    "content_mismatch": gettext_lazy("The file's content does not match its type."),
+}
+
+
+@transaction.atomic
+def evidence_add(
+    *,
+    measure: Measure,
+    by: User,
+    description: str,
+    upload: UploadedFile | None = None,
+    url: str = "",
+) -> Evidence:
+    """Attach a checked document or a link to a measure."""
+    if (upload is None) == (not url):
+        raise ValidationError(_("Attach either a file or a link."))
+    evidence = Evidence(measure=measure, description=description, url=url, uploaded_by=by)
+    if upload is not None:
+        max_bytes = settings.AMPARO_MAX_UPLOAD_MB * 1024 * 1024
+        verdict = uploads.check_upload(upload.name, upload.size, upload.file, max_bytes=max_bytes)
+        if not verdict.ok:
+            message = UPLOAD_MESSAGES[verdict.problem] % {"mb": settings.AMPARO_MAX_UPLOAD_MB}
+            raise ValidationError({"file": message})
+        evidence.original_name = upload.name[-200:]
+        evidence.content_type = verdict.content_type
+        evidence.size = upload.size
+        evidence.file.save(upload.name, upload, save=False)
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+# --- reminders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user: User
+    overdue: list[Measure]
+    due_soon: list[Measure]
+
+
+def reminders(*, today: date, within_days: int) -> list[Reminder]:
+    """For each person following up open measures: those overdue and those due soon."""
+    horizon = today + timedelta(days=within_days)
+    rows = (
+        Measure.objects.filter(
+            status__in=lifecycle.OPEN,
+            due_on__isnull=False,
+            due_on__lte=horizon,
+            owner__isnull=False,
+            owner__is_active=True,
+        )
+        .select_related("owner", "region", "sector")
+        .order_by("due_on")
+    )
+    per_user: dict[int, list[Measure]] = defaultdict(list)
+    owners = {}
+    for measure in rows:
+        per_user[measure.owner_id].append(measure)
+        owners[measure.owner_id] = measure.owner
+    return [
+        Reminder(
+            owners[pk],
+            [m for m in measures if m.due_on < today],
+            [m for m in measures if m.due_on >= today],
+        )
+        for pk, measures in per_user.items()
+    ]
+
+
+def reminders_send(*, today: date, within_days: int, dry_run: bool = False) -> int:
+    """E-mail each person their overdue and soon-due measures; returns how many e-mails."""
+    sent = 0
+    for reminder in reminders(today=today, within_days=within_days):
+        if not reminder.user.email:
+            continue
+        lines = [_("Measures you follow up in amparo:"), ""]
+        for title, measures in (
+            (_("Overdue"), reminder.overdue),
+            (_("Due soon"), reminder.due_soon),
+        ):
+            if measures:
+                lines.append(f"{title}:")
+                lines += [
+                    f"- {m.due_on:%Y-%m-%d} · {m.region.name} · {m.sector.code} · {m.title}"
+                    for m in measures
+                ]
+                lines.append("")
+        if not dry_run:
+            send_mail(
+                _("amparo: %(n)s measures need attention")
+                % {"n": len(reminder.overdue) + len(reminder.due_soon)},
+                "\n".join(lines),
+                None,
+                [reminder.user.email],
+            )
+        sent += 1
+    return sent

@@ -1,0 +1,230 @@
+"""Measures of a region: list, library, create, edit, move, evidence, systemic view."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.mitigation import lifecycle, queries, services
+from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
+from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
+from amparo.rollout.views.saving import save_or_form_errors
+
+
+@login_required
+def measure_list(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    measures = access.measures_visible(request.user, region)
+    filters = {k: request.GET.get(k, "") for k in ("sector", "kind", "status")}
+    if filters["sector"]:
+        measures = measures.filter(sector__code=filters["sector"])
+    if filters["kind"] in MeasureKind.values:
+        measures = measures.filter(kind=filters["kind"])
+    if filters["status"] in MeasureStatus.values:
+        measures = measures.filter(status=filters["status"])
+    only_overdue = request.GET.get("overdue") == "1"
+    if only_overdue:
+        measures = queries.overdue(measures, timezone.localdate())
+    return render(
+        request,
+        "mitigation/measure_list.html",
+        {
+            "region": region,
+            "measures": queries.measure_list(measures),
+            "filters": filters,
+            "only_overdue": only_overdue,
+            "today": timezone.localdate(),
+            "open_statuses": lifecycle.OPEN,
+            "sectors": access.sectors_visible(request.user, region),
+            "kinds": MeasureKind.choices,
+            "statuses": MeasureStatus.choices,
+            "can_add": access.sectors_changeable(request.user, region).exists(),
+        },
+    )
+
+
+@login_required
+def library(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    sectors = access.sectors_changeable(request.user, region)
+    if not sectors.exists():
+        access.require(request.user, Capability.CHANGE_SECTOR, region)
+    controls = (
+        Control.objects.filter(sector__in=sectors)
+        .select_related("sector")
+        .prefetch_related("threats")
+    )
+    return render(request, "mitigation/library.html", {"region": region, "controls": controls})
+
+
+@login_required
+@require_POST
+def measure_from_control(request: HttpRequest, code: str, control_pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    control = get_object_or_404(Control, pk=control_pk)
+    access.require(request.user, Capability.CHANGE_SECTOR, region, control.sector_id)
+    measure = services.measure_from_control(region=region, control=control, by=request.user)
+    messages.success(request, _("Measure created from the library; adapt it to the region."))
+    return redirect("measure-edit", code=region.code, pk=measure.pk)
+
+
+@login_required
+def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    measure = access.measure_or_404(request.user, region, pk) if pk else None
+    sectors = access.sectors_changeable(request.user, region)
+    if measure is not None:
+        access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
+    elif not sectors.exists():
+        raise PermissionDenied
+    form = MeasureForm(
+        request.POST or None,
+        instance=measure,
+        region=region,
+        sectors=sectors,
+        owners=access.people_who_can_change(region),
+        initial={"sector": request.GET.get("sector")} if measure is None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        findings = list(fields.pop("findings"))
+        saved = save_or_form_errors(
+            form,
+            lambda: services.measure_save(
+                region=region, by=request.user, measure=measure, findings=findings, **fields
+            ),
+        )
+        if saved:
+            messages.success(request, _("Measure saved."))
+            return redirect("measure-detail", code=region.code, pk=saved.pk)
+    return render(
+        request,
+        "mitigation/measure_form.html",
+        {"region": region, "form": form, "measure": measure},
+        status=422 if form.errors else 200,
+    )
+
+
+def _detail(
+    request: HttpRequest, region, measure, evidence_form=None, status: int = 200
+) -> HttpResponse:
+    can_change = access.can(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
+    return render(
+        request,
+        "mitigation/measure_detail.html",
+        {
+            "region": region,
+            "measure": measure,
+            "moves": measure.moves.select_related("by"),
+            "evidence": measure.evidence.select_related("uploaded_by"),
+            "findings": measure.findings.select_related("threat", "assessment"),
+            "next_statuses": [
+                (s, MeasureStatus(s).label) for s in sorted(lifecycle.ALLOWED_MOVES[measure.status])
+            ],
+            "can_change": can_change,
+            "see_detail": access.can(
+                request.user, Capability.VIEW_DETAIL, region, measure.sector_id
+            ),
+            "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
+            "max_mb": services.settings.AMPARO_MAX_UPLOAD_MB,
+        },
+        status=status,
+    )
+
+
+@login_required
+def measure_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    return _detail(request, region, access.measure_or_404(request.user, region, pk))
+
+
+@login_required
+@require_POST
+def measure_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    measure = access.measure_or_404(request.user, region, pk)
+    access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.measure_move(
+                measure=measure,
+                to=form.cleaned_data["to"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("Status changed."))
+        except services.ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect("measure-detail", code=region.code, pk=measure.pk)
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    measure = access.measure_or_404(request.user, region, pk)
+    access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid() and save_or_form_errors(
+        form,
+        lambda: services.evidence_add(
+            measure=measure,
+            by=request.user,
+            description=form.cleaned_data["description"],
+            upload=form.cleaned_data["file"] or None,
+            url=form.cleaned_data["url"],
+        ),
+    ):
+        messages.success(request, _("Evidence added."))
+        return redirect("measure-detail", code=region.code, pk=measure.pk)
+    return _detail(request, region, measure, evidence_form=form, status=422)
+
+
+@login_required
+def evidence_download(request: HttpRequest, code: str, pk: int, evidence_pk: int) -> FileResponse:
+    region = access.region_or_404(request.user, code)
+    measure = access.measure_or_404(request.user, region, pk)
+    access.require(request.user, Capability.VIEW_DETAIL, region, measure.sector_id)
+    evidence = get_object_or_404(measure.evidence, pk=evidence_pk)
+    if not evidence.file:
+        raise Http404
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name or "evidence",
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def systemic(request: HttpRequest, code: str) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    view = queries.systemic_view(
+        region,
+        access.measures_visible(request.user, region),
+        access.sectors_visible(request.user, region),
+    )
+    return render(request, "mitigation/systemic.html", {"region": region, "view": view})
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    measures = queries.measure_list(access.measures_followed(request.user)).order_by("due_on")
+    return render(
+        request,
+        "mitigation/my_measures.html",
+        {"measures": measures, "today": timezone.localdate(), "open_statuses": lifecycle.OPEN},
+    )
