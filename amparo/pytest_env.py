@@ -18,6 +18,7 @@ _DEFAULTS = {
     # The live server used by browser tests runs in threads; persistent connections
     # would keep the PostgreSQL test database busy at teardown.
     "DB_CONN_MAX_AGE": "0",
+    "TASKS_BACKEND": "immediate",
 }
 
 for _name, _value in _DEFAULTS.items():

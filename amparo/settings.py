@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "amparo.rollout",
     "amparo.assessment",
     "amparo.mitigation",
+    "amparo.questionnaires",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -172,6 +175,27 @@ AMPARO_MAX_UPLOAD_MB = env_int(ENV, "AMPARO_MAX_UPLOAD_MB", 10, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Field-submission imports (CSV / XLSX exports of KoboToolbox and ODK Central).
+AMPARO_MAX_IMPORT_MB = env_int(ENV, "AMPARO_MAX_IMPORT_MB", 50, minimum=1)
+
+# Background work: "database" queues tasks for `amparo db_worker`; "immediate" runs them
+# inside the request (the demo and tests).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[
+            env_choice(
+                ENV,
+                "TASKS_BACKEND",
+                "immediate" if DEBUG else "database",
+                {"database", "immediate"},
+            )
+        ]
+    }
+}
 
 # Shown in the header and, later, on reports.
 AMPARO_ORGANIZATION_NAME = env_str(ENV, "AMPARO_ORGANIZATION_NAME", "amparo")

@@ -15,6 +15,7 @@ from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.mitigation.queries import finding_treatment
+from amparo.questionnaires.services import rating_suggestion
 from amparo.rollout.views.saving import save_or_form_errors
 
 
@@ -79,6 +80,7 @@ def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) ->
                 request.user, Capability.CHANGE_SECTOR, region, finding.sector_id
             ),
             "treatment": finding_treatment(finding, access.measures_visible(request.user, region)),
+            "suggestion": rating_suggestion(assessment, finding.threat),
         },
     )
 

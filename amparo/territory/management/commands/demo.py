@@ -10,6 +10,7 @@ from amparo.accounts.demo import demo_users_create
 from amparo.accounts.models import User
 from amparo.assessment.demo import demo_assessment_create
 from amparo.mitigation.demo import demo_mitigation_create
+from amparo.questionnaires.demo import demo_questionnaires_create
 from amparo.rollout.demo import demo_rollout_create
 from amparo.territory.demo import demo_territory_create
 
@@ -39,9 +40,11 @@ class Command(BaseCommand):
             coordinator=User.objects.get(username="demo-coordinador"),
             admin=User.objects.get(username="demo-admin"),
         )
+        submissions = demo_questionnaires_create(by=User.objects.get(username="demo-coordinador"))
         self.stdout.write(
             f"demo data: {organizations} demo organizations, {events} demo events, "
-            f"{findings} demo findings, {measures} demo measures"
+            f"{findings} demo findings, {measures} demo measures, "
+            f"{submissions} demo field submissions"
         )
         self.stdout.write("demo logins (all data marked demo is invented):")
         for login in logins:

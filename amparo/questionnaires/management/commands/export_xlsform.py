@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.assessment.models import Assessment
+from amparo.questionnaires import services
+from amparo.territory.models import Sector
+
+
+class Command(BaseCommand):
+    help = (
+        "Write a questionnaire as an XLSForm (.xlsx) for ODK Collect / KoboToolbox. With "
+        "--round the form carries that round's region and number; without it the "
+        "interviewer picks the region and the round is chosen at import."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--sector", default="all", help="sector code, or 'all' (default)")
+        parser.add_argument("--round", type=int, help="assessment round ID")
+        parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        assessment = None
+        if options["round"] is not None:
+            assessment = (
+                Assessment.objects.select_related("region").filter(pk=options["round"]).first()
+            )
+            if assessment is None:
+                raise CommandError(f"no assessment round with ID {options['round']}")
+        if options["sector"] == "all":
+            sectors = list(Sector.objects.all())
+        else:
+            sectors = list(Sector.objects.filter(code=options["sector"].upper()))
+            if not sectors:
+                raise CommandError(f"unknown sector {options['sector']!r}")
+        try:
+            content = services.xlsform_bytes(
+                services.form_spec(sectors=sectors, assessment=assessment)
+            )
+        except services.ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        Path(options["output"]).write_bytes(content)
+        self.stdout.write(f"wrote {options['output']} ({len(content)} bytes)")

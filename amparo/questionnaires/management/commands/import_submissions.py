@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from amparo.accounts.models import User
+from amparo.assessment.models import Assessment
+from amparo.questionnaires import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a KoboToolbox or ODK Central export (CSV or XLSX) into an assessment round. "
+        "Prints what would be imported and every problem; writes only without --dry-run."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+        parser.add_argument("--round", type=int, required=True, help="assessment round ID")
+        parser.add_argument("--user", required=True, help="the username the import is made as")
+        parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        parser.add_argument("--keep-file", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        assessment = Assessment.objects.select_related("region").filter(pk=options["round"]).first()
+        if assessment is None:
+            raise CommandError(f"no assessment round with ID {options['round']}")
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user {options['user']!r}")
+        path = Path(options["file"])
+        try:
+            upload = SimpleUploadedFile(path.name, path.read_bytes())
+        except OSError as error:
+            raise CommandError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            job = services.import_job_create(assessment=assessment, by=user, upload=upload)
+        except services.ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        job = services.import_read(job=job)
+        self.stdout.write(
+            f"rows read {job.rows_read}; valid {job.rows_valid}; already imported "
+            f"{job.rows_already}; problems {job.problem_count}"
+        )
+        for row, column, reason, value in job.problems:
+            self.stdout.write(f"  row {row} {column or '-'}: {reason} {value}".rstrip())
+        if job.unknown_columns:
+            self.stdout.write(f"  ignored columns: {', '.join(job.unknown_columns)}")
+        if options["dry_run"] or job.status != "ready":
+            services.import_discard(job=job)
+            if job.status != "ready":
+                raise CommandError("nothing can be imported from this file")
+            return
+        services.import_confirm(job=job, keep_file=options["keep_file"])
+        job = services.import_write(job=job)
+        self.stdout.write(f"imported {job.rows_imported} submission(s)")

@@ -1,0 +1,190 @@
+"""Field questionnaires per sector, the imports of their submissions, and what the
+answers add up to. Submissions hold answers about institutions, never about people."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from amparo.assessment.models import Assessment, Threat
+from amparo.territory.models import Sector
+
+
+def _english() -> bool:
+    return (get_language() or "es").startswith("en")
+
+
+class Questionnaire(models.Model):
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("sector")
+    )
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
+    edited = models.BooleanField(_("edited by users"), default=False)
+
+    class Meta:
+        ordering = ["sector__code"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() else self.title_es
+
+
+class QuestionKind(models.TextChoices):
+    YES_NO = "yes_no", _("Yes / no")
+    CHOICE = "choice", _("Choice")
+    INTEGER = "integer", _("Whole number")
+    TEXT = "text", _("Text")
+
+
+class Rates(models.TextChoices):
+    LIKELIHOOD = "likelihood", _("Likelihood")
+    IMPACT = "impact", _("Impact")
+
+
+class Question(models.Model):
+    """A question for non-specialist officials; a choice may suggest a rating of a threat."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.SlugField(_("field name"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=10, choices=QuestionKind.choices)
+    label_es = models.CharField(_("question (Spanish)"), max_length=300)
+    label_en = models.CharField(_("question (English)"), max_length=300)
+    hint_es = models.CharField(_("hint (Spanish)"), max_length=300, blank=True)
+    hint_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    threat = models.ForeignKey(
+        Threat, on_delete=models.SET_NULL, null=True, blank=True, related_name="questions"
+    )
+    rates = models.CharField(_("suggests"), max_length=10, choices=Rates.choices, blank=True)
+    # [{"name", "label_es", "label_en", "rating"}]; rating 1-5 (5 worst) or null
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "order"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "name"], name="question_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.label_en if _english() else self.label_es
+
+    def choice_label(self, name: str) -> str:
+        for choice in self.choices:
+            if choice["name"] == name:
+                return choice["label_en"] if _english() else choice["label_es"]
+        return name
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    READING = "reading", _("Reading the file")
+    READY = "ready", _("Ready to import")
+    WRITING = "writing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Cannot be imported")
+    DISCARDED = "discarded", _("Discarded")
+
+
+def upload_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{instance.pk}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file: read and checked first (the preview), written only when the user
+    confirms. The file is deleted afterwards unless the user asked to keep it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="imports")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to=upload_path, blank=True, max_length=200)
+    original_name = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=10)  # csv | xlsx
+    size = models.PositiveBigIntegerField(default=0)
+    keep_file = models.BooleanField(_("keep the file after the import"), default=False)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    source = models.CharField(max_length=10, blank=True)  # kobo | odk
+    rows_done = models.PositiveIntegerField(default=0)  # progress while reading
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_already = models.PositiveIntegerField(default=0)  # imported before
+    rows_imported = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list)  # the first problems: [row, column, reason, value]
+    unknown_columns = models.JSONField(default=list)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Submission(models.Model):
+    """One filled-in form, keyed by its instance ID so a re-import adds nothing."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="submissions")
+    instance_id = models.CharField(max_length=100)
+    submitted_at = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=10)
+    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    answers = models.JSONField()  # {"tur/question": "value"}
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "instance_id"], name="submission_once_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+class AnswerTally(models.Model):
+    """How often each answer was given to a question in a round (kept up to date by the
+    import), so pages never scan the submissions."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="tallies")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="tallies")
+    value = models.CharField(max_length=100)  # the choice name; "" for number and text
+    count = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(default=0)  # the sum, for whole-number questions
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question", "value"], name="tally_once_per_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}={self.value}: {self.count}"

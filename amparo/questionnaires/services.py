@@ -1,0 +1,428 @@
+"""Questionnaires: the catalog, XLSForm export, and the two-step import (read and check,
+then write on confirmation in one transaction)."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.assessment.models import Assessment, Threat
+from amparo.catalog import read_pack_file
+from amparo.questionnaires import submissions, xlsform
+from amparo.questionnaires.models import (
+    AnswerTally,
+    ImportJob,
+    JobStatus,
+    Question,
+    Questionnaire,
+    Submission,
+)
+from amparo.territory.models import Region, Sector
+from amparo.territory.services import LoadCount
+
+WRITE_BATCH = 2000
+
+
+@transaction.atomic
+def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
+    """Create the pack's questionnaires that are missing; an existing one is left as users
+    may have adapted it (listed in ``kept`` when the catalog's differs)."""
+    sectors = {s.code: s for s in Sector.objects.all()}
+    threats = {t.code: t for t in Threat.objects.all()}
+    for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
+        questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
+        if questionnaire is not None:
+            continue
+        questionnaire = Questionnaire.objects.create(
+            code=entry["code"],
+            sector=sectors[entry["sector"]],
+            title_es=entry["title_es"],
+            title_en=entry["title_en"],
+            from_catalog=True,
+        )
+        for order, q in enumerate(entry["questions"], start=1):
+            Question.objects.create(
+                questionnaire=questionnaire,
+                order=order,
+                name=q["name"],
+                kind=q["kind"],
+                label_es=q["label_es"],
+                label_en=q["label_en"],
+                hint_es=q.get("hint_es", ""),
+                hint_en=q.get("hint_en", ""),
+                required=q.get("required", False),
+                threat=threats.get(q.get("threat") or ""),
+                rates=q.get("rates") or "",
+                choices=q.get("choices", []),
+            )
+        count.add("questionnaires", created=True, changed=False)
+
+
+# --- forms -------------------------------------------------------------------------------
+
+
+def _groups(questionnaires: list[Questionnaire]) -> tuple[xlsform.GroupSpec, ...]:
+    return tuple(
+        xlsform.GroupSpec(
+            name=q.sector.code.lower(),
+            label_es=q.title_es,
+            label_en=q.title_en,
+            questions=tuple(
+                xlsform.QuestionSpec(
+                    name=question.name,
+                    kind=question.kind,
+                    label_es=question.label_es,
+                    label_en=question.label_en,
+                    hint_es=question.hint_es,
+                    hint_en=question.hint_en,
+                    required=question.required,
+                    choices=tuple(
+                        xlsform.ChoiceSpec(c["name"], c["label_es"], c["label_en"])
+                        for c in question.choices
+                    ),
+                )
+                for question in q.questions.all()
+            ),
+        )
+        for q in questionnaires
+    )
+
+
+def _questionnaires(sectors: list[Sector]) -> list[Questionnaire]:
+    return list(
+        Questionnaire.objects.filter(sector__in=sectors)
+        .select_related("sector")
+        .prefetch_related("questions")
+        .order_by("sector__code")
+    )
+
+
+def form_spec(*, sectors: list[Sector], assessment: Assessment | None) -> xlsform.FormSpec:
+    """The XLSForm of ``sectors`` (one sector, or all of them in one form). With a round,
+    its region and number travel as hidden fields; without, the interviewer picks the
+    region and the round is chosen at import."""
+    questionnaires = _questionnaires(sectors)
+    if not questionnaires:
+        raise ValidationError(_("There is no questionnaire for these sectors."))
+    scope = questionnaires[0].sector.code.lower() if len(questionnaires) == 1 else "all"
+    title = (
+        questionnaires[0].title_es if len(questionnaires) == 1 else "amparo · todos los sectores"
+    )
+    return xlsform.FormSpec(
+        form_id=f"amparo_{scope}",
+        title=title,
+        groups=_groups(questionnaires),
+        region_code=assessment.region.code if assessment else None,
+        round_number=assessment.number if assessment else None,
+        regions=tuple(Region.objects.values_list("code", "name")),
+    )
+
+
+def xlsform_bytes(spec: xlsform.FormSpec) -> bytes:
+    """The .xlsx file, checked by pyxform (the ODK reference converter) before it is
+    offered: a questionnaire edited into an invalid form is refused here, not in the field."""
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2xform import convert
+
+    buffer = io.BytesIO()
+    xlsform.write_xlsx(xlsform.build_sheets(spec), buffer)
+    content = buffer.getvalue()
+    warnings: list[str] = []
+    try:
+        convert(xlsform=io.BytesIO(content), warnings=warnings, file_type=".xlsx")
+    except PyXFormError as error:
+        raise ValidationError(
+            _("The questionnaire is not a valid form: %(error)s") % {"error": error}
+        ) from None
+    if warnings:
+        raise ValidationError(
+            _("The questionnaire is not a valid form: %(error)s") % {"error": "; ".join(warnings)}
+        )
+    return content
+
+
+def import_context(assessment: Assessment, allowed_regions: set[str]) -> submissions.ImportContext:
+    """What a file for ``assessment`` may contain: every sector's questions, the versions of
+    the single-sector forms and of the all-sectors form."""
+    questionnaires = _questionnaires(list(Sector.objects.all()))
+    groups = _groups(questionnaires)
+    fields = tuple(
+        submissions.FieldSpec(
+            group=q.sector.code.lower(),
+            name=question.name,
+            kind=question.kind,
+            choices=frozenset(c["name"] for c in question.choices),
+            required=question.required,
+        )
+        for q in questionnaires
+        for question in q.questions.all()
+    )
+    versions = {xlsform.questions_version(groups)} | {
+        xlsform.questions_version([g]) for g in groups
+    }
+    return submissions.ImportContext(
+        fields=fields,
+        versions=frozenset(versions),
+        round_number=assessment.number,
+        allowed_regions=frozenset(allowed_regions),
+    )
+
+
+# --- imports -----------------------------------------------------------------------------
+
+ACCEPTED_IMPORTS = {"csv": b"", "xlsx": b"PK\x03\x04"}
+
+
+@transaction.atomic
+def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile) -> ImportJob:
+    """Keep an uploaded CSV or XLSX export for checking; refuse other files and large ones."""
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    limit = settings.AMPARO_MAX_IMPORT_MB * 1024 * 1024
+    if extension not in ACCEPTED_IMPORTS:
+        raise ValidationError(
+            {"file": _("Upload the CSV or XLSX export of KoboToolbox or ODK Central.")}
+        )
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB.")
+                % {"mb": settings.AMPARO_MAX_IMPORT_MB}
+            }
+        )
+    head = upload.read(4)
+    upload.seek(0)
+    if not head.startswith(ACCEPTED_IMPORTS[extension]) or (
+        extension == "csv" and head.startswith(b"PK")
+    ):
+        raise ValidationError({"file": _("The file's content does not match its type.")})
+    job = ImportJob(
+        assessment=assessment,
+        created_by=by,
+        original_name=upload.name[-200:],
+        file_format=extension,
+        size=upload.size,
+    )
+    job.file.save(f"{job.pk}", upload, save=False)
+    job.save()
+    return job
+
+
+def _rows(job: ImportJob):
+    stream = job.file.open("rb")
+    reader = submissions.xlsx_rows if job.file_format == "xlsx" else submissions.csv_rows
+    return stream, reader(stream)
+
+
+def _allowed_regions(job: ImportJob) -> set[str]:
+    from amparo.accounts import access
+
+    region = job.assessment.region
+    user = job.created_by
+    if user is not None and access.can(user, access.Capability.CHANGE_REGION, region):
+        return {region.code}
+    return set()
+
+
+def import_read(*, job: ImportJob) -> ImportJob:
+    """Read and check the whole file without writing anything but the job's report."""
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.READING)
+    context = import_context(job.assessment, _allowed_regions(job))
+    pending: list[str] = []
+    already = 0
+
+    def count(parsed: submissions.ParsedSubmission) -> None:
+        nonlocal already
+        pending.append(parsed.instance_id)
+        if len(pending) >= WRITE_BATCH:
+            already += len(_already_imported(job.assessment, pending))
+            pending.clear()
+
+    stream, rows = _rows(job)
+    try:
+        result = submissions.parse_submissions(
+            rows,
+            context,
+            count,
+            on_progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(rows_done=n),
+        )
+    finally:
+        stream.close()
+    already += len(_already_imported(job.assessment, pending))
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED if result.fatal or not result.rows_valid else JobStatus.READY,
+        source=result.source,
+        rows_done=result.rows_read,
+        rows_read=result.rows_read,
+        rows_valid=result.rows_valid,
+        rows_already=already,
+        problem_count=result.problem_count,
+        problems=[[p.row, p.column, p.reason, p.value] for p in result.problems],
+        unknown_columns=result.unknown_columns[:100],
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _already_imported(assessment: Assessment, instance_ids: list[str]) -> set[str]:
+    """Which of a batch of instance IDs the round already has: asked batch by batch so that
+    memory does not grow with the file."""
+    return set(
+        assessment.submissions.filter(instance_id__in=instance_ids).values_list(
+            "instance_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def import_confirm(*, job: ImportJob, keep_file: bool) -> ImportJob:
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.status != JobStatus.READY:
+        raise ValidationError(_("This file is not ready to be imported."))
+    locked.status, locked.keep_file = JobStatus.WRITING, keep_file
+    locked.save(update_fields=["status", "keep_file"])
+    return locked
+
+
+def import_write(*, job: ImportJob) -> ImportJob:
+    """Write every valid, not yet imported submission and update the tallies, all in one
+    transaction: either everything valid is imported or nothing is."""
+    context = import_context(job.assessment, _allowed_regions(job))
+    questions = {
+        (q.questionnaire.sector.code.lower(), q.name): q
+        for q in Question.objects.select_related("questionnaire__sector")
+    }
+    tallies: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    batch: list[submissions.ParsedSubmission] = []
+    imported = 0
+
+    def flush() -> None:
+        nonlocal imported
+        known = _already_imported(job.assessment, [p.instance_id for p in batch])
+        new = [p for p in batch if p.instance_id not in known]
+        Submission.objects.bulk_create(
+            Submission(
+                assessment=job.assessment,
+                instance_id=p.instance_id,
+                submitted_at=p.submitted_at,
+                source=job.source,
+                job=job,
+                answers={f"{g}/{n}": v for (g, n), v in p.answers.items()},
+            )
+            for p in new
+        )
+        for parsed in new:
+            for key, value in parsed.answers.items():
+                question = questions[key]
+                if question.kind in ("yes_no", "choice"):
+                    tallies[(question.pk, value)][0] += 1
+                else:
+                    cell = tallies[(question.pk, "")]
+                    cell[0] += 1
+                    cell[1] += int(value) if question.kind == "integer" else 0
+        imported += len(new)
+        batch.clear()
+
+    def collect(parsed: submissions.ParsedSubmission) -> None:
+        batch.append(parsed)
+        if len(batch) >= WRITE_BATCH:
+            flush()
+
+    try:
+        with transaction.atomic():
+            stream, rows = _rows(job)
+            try:
+                result = submissions.parse_submissions(rows, context, collect)
+            finally:
+                stream.close()
+            if result.fatal:
+                raise ValidationError(_("The file changed since it was checked."))
+            flush()
+            _add_tallies(job.assessment, tallies)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.DONE, rows_imported=imported, finished_at=timezone.now()
+            )
+    except Exception:
+        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
+        raise
+    job.refresh_from_db()
+    if not job.keep_file:
+        _forget_file(job)
+    return job
+
+
+def _add_tallies(assessment: Assessment, tallies: dict[tuple[int, str], list[int]]) -> None:
+    current = {
+        (t.question_id, t.value): t for t in AnswerTally.objects.filter(assessment=assessment)
+    }
+    for (question_id, value), (count, total) in tallies.items():
+        if (question_id, value) in current:
+            AnswerTally.objects.filter(pk=current[(question_id, value)].pk).update(
+                count=F("count") + count, total=F("total") + total
+            )
+        else:
+            AnswerTally.objects.create(
+                assessment=assessment,
+                question_id=question_id,
+                value=value,
+                count=count,
+                total=total,
+            )
+
+
+def _forget_file(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def import_discard(*, job: ImportJob) -> None:
+    """Drop a file that was checked but not imported."""
+    _forget_file(job)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DISCARDED)
+
+
+# --- suggestions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    likelihood: int | None
+    impact: int | None
+    answers: int
+
+
+def rating_suggestion(assessment: Assessment, threat: Threat) -> Suggestion:
+    """The ratings the round's field answers suggest for ``threat``: the answer-weighted
+    mean of the ratings of the chosen options, rounded, per dimension."""
+    sums = {"likelihood": [0, 0], "impact": [0, 0]}
+    answers = 0
+    for tally in AnswerTally.objects.filter(
+        assessment=assessment, question__threat=threat
+    ).select_related("question"):
+        question = tally.question
+        rating = next((c.get("rating") for c in question.choices if c["name"] == tally.value), None)
+        if question.rates in sums and rating:
+            sums[question.rates][0] += rating * tally.count
+            sums[question.rates][1] += tally.count
+            answers += tally.count
+
+    def mean(dimension: str) -> int | None:
+        total, n = sums[dimension]
+        return round(total / n) if n else None
+
+    return Suggestion(mean("likelihood"), mean("impact"), answers)
+
+
+def storage_path(job: ImportJob) -> Path | None:
+    return Path(job.file.path) if job.file else None
