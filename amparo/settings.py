@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "amparo.assessment",
     "amparo.mitigation",
     "amparo.questionnaires",
+    "amparo.indicators",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("amparo.assessment.urls")),
     path("", include("amparo.mitigation.urls")),
     path("", include("amparo.questionnaires.urls")),
+    path("", include("amparo.indicators.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ from amparo.rollout.planner import (
 
 
 def instance(n_regions: int, seed: int) -> PlanInput:
-    rng = random.Random(seed)  # noqa: S311 - synthetic benchmark data
+    rng = random.Random(seed)
     start = date(2027, 1, 4)
     stages = (
         StageInput("meeting", 2),

@@ -128,22 +128,25 @@ def csv_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:
     semicolon). A row that cannot be read is yielded as the exception instead."""
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
     try:
-        sample = text.read(4096)
-    except UnicodeDecodeError:
-        raise UnreadableFile("not_utf8") from None
-    text.seek(0)
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.reader(text, delimiter=delimiter)
-    while True:
         try:
-            yield next(reader)
-        except StopIteration:
-            return
+            sample = text.read(4096)
         except UnicodeDecodeError:
-            yield UnreadableFile("not_utf8")
-            return
-        except csv.Error as error:
-            yield error
+            raise UnreadableFile("not_utf8") from None
+        text.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        reader = csv.reader(text, delimiter=delimiter)
+        while True:
+            try:
+                yield next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                yield UnreadableFile("not_utf8")
+                return
+            except csv.Error as error:
+                yield error
+    finally:
+        text.detach()  # the caller owns (and closes) the underlying file
 
 
 def xlsx_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:

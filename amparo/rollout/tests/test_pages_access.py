@@ -114,3 +114,15 @@ def test_viewers_see_small_group_counts_suppressed(world, rollout_a, stages) -> 
     url = reverse("group-detail", args=["PE-LOR", group.pk])
     assert "&lt;5" in world.client("viewer").get(url).text
     assert "&lt;5" not in world.client("coordinator").get(url).text
+
+
+def test_viewers_see_small_program_counts_suppressed(world, rollout_a, stages) -> None:
+    from amparo.rollout.models import Attendance
+
+    event = make_event(rollout_a, stages["capacitacion"], date(2025, 3, 3))
+    church = Organization.objects.create(name="Iglesia sola", kind="church", region=world.region_a)
+    Attendance.objects.create(event=event, organization=church, pastors=3)
+    viewer = world.client("viewer").get(reverse("program")).content.decode()
+    coordinator = world.client("coordinator").get(reverse("program")).content.decode()
+    assert "&lt;5" in viewer
+    assert "&lt;5" not in coordinator and '<td class="num">3</td>' in coordinator

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from amparo.accounts.demo import demo_users_create
 from amparo.accounts.models import User
 from amparo.assessment.demo import demo_assessment_create
+from amparo.indicators.demo import demo_indicators_create
 from amparo.mitigation.demo import demo_mitigation_create
 from amparo.questionnaires.demo import demo_questionnaires_create
 from amparo.rollout.demo import demo_rollout_create
@@ -41,10 +42,11 @@ class Command(BaseCommand):
             admin=User.objects.get(username="demo-admin"),
         )
         submissions = demo_questionnaires_create(by=User.objects.get(username="demo-coordinador"))
+        observations = demo_indicators_create()
         self.stdout.write(
             f"demo data: {organizations} demo organizations, {events} demo events, "
             f"{findings} demo findings, {measures} demo measures, "
-            f"{submissions} demo field submissions"
+            f"{submissions} demo field submissions, {observations} demo indicator values"
         )
         self.stdout.write("demo logins (all data marked demo is invented):")
         for login in logins:

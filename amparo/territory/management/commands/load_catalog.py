@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.assessment.services import threats_catalog_load
 from amparo.catalog import available_packs
+from amparo.indicators.services import indicators_catalog_load
 from amparo.mitigation.services import controls_catalog_load
 from amparo.questionnaires.services import questionnaires_catalog_load
 from amparo.rollout.services import playbook_catalog_load
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             threats_catalog_load(pack=pack, count=count, kept=kept)
             controls_catalog_load(pack=pack, count=count, kept=kept)
             questionnaires_catalog_load(pack=pack, count=count, kept=kept)
+            indicators_catalog_load(pack=pack, count=count, kept=kept)
         created = ", ".join(f"{k} {v}" for k, v in sorted(count.created.items())) or "none"
         updated = ", ".join(f"{k} {v}" for k, v in sorted(count.updated.items())) or "none"
         self.stdout.write(f"catalog {'+'.join(packs)}: created {created}; updated {updated}")

@@ -1,0 +1,192 @@
+"""Indicators of measurable impact, their baselines and targets per region, and the
+observations that feed them. Church-track indicators are computed, never typed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from amparo.mitigation.models import Measure
+from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector
+
+
+class Level(models.TextChoices):
+    OUTPUT = "output", _("Output")
+    INTERMEDIATE = "intermediate", _("Intermediate outcome")
+    OUTCOME = "outcome", _("Outcome")
+
+
+class Unit(models.TextChoices):
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+    SOLES = "soles", _("Soles")
+    DAYS = "days", _("Days")
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("Higher is better")
+    LOWER = "lower", _("Lower is better")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum")
+    MEAN = "mean", _("Mean")
+    LAST = "last", _("Latest value")
+    RATIO = "ratio", _("Ratio of two indicators")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Computed(models.TextChoices):
+    PASTORS_TRAINED = "pastors_trained", _("Pastors trained (church track)")
+    CHURCHES_REPRESENTED = "churches_represented", _("Churches represented (church track)")
+    GROUPS_LAUNCHED = "groups_launched", _("Recovery groups launched (church track)")
+    GROUPS_ACTIVE = "groups_active", _("Recovery groups active (church track)")
+
+
+class Indicator(BilingualName, CatalogEntry):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    aggregation = models.CharField(_("aggregation"), max_length=6, choices=Aggregation.choices)
+    numerator = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("numerator"),
+    )
+    denominator = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("denominator"),
+    )
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("sector"),
+    )
+    disaggregations = models.JSONField(_("disaggregations"), default=list, blank=True)
+    computed_from = models.CharField(
+        _("computed from"), max_length=24, choices=Computed.choices, blank=True
+    )
+    is_key = models.BooleanField(_("on dashboards"), default=False)
+    caveat_es = models.TextField(_("caveat (Spanish)"), blank=True)
+    caveat_en = models.TextField(_("caveat (English)"), blank=True)
+    measures = models.ManyToManyField(
+        Measure, blank=True, related_name="indicators", verbose_name=_("linked measures")
+    )
+    from_catalog = models.BooleanField(default=False)
+    edited = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        aggregation="ratio", numerator__isnull=False, denominator__isnull=False
+                    )
+                    | (
+                        ~models.Q(aggregation="ratio")
+                        & models.Q(numerator__isnull=True, denominator__isnull=True)
+                    )
+                ),
+                name="indicator_ratio_has_its_two_parts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def caveat(self) -> str:
+        return self.caveat_en if (get_language() or "es").startswith("en") else self.caveat_es
+
+    @property
+    def typed(self) -> bool:
+        """Whether people enter its values (not computed, not a ratio)."""
+        return not self.computed_from and self.aggregation != Aggregation.RATIO
+
+
+class TargetKind(models.TextChoices):
+    BASELINE = "baseline", _("Baseline")
+    TARGET = "target", _("Target")
+
+
+class Target(models.Model):
+    """A baseline or a target of an indicator in a region for a period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=TargetKind.choices)
+    period = models.DateField(_("period"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["indicator", "region", "kind", "period"]
+        verbose_name = _("baseline or target")
+        verbose_name_plural = _("baselines and targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "kind", "period"], name="target_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.region.code} {self.kind} {self.period}"
+
+
+class Observation(models.Model):
+    """A value of an indicator in a region for a period, maybe for one disaggregation
+    (``"sex=f"``, ``"age_band=10-14"``; empty for the total)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="observations")
+    period = models.DateField(_("period"))
+    disaggregation = models.CharField(_("disaggregation"), max_length=40, blank=True)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "region", "period"]
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "region", "period", "disaggregation"],
+                name="observation_once_per_period",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="observation_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "indicator", "period"], name="obs_region_ind_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.region.code} {self.period}: {self.value}"

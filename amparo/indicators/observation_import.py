@@ -1,0 +1,156 @@
+"""Read observations from a CSV or XLSX file (pure; no Django import): one row per value
+with the columns ``indicator``, ``region``, ``period``, ``value`` and optionally
+``disaggregation``, ``source``, ``note`` in any order. Problems come with their row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from amparo.indicators.periods import parse_period
+from amparo.questionnaires.submissions import Problem, UnreadableFile
+
+REQUIRED = ("indicator", "region", "period", "value")
+OPTIONAL = ("disaggregation", "source", "note")
+MAX_PROBLEMS = 500
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    frequency: str
+    typed: bool  # computed and ratio indicators cannot be typed
+    disaggregations: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    row: int
+    indicator: str
+    region: str
+    period: object  # a date
+    disaggregation: str
+    value: Decimal
+    source: str
+    note: str
+
+
+@dataclass
+class ObservationParse:
+    rows_read: int = 0
+    valid: list[ObservationRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    unknown_columns: list[str] = field(default_factory=list)
+    fatal: bool = False
+
+    def add(self, problem: Problem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(problem)
+
+
+def parse_observations(
+    rows: Iterator[list[str] | Exception],
+    indicators: Mapping[str, IndicatorSpec],
+    allowed_regions: frozenset[str],
+    max_rows: int = 50_000,
+) -> ObservationParse:
+    """Check every row; valid ones are kept (observation files are small: ``max_rows``)."""
+    result = ObservationParse()
+    try:
+        header = next(rows)
+    except (StopIteration, UnreadableFile) as error:
+        result.add(
+            Problem(1, "", str(error) if isinstance(error, UnreadableFile) else "empty_file")
+        )
+        result.fatal = True
+        return result
+    if isinstance(header, Exception) or not any(c.strip() for c in header):
+        result.add(Problem(1, "", "empty_file"))
+        result.fatal = True
+        return result
+    names = [h.strip().lower() for h in header]
+    missing = [c for c in REQUIRED if c not in names]
+    for column in missing:
+        result.add(Problem(1, column, "missing_column"))
+    result.unknown_columns = [n for n in names if n and n not in REQUIRED + OPTIONAL]
+    if missing:
+        result.fatal = True
+        return result
+    at = {name: names.index(name) for name in REQUIRED + OPTIONAL if name in names}
+    seen: set[tuple[str, str, object, str]] = set()
+    for number, row in enumerate(rows, start=2):
+        if isinstance(row, UnreadableFile):
+            result.add(Problem(number, "", str(row)))
+            result.fatal = True
+            return result
+        if isinstance(row, Exception):
+            result.rows_read += 1
+            result.add(Problem(number, "", "unreadable_row"))
+            continue
+        if not any(c.strip() for c in row):
+            continue
+        result.rows_read += 1
+        if result.rows_read > max_rows:
+            result.add(Problem(number, "", "too_many_rows"))
+            result.fatal = True
+            return result
+
+        def cell(name: str, row: list[str] = row) -> str:
+            return row[at[name]].strip() if name in at and at[name] < len(row) else ""
+
+        problems = []
+        code, region = cell("indicator").upper(), cell("region").upper()
+        spec = indicators.get(code)
+        if spec is None:
+            problems.append(Problem(number, "indicator", "unknown_indicator", code[:40]))
+        elif not spec.typed:
+            problems.append(Problem(number, "indicator", "computed_indicator", code[:40]))
+        if region not in allowed_regions:
+            problems.append(Problem(number, "region", "region_not_allowed", region[:40]))
+        period = None
+        if spec is not None:
+            try:
+                period = parse_period(cell("period"), spec.frequency)
+            except ValueError:
+                problems.append(Problem(number, "period", "bad_period", cell("period")[:40]))
+        try:
+            value = Decimal(cell("value").replace(",", "."))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            problems.append(Problem(number, "value", "not_a_number", cell("value")[:40]))
+            value = None
+        if value is not None and value < 0:
+            problems.append(Problem(number, "value", "negative", cell("value")[:40]))
+        if value is not None and abs(value) >= Decimal("1e12"):
+            problems.append(Problem(number, "value", "too_large", cell("value")[:40]))
+        disaggregation = cell("disaggregation").replace(" ", "")
+        if disaggregation and spec is not None:
+            dimension = disaggregation.split("=", 1)[0]
+            if "=" not in disaggregation or dimension not in spec.disaggregations:
+                problems.append(
+                    Problem(number, "disaggregation", "bad_disaggregation", disaggregation[:40])
+                )
+        key = (code, region, period, disaggregation)
+        if not problems and key in seen:
+            problems.append(Problem(number, "period", "duplicate_in_file", cell("period")[:40]))
+        if problems:
+            for problem in problems:
+                result.add(problem)
+            continue
+        seen.add(key)
+        result.valid.append(
+            ObservationRow(
+                number,
+                code,
+                region,
+                period,
+                disaggregation,
+                value,
+                cell("source")[:300],
+                cell("note")[:2000],
+            )
+        )
+    return result

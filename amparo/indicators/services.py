@@ -1,0 +1,132 @@
+"""Writes for indicators: the catalog, baselines and targets, observations from the grid
+form and from files (one transaction, all or nothing)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.catalog import read_pack_file
+from amparo.indicators.models import Indicator, Observation, Target
+from amparo.indicators.observation_import import ObservationRow
+from amparo.territory.models import Region, Sector
+from amparo.territory.services import LoadCount
+
+CATALOG_FIELDS = (
+    "name_es",
+    "name_en",
+    "level",
+    "unit",
+    "direction",
+    "aggregation",
+    "frequency",
+    "disaggregations",
+    "computed_from",
+    "caveat_es",
+    "caveat_en",
+    "source",
+    "verified",
+)
+
+
+@transaction.atomic
+def indicators_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
+    """Load the pack's indicators by code (edited ones are kept and listed). Ratios come
+    after the indicators they divide, since a ratio always has its two parts."""
+    content = read_pack_file(pack, "indicators")["indicators"]
+    sectors = {s.code: s for s in Sector.objects.all()}
+    for entry in sorted(content, key=lambda e: e["aggregation"] == "ratio"):
+        by_code = {
+            i.code: i
+            for i in Indicator.objects.filter(
+                code__in=[entry.get("numerator"), entry.get("denominator")]
+            )
+        }
+        values = {k: entry[k] for k in CATALOG_FIELDS}
+        values["is_key"] = entry.get("key", False)
+        values["sector"] = sectors.get(entry.get("sector") or "")
+        values["numerator"] = by_code.get(entry.get("numerator") or "")
+        values["denominator"] = by_code.get(entry.get("denominator") or "")
+        indicator = Indicator.objects.filter(code=entry["code"]).first()
+        if indicator is None:
+            Indicator.objects.create(code=entry["code"], from_catalog=True, **values)
+            count.add("indicators", created=True, changed=False)
+            continue
+        changed = [k for k, v in values.items() if getattr(indicator, k) != v]
+        if changed and indicator.edited:
+            kept.append(indicator.code)
+        elif changed:
+            for name in changed:
+                setattr(indicator, name, values[name])
+            indicator.save(update_fields=changed)
+            count.add("indicators", created=False, changed=True)
+
+
+@transaction.atomic
+def target_save(
+    *, indicator: Indicator, region: Region, kind: str, period: date, value: Decimal | None
+) -> None:
+    """Set a baseline or target, or remove it when ``value`` is None."""
+    if value is None:
+        Target.objects.filter(indicator=indicator, region=region, kind=kind, period=period).delete()
+        return
+    Target.objects.update_or_create(
+        indicator=indicator, region=region, kind=kind, period=period, defaults={"value": value}
+    )
+
+
+@transaction.atomic
+def observations_save(
+    *,
+    region: Region,
+    by: User,
+    values: dict[Indicator, tuple[date, Decimal | None]],
+    source: str = "",
+) -> int:
+    """Save a row of the entry grid: one value per indicator for its period; an emptied cell
+    removes the value. Computed and ratio indicators cannot be typed."""
+    written = 0
+    for indicator, (period, value) in values.items():
+        if not indicator.typed:
+            raise ValidationError(
+                _("%(code)s is computed; it cannot be typed.") % {"code": indicator.code}
+            )
+        if value is None:
+            Observation.objects.filter(
+                indicator=indicator, region=region, period=period, disaggregation=""
+            ).delete()
+            continue
+        if value < 0:
+            raise ValidationError(
+                _("%(code)s: a value cannot be negative.") % {"code": indicator.code}
+            )
+        Observation.objects.update_or_create(
+            indicator=indicator,
+            region=region,
+            period=period,
+            disaggregation="",
+            defaults={"value": value, "source": source, "created_by": by},
+        )
+        written += 1
+    return written
+
+
+@transaction.atomic
+def observations_import(*, rows: list[ObservationRow], by: User) -> int:
+    """Write checked rows from a file in one transaction (a value already there is replaced)."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    regions = {r.code: r for r in Region.objects.all()}
+    for row in rows:
+        Observation.objects.update_or_create(
+            indicator=indicators[row.indicator],
+            region=regions[row.region],
+            period=row.period,
+            disaggregation=row.disaggregation,
+            defaults={"value": row.value, "source": row.source, "note": row.note, "created_by": by},
+        )
+    return len(rows)

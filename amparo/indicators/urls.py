@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from amparo.indicators.views import dashboards, entry
+
+R = "regions/<str:code>/"
+
+urlpatterns = [
+    path("dashboard/", dashboards.program_dashboard, name="program-dashboard"),
+    path(R + "dashboard/", dashboards.region_dashboard, name="region-dashboard"),
+    path(R + "indicators/", dashboards.region_indicators, name="region-indicators"),
+    path(R + "indicators/entry/", entry.entry_grid, name="indicator-entry"),
+    path(R + "indicators/import/", entry.import_observations, name="indicator-import"),
+    path(R + "indicators/<str:indicator_code>/targets/", entry.targets, name="indicator-targets"),
+]

@@ -1,0 +1,210 @@
+"""Typing observations (a grid per region and period), baselines and targets, and
+importing them from CSV / XLSX with a preview."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.indicators import periods, services
+from amparo.indicators.models import Frequency, Indicator, Observation, Target, TargetKind
+from amparo.indicators.observation_import import IndicatorSpec, parse_observations
+from amparo.questionnaires.submissions import csv_rows, xlsx_rows
+
+PENDING_DIR = "indicator-imports"
+
+
+def _decimal(text: str) -> Decimal | str | None:
+    text = text.strip().replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return "bad"
+    return value if value.is_finite() and value >= 0 else "bad"
+
+
+@login_required
+def entry_grid(request: HttpRequest, code: str) -> HttpResponse:
+    """Type one period's values for every typed indicator of a frequency, and save once."""
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    frequency = request.GET.get("frequency", Frequency.MONTHLY)
+    if frequency not in Frequency.values:
+        frequency = Frequency.MONTHLY
+    try:
+        period = periods.parse_period(request.GET.get("period", ""), frequency)
+    except ValueError:
+        period = periods.period_start(timezone.localdate(), frequency)
+    indicators = [i for i in Indicator.objects.filter(frequency=frequency) if i.typed]
+    current = {
+        o.indicator_id: o.value
+        for o in Observation.objects.filter(
+            region=region, period=period, disaggregation="", indicator__in=indicators
+        )
+    }
+    errors = {}
+    if request.method == "POST":
+        values = {}
+        for indicator in indicators:
+            parsed = _decimal(request.POST.get(f"v{indicator.pk}", ""))
+            if parsed == "bad":
+                errors[indicator.pk] = _("Enter a number, zero or more.")
+            else:
+                values[indicator] = (period, parsed)
+        if not errors:
+            count = services.observations_save(
+                region=region,
+                by=request.user,
+                values=values,
+                source=request.POST.get("source", "")[:300],
+            )
+            messages.success(request, _("%(n)s values saved.") % {"n": count})
+            return redirect(
+                f"{request.path}?frequency={frequency}&period={periods.label(period, frequency)}"
+            )
+    rows = [
+        (
+            i,
+            request.POST.get(f"v{i.pk}", "") if request.method == "POST" else current.get(i.pk, ""),
+            errors.get(i.pk),
+        )
+        for i in indicators
+    ]
+    return render(
+        request,
+        "indicators/entry.html",
+        {
+            "region": region,
+            "rows": rows,
+            "frequency": frequency,
+            "frequencies": Frequency.choices,
+            "period": period,
+            "period_label": periods.label(period, frequency),
+            "previous": periods.label(_previous(period, frequency), frequency),
+            "next": periods.label(periods.next_period(period, frequency), frequency),
+        },
+        status=422 if errors else 200,
+    )
+
+
+def _previous(period, frequency):
+    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
+    month = period.month - 1 - months
+    return period.replace(year=period.year + month // 12, month=month % 12 + 1)
+
+
+@login_required
+def targets(request: HttpRequest, code: str, indicator_code: str) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    indicator = get_object_or_404(Indicator, code=indicator_code)
+    error = None
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        value = _decimal(request.POST.get("value", ""))
+        try:
+            period = periods.parse_period(request.POST.get("period", ""), indicator.frequency)
+        except ValueError:
+            period = None
+        if kind not in TargetKind.values or period is None or value == "bad":
+            error = _(
+                "Choose baseline or target, a period such as 2027-03, 2027-T1 or 2027, "
+                "and a number."
+            )
+        else:
+            services.target_save(
+                indicator=indicator, region=region, kind=kind, period=period, value=value
+            )
+            messages.success(request, _("Saved."))
+            return redirect("indicator-targets", code=region.code, indicator_code=indicator.code)
+    return render(
+        request,
+        "indicators/targets.html",
+        {
+            "region": region,
+            "indicator": indicator,
+            "rows": Target.objects.filter(indicator=indicator, region=region),
+            "error": error,
+            "kinds": TargetKind.choices,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _specs() -> dict[str, IndicatorSpec]:
+    return {
+        i.code: IndicatorSpec(i.frequency, i.typed, frozenset(i.disaggregations))
+        for i in Indicator.objects.all()
+    }
+
+
+def _parse(path: Path, region):
+    reader = xlsx_rows if path.suffix == ".xlsx" else csv_rows
+    with path.open("rb") as stream:
+        return parse_observations(reader(stream), _specs(), frozenset({region.code}))
+
+
+@login_required
+def import_observations(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload -> preview with every problem by row -> confirm: all valid rows in one
+    transaction. The file waits in a private folder between the two steps."""
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    folder = Path(settings.MEDIA_ROOT) / PENDING_DIR
+    if request.method == "POST" and "file" in request.FILES:
+        upload = request.FILES["file"]
+        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+        if (
+            not upload.name.lower().endswith((".csv", ".xlsx"))
+            or upload.size > settings.AMPARO_MAX_IMPORT_MB * 2**20
+        ):
+            messages.error(request, _("Upload a CSV or XLSX file."))
+            return redirect("indicator-import", code=region.code)
+        folder.mkdir(parents=True, exist_ok=True)
+        token = uuid.uuid4().hex
+        path = folder / f"{token}{suffix}"
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        request.session["indicator_import"] = {
+            "token": token,
+            "suffix": suffix,
+            "region": region.code,
+        }
+        return render(
+            request,
+            "indicators/import.html",
+            {"region": region, "result": _parse(path, region), "token": token},
+        )
+    if request.method == "POST":
+        pending = request.session.pop("indicator_import", None)
+        if (
+            not pending
+            or pending["token"] != request.POST.get("token")
+            or pending["region"] != region.code
+        ):
+            messages.error(request, _("Upload the file again."))
+            return redirect("indicator-import", code=region.code)
+        path = folder / f"{pending['token']}{pending['suffix']}"
+        result = _parse(path, region)
+        path.unlink(missing_ok=True)
+        if result.fatal or not result.valid:
+            messages.error(request, _("Nothing could be imported from this file."))
+        else:
+            count = services.observations_import(rows=result.valid, by=request.user)
+            messages.success(request, _("%(n)s values imported.") % {"n": count})
+        return redirect("region-indicators", code=region.code)
+    return render(request, "indicators/import.html", {"region": region, "result": None})
