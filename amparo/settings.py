@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "amparo.mitigation",
     "amparo.questionnaires",
     "amparo.indicators",
+    "amparo.partnerships",
+    "amparo.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -197,6 +199,11 @@ TASKS = {
         ]
     }
 }
+
+# API lists: at most 500 rows a page, and offsets a database can hold.
+NINJA_PAGINATION_PER_PAGE = 100
+NINJA_PAGINATION_MAX_LIMIT = 500
+NINJA_PAGINATION_MAX_OFFSET = 100_000_000
 
 # Shown in the header and, later, on reports.
 AMPARO_ORGANIZATION_NAME = env_str(ENV, "AMPARO_ORGANIZATION_NAME", "amparo")

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("amparo.mitigation.urls")),
     path("", include("amparo.questionnaires.urls")),
     path("", include("amparo.indicators.urls")),
+    path("", include("amparo.partnerships.urls")),
+    path("", include("amparo.api.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -7,10 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.partnerships.models import NextStep
+from amparo.partnerships.queries import open_steps
 from amparo.rollout import queries as rollout_queries
 from amparo.territory import queries, services
 from amparo.territory.forms import ContactForm, OrganizationForm
@@ -33,7 +36,10 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "organizations": organizations,
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
-            "can_see_contacts": access.can(request.user, Capability.VIEW_DETAIL, region),
+            # Partner staff's details: the region's coordinators and program admins only.
+            "can_see_contacts": access.can(request.user, Capability.CHANGE_REGION, region),
+            "open_steps": open_steps(NextStep.objects.filter(meeting__region=region)),
+            "today": timezone.localdate(),
             "rollouts": rollout_queries.region_rollouts(region),
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
 from amparo.rollout.views.saving import save_or_form_errors
@@ -70,6 +71,10 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "can_change": can_change,
             "may_override": access.is_program_admin(request.user),
             "form": AttendanceForm(region=region) if can_change else None,
+            "material_versions": MaterialVersion.objects.filter(material__stages=event.stage)
+            .select_related("material")
+            .distinct(),
+            "used_versions": set(event.materials_used.values_list("pk", flat=True)),
         },
     )
 

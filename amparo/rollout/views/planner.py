@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
+from amparo.partnerships.queries import regions_with_agreement
 from amparo.rollout import delays, planner, planning, queries
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
@@ -53,10 +54,13 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
             "delay_mode": run.delay_model.get("most_likely", 1),
             "delay_max": run.delay_model.get("maximum", 7),
         }
+    # Proposed by default: regions not finished whose fraternity or regional government has
+    # signed an agreement (the partnership pipeline says they are ready).
+    ready = regions_with_agreement(regions)
     remaining = [
         line.region.pk
         for line in queries.program_overview(regions)
-        if line.rollout is None or line.next_stage is not None
+        if (line.rollout is None or line.next_stage is not None) and line.region.pk in ready
     ]
     return {
         "playbook": Playbook.objects.values_list("pk", flat=True).first(),

@@ -11,6 +11,7 @@ from amparo.accounts.models import User
 from amparo.assessment.demo import demo_assessment_create
 from amparo.indicators.demo import demo_indicators_create
 from amparo.mitigation.demo import demo_mitigation_create
+from amparo.partnerships.demo import demo_partnerships_create
 from amparo.questionnaires.demo import demo_questionnaires_create
 from amparo.rollout.demo import demo_rollout_create
 from amparo.territory.demo import demo_territory_create
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         )
         submissions = demo_questionnaires_create(by=User.objects.get(username="demo-coordinador"))
         observations = demo_indicators_create()
+        demo_partnerships_create(coordinator=User.objects.get(username="demo-coordinador"))
         self.stdout.write(
             f"demo data: {organizations} demo organizations, {events} demo events, "
             f"{findings} demo findings, {measures} demo measures, "

@@ -1,0 +1,261 @@
+"""The API's resources. Each list is scoped through ``access`` and filtered by query
+parameters; related rows are fetched with joins so a page costs the same at any size."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.http import HttpRequest
+from ninja import Body, Field, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.api.api import api
+from amparo.api.schemas import (
+    AssessmentOut,
+    ErrorOut,
+    EventOut,
+    FindingOut,
+    ImportedOut,
+    IndicatorOut,
+    MeasureOut,
+    ObservationIn,
+    ObservationOut,
+    OrganizationOut,
+    RegionOut,
+    SectorOut,
+)
+from amparo.assessment.models import Assessment, Finding
+from amparo.indicators import services as indicator_services
+from amparo.indicators.models import Indicator, Observation
+from amparo.indicators.observation_import import IndicatorSpec, parse_observations
+from amparo.mitigation.models import Measure
+from amparo.rollout import planner
+from amparo.rollout.models import Attendance, Event
+from amparo.territory.models import Organization, Region, Sector
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class Pages(LimitOffsetPagination):
+    """``limit`` up to 500 rows, ``offset`` within what a database index can hold."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=100_000_000)
+
+
+def _since(moment: datetime) -> datetime:
+    """``updated_since`` in UTC: the database accepts any instant but not every offset."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _regions(request: HttpRequest, region: str | None) -> QuerySet[Region]:
+    regions = access.regions_visible(request.user)
+    return regions.filter(code=region) if region else regions
+
+
+def _sector_scope(request: HttpRequest, regions: QuerySet[Region], field: str = "sector") -> Q:
+    """Rows of the visible regions, each limited to the sectors the user reads there."""
+    scope = Q(pk__in=[])
+    for region in regions:
+        scope |= Q(region=region) & access.sector_filter(request.user, region, field=field)
+    return scope
+
+
+@api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["territory"])
+def regions(request: HttpRequest):
+    return list(access.regions_visible(request.user))
+
+
+@api.get("/sectors", response={200: list[SectorOut], **ERRORS}, tags=["territory"])
+def sectors(request: HttpRequest):
+    access.require_member(request.user)
+    return list(Sector.objects.all())
+
+
+@api.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, tags=["territory"])
+@paginate(Pages)
+def organizations(
+    request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
+):
+    rows = Organization.objects.filter(region__in=_regions(request, region)).select_related(
+        "region", "sector"
+    )
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
+    return rows.order_by("pk")
+
+
+@api.get("/events", response={200: list[EventOut], **ERRORS}, tags=["church track"])
+@paginate(Pages)
+def events(
+    request: HttpRequest,
+    region: str | None = None,
+    status: str | None = None,
+    updated_since: datetime | None = None,
+):
+    rows = (
+        Event.objects.filter(rollout__region__in=_regions(request, region))
+        .select_related("rollout__region", "stage", "team")
+        .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
+        .order_by("pk")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
+    return rows
+
+
+@api.get("/assessments", response={200: list[AssessmentOut], **ERRORS}, tags=["assessment"])
+@paginate(Pages)
+def assessments(request: HttpRequest, region: str | None = None, status: str | None = None):
+    rows = Assessment.objects.filter(region__in=_regions(request, region)).select_related("region")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("pk")
+
+
+@api.get("/findings", response={200: list[FindingOut], **ERRORS}, tags=["assessment"])
+@paginate(Pages)
+def findings(
+    request: HttpRequest,
+    region: str | None = None,
+    sector: str | None = None,
+    round_id: int | None = None,
+    updated_since: datetime | None = None,
+):
+    regions = list(_regions(request, region))
+    scope = Q(pk__in=[])
+    for r in regions:
+        scope |= Q(assessment__region=r) & access.sector_filter(request.user, r)
+    rows = (
+        Finding.objects.filter(scope)
+        .select_related("assessment__region", "sector", "threat")
+        .order_by("pk")
+    )
+    if sector:
+        rows = rows.filter(sector__code=sector)
+    if round_id:
+        rows = rows.filter(assessment_id=round_id)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
+    # Evidence and justification go only to those who may see the region's details.
+    detailed = [r.pk for r in regions if access.can(request.user, Capability.VIEW_DETAIL, r)]
+    return rows.annotate(
+        see_detail=Case(
+            When(assessment__region__in=detailed, then=Value(True)), default=Value(False)
+        )
+    )
+
+
+@api.get("/measures", response={200: list[MeasureOut], **ERRORS}, tags=["mitigation"])
+@paginate(Pages)
+def measures(
+    request: HttpRequest,
+    region: str | None = None,
+    sector: str | None = None,
+    status: str | None = None,
+    updated_since: datetime | None = None,
+):
+    regions = list(_regions(request, region))
+    rows = (
+        Measure.objects.filter(_sector_scope(request, regions))
+        .select_related("region", "sector")
+        .prefetch_related("findings")
+        .order_by("pk")
+    )
+    if sector:
+        rows = rows.filter(sector__code=sector)
+    if status:
+        rows = rows.filter(status=status)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
+    return rows
+
+
+@api.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["indicators"])
+def indicators(request: HttpRequest):
+    access.require_member(request.user)
+    return list(Indicator.objects.all())
+
+
+@api.get("/observations", response={200: list[ObservationOut], **ERRORS}, tags=["indicators"])
+@paginate(Pages)
+def observations(
+    request: HttpRequest,
+    region: str | None = None,
+    indicator: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    updated_since: datetime | None = None,
+):
+    rows = Observation.objects.filter(region__in=_regions(request, region)).select_related(
+        "indicator", "region"
+    )
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if period_from:
+        rows = rows.filter(period__gte=period_from)
+    if period_to:
+        rows = rows.filter(period__lte=period_to)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
+    return rows.order_by("pk")
+
+
+@api.post("/observations", response={200: ImportedOut, **ERRORS}, tags=["indicators"])
+def observations_push(request: HttpRequest, payload: list[ObservationIn]):
+    """Add or replace values; the same rules as the file import. All or nothing."""
+    if not payload or len(payload) > 1000:
+        return Status(
+            422, {"error": "invalid_request", "detail": "send between 1 and 1000 observations"}
+        )
+    codes = {item.region.upper() for item in payload}
+    allowed = {
+        r.code
+        for r in access.regions_visible(request.user).filter(code__in=codes)
+        if access.can(request.user, Capability.CHANGE_REGION, r)
+    }
+    visible = {r.code for r in access.regions_visible(request.user).filter(code__in=codes)}
+    if codes - visible:
+        return Status(404, {"error": "not_found", "detail": sorted(codes - visible)})
+    if codes - allowed:
+        raise PermissionDenied
+    specs = {
+        i.code: IndicatorSpec(i.frequency, i.typed, frozenset(i.disaggregations))
+        for i in Indicator.objects.all()
+    }
+    header = ["indicator", "region", "period", "value", "disaggregation", "source", "note"]
+    rows = iter([header] + [[getattr(item, k) for k in header] for item in payload])
+    result = parse_observations(rows, specs, frozenset(allowed))
+    if result.problems:
+        detail = [
+            {"item": p.row - 2, "field": p.column, "reason": p.reason} for p in result.problems
+        ]
+        return Status(422, {"error": "invalid_observations", "detail": detail})
+    return {"imported": indicator_services.observations_import(rows=result.valid, by=request.user)}
+
+
+@api.post("/plans", response={200: dict, **ERRORS}, tags=["planner"])
+def plans(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B008 - ninja's body
+    """The rollout planner, with the same input and output as ``amparo plan --json``."""
+    access.require_program_admin(request.user)
+    try:
+        plan = planner.parse_plan_input(payload)
+    except planner.PlanInputError as error:
+        return Status(422, {"error": "invalid_plan", "detail": str(error)})
+    limited = planner.PlanInput(
+        plan.start,
+        plan.regions,
+        plan.stages,
+        plan.teams,
+        plan.travel_days,
+        min(plan.time_limit_s, 30.0),
+    )
+    return planner.result_to_json(planner.plan_rollout(limited))

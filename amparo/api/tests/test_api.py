@@ -1,0 +1,197 @@
+"""The JSON API: tokens, one error shape, the same visibility as the pages, bounded queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from amparo.accounts import access
+from amparo.api.models import ApiToken
+from amparo.api.services import token_create
+from amparo.assessment import services as assessment_services
+from amparo.assessment.models import Finding, Threat
+from amparo.indicators.models import Indicator, Observation
+from amparo.mitigation.models import Measure
+from amparo.territory.models import Organization
+
+ROLES = ["admin", "coordinator", "focal", "viewer", "outsider"]
+
+
+@pytest.fixture
+def data(world):
+    call_command("load_catalog", stdout=StringIO())
+    for region in (world.region_a, world.region_b):
+        Organization.objects.create(name=f"Org {region.code}", kind="church", region=region)
+        assessment = assessment_services.assessment_start(region=region, clone_previous=False)
+        for threat in Threat.objects.filter(sector__code__in=["TUR", "EDU"])[:6]:
+            Finding.objects.create(
+                assessment=assessment,
+                threat=threat,
+                sector=threat.sector,
+                inherent_likelihood=3,
+                inherent_impact=3,
+                evidence="secreto",
+            )
+            Measure.objects.create(
+                region=region,
+                sector=threat.sector,
+                kind="policy",
+                title=f"{region.code} {threat.code}",
+            )
+    return world
+
+
+def _bearer(world, role: str, *, read_only: bool = True) -> dict[str, str]:
+    return {
+        "Authorization": "Bearer "
+        + token_create(user=world.users[role], name="t", read_only=read_only)
+    }
+
+
+def _ids(response) -> set[int]:
+    assert response.status_code == 200, response.content
+    return {row["id"] for row in response.json()["items"]}
+
+
+def test_it_answers_401_with_the_error_shape_without_credentials(db) -> None:
+    response = Client().get("/api/v1/regions")
+    assert response.status_code == 401
+    assert response.json() == {"error": "not_authenticated", "detail": None}
+    assert (
+        Client().get("/api/v1/regions", headers={"Authorization": "Bearer nope"}).status_code == 401
+    )
+
+
+def test_the_openapi_document_and_docs_are_served(db) -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/findings" in document["paths"] and "/api/v1/plans" in document["paths"]
+    assert Client().get("/api/v1/docs").status_code == 200
+
+
+def test_tokens_are_shown_once_stored_hashed_and_revocable(world) -> None:
+    client = world.client("coordinator")
+    page = client.post(reverse("api-tokens"), {"name": "BI"}).content.decode()
+    token = re.search(r'value="(amp_[^"]+)"', page).group(1)
+    stored = ApiToken.objects.get()
+    assert stored.token_hash != token and token not in stored.token_hash and stored.read_only
+    headers = {"Authorization": f"Bearer {token}"}
+    assert Client().get("/api/v1/regions", headers=headers).json() == [
+        {"code": "PE-LOR", "name": "Loreto", "capital": "Iquitos", "country": "PE"}
+    ]
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+    assert token not in client.get(reverse("api-tokens")).content.decode()
+    client.post(reverse("api-token-revoke", args=[stored.pk]))
+    assert Client().get("/api/v1/regions", headers=headers).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_through_the_api_exactly_what_the_pages_show(data, role) -> None:
+    world = data
+    client = Client(headers=_bearer(world, role))
+    user = world.users[role]
+    regions = list(access.regions_visible(user))
+    expected_findings, expected_measures, expected_orgs = set(), set(), set()
+    for region in regions:
+        for assessment in region.assessments.all():
+            expected_findings |= set(
+                access.findings_visible(user, assessment).values_list("pk", flat=True)
+            )
+        expected_measures |= set(access.measures_visible(user, region).values_list("pk", flat=True))
+        expected_orgs |= set(
+            access.organizations_visible(user, region).values_list("pk", flat=True)
+        )
+    assert _ids(client.get("/api/v1/findings?limit=500")) == expected_findings
+    assert _ids(client.get("/api/v1/measures?limit=500")) == expected_measures
+    assert _ids(client.get("/api/v1/organizations?limit=500")) == expected_orgs
+    evidence = {row["evidence"] for row in client.get("/api/v1/findings?limit=500").json()["items"]}
+    if role == "viewer":
+        assert evidence == {None}
+    if role == "focal":
+        assert {
+            row["sector"] for row in client.get("/api/v1/findings?limit=500").json()["items"]
+        } == {"TUR"}
+
+
+def test_a_partner_pulls_its_region_pushes_values_and_is_refused_elsewhere(data) -> None:
+    world = data
+    reader = Client(headers=_bearer(world, "coordinator"))
+    writer = Client(headers=_bearer(world, "coordinator", read_only=False))
+    findings = reader.get("/api/v1/findings?region=PE-LOR&sector=TUR").json()
+    assert findings["count"] > 0 and {f["region"] for f in findings["items"]} == {"PE-LOR"}
+    assert reader.get("/api/v1/measures?region=PE-LOR&status=proposed").json()["count"] > 0
+    assert reader.get("/api/v1/findings?region=PE-UCA").json()["count"] == 0
+    payload = [{"indicator": "OUT-TRAINED", "region": "PE-LOR", "period": "2027-T1", "value": "14"}]
+    assert (
+        reader.post("/api/v1/observations", payload, content_type="application/json").status_code
+        == 403
+    )
+    response = writer.post("/api/v1/observations", payload, content_type="application/json")
+    assert response.status_code == 200 and response.json() == {"imported": 1}
+    assert Observation.objects.get().value == 14
+    other = [{"indicator": "OUT-TRAINED", "region": "PE-UCA", "period": "2027-T1", "value": "3"}]
+    assert (
+        writer.post("/api/v1/observations", other, content_type="application/json").status_code
+        == 404
+    )
+    bad = [{"indicator": "CH-PASTORS", "region": "PE-LOR", "period": "2027-01", "value": "-1"}]
+    response = writer.post("/api/v1/observations", bad, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_observations"
+    assert {d["reason"] for d in response.json()["detail"]} == {"computed_indicator", "negative"}
+    assert Observation.objects.count() == 1
+    since = reader.get("/api/v1/observations?updated_since=2000-01-01T00:00:00Z").json()
+    assert since["count"] == 1
+
+
+def test_the_planner_is_for_program_admins(data) -> None:
+    plan = {
+        "start": "2027-01-04",
+        "regions": [{"code": "PE-MDD"}],
+        "stages": [{"code": "m", "days": 2}],
+        "teams": [{"code": "A", "stages": ["m"]}],
+    }
+    coordinator = Client(headers=_bearer(data, "coordinator", read_only=False))
+    assert (
+        coordinator.post("/api/v1/plans", plan, content_type="application/json").status_code == 403
+    )
+    admin = Client(headers=_bearer(data, "admin", read_only=False))
+    response = admin.post("/api/v1/plans", plan, content_type="application/json")
+    assert response.status_code == 200 and response.json()["finish"] == "2027-01-06"
+    bad = admin.post("/api/v1/plans", {**plan, "regions": []}, content_type="application/json")
+    assert bad.status_code == 422 and "no regions" in bad.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/findings",
+        "/api/v1/measures",
+        "/api/v1/events",
+        "/api/v1/observations",
+        "/api/v1/organizations",
+    ],
+)
+def test_list_queries_do_not_grow_with_the_page_size(data, path) -> None:
+    world = data
+    indicator = Indicator.objects.get(code="OUT-TRAINED")
+    for month in range(1, 13):
+        Observation.objects.create(
+            indicator=indicator, region=world.region_a, period=date(2026, month, 1), value=month
+        )
+    client = Client(headers=_bearer(world, "admin"))
+    client.get(path)  # the first use of a token records it; not part of the comparison
+    counts = []
+    for limit in (1, 100):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"{path}?limit={limit}").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

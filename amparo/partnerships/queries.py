@@ -1,0 +1,65 @@
+"""Read-side functions for partnerships, meetings and tasks (fixed query counts)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, QuerySet
+
+from amparo.partnerships.models import Meeting, NextStep, Partnership, PartnershipStage
+from amparo.partnerships.services import WITH_AGREEMENT
+from amparo.territory.models import OrganizationKind, Region
+
+
+@dataclass
+class PipelineRow:
+    region: Region
+    by_stage: dict[str, list[Partnership]] = field(default_factory=dict)
+
+    @property
+    def ready(self) -> bool:
+        """A region is ready to start when its fraternity or its regional government has
+        signed (or is active)."""
+        return any(
+            p.organization.kind
+            in (OrganizationKind.FRATERNITY, OrganizationKind.REGIONAL_GOVERNMENT)
+            for stage in WITH_AGREEMENT
+            for p in self.by_stage.get(stage, [])
+        )
+
+
+def pipeline(regions: QuerySet[Region]) -> list[PipelineRow]:
+    rows = {
+        r.pk: PipelineRow(r, {s: [] for s in PartnershipStage.values})
+        for r in regions.order_by("name")
+    }
+    for p in Partnership.objects.filter(region__in=rows).select_related(
+        "organization", "introduced_by__organization"
+    ):
+        rows[p.region_id].by_stage[p.stage].append(p)
+    return list(rows.values())
+
+
+def regions_with_agreement(regions: QuerySet[Region]) -> set[int]:
+    return {row.region.pk for row in pipeline(regions) if row.ready}
+
+
+def meeting_log(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.prefetch_related(
+        "organizations",
+        "contacts",
+        Prefetch("next_steps", queryset=NextStep.objects.select_related("owner")),
+    )
+
+
+def open_steps(steps: QuerySet[NextStep]) -> QuerySet[NextStep]:
+    return (
+        steps.filter(done_on__isnull=True)
+        .select_related("owner", "meeting__region")
+        .order_by("due_on")
+    )
+
+
+def is_overdue(step: NextStep, today: date) -> bool:
+    return step.done_on is None and step.due_on < today
