@@ -18,7 +18,7 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 ## Start the app with demo data on SQLite at http://127.0.0.1:8000
-demo: $(INSTALLED)
+demo: $(INSTALLED) pango
 	DEBUG=true $(BIN)/amparo migrate --noinput
 	DEBUG=true $(BIN)/amparo demo
 	DEBUG=true $(BIN)/amparo runserver 127.0.0.1:8000
@@ -36,10 +36,19 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
 
-test-sqlite: $(INSTALLED) $(CHROMIUM)
+# WeasyPrint (PDF reports) needs Pango from the system.
+HAS_PANGO := $(shell ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && echo yes)
+.PHONY: pango
+pango:
+ifneq ($(HAS_PANGO),yes)
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+endif
+
+test-sqlite: $(INSTALLED) $(CHROMIUM) pango
 	$(BIN)/python -m pytest
 
-test-postgres: $(INSTALLED) $(CHROMIUM)
+test-postgres: $(INSTALLED) $(CHROMIUM) pango
 	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
 
 ## Refresh the translation catalogs after changing text (needs gettext)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "amparo.indicators",
     "amparo.partnerships",
     "amparo.api",
+    "amparo.reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -167,6 +168,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # WeasyPrint narrates every step of a PDF at INFO; only its warnings matter here.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
     "root": {
         "handlers": ["console"],
         "level": env_choice(ENV, "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
@@ -207,3 +210,7 @@ NINJA_PAGINATION_MAX_OFFSET = 100_000_000
 
 # Shown in the header and, later, on reports.
 AMPARO_ORGANIZATION_NAME = env_str(ENV, "AMPARO_ORGANIZATION_NAME", "amparo")
+# A logo for reports: a URL or a file path under the project (e.g. amparo/static/favicon.svg).
+AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
+# Days a generated report stays available for download.
+AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("amparo.indicators.urls")),
     path("", include("amparo.partnerships.urls")),
     path("", include("amparo.api.urls")),
+    path("", include("amparo.reports.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

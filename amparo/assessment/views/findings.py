@@ -16,6 +16,7 @@ from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.services import rating_suggestion
+from amparo.reports.tabular import csv_bytes
 from amparo.rollout.views.saving import save_or_form_errors
 
 
@@ -38,6 +39,38 @@ def finding_list(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             **{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact}
         )
     spec = assessment.matrix.spec()
+    if request.GET.get("format") == "csv":
+        detail = access.can(request.user, Capability.VIEW_DETAIL, region)
+        content = csv_bytes(
+            [
+                _("Threat"),
+                _("Sector"),
+                _("Likelihood before controls"),
+                _("Impact before controls"),
+                _("Likelihood with current controls"),
+                _("Impact with current controls"),
+                _("Confidence"),
+                _("Evidence"),
+            ],
+            (
+                [
+                    f.threat.code,
+                    f.sector.code,
+                    f.inherent_likelihood,
+                    f.inherent_impact,
+                    f.residual_likelihood,
+                    f.residual_impact,
+                    f.get_confidence_display(),
+                    f.evidence if detail else "",
+                ]
+                for f in findings
+            ),
+        )
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="hallazgos-{region.code}-{assessment.number}.csv"'
+        )
+        return response
     rows = [
         (
             f,

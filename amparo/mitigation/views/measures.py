@@ -16,6 +16,7 @@ from amparo.accounts.access import Capability
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
+from amparo.reports.tabular import csv_bytes
 from amparo.rollout.views.saving import save_or_form_errors
 
 
@@ -33,6 +34,25 @@ def measure_list(request: HttpRequest, code: str) -> HttpResponse:
     only_overdue = request.GET.get("overdue") == "1"
     if only_overdue:
         measures = queries.overdue(measures, timezone.localdate())
+    if request.GET.get("format") == "csv":
+        rows = queries.measure_list(measures)
+        content = csv_bytes(
+            [_("Sector"), _("Kind"), _("Title"), _("Status"), _("Due"), _("Findings")],
+            (
+                [
+                    m.sector.code,
+                    m.get_kind_display(),
+                    m.title,
+                    m.get_status_display(),
+                    m.due_on,
+                    m.n_findings,
+                ]
+                for m in rows
+            ),
+        )
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="medidas-{region.code}.csv"'
+        return response
     return render(
         request,
         "mitigation/measure_list.html",

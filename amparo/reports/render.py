@@ -1,0 +1,152 @@
+"""Turn report content into files: the executive summary as PDF (WeasyPrint, from the same
+HTML and SVG charts as the pages) and the workbook as XLSX."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from amparo.assessment.models import Finding
+from amparo.indicators.models import Observation
+from amparo.mitigation.models import Measure
+from amparo.reports import content, tabular
+from amparo.rollout.models import Attendance
+from amparo.territory.models import Region
+
+
+def summary_pdf(regions: QuerySet[Region], *, lang: str, donor: bool, since: date | None) -> bytes:
+    from weasyprint import HTML
+
+    with translation.override(lang):
+        summary = content.executive_summary(regions, donor=donor, since=since)
+        html = render_to_string(
+            "reports/executive.html",
+            {
+                "s": summary,
+                "organization_name": settings.AMPARO_ORGANIZATION_NAME,
+                "logo": settings.AMPARO_LOGO_URL,
+                "lang": lang,
+            },
+        )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def workbook_xlsx(regions: QuerySet[Region], *, lang: str, donor: bool) -> bytes:
+    """Events and attendance, findings, measures and observations, one sheet each, with
+    headers in ``lang``. The donor version leaves out evidence text and small counts."""
+    region_list = list(regions)
+    with translation.override(lang):
+        small = lambda n: n if not donor or n == 0 or n >= 5 else "<5"  # noqa: E731
+        attendance = Attendance.objects.filter(
+            event__rollout__region__in=region_list
+        ).select_related("event__rollout__region", "event__stage", "organization")
+        findings = Finding.objects.filter(assessment__region__in=region_list).select_related(
+            "assessment__region", "sector", "threat"
+        )
+        measures = Measure.objects.filter(region__in=region_list).select_related("region", "sector")
+        observations = Observation.objects.filter(region__in=region_list).select_related(
+            "region", "indicator"
+        )
+        sheets = [
+            (
+                _("Events"),
+                [
+                    _("Region"),
+                    _("Stage"),
+                    _("Status"),
+                    _("Starts on"),
+                    _("Ends on"),
+                    _("Organization"),
+                    _("Pastors"),
+                    _("Leaders"),
+                    _("Others"),
+                ],
+                (
+                    [
+                        a.event.rollout.region.name,
+                        a.event.stage.name,
+                        a.event.get_status_display(),
+                        a.event.starts_on,
+                        a.event.ends_on,
+                        a.organization.name,
+                        small(a.pastors),
+                        small(a.leaders),
+                        small(a.others),
+                    ]
+                    for a in attendance
+                ),
+            ),
+            (
+                _("Findings"),
+                [
+                    _("Region"),
+                    _("Round"),
+                    _("Sector"),
+                    _("Threat"),
+                    _("Likelihood before controls"),
+                    _("Impact before controls"),
+                    _("Likelihood with current controls"),
+                    _("Impact with current controls"),
+                    _("Confidence"),
+                    _("Evidence"),
+                ],
+                (
+                    [
+                        f.assessment.region.name,
+                        f.assessment.number,
+                        f.sector.code,
+                        f.threat.code,
+                        f.inherent_likelihood,
+                        f.inherent_impact,
+                        f.residual_likelihood,
+                        f.residual_impact,
+                        f.get_confidence_display(),
+                        "" if donor else f.evidence,
+                    ]
+                    for f in findings
+                ),
+            ),
+            (
+                _("Measures"),
+                [_("Region"), _("Sector"), _("Kind"), _("Title"), _("Status"), _("Due")],
+                (
+                    [
+                        m.region.name,
+                        m.sector.code,
+                        m.get_kind_display(),
+                        m.title,
+                        m.get_status_display(),
+                        m.due_on,
+                    ]
+                    for m in measures
+                ),
+            ),
+            (
+                _("Observations"),
+                [
+                    _("Region"),
+                    _("Indicator"),
+                    _("Period"),
+                    _("Disaggregation"),
+                    _("Value"),
+                    _("Source"),
+                ],
+                (
+                    [
+                        o.region.name,
+                        o.indicator.code,
+                        o.period,
+                        o.disaggregation,
+                        small(float(o.value)) if o.indicator.unit == "count" else float(o.value),
+                        o.source,
+                    ]
+                    for o in observations
+                ),
+            ),
+        ]
+        return tabular.xlsx_bytes(sheets)

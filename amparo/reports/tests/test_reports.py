@@ -1,0 +1,167 @@
+"""Reports read back: PDFs in both languages, the donor version, the workbook, CSV lists,
+reuse while the data is unchanged, and who may get what."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from amparo.assessment.models import Assessment, Finding
+from amparo.mitigation.models import Measure
+from amparo.reports import render, tabular
+from amparo.reports.models import ReportFile
+from amparo.territory.models import Contact, Organization, Region
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO())
+    Finding.objects.filter(pk=Finding.objects.first().pk).update(evidence="EVIDENCIA-CONFIDENCIAL")
+    org = Organization.objects.filter(region__code="PE-LOR").first()
+    Contact.objects.create(organization=org, name="Alguien", email="privado@example.org")
+
+
+def _text(pdf: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "section"),
+    [
+        ("es", "Resumen ejecutivo del programa", "Dónde está la implementación"),
+        ("en", "Program executive summary", "Where the rollout stands"),
+    ],
+)
+def test_the_program_summary_reads_back_in_each_language(demo, lang, heading, section) -> None:
+    pages, text = _text(
+        render.summary_pdf(Region.objects.all(), lang=lang, donor=False, since=None)
+    )
+    assert pages >= 2
+    assert heading in text and section in text
+    assert "1818" in text
+    # The same figure as the program page: Loreto's pastors trained.
+    from amparo.rollout.queries import program_overview
+
+    loreto = next(x for x in program_overview(Region.objects.all()) if x.region.code == "PE-LOR")
+    row = text[text.index("Loreto") : text.index("Madre de")]
+    assert f" {loreto.pastors_trained} " in row.replace("\n", " ")
+
+
+def test_the_region_summary_names_the_region_and_pages_are_numbered(demo) -> None:
+    pages, text = _text(
+        render.summary_pdf(
+            Region.objects.filter(code="PE-LOR"), lang="es", donor=False, since=date(2025, 1, 1)
+        )
+    )
+    assert "Resumen ejecutivo · Loreto" in text
+    assert f"Página 1 / {pages}" in text or f"Página 1 / {pages}".replace(" ", "") in text.replace(
+        " ", ""
+    )
+
+
+def test_the_donor_version_hides_what_viewers_may_not_see(demo) -> None:
+    full = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=False, since=None))[1]
+    donor = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=True, since=None))[1]
+    assert "donantes" in donor and "donantes" not in full
+    assert "privado@example.org" not in donor
+    workbook = load_workbook(
+        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=True))
+    )
+    values = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
+    assert "EVIDENCIA-CONFIDENCIAL" not in values
+    pastors = [r[6].value for r in workbook["Eventos"].iter_rows(min_row=2)]
+    assert all(v == "<5" or v == 0 or v >= 5 for v in pastors) and "<5" in pastors
+    full_book = load_workbook(
+        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=False))
+    )
+    assert "EVIDENCIA-CONFIDENCIAL" in {
+        str(c.value) for row in full_book["Hallazgos"].iter_rows() for c in row
+    }
+
+
+def test_the_workbook_has_typed_columns_and_headers_in_the_language(demo) -> None:
+    book = load_workbook(
+        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="en", donor=False))
+    )
+    assert book.sheetnames == ["Events", "Findings", "Measures", "Observations"]
+    assert [c.value for c in book["Measures"][1]][:4] == ["Region", "Sector", "Kind", "Title"]
+    first_event = next(book["Events"].iter_rows(min_row=2))
+    assert isinstance(first_event[3].value, __import__("datetime").datetime)
+    assert isinstance(next(book["Observations"].iter_rows(min_row=2))[4].value, int | float)
+
+
+def test_a_request_is_reused_until_the_data_changes(demo) -> None:
+    from amparo.accounts.models import User
+
+    client = __import__("django.test", fromlist=["Client"]).Client()
+    client.force_login(User.objects.get(username="demo-coordinador"))
+    url = reverse("region-reports", args=["PE-LOR"])
+    first = client.post(url, {"kind": "executive", "lang": "es"})
+    second = client.post(url, {"kind": "executive", "lang": "es"})
+    assert first.url == second.url and ReportFile.objects.count() == 1
+    report = ReportFile.objects.get()
+    assert report.status == "done"
+    download = client.get(reverse("report-download", args=[report.pk]))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    Measure.objects.filter(region__code="PE-LOR").first().save()
+    third = client.post(url, {"kind": "executive", "lang": "es"})
+    assert third.url != first.url and ReportFile.objects.count() == 2
+
+
+def test_viewers_only_get_the_donor_version_and_others_cannot_download(demo) -> None:
+    from django.test import Client
+
+    from amparo.accounts.models import User
+
+    viewer = Client()
+    viewer.force_login(User.objects.get(username="demo-visor"))
+    viewer.post(reverse("program-reports"), {"kind": "workbook", "lang": "es"})
+    report = ReportFile.objects.get()
+    assert report.donor
+    coordinator = Client()
+    coordinator.force_login(User.objects.get(username="demo-coordinador"))
+    assert coordinator.get(reverse("report-download", args=[report.pk])).status_code == 404
+    assert coordinator.get(reverse("region-reports", args=["PE-UCA"])).status_code == 404
+
+
+def test_list_pages_download_as_csv_without_formulas(world) -> None:
+    Measure.objects.create(
+        region=world.region_a, sector=world.sector, kind="policy", title="=HYPERLINK(1)"
+    )
+    response = world.client("coordinator").get(
+        reverse("measure-list", args=["PE-LOR"]) + "?format=csv"
+    )
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+    assessment = Assessment.objects.create(
+        region=world.region_a,
+        number=1,
+        started_on=date(2026, 1, 1),
+        matrix=__import__("amparo.assessment.services", fromlist=["x"]).matrix_default_ensure(),
+    )
+    csv_page = world.client("viewer").get(
+        reverse("finding-list", args=["PE-LOR", assessment.pk]) + "?format=csv"
+    )
+    assert csv_page.status_code == 200
+
+
+def test_safe_cells() -> None:
+    assert tabular.safe_cell("=1+1") == "'=1+1"
+    assert tabular.safe_cell("@x") == "'@x"
+    assert tabular.safe_cell("texto") == "texto"
+    assert tabular.safe_cell(-5) == -5
