@@ -68,9 +68,10 @@ def executive_summary(regions: QuerySet[Region], *, donor: bool, since: date | N
     rendered = []
     for view in board.indicators:
         points = view.series
+        if view.is_count and view.current is not None:
+            view.current = _count(round(view.current), donor)
         if donor and view.is_count:
             points = [(d, v) for d, v in points if v == 0 or v >= 5]
-            view.current = _count(round(view.current), True) if view.current is not None else None
         rendered.append(
             (
                 view,
