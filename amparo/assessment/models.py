@@ -9,7 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment import scoring
-from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector
+from amparo.territory.models import (
+    BilingualDescription,
+    BilingualName,
+    BilingualTitle,
+    CatalogEntry,
+    Region,
+    Sector,
+)
 
 
 def _english() -> bool:
@@ -53,17 +60,13 @@ class RiskMatrix(BilingualName):
         }
 
 
-class Threat(CatalogEntry):
+class Threat(BilingualTitle, BilingualDescription, CatalogEntry):
     """A problem in a ministry's area that enables child sex trafficking or tourism."""
 
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="threats", verbose_name=_("sector")
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    description_es = models.TextField(_("description (Spanish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
     edited = models.BooleanField(
         _("edited by users"),
@@ -78,14 +81,6 @@ class Threat(CatalogEntry):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
-
-    @property
-    def title(self) -> str:
-        return self.title_en if _english() else self.title_es
-
-    @property
-    def description(self) -> str:
-        return self.description_en if _english() else self.description_es
 
 
 class RoundStatus(models.TextChoices):

@@ -8,11 +8,18 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Finding, Threat
-from amparo.territory.models import CatalogEntry, Contact, Organization, Region, Sector
+from amparo.territory.models import (
+    BilingualDescription,
+    BilingualTitle,
+    CatalogEntry,
+    Contact,
+    Organization,
+    Region,
+    Sector,
+)
 
 
 class MeasureKind(models.TextChoices):
@@ -30,7 +37,7 @@ class MeasureStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Control(CatalogEntry):
+class Control(BilingualTitle, BilingualDescription, CatalogEntry):
     """A reference measure from the library, mapped to frameworks and to the threats it
     treats. Measures start from one and are then adapted."""
 
@@ -39,10 +46,6 @@ class Control(CatalogEntry):
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=MeasureKind.choices)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
-    description_es = models.TextField(_("description (Spanish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
     frameworks = models.JSONField(_("frameworks"), default=list, blank=True)
     threats = models.ManyToManyField(
         Threat, blank=True, related_name="controls", verbose_name=_("threats treated")
@@ -57,15 +60,6 @@ class Control(CatalogEntry):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
-
-    @property
-    def title(self) -> str:
-        return self.title_en if (get_language() or "es").startswith("en") else self.title_es
-
-    @property
-    def description(self) -> str:
-        english = (get_language() or "es").startswith("en")
-        return self.description_en if english else self.description_es
 
 
 class Measure(models.Model):

@@ -7,11 +7,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from amparo.rollout.models import Event, Stage
-from amparo.territory.models import Contact, Organization, Region
+from amparo.territory.models import BilingualTitle, Contact, Organization, Region
 
 
 class PartnershipStage(models.TextChoices):
@@ -146,10 +146,8 @@ class MaterialKind(models.TextChoices):
     PRESENTATION = "presentation", _("Presentation")
 
 
-class Material(models.Model):
+class Material(BilingualTitle):
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=MaterialKind.choices)
     stages = models.ManyToManyField(
         Stage, blank=True, related_name="materials", verbose_name=_("used in stages")
@@ -162,10 +160,6 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return self.title_en if (get_language() or "es").startswith("en") else self.title_es
 
 
 def material_path(instance: MaterialVersion, filename: str) -> str:

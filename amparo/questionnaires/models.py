@@ -11,20 +11,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Threat
-from amparo.territory.models import Sector
+from amparo.territory.models import BilingualTitle, Sector
 
 
 def _english() -> bool:
     return (get_language() or "es").startswith("en")
 
 
-class Questionnaire(models.Model):
+class Questionnaire(BilingualTitle):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("sector")
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    title_es = models.CharField(_("title (Spanish)"), max_length=200)
-    title_en = models.CharField(_("title (English)"), max_length=200)
     from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
     edited = models.BooleanField(_("edited by users"), default=False)
 
@@ -35,10 +33,6 @@ class Questionnaire(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def title(self) -> str:
-        return self.title_en if _english() else self.title_es
 
 
 class QuestionKind(models.TextChoices):

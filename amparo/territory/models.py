@@ -27,6 +27,36 @@ class BilingualName(models.Model):
         return self.name_en if (get_language() or "es").startswith("en") else self.name_es
 
 
+def _english() -> bool:
+    return (get_language() or "es").startswith("en")
+
+
+class BilingualTitle(models.Model):
+    """A row titled in Spanish and English; ``title`` follows the active language."""
+
+    title_es = models.CharField(_("title (Spanish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def title(self) -> str:
+        return self.title_en if _english() else self.title_es
+
+
+class BilingualDescription(models.Model):
+    description_es = models.TextField(_("description (Spanish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self) -> str:
+        return self.description_en if _english() else self.description_es
+
+
 class CatalogEntry(models.Model):
     """Where a starter-catalog row comes from, and whether it was checked against its source."""
 
