@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs page's scripts from here, not from a CDN
 ]
 
 MIDDLEWARE = [

@@ -112,8 +112,11 @@ def planner_page(request: HttpRequest) -> HttpResponse:
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
-    plan = planner.parse_plan_input(run.input)
     result = run.result
+    try:
+        order = planner.stage_order(planner.parse_plan_input(run.input).stages)
+    except planner.PlanInputError:  # a run saved by an older version: show it without a chart
+        order = []
     events = [
         planner.PlannedEvent(
             e["region"], e["stage"], e["team"],
@@ -142,7 +145,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "gantt": gantt_svg(
                 events,
-                stage_order=planner.stage_order(plan.stages),
+                stage_order=order,
                 stage_labels=stages,
                 region_labels=regions,
                 title=_("Rollout plan"),

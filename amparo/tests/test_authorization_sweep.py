@@ -1,0 +1,545 @@
+"""The authorization sweep: every named URL of the site (the API has its own tests), for
+every role, on objects of region A and of region B, must answer the expected status. A new
+URL that is not in the table fails ``test_every_url_is_in_the_sweep``.
+
+Roles: a program admin, the coordinator of A, the tourism focal point of A, a viewer of A,
+an outsider with no membership, and an anonymous visitor. Region A is Loreto, B Ucayali.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from amparo.assessment import services as assessment_services
+from amparo.assessment.models import Finding, Threat
+from amparo.mitigation.models import Evidence, Measure
+from amparo.partnerships.models import Material, MaterialVersion, Meeting, NextStep, Partnership
+from amparo.questionnaires.models import ImportJob
+from amparo.reports.models import ReportFile
+from amparo.rollout.models import Event, PlanRun, Playbook, RecoveryGroup, Rollout, Stage
+from amparo.territory.models import Contact, Organization
+
+ROLES = ["admin", "coordinator", "focal", "viewer", "outsider", None]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def _row(admin, coordinator, focal, viewer, outsider, anonymous=302):
+    return {
+        "admin": admin,
+        "coordinator": coordinator,
+        "focal": focal,
+        "viewer": viewer,
+        "outsider": outsider,
+        None: anonymous,
+    }
+
+
+READ = _row(200, 200, 200, 200, 404)
+CHANGE = _row(200, 200, 403, 403, 404)
+SECTOR = _row(200, 200, 200, 403, 404)  # rows of the tourism sector: the focal point's own
+DETAIL = _row(200, 200, 200, 403, 404)  # documents and evidence text
+ADMIN = _row(200, 403, 403, 403, 403)
+MEMBER = _row(200, 200, 200, 200, 404)
+USER = _row(200, 200, 200, 200, 200)
+OWN_REPORT = _row(404, 200, 404, 404, 404)  # a report is its requester's
+OTHER_REGION = _row(200, 404, 404, 404, 404)
+
+# name -> (expected on region A, whether it is scoped to a region, method, kwargs builder)
+A, B = "A", "B"
+SWEEP = {
+    "home": (USER, False, "get", lambda o, r: {}),
+    "region-detail": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-create": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["org"].pk},
+    ),
+    "contact-create": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "contact-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["contact"].pk},
+    ),
+    "program": (USER, False, "get", lambda o, r: {}),
+    "planner": (ADMIN, False, "get", lambda o, r: {}),
+    "plan-run": (ADMIN, False, "get", lambda o, r: {"pk": o["plan"].pk}),
+    "plan-apply": (ADMIN, False, "post", lambda o, r: {"pk": o["plan"].pk}),
+    "playbook-list": (MEMBER, False, "get", lambda o, r: {}),
+    "playbook-create": (ADMIN, False, "get", lambda o, r: {}),
+    "playbook-detail": (MEMBER, False, "get", lambda o, r: {"code": "iglesias"}),
+    "playbook-edit": (ADMIN, False, "get", lambda o, r: {"code": "iglesias"}),
+    "stage-create": (ADMIN, False, "get", lambda o, r: {"code": "iglesias"}),
+    "stage-edit": (ADMIN, False, "get", lambda o, r: {"code": "iglesias", "pk": o["stage"].pk}),
+    "stage-delete": (ADMIN, False, "post", lambda o, r: {"code": "iglesias", "pk": o["stage"].pk}),
+    "rollout-create": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "rollout-board": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["rollout"].pk},
+    ),
+    "event-create": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "rollout_pk": o[r]["rollout"].pk},
+    ),
+    "event-detail": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "event-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "event-complete": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "event-cancel": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "attendance-save": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "attendance-delete": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk, "row_pk": 1},
+    ),
+    "group-create": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "rollout_pk": o[r]["rollout"].pk},
+    ),
+    "group-detail": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["group"].pk},
+    ),
+    "group-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["group"].pk},
+    ),
+    "group-report-save": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["group"].pk},
+    ),
+    "calendar-settings": (USER, False, "get", lambda o, r: {}),
+    "calendar-create": (USER, False, "post", lambda o, r: {}),
+    "calendar-revoke": (USER, False, "post", lambda o, r: {"pk": 999}),
+    "threat-list": (MEMBER, False, "get", lambda o, r: {}),
+    "threat-create": (ADMIN, False, "get", lambda o, r: {}),
+    "threat-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["threat"].pk}),
+    "matrix-detail": (MEMBER, False, "get", lambda o, r: {"code": "5x5"}),
+    "matrix-edit": (ADMIN, False, "get", lambda o, r: {"code": "5x5"}),
+    "round-list": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "round-start": (CHANGE, True, "post", lambda o, r: {"code": o[r]["code"]}),
+    "round-detail": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "round-move": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "round-coverage": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "round-heatmap": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "finding-list": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "finding-create": (
+        SECTOR,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "finding-detail": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {
+            "code": o[r]["code"],
+            "pk": o[r]["round"].pk,
+            "finding_pk": o[r]["finding"].pk,
+        },
+    ),
+    "finding-edit": (
+        SECTOR,
+        True,
+        "get",
+        lambda o, r: {
+            "code": o[r]["code"],
+            "pk": o[r]["round"].pk,
+            "finding_pk": o[r]["finding"].pk,
+        },
+    ),
+    "my-measures": (USER, False, "get", lambda o, r: {}),
+    "measure-list": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "measure-library": (SECTOR, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "measure-from-control": (
+        SECTOR,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "control_pk": o["control"].pk},
+    ),
+    "measure-systemic": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "measure-create": (SECTOR, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "measure-detail": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["measure"].pk},
+    ),
+    "measure-edit": (
+        SECTOR,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["measure"].pk},
+    ),
+    "measure-move": (
+        SECTOR,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["measure"].pk},
+    ),
+    "evidence-add": (
+        SECTOR,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["measure"].pk},
+    ),
+    "evidence-download": (
+        DETAIL,
+        True,
+        "get",
+        lambda o, r: {
+            "code": o[r]["code"],
+            "pk": o[r]["measure"].pk,
+            "evidence_pk": o[r]["evidence"].pk,
+        },
+    ),
+    "questionnaires": (
+        READ,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "questionnaire-export": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "import-upload": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "import-job": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["job"].pk},
+    ),
+    "import-confirm": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["job"].pk},
+    ),
+    "import-discard": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["job"].pk},
+    ),
+    "accept-suggestion": (
+        SECTOR,
+        True,
+        "post",
+        lambda o, r: {
+            "code": o[r]["code"],
+            "pk": o[r]["round"].pk,
+            "finding_pk": o[r]["finding"].pk,
+        },
+    ),
+    "program-dashboard": (USER, False, "get", lambda o, r: {}),
+    "region-dashboard": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "region-indicators": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "indicator-entry": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "indicator-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "indicator-targets": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "indicator_code": "X-1"},
+    ),
+    "pipeline": (USER, False, "get", lambda o, r: {}),
+    "region-partnerships": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "partnership-move": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["partnership"].pk},
+    ),
+    "agreement-download": (
+        DETAIL,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["partnership"].pk},
+    ),
+    "meetings": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "event-materials": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["event"].pk},
+    ),
+    "my-tasks": (USER, False, "get", lambda o, r: {}),
+    "step-done": (CHANGE, True, "post", lambda o, r: {"pk": o[r]["step"].pk}),
+    "materials": (MEMBER, False, "get", lambda o, r: {}),
+    "material-version-add": (ADMIN, False, "post", lambda o, r: {"pk": o["material"].pk}),
+    "material-download": (MEMBER, False, "get", lambda o, r: {"pk": o["material_version"].pk}),
+    "api-tokens": (USER, False, "get", lambda o, r: {}),
+    "api-token-revoke": (USER, False, "post", lambda o, r: {"pk": 999}),
+    "program-reports": (MEMBER, False, "get", lambda o, r: {}),
+    "region-reports": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "report-status": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
+    "report-download": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
+}
+# Not swept here, each for a reason tested elsewhere:
+NOT_SWEPT = {
+    "login",
+    "logout",
+    "set_language",  # public pages (test_login)
+    "calendar-feed",
+    "calendar-region-feed",  # secret-link feeds, no session (test_calendar)
+}
+
+
+def _named_urls():
+    def walk(patterns):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if not str(p.pattern).startswith(("admin/", "api/v1/")):
+                    yield from walk(p.url_patterns)
+            elif p.name:
+                yield p.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_sweep() -> None:
+    missing = _named_urls() - set(SWEEP) - NOT_SWEPT
+    assert not missing, f"add these URLs to the authorization sweep: {sorted(missing)}"
+
+
+@pytest.fixture
+def objects(world, settings, tmp_path):
+    from amparo.rollout.services import playbook_catalog_load
+    from amparo.territory.services import LoadCount
+
+    settings.MEDIA_ROOT = tmp_path
+    playbook_catalog_load(pack="pe", count=LoadCount())
+    playbook = Playbook.objects.get(code="iglesias")
+    threat = Threat.objects.create(code="TUR-01", sector=world.sector, title_es="t", title_en="t")
+    found = {"stage": Stage.objects.get(playbook=playbook, code="lanzamiento"), "threat": threat}
+    for key, region in ((A, world.region_a), (B, world.region_b)):
+        org = Organization.objects.create(name=f"Iglesia {key}", kind="church", region=region)
+        rollout = Rollout.objects.create(region=region, playbook=playbook)
+        event = Event.objects.create(
+            rollout=rollout,
+            stage=playbook.stages.get(code="reuniones"),
+            starts_on=date(2025, 1, 6),
+            ends_on=date(2025, 1, 7),
+            city="x",
+        )
+        assessment = assessment_services.assessment_start(region=region, clone_previous=False)
+        measure = Measure.objects.create(
+            region=region, sector=world.sector, kind="policy", title="m"
+        )
+        evidence = Evidence(measure=measure, description="d")
+        evidence.file.save("e.pdf", SimpleUploadedFile("e.pdf", PDF), save=False)
+        evidence.save()
+        partnership = Partnership.objects.create(
+            region=region, organization=org, since=date(2026, 1, 1)
+        )
+        partnership.agreement.save("a.pdf", SimpleUploadedFile("a.pdf", PDF))
+        meeting = Meeting.objects.create(
+            region=region, held_on=date(2026, 1, 2), place="x", purpose="p"
+        )
+        found[key] = {
+            "code": region.code,
+            "org": org,
+            "contact": Contact.objects.create(organization=org, name="c"),
+            "rollout": rollout,
+            "event": event,
+            "group": RecoveryGroup.objects.create(
+                rollout=rollout, church=org, launched_on=date(2025, 7, 1), meeting_day=1
+            ),
+            "round": assessment,
+            "finding": Finding.objects.create(
+                assessment=assessment,
+                threat=threat,
+                sector=world.sector,
+                inherent_likelihood=3,
+                inherent_impact=3,
+            ),
+            "measure": measure,
+            "evidence": evidence,
+            "partnership": partnership,
+            "step": NextStep.objects.create(
+                meeting=meeting,
+                description="s",
+                owner=world.users["admin"],
+                due_on=date(2026, 2, 1),
+            ),
+            "job": ImportJob.objects.create(
+                assessment=assessment, original_name="x.csv", file_format="csv"
+            ),
+        }
+    from amparo.indicators.models import Indicator
+
+    Indicator.objects.create(
+        code="X-1",
+        name_es="x",
+        name_en="x",
+        level="output",
+        unit="count",
+        direction="higher",
+        aggregation="sum",
+        frequency="monthly",
+    )
+    found["plan"] = PlanRun.objects.create(
+        playbook=playbook,
+        input={
+            "start": "2027-01-04",
+            "regions": [{"code": "PE-LOR"}],
+            "stages": [{"code": "m", "days": 1}],
+            "teams": [{"code": "A", "stages": ["m"]}],
+        },
+        result={
+            "status": "optimal",
+            "finish": "2027-01-05",
+            "lower_bound": "2027-01-05",
+            "baseline_sequential_finish": "2027-01-05",
+            "events": [],
+        },
+    )
+    from amparo.mitigation.models import Control
+    from amparo.questionnaires.models import Question, Questionnaire
+
+    found["control"] = Control.objects.create(
+        code="TUR-POL-01", sector=world.sector, kind="policy", title_es="c", title_en="c"
+    )
+    questionnaire = Questionnaire.objects.create(
+        code="Q-TUR", sector=world.sector, title_es="q", title_en="q"
+    )
+    Question.objects.create(
+        questionnaire=questionnaire,
+        order=1,
+        name="hostels",
+        kind="yes_no",
+        label_es="¿?",
+        label_en="?",
+        choices=[
+            {"name": "yes", "label_es": "Sí", "label_en": "Yes", "rating": 2},
+            {"name": "no", "label_es": "No", "label_en": "No", "rating": 4},
+        ],
+    )
+    found["material"] = Material.objects.create(code="m", title_es="m", title_en="m", kind="series")
+    version = MaterialVersion(
+        material=found["material"],
+        language="es",
+        version="1",
+        original_name="m.pdf",
+        content_type="application/pdf",
+    )
+    version.file.save("m.pdf", SimpleUploadedFile("m.pdf", PDF), save=False)
+    version.save()
+    found["material_version"] = version
+    report = ReportFile(
+        kind="executive",
+        file_format="pdf",
+        lang="es",
+        data_key="k",
+        status="done",
+        created_by=world.users["coordinator"],
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    report.file.save("r.pdf", SimpleUploadedFile("r.pdf", PDF), save=False)
+    report.save()
+    found["report"] = report
+    return found
+
+
+def _status(client: Client, method: str, url: str) -> int:
+    response = client.get(url) if method == "get" else client.post(url, {})
+    if hasattr(response, "streaming_content"):
+        b"".join(response.streaming_content)
+    return response.status_code
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
+def test_each_role_gets_the_expected_status_everywhere(world, objects, role) -> None:
+    client = world.client(role)
+    failures = []
+    for name, (expected, regional, method, kwargs) in SWEEP.items():
+        for which in (A, B) if regional else (A,):
+            want = expected[role] if which == A else (OTHER_REGION[role] if role else 302)
+            if method == "post" and want in (200, 302) and role is not None:
+                continue  # an allowed POST changes data; its behaviour is tested with its feature
+            url = reverse(name, kwargs=kwargs(objects, which))
+            got = _status(client, method, url)
+            if method == "post" and want == 200:
+                want = got  # not reached: allowed posts are skipped above
+            if got != want:
+                failures.append(f"{name} ({which}, {method.upper()}): expected {want}, got {got}")
+    assert not failures, "\n".join(failures)
