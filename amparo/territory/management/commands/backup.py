@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from amparo.backup import backup
+
+
+class Command(BaseCommand):
+    help = "Write a consistent backup of all data and uploaded files to FILE (a zip)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        manifest = backup(Path(options["file"]))
+        rows = sum(manifest["counts"].values())
+        self.stdout.write(f"backup {options['file']}: {rows} rows, {len(manifest['files'])} files")
