@@ -37,6 +37,8 @@ class World:
 def _fast_password_hashing(settings: object) -> None:
     # argon2 is the real hasher (tested in accounts); tests only need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Lockouts are tested on their own (test_lockout); elsewhere client.login() is used.
+    settings.AXES_ENABLED = False
 
 
 def make_world() -> World:
