@@ -60,3 +60,18 @@ def test_the_language_switch_works_by_keyboard(browser_page, world):
         page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Sign out" in page.inner_text("header")
+
+
+def test_pages_raise_no_content_security_policy_violation(browser_page, world, playbook):
+    page = browser_page
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    browser_login(page, "admin")
+    for path in ("/", "/program/", "/dashboard/", "/regions/PE-LOR/", "/planner/", "/threats/"):
+        page.goto(page.base_url + path)
+    assert violations == []
