@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",  # serves the API docs page's scripts from here, not from a CDN
     "axes",
+    "simple_history",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

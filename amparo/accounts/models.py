@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
@@ -52,6 +53,8 @@ class Membership(models.Model):
         blank=True,
         verbose_name=_("sector"),
     )
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         verbose_name = _("membership")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from amparo.assessment import scoring
 from amparo.territory.models import (
@@ -33,6 +34,8 @@ class RiskMatrix(BilingualName):
     levels = models.JSONField(_("risk levels"))  # [{code, name_es, name_en, colour, rank}]
     grid = models.JSONField(_("grid"))  # grid[likelihood-1][impact-1] = level code
     is_default = models.BooleanField(_("default for new rounds"), default=False)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["code"]
@@ -73,6 +76,8 @@ class Threat(BilingualTitle, BilingualDescription, CatalogEntry):
         default=False,
         help_text=_("Catalog updates do not overwrite an edited threat; they are reported."),
     )
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["code"]
@@ -120,6 +125,8 @@ class Assessment(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["region__name", "-number"]
@@ -173,6 +180,8 @@ class Finding(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["threat__code"]

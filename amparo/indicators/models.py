@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from amparo.mitigation.models import Measure
 from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector
@@ -94,6 +95,8 @@ class Indicator(BilingualName, CatalogEntry):
     from_catalog = models.BooleanField(default=False)
     edited = models.BooleanField(default=False)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("indicator")
@@ -140,6 +143,8 @@ class Target(models.Model):
     period = models.DateField(_("period"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["indicator", "region", "kind", "period"]
         verbose_name = _("baseline or target")
@@ -170,6 +175,8 @@ class Observation(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["indicator", "region", "period"]

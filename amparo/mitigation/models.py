@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from amparo.assessment.models import Finding, Threat
 from amparo.territory.models import (
@@ -52,6 +53,8 @@ class Control(BilingualTitle, BilingualDescription, CatalogEntry):
     )
     from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
     edited = models.BooleanField(_("edited by users"), default=False)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["code"]
@@ -130,6 +133,8 @@ class Measure(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["sector__code", "kind", "title"]
         verbose_name = _("measure")
@@ -192,6 +197,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["-uploaded_at"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from amparo.rollout.models import Event, Stage
 from amparo.territory.models import BilingualTitle, Contact, Organization, Region
@@ -65,6 +66,8 @@ class Partnership(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["region__name", "organization__name"]
         verbose_name = _("partnership")
@@ -109,6 +112,8 @@ class Meeting(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["-held_on", "-pk"]
         verbose_name = _("meeting")
@@ -129,6 +134,8 @@ class NextStep(models.Model):
     )
     due_on = models.DateField(_("due date"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["due_on", "pk"]
@@ -152,6 +159,8 @@ class Material(BilingualTitle):
     stages = models.ManyToManyField(
         Stage, blank=True, related_name="materials", verbose_name=_("used in stages")
     )
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["code"]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from amparo.territory.models import BilingualName, Organization, Region
 
@@ -29,6 +30,8 @@ class Playbook(BilingualName):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["code"]
@@ -64,6 +67,8 @@ class Stage(BilingualName):
     max_pastors = models.PositiveIntegerField(_("at most pastors"), null=True, blank=True)
     max_churches = models.PositiveIntegerField(_("at most churches"), null=True, blank=True)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["playbook", "order"]
         verbose_name = _("stage")
@@ -90,6 +95,8 @@ class Team(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("team")
@@ -113,6 +120,8 @@ class Rollout(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["region__name"]
@@ -179,6 +188,8 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name = _("event")
@@ -207,6 +218,8 @@ class Attendance(models.Model):
     pastors = models.PositiveIntegerField(_("pastors"), default=0)
     leaders = models.PositiveIntegerField(_("leaders"), default=0)
     others = models.PositiveIntegerField(_("other attendees"), default=0)
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["organization__name"]
@@ -277,6 +290,8 @@ class RecoveryGroup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords(inherit=False)
+
     class Meta:
         ordering = ["church__name", "label"]
         verbose_name = _("recovery group")
@@ -297,6 +312,8 @@ class GroupReport(models.Model):
     total_attendance = models.PositiveIntegerField(
         _("total attendance"), help_text=_("Sum over the month's meetings; no names.")
     )
+
+    history = HistoricalRecords(inherit=False)
 
     class Meta:
         ordering = ["-month"]

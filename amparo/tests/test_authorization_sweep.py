@@ -353,6 +353,7 @@ SWEEP = {
     "region-reports": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "report-status": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
     "report-download": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
+    "change-log": (ADMIN, False, "get", lambda o, r: {}),
 }
 # Not swept here, each for a reason tested elsewhere:
 NOT_SWEPT = {

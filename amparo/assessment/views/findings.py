@@ -14,6 +14,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
+from amparo.audit import object_history
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.services import rating_suggestion
 from amparo.reports.tabular import csv_bytes
@@ -114,6 +115,9 @@ def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) ->
             ),
             "treatment": finding_treatment(finding, access.measures_visible(request.user, region)),
             "suggestion": rating_suggestion(assessment, finding.threat),
+            "history": object_history(finding)
+            if access.can(request.user, Capability.VIEW_DETAIL, region, finding.sector_id)
+            else [],
         },
     )
 

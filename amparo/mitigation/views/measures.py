@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.audit import object_history
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
@@ -155,6 +156,9 @@ def _detail(
             ),
             "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
             "max_mb": services.settings.AMPARO_MAX_UPLOAD_MB,
+            "history": object_history(measure)
+            if access.can(request.user, Capability.VIEW_DETAIL, region, measure.sector_id)
+            else [],
         },
         status=status,
     )

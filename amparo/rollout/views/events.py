@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.audit import object_history
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
@@ -75,6 +76,9 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             .select_related("material")
             .distinct(),
             "used_versions": set(event.materials_used.values_list("pk", flat=True)),
+            "history": object_history(event)
+            if access.can(request.user, Capability.VIEW_DETAIL, region)
+            else [],
         },
     )
 
