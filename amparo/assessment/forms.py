@@ -4,14 +4,14 @@ choices from the sectors the person may change."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
+from amparo.territory.models import english_active
 
 
 def _label(pair: list[str]) -> str:
-    return pair[1] if (get_language() or "es").startswith("en") else pair[0]
+    return pair[1] if english_active() else pair[0]
 
 
 def rating_choices(labels: list[list[str]], *, blank: bool = False) -> list[tuple[str, str]]:
@@ -130,7 +130,7 @@ class MatrixForm(forms.Form):
         level_choices = [
             (
                 lv["code"],
-                lv["name_en"] if (get_language() or "es").startswith("en") else lv["name_es"],
+                lv["name_en"] if english_active() else lv["name_es"],
             )
             for lv in matrix.levels
         ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -18,10 +17,6 @@ from amparo.territory.models import (
     Region,
     Sector,
 )
-
-
-def _english() -> bool:
-    return (get_language() or "es").startswith("en")
 
 
 class RiskMatrix(BilingualName):

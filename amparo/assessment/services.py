@@ -77,9 +77,10 @@ def threats_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> Non
     catalog differs from it, its code is added to ``kept`` so the command can say so."""
     matrix_default_ensure()
     sectors = {s.code: s for s in Sector.objects.all()}
+    existing = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "threats")["threats"]:
         values = {k: entry[k] for k in CATALOG_THREAT_FIELDS}
-        threat = Threat.objects.filter(code=entry["code"]).first()
+        threat = existing.get(entry["code"])
         if threat is None:
             Threat.objects.create(
                 code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values

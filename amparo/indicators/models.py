@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from amparo.mitigation.models import Measure
-from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector
+from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector, english_active
 
 
 class Level(models.TextChoices):
@@ -121,7 +120,7 @@ class Indicator(BilingualName, CatalogEntry):
 
     @property
     def caveat(self) -> str:
-        return self.caveat_en if (get_language() or "es").startswith("en") else self.caveat_es
+        return self.caveat_en if english_active() else self.caveat_es
 
     @property
     def typed(self) -> bool:

@@ -40,21 +40,21 @@ def indicators_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> 
     after the indicators they divide, since a ratio always has its two parts."""
     content = read_pack_file(pack, "indicators")["indicators"]
     sectors = {s.code: s for s in Sector.objects.all()}
+    # Loaded once and kept current, so a ratio finds the parts created earlier in the loop.
+    by_code = {
+        i.code: i for i in Indicator.objects.select_related("sector", "numerator", "denominator")
+    }
     for entry in sorted(content, key=lambda e: e["aggregation"] == "ratio"):
-        by_code = {
-            i.code: i
-            for i in Indicator.objects.filter(
-                code__in=[entry.get("numerator"), entry.get("denominator")]
-            )
-        }
         values = {k: entry[k] for k in CATALOG_FIELDS}
         values["is_key"] = entry.get("key", False)
         values["sector"] = sectors.get(entry.get("sector") or "")
         values["numerator"] = by_code.get(entry.get("numerator") or "")
         values["denominator"] = by_code.get(entry.get("denominator") or "")
-        indicator = Indicator.objects.filter(code=entry["code"]).first()
+        indicator = by_code.get(entry["code"])
         if indicator is None:
-            Indicator.objects.create(code=entry["code"], from_catalog=True, **values)
+            by_code[entry["code"]] = Indicator.objects.create(
+                code=entry["code"], from_catalog=True, **values
+            )
             count.add("indicators", created=True, changed=False)
             continue
         changed = [k for k, v in values.items() if getattr(indicator, k) != v]

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +20,7 @@ from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
 from amparo.mitigation import lifecycle, uploads
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
-from amparo.territory.models import Region, Sector
+from amparo.territory.models import Region, Sector, english_active
 from amparo.territory.services import LoadCount
 
 CATALOG_CONTROL_FIELDS = (
@@ -42,10 +41,11 @@ def controls_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> No
     never overwritten and is reported in ``kept`` when the catalog changed."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
+    existing = {c.code: c for c in Control.objects.prefetch_related("threats")}
     for entry in read_pack_file(pack, "controls")["controls"]:
         values = {k: entry[k] for k in CATALOG_CONTROL_FIELDS}
         wanted = {threats[c].pk for c in entry["threats"] if c in threats}
-        control = Control.objects.filter(code=entry["code"]).first()
+        control = existing.get(entry["code"])
         if control is None:
             control = Control.objects.create(
                 code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
@@ -54,7 +54,7 @@ def controls_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> No
             count.add("controls", created=True, changed=False)
             continue
         changed = [k for k, v in values.items() if getattr(control, k) != v]
-        links_differ = set(control.threats.values_list("pk", flat=True)) != wanted
+        links_differ = {t.pk for t in control.threats.all()} != wanted
         if (changed or links_differ) and control.edited:
             kept.append(control.code)
         elif changed or links_differ:
@@ -76,7 +76,7 @@ def _latest_round(region: Region) -> Assessment | None:
 def measure_from_control(*, region: Region, control: Control, by: User) -> Measure:
     """A proposed measure copied from a library entry, linked to the findings of the
     region's latest round whose threats the control treats; adapt it afterwards."""
-    english = (translation.get_language() or "es").startswith("en")
+    english = english_active()
     measure = Measure.objects.create(
         region=region,
         sector=control.sector,

@@ -7,15 +7,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Threat
-from amparo.territory.models import BilingualTitle, Sector
-
-
-def _english() -> bool:
-    return (get_language() or "es").startswith("en")
+from amparo.territory.models import BilingualTitle, Sector, english_active
 
 
 class Questionnaire(BilingualTitle):
@@ -81,12 +76,12 @@ class Question(models.Model):
 
     @property
     def label(self) -> str:
-        return self.label_en if _english() else self.label_es
+        return self.label_en if english_active() else self.label_es
 
     def choice_label(self, name: str) -> str:
         for choice in self.choices:
             if choice["name"] == name:
-                return choice["label_en"] if _english() else choice["label_es"]
+                return choice["label_en"] if english_active() else choice["label_es"]
         return name
 
 

@@ -14,6 +14,11 @@ iso_3166_2 = RegexValidator(
 iso_3166_1 = RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166-1 code such as PE."))
 
 
+def english_active() -> bool:
+    """Whether the request is in English; Spanish is the default for everything else."""
+    return (get_language() or "es").startswith("en")
+
+
 class BilingualName(models.Model):
     """A row named in Spanish and English; ``name`` follows the active language."""
 
@@ -25,11 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "es").startswith("en") else self.name_es
-
-
-def _english() -> bool:
-    return (get_language() or "es").startswith("en")
+        return self.name_en if english_active() else self.name_es
 
 
 class BilingualTitle(models.Model):
@@ -43,7 +44,7 @@ class BilingualTitle(models.Model):
 
     @property
     def title(self) -> str:
-        return self.title_en if _english() else self.title_es
+        return self.title_en if english_active() else self.title_es
 
 
 class BilingualDescription(models.Model):
@@ -55,7 +56,7 @@ class BilingualDescription(models.Model):
 
     @property
     def description(self) -> str:
-        return self.description_en if _english() else self.description_es
+        return self.description_en if english_active() else self.description_es
 
 
 class CatalogEntry(models.Model):

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from amparo.assessment.models import Threat
 from amparo.assessment.tests.conftest import add_finding
-
-
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
+from amparo.tests.queries import page_queries
 
 
 def test_pages_do_not_grow_with_findings(world, round_a, threats) -> None:
@@ -23,10 +16,10 @@ def test_pages_do_not_grow_with_findings(world, round_a, threats) -> None:
         for name in ("round-detail", "round-coverage", "round-heatmap", "finding-list")
     ]
     add_finding(round_a, threats["TUR-01"], residual=(2, 2))
-    small = [_count(client, url) for url in urls]
+    small = [page_queries(client, url) for url in urls]
     for n in range(30):
         sector = world.sector if n % 2 else world.other_sector
         threat = Threat.objects.create(code=f"X-{n}", sector=sector, title_es="x", title_en="x")
         add_finding(round_a, threat, inherent=(1 + n % 5, 1 + n % 4), residual=(1, 1))
-    assert [_count(client, url) for url in urls] == small
+    assert [page_queries(client, url) for url in urls] == small
     assert max(small) <= 14

@@ -9,13 +9,12 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from amparo.indicators.models import Indicator, Observation, Target
 from amparo.rollout.models import Attendance, Event, Playbook, RecoveryGroup, Rollout
 from amparo.territory.models import Organization, Region
+from amparo.tests.queries import page_queries
 
 
 @pytest.fixture(autouse=True)
@@ -27,12 +26,6 @@ def _media(settings, tmp_path):
 def catalog(world):
     call_command("load_catalog", stdout=StringIO())
     return {i.code: i for i in Indicator.objects.all()}
-
-
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize(
@@ -193,7 +186,7 @@ def test_dashboards_cost_the_same_queries_at_any_size(world, catalog) -> None:
     client = world.client("admin")
     urls = [reverse("program-dashboard"), reverse("region-dashboard", args=["PE-LOR"])]
     _church_track(world)
-    small = [_count(client, url) for url in urls]
+    small = [page_queries(client, url) for url in urls]
     keys = Indicator.objects.filter(is_key=True, computed_from="").exclude(aggregation="ratio")
     rows = []
     for region in Region.objects.all():
@@ -210,5 +203,5 @@ def test_dashboards_cost_the_same_queries_at_any_size(world, catalog) -> None:
     Observation.objects.bulk_create(rows, ignore_conflicts=True)
     playbook = Playbook.objects.get(code="iglesias")
     Rollout.objects.create(region=world.region_b, playbook=playbook)
-    assert [_count(client, url) for url in urls] == small
+    assert [page_queries(client, url) for url in urls] == small
     assert max(small) <= 30

@@ -6,13 +6,12 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from amparo.mitigation.models import Measure
 from amparo.mitigation.tests.conftest import add_finding
+from amparo.tests.queries import page_queries
 
 
 @pytest.fixture(autouse=True)
@@ -20,18 +19,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_the_systemic_view_and_lists_cost_the_same_at_any_size(world, round_a, threats) -> None:
     client = world.client("coordinator")
     urls = [reverse(n, args=["PE-LOR"]) for n in ("measure-systemic", "measure-list")]
     add_finding(round_a, threats["TUR-01"], inherent=(5, 5))
     Measure.objects.create(region=world.region_a, sector=world.sector, kind="policy", title="m0")
-    small = [_count(client, url) for url in urls]
+    small = [page_queries(client, url) for url in urls]
     for n in range(25):
         sector = world.sector if n % 2 else world.other_sector
         m = Measure.objects.create(
@@ -44,7 +37,7 @@ def test_the_systemic_view_and_lists_cost_the_same_at_any_size(world, round_a, t
         m.findings.set(round_a.findings.all())
     add_finding(round_a, threats["TUR-02"], inherent=(5, 4))
     add_finding(round_a, threats["EDU-01"], inherent=(4, 5))
-    assert [_count(client, url) for url in urls] == small
+    assert [page_queries(client, url) for url in urls] == small
 
 
 def test_the_systemic_view_shows_counts_and_maturity(world, round_a, threats) -> None:

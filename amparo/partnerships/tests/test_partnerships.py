@@ -6,13 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from amparo.partnerships.models import Material, MaterialVersion, Meeting, NextStep, Partnership
 from amparo.territory.models import Contact, Organization
+from amparo.tests.queries import page_queries
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
@@ -176,12 +175,6 @@ def test_materials_keep_language_versions_and_only_members_download(world) -> No
     )
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_pipeline_meetings_and_tasks_cost_the_same_at_any_size(world, fraternity) -> None:
     client = world.client("coordinator")
     urls = [reverse("pipeline"), reverse("meetings", args=["PE-LOR"]), reverse("my-tasks")]
@@ -194,7 +187,7 @@ def test_pipeline_meetings_and_tasks_cost_the_same_at_any_size(world, fraternity
     NextStep.objects.create(
         meeting=first, description="s", owner=world.users["coordinator"], due_on=date(2026, 3, 1)
     )
-    small = [_count(client, u) for u in urls]
+    small = [page_queries(client, u) for u in urls]
     for n in range(15):
         org = Organization.objects.create(name=f"Org {n}", kind="church", region=world.region_a)
         Partnership.objects.create(region=world.region_a, organization=org, since=date(2026, 1, 1))
@@ -208,4 +201,4 @@ def test_pipeline_meetings_and_tasks_cost_the_same_at_any_size(world, fraternity
             owner=world.users["coordinator"],
             due_on=date(2026, 3, 1),
         )
-    assert [_count(client, u) for u in urls] == small
+    assert [page_queries(client, u) for u in urls] == small

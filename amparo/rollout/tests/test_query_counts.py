@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from amparo.rollout.models import Attendance, RecoveryGroup, Rollout
 from amparo.rollout.tests.conftest import make_event
 from amparo.territory.models import Organization, Region
+from amparo.tests.queries import page_queries
 
 
 def _grow(rollout, stages, n: int) -> None:
@@ -30,22 +29,16 @@ def _grow(rollout, stages, n: int) -> None:
         )
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_program_page_queries_do_not_grow_with_regions_and_events(world, playbook, stages) -> None:
     client = world.client("admin")
     url = reverse("program")
     _grow(Rollout.objects.create(region=world.region_a, playbook=playbook), stages, 1)
-    small = _count(client, url)
+    small = page_queries(client, url)
     _grow(Rollout.objects.create(region=world.region_b, playbook=playbook), stages, 5)
     for n in range(3):
         region = Region.objects.create(code=f"PE-X{n}", name=f"X{n}", capital="c", country="PE")
         _grow(Rollout.objects.create(region=region, playbook=playbook), stages, 3)
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small
     assert small <= 12
 
 
@@ -54,9 +47,9 @@ def test_status_board_queries_do_not_grow_with_events(world, playbook, stages) -
     client = world.client("coordinator")
     url = reverse("rollout-board", args=["PE-LOR", rollout.pk])
     _grow(rollout, stages, 1)
-    small = _count(client, url)
+    small = page_queries(client, url)
     _grow(rollout, stages, 8)
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small
     assert small <= 12
 
 
@@ -65,8 +58,8 @@ def test_event_page_queries_do_not_grow_with_attendance(world, playbook, stages)
     event = make_event(rollout, stages["capacitacion"], date(2025, 3, 3))
     client = world.client("coordinator")
     url = reverse("event-detail", args=["PE-LOR", event.pk])
-    small = _count(client, url)
+    small = page_queries(client, url)
     for i in range(15):
         church = Organization.objects.create(name=f"I{i}", kind="church", region=world.region_a)
         Attendance.objects.create(event=event, organization=church, pastors=2)
-    assert _count(client, url) == small
+    assert page_queries(client, url) == small

@@ -1,0 +1,11 @@
+"""Counting the SQL a page issues, for the tests that keep pages at a bounded cost."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+
+def page_queries(client, url) -> int:
+    """The number of queries one successful GET of ``url`` takes."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
