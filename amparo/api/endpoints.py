@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.http import HttpRequest
-from ninja import Body, Field, Schema, Status
+from ninja import Body, Field, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from amparo.accounts import access
@@ -37,6 +37,10 @@ from amparo.rollout.models import Attendance, Event
 from amparo.territory.models import Organization, Region, Sector
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+# Row ids are 64-bit; a larger number in a filter is refused (422) before it reaches the
+# database, which would fail on it instead of finding nothing.
+MAX_ID = 2**63 - 1
 
 
 class Pages(LimitOffsetPagination):
@@ -127,7 +131,7 @@ def findings(
     request: HttpRequest,
     region: str | None = None,
     sector: str | None = None,
-    round_id: int | None = None,
+    round_id: int | None = Query(None, ge=1, le=MAX_ID),
     updated_since: datetime | None = None,
 ):
     regions = list(_regions(request, region))

@@ -152,6 +152,15 @@ def test_a_partner_pulls_its_region_pushes_values_and_is_refused_elsewhere(data)
     assert since["count"] == 1
 
 
+def test_a_round_filter_finds_its_rows_and_refuses_ids_beyond_64_bits(data) -> None:
+    client = Client(headers=_bearer(data, "admin"))
+    round_id = Finding.objects.filter(assessment__region=data.region_a).first().assessment_id
+    rows = client.get(f"/api/v1/findings?round_id={round_id}&limit=500").json()["items"]
+    assert rows and {row["round_id"] for row in rows} == {round_id}
+    response = client.get(f"/api/v1/findings?round_id={2**63}")
+    assert response.status_code == 422 and response.json()["error"]
+
+
 def test_the_planner_is_for_program_admins(data) -> None:
     plan = {
         "start": "2027-01-04",
