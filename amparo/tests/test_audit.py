@@ -34,6 +34,8 @@ def test_a_change_made_on_a_page_is_recorded_with_its_author_and_values(world) -
         reverse("finding-detail", args=["PE-LOR", assessment.pk, finding.pk])
     ).content.decode()
     assert "<del>3</del> → <ins>5</ins>" in page and "focal" in page
+    assert page.count('id="history-log-heading"') == 1
+    assert "<del>" not in page.split("</title>")[0]
     viewer = world.client("viewer").get(
         reverse("finding-detail", args=["PE-LOR", assessment.pk, finding.pk])
     )
