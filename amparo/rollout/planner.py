@@ -24,6 +24,8 @@ from itertools import pairwise
 from typing import Any
 
 STATUS_OPTIMAL, STATUS_FEASIBLE, STATUS_INFEASIBLE = "optimal", "feasible", "infeasible"
+# Part of the time limit given to proving the travel-aware lower bound before the search.
+BOUND_SHARE_OF_TIME = 0.3
 
 
 class PlanInputError(ValueError):
@@ -414,12 +416,18 @@ def greedy_schedule(plan: PlanInput) -> list[PlannedEvent]:
     return events
 
 
-def _tails(plan: PlanInput) -> dict[str, int]:
-    """Days from a stage's start to the end of the longest chain of stages after it."""
+def _tails(plan: PlanInput, done: Iterable[str] = ()) -> dict[str, int]:
+    """Days from a stage's start to the end of the longest chain of stages after it, among
+    those not ``done``."""
+    skip = set(done)
     stages = {s.code: s for s in plan.stages}
     tails: dict[str, int] = {}
     for code in reversed(stage_order(plan.stages)):
-        following = [s.min_gap_days + tails[s.code] for s in plan.stages if code in s.after]
+        following = [
+            s.min_gap_days + tails[s.code]
+            for s in plan.stages
+            if code in s.after and s.code not in skip
+        ]
         tails[code] = stages[code].days + max(following, default=0)
     return tails
 
@@ -463,16 +471,31 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     hint = min(baseline, greedy_schedule(plan), key=lambda events: max(e.end for e in events))
     horizon = (max(e.end for e in hint) - plan.start).days
     chain_bound = critical_path_finish(plan)
+    began = time.perf_counter()
+    # Imported here: the bound's module builds on this one's plan types.
+    from amparo.rollout.planner_bound import travel_aware_bound
+
+    proven = travel_aware_bound(
+        plan,
+        (chain_bound - plan.start).days,
+        horizon,
+        seconds=plan.time_limit_s * BOUND_SHARE_OF_TIME,
+    )
     regions = {r.code: r for r in plan.regions}
     day = lambda d: (d - plan.start).days  # noqa: E731 - a local unit conversion
 
     model = cp_model.CpModel()
     start, end = {}, {}
+    tails = {r.code: _tails(plan, r.done) for r in plan.regions}
     for region_code, stage in tasks:
         key = (region_code, stage.code)
         lo = day(regions[region_code].earliest)
-        start[key] = model.new_int_var(lo, horizon - stage.days, f"s_{region_code}_{stage.code}")
-        end[key] = model.new_int_var(lo + stage.days, horizon, f"e_{region_code}_{stage.code}")
+        # Late enough to leave room for the stages that follow it in the region.
+        hi = horizon - tails[region_code][stage.code]
+        start[key] = model.new_int_var(lo, hi, f"s_{region_code}_{stage.code}")
+        end[key] = model.new_int_var(
+            lo + stage.days, hi + stage.days, f"e_{region_code}_{stage.code}"
+        )
         model.add(end[key] == start[key] + stage.days)
         blackouts = [
             model.new_fixed_size_interval_var(day(first), (last - first).days + 1, "blackout")
@@ -521,7 +544,7 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
                     start[key_i] >= end[key_j] + plan.travel(region_j, region_i)
                 ).only_enforce_if([~first, *both])
 
-    finish = model.new_int_var(day(chain_bound), max(horizon, day(chain_bound)), "finish")
+    finish = model.new_int_var(proven, max(horizon, proven), "finish")
     model.add_max_equality(finish, list(end.values()))
     model.minimize(finish)
     for event in hint:
@@ -532,19 +555,20 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
                 model.add_hint(assigned[(team.code, *key)], team.code == event.team)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = plan.time_limit_s
+    solver.parameters.max_time_in_seconds = max(
+        plan.time_limit_s - (time.perf_counter() - began), 0.5
+    )
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    began = time.perf_counter()
     status = solver.solve(model)
     seconds = time.perf_counter() - began
 
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # No schedule found in time: the hint is valid and is what we can offer.
         return PlanResult(
-            STATUS_FEASIBLE,
+            STATUS_OPTIMAL if day(max(e.end for e in hint)) == proven else STATUS_FEASIBLE,
             max(e.end for e in hint),
-            chain_bound,
+            plan.start + timedelta(days=proven),
             baseline_date,
             tuple(sorted(hint, key=lambda e: (e.start, e.region, e.stage))),
             seconds,
@@ -564,14 +588,10 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
             )
         )
     events.sort(key=lambda e: (e.start, e.region, e.stage))
-    exact = is_metric(plan)
-    optimal = status == cp_model.OPTIMAL and exact
-    if optimal:
-        bound = solver.value(finish)
-    elif exact:
-        bound = int(solver.best_objective_bound)
-    else:
-        bound = day(chain_bound)
+    # The solver's own bound holds for the rules only when travel times are metric (see
+    # above); the relaxation's bound always holds.
+    bound = max(proven, int(solver.best_objective_bound)) if is_metric(plan) else proven
+    optimal = solver.value(finish) == bound
     return PlanResult(
         STATUS_OPTIMAL if optimal else STATUS_FEASIBLE,
         plan.start + timedelta(days=solver.value(finish)),

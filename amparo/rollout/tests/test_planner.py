@@ -25,6 +25,7 @@ from amparo.rollout.planner import (
     tasks_of,
     violations,
 )
+from amparo.rollout.planner_bound import travel_allowance, travel_aware_bound
 
 START = date(2027, 1, 4)
 EXAMPLE = {
@@ -164,7 +165,7 @@ def test_it_finds_the_optimum_that_exhaustive_search_finds(plan: PlanInput) -> N
     assert violations(plan, result.events) == []
 
 
-def test_non_metric_travel_still_gives_a_valid_plan_marked_feasible() -> None:
+def test_non_metric_travel_gives_a_valid_plan_and_a_bound_that_holds() -> None:
     plan = SMALL[1].__class__(
         START,
         SMALL[1].regions,
@@ -173,9 +174,45 @@ def test_non_metric_travel_still_gives_a_valid_plan_marked_feasible() -> None:
         {"A": {"B": 1, "C": 9}, "B": {"C": 1}},  # A to C is faster through B
     )
     result = plan_rollout(plan)
-    assert result.status == "feasible"
     assert violations(plan, result.events) == []
     assert result.lower_bound <= exhaustive_finish(plan) <= result.finish
+    assert (result.status == "optimal") == (result.lower_bound == result.finish)
+
+
+def test_the_lower_bound_counts_travel_that_the_chain_bound_ignores() -> None:
+    # One team, three regions five days apart, one one-day event each: the chain bound is
+    # one day, the best plan needs 1 + 5 + 1 + 5 + 1 days.
+    codes = ("A", "B", "C")
+    plan = PlanInput(
+        START,
+        tuple(RegionInput(code, START) for code in codes),
+        (StageInput("m", 1),),
+        (TeamInput("x", frozenset({"m"})),),
+        {a: {b: 5 for b in codes if b > a} for a in codes},
+    )
+    assert critical_path_finish(plan) == START + timedelta(days=1)
+    assert (travel_aware_bound(plan, 1, 30, seconds=5.0)) == 13
+    result = plan_rollout(plan)
+    assert result.status == "optimal" and result.finish == result.lower_bound
+
+
+def test_back_to_back_stages_in_one_region_get_no_travel_allowance() -> None:
+    # Two stages without an order between them may follow each other in one region with no
+    # gap, so the region's travel time cannot be counted after its events.
+    plan = PlanInput(
+        START,
+        (RegionInput("A", START), RegionInput("B", START)),
+        (StageInput("m", 1), StageInput("c", 1)),
+        (TeamInput("x", frozenset({"m", "c"})),),
+        {"A": {"B": 5}},
+    )
+    assert travel_allowance(plan) == {"A": 0, "B": 0}
+    ordered = PlanInput(
+        plan.start, plan.regions, (StageInput("m", 1), StageInput("c", 1, ("m",), 3)),
+        plan.teams, plan.travel_days,
+    )  # fmt: skip
+    assert travel_allowance(ordered) == {"A": 3, "B": 3}
+    assert plan_rollout(plan).finish == exhaustive_finish(plan)
 
 
 @st.composite
@@ -202,6 +239,14 @@ def plans(draw) -> PlanInput:
         for a in regions
     }
     return PlanInput(START, tuple(regions), tuple(stages), tuple(teams), travel, 5.0)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans().filter(lambda plan: len(tasks_of(plan)) <= 5))
+def test_the_lower_bound_never_exceeds_the_true_optimum(plan: PlanInput) -> None:
+    optimum = (exhaustive_finish(plan) - START).days
+    chain = (critical_path_finish(plan) - START).days
+    assert chain <= travel_aware_bound(plan, chain, optimum + 10, seconds=5.0) <= optimum
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
