@@ -12,6 +12,8 @@ from django.db import models
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 LIMIT = 20
+# Fields that change with every save and say nothing a reader needs (see concurrency.py).
+BOOKKEEPING = frozenset({"version"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,11 @@ def _changes(records: list, model: type[models.Model]) -> list[Change]:
         fields = []
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older)
-            fields = [(_label(model, c.field), c.old, c.new) for c in delta.changes]
+            fields = [
+                (_label(model, c.field), c.old, c.new)
+                for c in delta.changes
+                if c.field not in BOOKKEEPING
+            ]
         found.append(
             Change(
                 newer.history_date,

@@ -181,6 +181,14 @@ def event_or_404(user: User, region: Region, pk: int) -> Event:
     return _first_or_404(events)
 
 
+def event_by_id_or_404(user: User, pk: int) -> Event:
+    """An event looked up by its id alone (the API), visible exactly as on its pages."""
+    region = Region.objects.filter(rollouts__events__pk=pk).first()
+    if region is None:
+        raise Http404
+    return event_or_404(user, region, pk)
+
+
 def group_or_404(user: User, region: Region, pk: int) -> RecoveryGroup:
     require(user, Capability.VIEW, region)
     groups = RecoveryGroup.objects.select_related("church", "rollout", "launch_event").filter(
@@ -223,6 +231,17 @@ def finding_or_404(user: User, assessment: Assessment, pk: int) -> Finding:
     return _first_or_404(findings_visible(user, assessment).filter(pk=pk))
 
 
+def finding_by_id_or_404(user: User, pk: int) -> Finding:
+    """A finding looked up by its id alone (the API): visible exactly as on its round's
+    pages, 404 otherwise."""
+    assessment = (
+        Assessment.objects.select_related("matrix", "region").filter(findings__pk=pk).first()
+    )
+    if assessment is None:
+        raise Http404
+    return finding_or_404(user, assessment, pk)
+
+
 def sectors_changeable(user: User, region: Region) -> QuerySet[Sector]:
     """Sectors whose rows in ``region`` the user may change (all for coordinators)."""
     visible = sectors_visible(user, region)
@@ -242,6 +261,14 @@ def measure_or_404(user: User, region: Region, pk: int) -> Measure:
         .select_related("sector", "organization", "responsible", "owner", "control", "region")
         .filter(pk=pk)
     )
+
+
+def measure_by_id_or_404(user: User, pk: int) -> Measure:
+    """A measure looked up by its id alone (the API), visible exactly as on its pages."""
+    region = Region.objects.filter(measures__pk=pk).first()
+    if region is None:
+        raise Http404
+    return measure_or_404(user, region, pk)
 
 
 def measures_followed(user: User) -> QuerySet[Measure]:

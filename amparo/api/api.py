@@ -98,4 +98,4 @@ def _conflict(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
     return _error(request, 409, "conflict")
 
 
-from amparo.api import endpoints  # noqa: E402,F401 - registers the routes on ``api``
+from amparo.api import edits, endpoints  # noqa: E402,F401 - register the routes on ``api``

@@ -2,9 +2,12 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from amparo.conflicts import MAX_VERSION
 
 
 class ErrorOut(Schema):
@@ -59,8 +62,11 @@ class EventOut(Schema):
     starts_on: date
     ends_on: date
     city: str
+    venue: str
     team: str | None
+    notes: str
     attendance: list[AttendanceOut]
+    version: int
     updated_at: datetime
 
     @staticmethod
@@ -106,6 +112,7 @@ class FindingOut(Schema):
     confidence: str
     evidence: str | None = None  # only for those who may see the region's details
     justification: str | None = None
+    version: int
     updated_at: datetime
 
     @staticmethod
@@ -139,9 +146,14 @@ class MeasureOut(Schema):
     sector: str
     kind: str
     title: str
+    description: str
     status: str
+    starts_on: date | None
     due_on: date | None
+    lowers_likelihood: int
+    lowers_impact: int
     finding_ids: list[int]
+    version: int
     updated_at: datetime
 
     @staticmethod
@@ -204,3 +216,62 @@ class ObservationIn(Schema):
 
 class ImportedOut(Schema):
     imported: int
+
+
+# --- changes (PATCH): only the fields sent are changed ----------------------------------
+
+
+def _storable(text: str) -> str:
+    """Text a database can hold: no NUL character, no unpaired surrogate."""
+    if "\x00" in text:
+        raise ValueError("text cannot contain NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("text must be valid Unicode") from error
+    return text
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+Rating = Annotated[int, Field(ge=1, le=99)]
+# Far enough either way for any real plan; date arithmetic near year 9999 would overflow.
+Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
+
+
+class FindingPatch(Schema):
+    """Ratings and evidence of a finding; ``version`` is the one the client last read."""
+
+    version: Version
+    inherent_likelihood: Rating = None
+    inherent_impact: Rating = None
+    residual_likelihood: Rating | None = None
+    residual_impact: Rating | None = None
+    current_controls: Text = None
+    evidence: Text = None
+    evidence_source: Annotated[Text, Field(max_length=300)] = None
+    confidence: Annotated[Text, Field(max_length=10)] = None
+    justification: Text = None
+
+
+class MeasurePatch(Schema):
+    """Text, dates and expected effect of a measure (its status moves on the pages)."""
+
+    version: Version
+    title: Annotated[Text, Field(min_length=1, max_length=200)] = None
+    description: Text = None
+    starts_on: Day | None = None
+    due_on: Day | None = None
+    lowers_likelihood: Annotated[int, Field(ge=0, le=4)] = None
+    lowers_impact: Annotated[int, Field(ge=0, le=4)] = None
+
+
+class EventPatch(Schema):
+    """Dates, place and notes of an event (completing and cancelling are page actions)."""
+
+    version: Version
+    starts_on: Day = None
+    ends_on: Day = None
+    city: Annotated[Text, Field(min_length=1, max_length=100)] = None
+    venue: Annotated[Text, Field(max_length=200)] = None
+    notes: Text = None

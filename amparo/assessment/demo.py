@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from amparo.assessment import services
 from amparo.assessment.models import Assessment, Confidence, Finding, RoundStatus, Threat
+from amparo.concurrency import next_version
 from amparo.territory.models import Region, Sector
 
 EVIDENCE = "Evidencia de demostración: datos inventados, no describen a ninguna institución real."
@@ -52,10 +53,10 @@ def _findings(assessment: Assessment, sectors: list[Sector], per_sector: int, se
     rng = random.Random(seed)  # noqa: S311 - synthetic demo numbers
     for sector in sectors:
         for threat in Threat.objects.filter(sector=sector).order_by("code")[:per_sector]:
+            lookup = {"assessment": assessment, "threat": threat}
+            version = next_version(Finding.objects.filter(**lookup))
             Finding.objects.update_or_create(
-                assessment=assessment,
-                threat=threat,
-                defaults={"sector": sector, **_rate(rng)},
+                **lookup, defaults={"sector": sector, "version": version, **_rate(rng)}
             )
 
 
@@ -72,7 +73,8 @@ def demo_assessment_create() -> int:
     _findings(second, sectors, 3, seed=1)  # starts as a copy of round 1 ...
     for finding in second.findings.order_by("threat__code")[:: len(sectors)]:  # ... re-rated
         finding.residual_likelihood = max(1, (finding.residual_likelihood or 2) - 1)
-        finding.save(update_fields=["residual_likelihood"])
+        finding.version += 1
+        finding.save(update_fields=["residual_likelihood", "version"])
     _round(ucayali, 1, RoundStatus.IN_PROGRESS, date(2026, 3, 2))
     _findings(Assessment.objects.get(region=ucayali, number=1), sectors[:5], 2, seed=3)
     return Finding.objects.filter(is_demo=True).count()

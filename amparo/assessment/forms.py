@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
+from amparo.concurrency import add_version_field
 from amparo.territory.models import english_active
 
 
@@ -107,6 +108,7 @@ class FindingForm(forms.ModelForm):
         self.fields["residual_likelihood"].help_text = _(
             "With the controls in place today. Leave both empty if not rated yet."
         )
+        add_version_field(self)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

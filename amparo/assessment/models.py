@@ -172,6 +172,12 @@ class Finding(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every change, so that edits made meanwhile are noticed."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -183,6 +189,9 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="finding_version_positive"
+            ),
             models.UniqueConstraint(
                 fields=["assessment", "threat"],
                 name="one_finding_per_threat_and_round",

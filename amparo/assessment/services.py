@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amparo import concurrency
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
@@ -134,6 +135,7 @@ def assessment_start(
         for finding in previous.findings.all():
             finding.pk = None
             finding.assessment = assessment
+            finding.version = 1  # a new row
             copies.append(finding)
         Finding.objects.bulk_create(copies)
     return assessment
@@ -193,12 +195,26 @@ def describe_issue(issue: scoring.Issue) -> str:
 
 @transaction.atomic
 def finding_save(
-    *, assessment: Assessment, by: User, finding: Finding | None = None, **fields: object
+    *,
+    assessment: Assessment,
+    by: User,
+    finding: Finding | None = None,
+    expected_version: int | None = None,
+    **fields: object,
 ) -> Finding:
     """Record or change a finding. Ratings must lie inside the round's matrix; a completed
-    round is read-only."""
+    round is read-only.
+
+    A change made on a form states the ``expected_version`` it was loaded with and raises
+    ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
+    it the ``fields`` are applied to the finding as it is now (e.g. accepting suggested
+    ratings)."""
     if assessment.status == RoundStatus.COMPLETED:
         raise ValidationError(_("This round is completed; start a new round to change findings."))
+    if finding is not None and expected_version is not None:
+        concurrency.claim(finding, expected=expected_version)
+    elif finding is not None:
+        finding = concurrency.claim_current(Finding.objects.select_related("threat"), finding.pk)
     finding = finding or Finding(assessment=assessment)
     for name, value in fields.items():
         setattr(finding, name, value)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from amparo.accounts.models import User
 from amparo.assessment import scoring
+from amparo.concurrency import next_version
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
 from amparo.territory.models import Region
 
@@ -40,11 +41,11 @@ def demo_mitigation_create(*, coordinator: User, admin: User) -> int:
     for index, finding in enumerate(serious[:12]):
         for control in Control.objects.filter(threats=finding.threat).order_by("code")[:2]:
             status = LIFECYCLE[(index + len(control.code)) % len(LIFECYCLE)]
+            lookup = {"region": loreto, "control": control, "is_demo": True}
             measure, created = Measure.objects.update_or_create(
-                region=loreto,
-                control=control,
-                is_demo=True,
+                **lookup,
                 defaults={
+                    "version": next_version(Measure.objects.filter(**lookup)),
                     "sector": control.sector,
                     "kind": control.kind,
                     "title": f"{control.title_es} (demo)",

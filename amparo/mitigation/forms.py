@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Finding
+from amparo.concurrency import add_version_field
 from amparo.mitigation.models import Measure, MeasureStatus
 from amparo.territory.models import Contact, Organization, Region
 
@@ -48,6 +49,7 @@ class MeasureForm(forms.ModelForm):
         for name in ("lowers_likelihood", "lowers_impact"):
             self.fields[name].widget.attrs.update({"min": 0, "max": 4})
             self.fields[name].help_text = _("Levels it should lower once implemented (0-4).")
+        add_version_field(self)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

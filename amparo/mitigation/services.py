@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from amparo import concurrency
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
@@ -105,12 +106,21 @@ def measure_save(
     region: Region,
     by: User,
     measure: Measure | None = None,
+    expected_version: int | None = None,
     findings: list | None = None,
     **fields: object,
 ) -> Measure:
     """Create or change a measure's description (not its status: see ``measure_move``).
-    Organization, contact and findings must belong to the measure's region and sector."""
+    Organization, contact and findings must belong to the measure's region and sector.
+
+    A change states the ``expected_version`` it was loaded with and raises
+    ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
+    it the ``fields`` are applied to the measure as it is now."""
     creating = measure is None
+    if measure is not None and expected_version is not None:
+        concurrency.claim(measure, expected=expected_version)
+    elif measure is not None:
+        measure = concurrency.claim_current(Measure.objects.all(), measure.pk)
     measure = measure or Measure(region=region, owner=by)
     for name, value in fields.items():
         setattr(measure, name, value)
@@ -148,7 +158,7 @@ MOVE_MESSAGES = {
 def measure_move(*, measure: Measure, to: str, by: User, reason: str = "") -> Measure:
     """Move a measure along its lifecycle (``lifecycle.ALLOWED_MOVES``), recording who and
     when. Implemented and verified need evidence; verified needs a second person."""
-    locked = Measure.objects.select_for_update().get(pk=measure.pk)
+    locked = concurrency.claim_current(Measure.objects.all(), measure.pk)
     problems = lifecycle.move_problems(
         current=locked.status,
         target=to,

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import transaction
 
+from amparo import concurrency
 from amparo.rollout.models import (
     Blackout,
     Event,
@@ -55,6 +57,15 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["rollout", "stage", "status", "starts_on", "ends_on", "team"]
     list_filter = ["status", "rollout__region"]
     list_select_related = ["rollout__region", "rollout__playbook", "stage", "team"]
+    readonly_fields = ["version"]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change) -> None:
+        # The admin form has no version check of its own; it still moves the version on so
+        # that edit forms opened on the site before this change are noticed as stale.
+        if change:
+            obj.version = concurrency.claim_current(Event.objects.all(), obj.pk).version
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RecoveryGroup)

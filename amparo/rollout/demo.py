@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from amparo.concurrency import next_version
 from amparo.rollout.models import (
     Attendance,
     Blackout,
@@ -73,11 +74,11 @@ def demo_rollout_create() -> int:
         launch = None
         for stage_code, (starts_on, status) in schedule.items():
             stage = stages[stage_code]
+            lookup = {"rollout": rollout, "stage": stage, "starts_on": starts_on}
             event, _ = Event.objects.update_or_create(
-                rollout=rollout,
-                stage=stage,
-                starts_on=starts_on,
+                **lookup,
                 defaults={
+                    "version": next_version(Event.objects.filter(**lookup)),
                     "ends_on": starts_on + timedelta(days=stage.typical_days - 1),
                     "status": status,
                     "city": region.capital,

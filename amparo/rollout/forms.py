@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.concurrency import add_version_field
 from amparo.rollout.models import (
     Event,
     EventStatus,
@@ -112,6 +113,7 @@ class EventForm(forms.ModelForm):
         self.fields["team"].queryset = Team.objects.all()
         if not may_override:
             del self.fields["override_reason"]
+        add_version_field(self)
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()

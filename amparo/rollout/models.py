@@ -184,6 +184,12 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("overridden by"),
     )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Goes up by one on every change, so that edits made meanwhile are noticed."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -196,10 +202,13 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         constraints = [
             models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="event_version_positive"
+            ),
+            models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="event_ends_after_it_starts",
                 violation_error_message=_("The end date cannot be before the start date."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amparo import concurrency
 from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
@@ -184,18 +185,31 @@ def _check_stage_order(*, event: Event, by: User, override_reason: str, require_
     raise StageOrderError(problems, names)
 
 
+# Lifecycle actions reread the event they change, with what their checks and pages use.
+_EVENT_ROWS = Event.objects.select_related("stage", "rollout__playbook", "rollout__region", "team")
+
+
 @transaction.atomic
 def event_save(
     *,
     rollout: Rollout,
     by: User,
     event: Event | None = None,
+    expected_version: int | None = None,
     override_reason: str = "",
     **fields: object,
 ) -> Event:
     """Plan an event or change one. The stage order is checked against the rollout's other
     events: planning needs each prerequisite planned or done early enough, a done event
-    needs them done. Only a program admin may override, and the reason is recorded."""
+    needs them done. Only a program admin may override, and the reason is recorded.
+
+    A change states the ``expected_version`` it was loaded with and raises
+    ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
+    it the ``fields`` are applied to the event as it is now."""
+    if event is not None and expected_version is not None:
+        concurrency.claim(event, expected=expected_version)
+    elif event is not None:
+        event = concurrency.claim_current(_EVENT_ROWS, event.pk)
     event = event or Event(rollout=rollout)
     for name, value in fields.items():
         setattr(event, name, value)
@@ -219,6 +233,7 @@ def event_save(
 @transaction.atomic
 def event_complete(*, event: Event, by: User, override_reason: str = "") -> Event:
     """Mark an event done; its prerequisites must be done (or a program admin overrides)."""
+    event = concurrency.claim_current(_EVENT_ROWS, event.pk)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be marked done."))
     if event.starts_on > timezone.localdate():
@@ -232,8 +247,9 @@ def event_complete(*, event: Event, by: User, override_reason: str = "") -> Even
 @transaction.atomic
 def event_cancel(*, event: Event) -> Event:
     """Cancel an event; its attendance, if any, stays recorded."""
+    event = concurrency.claim_current(_EVENT_ROWS, event.pk)
     event.status = EventStatus.CANCELLED
-    event.save(update_fields=["status", "updated_at"])
+    event.save(update_fields=["status", "version", "updated_at"])
     return event
 
 

@@ -25,7 +25,13 @@ def test_a_change_made_on_a_page_is_recorded_with_its_author_and_values(world) -
     finding = Finding.objects.get()
     client.post(
         reverse("finding-edit", args=["PE-LOR", assessment.pk, finding.pk]),
-        {"threat": threat.pk, "inherent_likelihood": 5, "inherent_impact": 3, "confidence": "high"},
+        {
+            "threat": threat.pk,
+            "inherent_likelihood": 5,
+            "inherent_impact": 3,
+            "confidence": "high",
+            "version": finding.version,
+        },
     )
     records = list(finding.history.order_by("history_date"))
     assert [r.history_type for r in records] == ["+", "~"]

@@ -59,6 +59,7 @@ def test_a_full_round_then_a_cloned_one_with_its_diff(world, threats) -> None:
                 "residual_likelihood": 2,
                 "residual_impact": 4,
                 "confidence": "high",
+                "version": finding.version,
             },
         )
     )

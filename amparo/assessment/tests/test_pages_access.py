@@ -82,6 +82,7 @@ def test_a_focal_point_sees_and_changes_only_their_sector(world, round_a, threat
             "residual_impact": 4,
             "confidence": "high",
             "evidence": "Inspección de 12 hostales",
+            "version": tur.version,
         },
     )
     assert response.status_code == 302

@@ -15,6 +15,7 @@ from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.audit import object_history
+from amparo.concurrency import VersionConflict, conflict_context
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.services import rating_suggestion
 from amparo.reports.tabular import csv_bytes
@@ -142,13 +143,36 @@ def finding_edit(
         sectors=sectors,
         initial=initial,
     )
+    page = {"region": region, "assessment": assessment, "finding": finding}
     if request.method == "POST" and form.is_valid():
-        saved = save_or_form_errors(
-            form,
-            lambda: services.finding_save(
-                assessment=assessment, by=request.user, finding=finding, **form.cleaned_data
-            ),
-        )
+        fields = dict(form.cleaned_data)
+        expected = fields.pop("version", None)
+        try:
+            saved = save_or_form_errors(
+                form,
+                lambda: services.finding_save(
+                    assessment=assessment,
+                    by=request.user,
+                    finding=finding,
+                    expected_version=expected,
+                    **fields,
+                ),
+            )
+        except VersionConflict:
+            current = access.finding_or_404(request.user, assessment, finding_pk)
+            conflict = conflict_context(
+                form,
+                current,
+                lambda initial: FindingForm(
+                    instance=current, assessment=assessment, sectors=sectors, initial=initial
+                ),
+            )
+            return render(
+                request,
+                "assessment/finding_form.html",
+                {**page, "finding": current, **conflict},
+                status=409,
+            )
         if saved:
             messages.success(request, _("Finding saved."))
             return redirect(
@@ -157,6 +181,6 @@ def finding_edit(
     return render(
         request,
         "assessment/finding_form.html",
-        {"region": region, "assessment": assessment, "form": form, "finding": finding},
+        {**page, "form": form},
         status=422 if form.errors else 200,
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.concurrency import VersionConflict, conflict_context
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
@@ -106,23 +107,46 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     elif not sectors.exists():
         raise PermissionDenied
+    owners = access.people_who_can_change(region)
     form = MeasureForm(
         request.POST or None,
         instance=measure,
         region=region,
         sectors=sectors,
-        owners=access.people_who_can_change(region),
+        owners=owners,
         initial={"sector": request.GET.get("sector")} if measure is None else None,
     )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         findings = list(fields.pop("findings"))
-        saved = save_or_form_errors(
-            form,
-            lambda: services.measure_save(
-                region=region, by=request.user, measure=measure, findings=findings, **fields
-            ),
-        )
+        expected = fields.pop("version", None)
+        try:
+            saved = save_or_form_errors(
+                form,
+                lambda: services.measure_save(
+                    region=region,
+                    by=request.user,
+                    measure=measure,
+                    expected_version=expected,
+                    findings=findings,
+                    **fields,
+                ),
+            )
+        except VersionConflict:
+            current = access.measure_or_404(request.user, region, pk)
+            conflict = conflict_context(
+                form,
+                current,
+                lambda initial: MeasureForm(
+                    instance=current, region=region, sectors=sectors, owners=owners, initial=initial
+                ),
+            )
+            return render(
+                request,
+                "mitigation/measure_form.html",
+                {"region": region, "measure": current, **conflict},
+                status=409,
+            )
         if saved:
             messages.success(request, _("Measure saved."))
             return redirect("measure-detail", code=region.code, pk=saved.pk)

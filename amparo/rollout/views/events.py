@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.concurrency import VersionConflict, conflict_context
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
@@ -40,12 +41,35 @@ def event_edit(
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         override = fields.pop("override_reason", "")
-        saved = save_or_form_errors(
-            form,
-            lambda: services.event_save(
-                rollout=rollout, by=request.user, event=event, override_reason=override, **fields
-            ),
-        )
+        expected = fields.pop("version", None)
+        try:
+            saved = save_or_form_errors(
+                form,
+                lambda: services.event_save(
+                    rollout=rollout,
+                    by=request.user,
+                    event=event,
+                    expected_version=expected,
+                    override_reason=override,
+                    **fields,
+                ),
+            )
+        except VersionConflict:
+            current = access.event_or_404(request.user, region, pk)
+            conflict = conflict_context(
+                form,
+                current,
+                lambda initial: EventForm(
+                    instance=current, rollout=rollout, may_override=may_override, initial=initial
+                ),
+                skip=("override_reason",),
+            )
+            return render(
+                request,
+                "rollout/event_form.html",
+                {"region": region, "rollout": rollout, "event": current, **conflict},
+                status=409,
+            )
         if saved:
             messages.success(request, _("Event saved."))
             return redirect("event-detail", code=region.code, pk=saved.pk)
