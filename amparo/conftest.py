@@ -105,3 +105,21 @@ def browser_login(page, username: str, password: str = "x-Pass-12345") -> None:
     page.fill("#id_password", password)
     page.press("#id_password", "Enter")
     page.wait_for_url(page.base_url + "/")
+
+
+@pytest.fixture
+def starter_catalog(world: World) -> None:
+    """The Peru starter catalog (threats, controls, matrix, playbook, indicators) on top
+    of the test world's regions and sectors."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_catalog", stdout=StringIO())
+
+
+@pytest.fixture
+def media_root(settings: object, tmp_path: object) -> object:
+    """Uploaded and generated files go to a folder of this test only."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

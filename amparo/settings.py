@@ -150,6 +150,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "amparo" / "static"]
 MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploaded files are served only by views that check access; no URL serves this prefix.
+# It must not stay empty: Django's live test server serves MEDIA_ROOT under MEDIA_URL, and
+# an empty one would answer /reports/<id>/ with the stored file of the same name.
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

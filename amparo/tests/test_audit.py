@@ -61,3 +61,34 @@ def test_program_admins_read_the_change_log_with_filters(world) -> None:
     assert "coordinator" in page and "TUR-01" in page
     assert "TUR-01" not in admin.get(reverse("change-log") + "?user=viewer").content.decode()
     assert world.client("coordinator").get(reverse("change-log")).status_code == 403
+
+
+def test_measure_and_event_pages_keep_their_history_out_of_the_title(world) -> None:
+    from datetime import date
+
+    from amparo.mitigation.models import Measure
+    from amparo.rollout import services as rollout_services
+    from amparo.rollout.models import Event, Playbook, Rollout
+    from amparo.territory.services import LoadCount
+
+    measure = Measure.objects.create(
+        region=world.region_a, sector=world.sector, kind="policy", title="Ordenanza"
+    )
+    rollout_services.playbook_catalog_load(pack="pe", count=LoadCount())
+    playbook = Playbook.objects.get(code="iglesias")
+    rollout = Rollout.objects.create(region=world.region_a, playbook=playbook)
+    event = Event.objects.create(
+        rollout=rollout,
+        stage=playbook.stages.first(),
+        starts_on=date(2025, 1, 6),
+        ends_on=date(2025, 1, 7),
+    )
+    client = world.client("coordinator")
+    for url in (
+        reverse("measure-detail", args=["PE-LOR", measure.pk]),
+        reverse("event-detail", args=["PE-LOR", event.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert page.count('id="history-log-heading"') == 1, url
+        title = page.split("<title>")[1].split("</title>")[0]
+        assert "<" not in title and "history" not in title, url

@@ -1,0 +1,74 @@
+"""axe-core on the main pages, in Spanish and on a phone-sized screen, over the demo data
+(every track filled in): no problem of serious or critical impact."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from amparo.assessment.models import Assessment
+from amparo.conftest import browser_login
+from amparo.mitigation.models import Measure
+from amparo.rollout.models import Rollout
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = ("serious", "critical")
+
+
+def _blocking_problems(page, axe: Axe, path: str) -> list[str]:
+    page.goto(page.base_url + path)
+    assert page.locator("html").get_attribute("lang") == "es", path
+    # page.evaluate runs through the DevTools protocol, which the page's Content Security
+    # Policy does not govern, so axe runs on the page exactly as served (no bypass_csp).
+    results = axe.run(page).response
+    assert results["testEngine"]["name"] == "axe-core"
+    return [
+        f"{path}: {v['id']} ({v['impact']}) at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in results["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_the_main_pages_have_no_serious_accessibility_problem(browser_page, media_root):
+    call_command("demo", allow_production=True, stdout=StringIO())
+    page, axe = browser_page, Axe()
+    rollout = Rollout.objects.get(region__code="PE-LOR")
+    assessment = Assessment.objects.filter(region__code="PE-LOR").latest("number")
+    finding = assessment.findings.order_by("pk").first()
+    measure = Measure.objects.filter(region__code="PE-LOR").order_by("pk").first()
+    round_url = f"/regions/PE-LOR/assessments/{assessment.pk}/"
+
+    problems = _blocking_problems(page, axe, "/accounts/login/")
+    browser_login(page, "demo-admin", "amparo-demo")
+    for path in (
+        "/",
+        "/regions/PE-LOR/",
+        f"/regions/PE-LOR/rollouts/{rollout.pk}/",
+        round_url,
+        round_url + "heatmap/",
+        round_url + f"findings/{finding.pk}/",
+        round_url + "findings/new/",
+        f"/regions/PE-LOR/measures/{measure.pk}/",
+        f"/regions/PE-LOR/measures/{measure.pk}/edit/",
+        "/regions/PE-LOR/dashboard/",
+        "/dashboard/",
+        "/regions/PE-LOR/indicators/entry/",
+        "/program/",
+        "/planner/",
+        "/partnerships/",
+        "/regions/PE-LOR/meetings/",
+        "/regions/PE-LOR/reports/",
+        "/accounts/audit/",
+    ):
+        problems += _blocking_problems(page, axe, path)
+    page.context.clear_cookies()
+    browser_login(page, "demo-coordinador", "amparo-demo")  # the owner of the demo tasks
+    page.goto(page.base_url + "/my/tasks/")
+    assert page.locator("main tbody tr").count() > 0
+    problems += _blocking_problems(page, axe, "/my/tasks/")
+    assert problems == []
