@@ -122,6 +122,24 @@ def test_a_request_is_reused_until_the_data_changes(demo) -> None:
     assert third.url != first.url and ReportFile.objects.count() == 2
 
 
+def test_the_status_page_polls_while_the_report_runs_and_stops_when_done(demo) -> None:
+    from django.test import Client
+
+    from amparo.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="demo-coordinador"))
+    client.post(reverse("region-reports", args=["PE-LOR"]), {"kind": "executive", "lang": "es"})
+    report = ReportFile.objects.get()
+    url = reverse("report-status", args=[report.pk])
+    done = client.get(url).content.decode()
+    assert "hx-trigger" not in done and "http-equiv" not in done
+    ReportFile.objects.filter(pk=report.pk).update(status="running")
+    running = client.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in running and f'hx-get="{url}"' in running
+    assert "http-equiv" not in running  # a page that reloads itself is an accessibility fault
+
+
 def test_viewers_only_get_the_donor_version_and_others_cannot_download(demo) -> None:
     from django.test import Client
 
