@@ -17,5 +17,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("security/", views.security, name="account-security"),
+    path("two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("two-factor/verify/", views.otp_verify, name="otp-verify"),
+    path("two-factor/disable/", views.otp_disable, name="otp-disable"),
     path("audit/", views.change_log, name="change-log"),
 ]
