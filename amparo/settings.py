@@ -146,6 +146,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Two-factor sign-in (django-otp, TOTP): required for program admins, optional for others.
 # After each wrong code the device waits 1, 2, 4, 8 ... seconds before it checks another.
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The Django admin may remove a lost device but never shows a device's key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # A password-reset link works once, for this many seconds.
 PASSWORD_RESET_TIMEOUT = env_int(ENV, "PASSWORD_RESET_TIMEOUT", 2 * 3600, minimum=300)
 
