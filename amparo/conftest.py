@@ -1,7 +1,9 @@
 """The shared test base: two regions and a user of every role, reused by every view test.
 
 Region A is Loreto, region B is Ucayali. The focal point holds tourism (TUR) in A; the
-viewer sees A only; the outsider has no membership at all.
+viewer sees A only; the outsider has no membership at all. The admin, like every program
+admin, signs in with a second factor: an authenticator device whose codes ``totp_code``
+computes.
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.models import Membership, Role, User
 from amparo.territory.models import Region, Sector
@@ -26,11 +31,30 @@ class World:
     users: dict[str, User]
 
     def client(self, role: str | None) -> Client:
-        """A logged-in client for ``role`` (anonymous for None), Spanish by default."""
+        """A logged-in client for ``role`` (anonymous for None), Spanish by default; a user
+        with an authenticator device has given a code in this session."""
         client = Client()
         if role is not None:
-            client.force_login(self.users[role])
+            client_login_verified(client, self.users[role])
         return client
+
+
+def client_login_verified(client: Client, user: User) -> None:
+    """Log ``client`` in as ``user`` as after the password and, if they have a device, the
+    code: the session holds the device as django-otp's verify step leaves it."""
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
+    """The code the device's app shows now (or ``steps_ahead`` time steps later, which the
+    device still accepts for one step: a code already used is refused)."""
+    value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
+    return f"{value:0{device.digits}d}"
 
 
 @pytest.fixture(autouse=True)
@@ -54,6 +78,7 @@ def make_world() -> World:
         name: User.objects.create_user(username=name, password="x-Pass-12345") for name in ROLES
     }
     Membership.objects.create(user=users["admin"], role=Role.PROGRAM_ADMIN)
+    TOTPDevice.objects.create(user=users["admin"], name="phone", confirmed=True)
     Membership.objects.create(user=users["coordinator"], role=Role.COORDINATOR, region=region_a)
     Membership.objects.create(
         user=users["focal"], role=Role.FOCAL_POINT, region=region_a, sector=sector
@@ -100,10 +125,18 @@ def browser_page(live_server, transactional_db, monkeypatch):
 
 
 def browser_login(page, username: str, password: str = "x-Pass-12345") -> None:
+    """Sign in through the login page and, for a user with a device, the code page."""
     page.goto(page.base_url + "/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.press("#id_password", "Enter")
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+    if device is not None:
+        with page.expect_navigation(url="**/accounts/two-factor/verify/**"):
+            page.press("#id_password", "Enter")
+        page.fill("#id_code", totp_code(device))
+        page.press("#id_code", "Enter")
+    else:
+        page.press("#id_password", "Enter")
     page.wait_for_url(page.base_url + "/")
 
 

@@ -7,11 +7,15 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """The organization name, and whether to show program-admin links in the menu."""
+    """The organization name, whether to show program-admin links in the menu, and whether
+    the person still owes a second factor (then the menu is left out)."""
+    from amparo.accounts import second_factor
     from amparo.accounts.access import is_program_admin
 
     user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
     return {
         "organization_name": settings.AMPARO_ORGANIZATION_NAME,
-        "menu_program_admin": bool(user and user.is_authenticated and is_program_admin(user)),
+        "menu_program_admin": signed_in and is_program_admin(user),
+        "second_factor_due": signed_in and second_factor.step_due(user) is not None,
     }

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs page's scripts from here, not from a CDN
     "axes",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "amparo.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -138,6 +142,14 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Two-factor sign-in (django-otp, TOTP): required for program admins, optional for others.
+# After each wrong code the device waits 1, 2, 4, 8 ... seconds before it checks another.
+OTP_TOTP_THROTTLE_FACTOR = 1
+# The Django admin may remove a lost device but never shows a device's key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# A password-reset link works once, for this many seconds.
+PASSWORD_RESET_TIMEOUT = env_int(ENV, "PASSWORD_RESET_TIMEOUT", 2 * 3600, minimum=300)
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
@@ -232,6 +244,8 @@ NINJA_PAGINATION_MAX_OFFSET = 100_000_000
 
 # Shown in the header and, later, on reports.
 AMPARO_ORGANIZATION_NAME = env_str(ENV, "AMPARO_ORGANIZATION_NAME", "amparo")
+# The name authenticator apps show next to the username.
+OTP_TOTP_ISSUER = AMPARO_ORGANIZATION_NAME
 # A logo for reports: a URL or a file path under the project (e.g. amparo/static/favicon.svg).
 AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
 # Days a generated report stays available for download.

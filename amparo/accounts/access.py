@@ -109,6 +109,13 @@ def is_program_admin(user: User) -> bool:
     return any(Capability.MANAGE_PROGRAM in ROLE_CAPABILITIES[g.role] for g in grants(user))
 
 
+def two_factor_required(user: User) -> bool:
+    """Whether the user must sign in with a second factor: program admins (and superusers,
+    who count as such) see and change everything, so a password alone is not enough.
+    Everyone else may turn it on."""
+    return is_program_admin(user)
+
+
 def regions_visible(user: User) -> QuerySet[Region]:
     """Every region in which the user holds any membership (all of them for program-wide ones)."""
     user_grants = grants(user)

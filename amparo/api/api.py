@@ -13,8 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
+from amparo.accounts import second_factor
 from amparo.api.services import token_user
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -34,11 +35,23 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class VerifiedSessionAuth(SessionAuth):
+    """A signed-in session, once it has given the second factor it owes (program admins and
+    anyone with a device). Tokens need no code: each is a credential of its own, created on
+    a page that is reached only after the code."""
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = super().authenticate(request, key)
+        if user is not None and second_factor.step_due(user) is not None:
+            return None
+        return user
+
+
 api = NinjaAPI(
     title="amparo API",
     version="1",
     urls_namespace="api-v1",
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), VerifiedSessionAuth()],
     description=(
         "Read and feed amparo from partners' systems. Authenticate with a personal token "
         "(`Authorization: Bearer ...`, created on the API tokens page) or a signed-in session. "

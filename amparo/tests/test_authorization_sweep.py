@@ -49,6 +49,10 @@ MEMBER = _row(200, 200, 200, 200, 404)
 USER = _row(200, 200, 200, 200, 200)
 OWN_REPORT = _row(404, 200, 404, 404, 404)  # a report is its requester's
 OTHER_REGION = _row(200, 404, 404, 404, 404)
+PUBLIC = _row(200, 200, 200, 200, 200, anonymous=200)  # password reset: before signing in
+PASSED = _row(302, 302, 302, 302, 302)  # the code page, once nothing is owed, sends on
+# Turning two-factor off: program admins must keep it; the others have no device here.
+OTP_OFF = _row(403, 302, 302, 302, 302)
 
 # name -> (expected on region A, whether it is scoped to a region, method, kwargs builder)
 A, B = "A", "B"
@@ -354,6 +358,21 @@ SWEEP = {
     "report-status": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
     "report-download": (OWN_REPORT, False, "get", lambda o, r: {"pk": o["report"].pk}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
+    "account-security": (USER, False, "get", lambda o, r: {}),
+    "otp-setup": (USER, False, "get", lambda o, r: {}),
+    "otp-verify": (PASSED, False, "get", lambda o, r: {}),
+    "otp-disable": (OTP_OFF, False, "get", lambda o, r: {}),
+    "password-change": (USER, False, "get", lambda o, r: {}),
+    "password-change-done": (USER, False, "get", lambda o, r: {}),
+    "password-reset": (PUBLIC, False, "get", lambda o, r: {}),
+    "password-reset-sent": (PUBLIC, False, "get", lambda o, r: {}),
+    "password-reset-confirm": (
+        PUBLIC,
+        False,
+        "get",
+        lambda o, r: {"uidb64": "MQ", "token": "not-a-token"},
+    ),
+    "password-reset-done": (PUBLIC, False, "get", lambda o, r: {}),
 }
 # Not swept here, each for a reason tested elsewhere:
 NOT_SWEPT = {

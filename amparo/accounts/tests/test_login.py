@@ -59,3 +59,18 @@ def test_it_stays_in_spanish_for_an_english_browser_until_the_person_switches(db
     assert "Iniciar sesión" in client.get(reverse("login")).text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Sign in" in client.get(reverse("login")).text
+
+
+def test_a_session_ends_after_eight_hours_or_when_the_browser_closes(world) -> None:
+    from amparo import settings as project_settings
+
+    assert project_settings.SESSION_COOKIE_AGE == 8 * 3600
+    assert project_settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "coordinator", "password": "x-Pass-12345"}
+    )
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]  # gone with the browser
+    assert client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == 8 * 3600  # and ended on the server

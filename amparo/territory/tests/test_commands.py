@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.oath import totp
 
 from amparo.accounts.models import Membership, User
 from amparo.territory.models import Contact, Organization, Region, Sector
@@ -77,3 +80,16 @@ def test_demo_users_can_sign_in_with_the_printed_password(db, settings, client) 
     settings.DEBUG = True
     call_command("demo", stdout=StringIO())
     assert client.login(username="demo-coordinador", password="amparo-demo")
+
+
+def test_the_demo_admin_signs_in_with_the_printed_key(db, settings, client) -> None:
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=(out := StringIO()))  # a second run resets the same device
+    key = re.search(r"demo-admin also needs a code: add the key ([A-Z2-7]+)", out.getvalue())
+    assert key
+    code = f"{totp(base64.b32decode(key.group(1))):06d}"
+    client.post("/accounts/login/", {"username": "demo-admin", "password": "amparo-demo"})
+    assert client.get("/").status_code == 302
+    assert client.post("/accounts/two-factor/verify/", {"code": code}).status_code == 302
+    assert client.get("/").status_code == 200

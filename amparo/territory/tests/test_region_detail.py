@@ -41,4 +41,6 @@ def test_its_query_count_does_not_grow_with_organizations(world) -> None:
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
-    assert len(many) <= 8
+    # One of them asks whether the person owes a second factor (a device added in another
+    # session counts at once).
+    assert len(many) <= 9

@@ -53,3 +53,10 @@ class Command(BaseCommand):
         self.stdout.write("demo logins (all data marked demo is invented):")
         for login in logins:
             self.stdout.write(f"  {login.username:<18} {login.password:<14} {login.description}")
+        for login in logins:
+            if login.totp_key:
+                self.stdout.write(
+                    f"{login.username} also needs a code: add the key {login.totp_key} to an "
+                    f"authenticator app (demo only, public), or run: "
+                    f"oathtool --totp -b {login.totp_key}"
+                )
