@@ -17,6 +17,8 @@ a region are not scheduled there and count as satisfied prerequisites (the regio
 from __future__ import annotations
 
 import json
+import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,8 +26,10 @@ from itertools import pairwise
 from typing import Any
 
 STATUS_OPTIMAL, STATUS_FEASIBLE, STATUS_INFEASIBLE = "optimal", "feasible", "infeasible"
-# Part of the time limit given to proving the travel-aware lower bound before the search.
-BOUND_SHARE_OF_TIME = 0.3
+# Parts of the time limit given to the greedy starting schedules and to proving the
+# travel-aware lower bound; the search gets the rest.
+HINT_SHARE_OF_TIME = 0.1
+BOUND_SHARE_OF_TIME = 0.25
 
 
 class PlanInputError(ValueError):
@@ -372,10 +376,22 @@ def sequential_schedule(plan: PlanInput) -> list[PlannedEvent]:
     return events
 
 
-def greedy_schedule(plan: PlanInput) -> list[PlannedEvent]:
+@dataclass(frozen=True)
+class GreedyWeights:
+    """How the greedy schedule ranks its choices besides the earliest start, in days."""
+
+    tail: float = 0.0  # earlier by this much per 10 days of stages still to follow
+    travel: float = 0.0  # later by this much per day of travel to get there
+    noise: float = 0.0  # up to this much at random, to try other good schedules
+
+
+def greedy_schedule(
+    plan: PlanInput, weights: GreedyWeights = GreedyWeights(), rng: random.Random | None = None
+) -> list[PlannedEvent]:
     """A good schedule fast, used as the solver's starting point and horizon: repeatedly
     place the (ready task, capable team) pair that can start earliest, preferring tasks
-    with the longest chain of stages still to come, then shorter travel."""
+    with the longest chain of stages still to come, then shorter travel; ``weights`` trade
+    the start day against those preferences."""
     stages = {s.code: s for s in plan.stages}
     regions = {r.code: r for r in plan.regions}
     tail = _tails(plan)
@@ -386,7 +402,7 @@ def greedy_schedule(plan: PlanInput) -> list[PlannedEvent]:
     events = []
     while pending:
         best = None
-        for region_code, code in pending:
+        for region_code, code in sorted(pending):
             stage = stages[code]
             if any((region_code, p) in pending for p in stage.after):
                 continue
@@ -398,13 +414,19 @@ def greedy_schedule(plan: PlanInput) -> list[PlannedEvent]:
             for team in plan.teams:
                 if code not in team.stages:
                     continue
-                day = ready
+                day, travel = ready, 0
                 if team_at[team.code] is not None:
                     travel = plan.travel(team_at[team.code], region_code)
                     day = max(day, team_free[team.code] + timedelta(days=travel))
                 day = _first_free_day(regions[region_code], day, stage.days)
                 idle = (day - team_free[team.code]).days
-                key = (day, -tail[code], idle, region_code, code, team.code)
+                score = (
+                    (day - plan.start).days
+                    - weights.tail * tail[code] / 10
+                    + weights.travel * travel
+                    + (weights.noise * rng.random() if rng and weights.noise else 0)
+                )
+                key = (score, day, -tail[code], idle, region_code, code, team.code)
                 if best is None or key < best[0]:
                     best = (key, region_code, code, team.code, day)
         _key, region_code, code, team_code, day = best
@@ -414,6 +436,30 @@ def greedy_schedule(plan: PlanInput) -> list[PlannedEvent]:
         team_free[team_code], team_at[team_code] = end, region_code
         pending.discard((region_code, code))
     return events
+
+
+def best_greedy_schedule(
+    plan: PlanInput, seconds: float, *, seed: int = 0, tries: int = 300
+) -> list[PlannedEvent]:
+    """The earliest-finishing of the plain greedy schedule and up to ``tries`` variants with
+    random weights, tried for at most ``seconds``; stops early on reaching the chain
+    bound, which no schedule can beat."""
+    rng = random.Random(seed)  # noqa: S311 - variety among schedules, not secrecy
+    deadline = time.perf_counter() + seconds
+    floor = critical_path_finish(plan)
+    best = greedy_schedule(plan)
+    for _ in range(tries):
+        if finish_of(best) <= floor or time.perf_counter() >= deadline:
+            break
+        weights = GreedyWeights(
+            tail=rng.choice((0.5, 1.0, 2.0)),
+            travel=rng.choice((0.0, 0.5, 1.0, 2.0)),
+            noise=rng.choice((0.0, 1.0, 2.0)),
+        )
+        candidate = greedy_schedule(plan, weights, rng)
+        if finish_of(candidate) < finish_of(best):
+            best = candidate
+    return best
 
 
 def _tails(plan: PlanInput, done: Iterable[str] = ()) -> dict[str, int]:
@@ -458,23 +504,22 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     with the chain bound as its lower bound. The better of the sequential baseline and a
     greedy schedule is the hint and the horizon, so an answer always exists.
     """
-    import time
-
     from ortools.sat.python import cp_model
 
+    # Imported here: the bound's module builds on this one's plan types.
+    from amparo.rollout.planner_bound import capacity_sets, travel_allowance, travel_aware_bound
+
+    began = time.perf_counter()
     validate(plan)
     baseline = sequential_schedule(plan)
     tasks = tasks_of(plan)
     if not tasks:
         return PlanResult(STATUS_OPTIMAL, plan.start, plan.start, plan.start, ())
     baseline_date = max(e.end for e in baseline)
-    hint = min(baseline, greedy_schedule(plan), key=lambda events: max(e.end for e in events))
+    greedy = best_greedy_schedule(plan, plan.time_limit_s * HINT_SHARE_OF_TIME, seed=seed)
+    hint = min(baseline, greedy, key=lambda events: max(e.end for e in events))
     horizon = (max(e.end for e in hint) - plan.start).days
     chain_bound = critical_path_finish(plan)
-    began = time.perf_counter()
-    # Imported here: the bound's module builds on this one's plan types.
-    from amparo.rollout.planner_bound import travel_aware_bound
-
     proven = travel_aware_bound(
         plan,
         (chain_bound - plan.start).days,
@@ -521,6 +566,22 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
                 model.new_optional_interval_var(start[key], stage.days, end[key], present, "t")
             )
         model.add_no_overlap(intervals)
+    # Redundant with the per-team rules, but it lets the search see early that too many
+    # events crowd the same days (the same counting as the lower bound's).
+    allowance = travel_allowance(plan)
+    for subset, teams in capacity_sets(plan):
+        members = [(r, s) for r, s in tasks if s.code in subset]
+        if teams < len(members):
+            model.add_cumulative(
+                [
+                    model.new_fixed_size_interval_var(
+                        start[(r, s.code)], s.days + allowance[r], "stretched"
+                    )
+                    for r, s in members
+                ],
+                [1] * len(members),
+                teams,
+            )
     for region_code, stage in tasks:
         model.add_exactly_one(
             assigned[(t.code, region_code, stage.code)]

@@ -49,18 +49,15 @@ def travel_aware_bound(plan: PlanInput, lower: int, upper: int, seconds: float) 
     """The smallest finish (days from ``plan.start``) in ``[lower, upper]`` that the
     relaxation cannot rule out; ``upper`` must be the finish of a known schedule. Stops at
     ``seconds`` and returns what it has proven by then (at least ``lower``)."""
-    from ortools.linear_solver import pywraplp
-
     deadline = time.perf_counter() + seconds
-    relaxation = _Relaxation.build(plan, upper, pywraplp)
-    if relaxation is None:
-        return lower
     while lower < upper:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
         middle = (lower + upper) // 2
-        answer = relaxation.feasible(middle, remaining)
+        # A fresh program per candidate: smaller, and faster than re-solving a large one
+        # with many start days closed.
+        answer = relaxation_feasible(plan, middle, remaining)
         if answer is None:
             break
         if answer:
@@ -119,101 +116,82 @@ def _totally_ordered(links: dict[str, list[str]]) -> bool:
     return all(a in ancestors(b) or b in ancestors(a) for a, b in combinations(links, 2))
 
 
-class _Relaxation:
-    """The linear program for the latest possible finish ``upper``; smaller finishes are
-    tried by closing the start days that would end too late."""
+def relaxation_feasible(plan: PlanInput, finish: int, seconds: float) -> bool | None:
+    """Whether the relaxation has a solution ending by ``finish`` (days from the start);
+    None when it is too large or undecided within ``seconds``."""
+    from ortools.linear_solver import pywraplp
 
-    def __init__(self, solver, starts, latest_start, pywraplp) -> None:
-        self.solver = solver
-        self.starts = starts  # task -> {day: variable}
-        self.latest_start = latest_start  # task -> days to subtract from the finish
-        self.pywraplp = pywraplp
-
-    @classmethod
-    def build(cls, plan: PlanInput, upper: int, pywraplp) -> _Relaxation | None:
-        regions = {r.code: r for r in plan.regions}
-        stages = {s.code: s for s in plan.stages}
-        allowance = travel_allowance(plan)
-        tails = {r.code: _tails(plan, r.done) for r in plan.regions}
-        days: dict[Task, list[int]] = {}
-        for region_code, stage in tasks_of(plan):
-            region = regions[region_code]
-            first = (region.earliest - plan.start).days
-            last = upper - tails[region_code][stage.code]
-            days[(region_code, stage.code)] = [
-                t
-                for t in range(first, last + 1)
-                if _first_free_day(region, plan.start + timedelta(days=t), stage.days)
-                == plan.start + timedelta(days=t)
-            ]
-        if sum(len(d) for d in days.values()) * 2 > MAX_VARIABLES:
-            return None
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
-        for variables in starts.values():
-            row = solver.Constraint(1, 1)
-            for variable in variables.values():
-                row.SetCoefficient(variable, 1)
-        # started[task][t]: the share of the task started on or before day t.
-        started: dict[Task, dict[int, object]] = {}
-        for task, variables in starts.items():
-            if not variables:
-                continue
-            running, shares = None, {}
-            for t in range(min(variables), upper + 1):
-                share = solver.NumVar(0, 1, "")
-                row = solver.Constraint(0, 0)
-                row.SetCoefficient(share, 1)
-                if running is not None:
-                    row.SetCoefficient(running, -1)
-                if t in variables:
-                    row.SetCoefficient(variables[t], -1)
-                shares[t] = running = share
-            started[task] = shares
-        for (region_code, code), shares in started.items():
-            stage = stages[code]
-            for prerequisite in stage.after:
-                earlier = started.get((region_code, prerequisite))
-                if (region_code, prerequisite) not in starts:
-                    continue  # done already
-                lag = stages[prerequisite].days + stage.min_gap_days
-                for t, share in shares.items():
-                    row = solver.Constraint(-solver.infinity(), 0)
-                    row.SetCoefficient(share, 1)
-                    if earlier and t - lag >= min(earlier):
-                        row.SetCoefficient(earlier[min(t - lag, max(earlier))], -1)
-        horizon = upper + max(allowance.values(), default=0) + 1
-        for subset, teams in capacity_sets(plan):
-            members = [task for task in starts if task[1] in subset]
-            if teams >= len(members):
-                continue
-            per_day: list[list[object]] = [[] for _ in range(horizon)]
-            for task in members:
-                length = stages[task[1]].days + allowance[task[0]]
-                for t, variable in starts[task].items():
-                    for d in range(t, min(t + length, horizon)):
-                        per_day[d].append(variable)
-            for variables in per_day:
-                if len(variables) > teams:
-                    row = solver.Constraint(-solver.infinity(), teams)
-                    for variable in variables:
-                        row.SetCoefficient(variable, 1)
-        latest = {(r, code): tails[r][code] for r, code in starts}
-        return cls(solver, starts, latest, pywraplp)
-
-    def feasible(self, finish: int, seconds: float) -> bool | None:
-        """Whether the relaxation has a solution ending by ``finish``; None when undecided
-        in ``seconds``."""
-        for task, variables in self.starts.items():
-            cutoff = finish - self.latest_start[task]
-            if not any(t <= cutoff for t in variables):
-                return False
-            for t, variable in variables.items():
-                variable.SetUb(1 if t <= cutoff else 0)
-        self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
-        status = self.solver.Solve()
-        if status == self.pywraplp.Solver.OPTIMAL:
-            return True
-        if status == self.pywraplp.Solver.INFEASIBLE:
-            return False
+    regions = {r.code: r for r in plan.regions}
+    stages = {s.code: s for s in plan.stages}
+    allowance = travel_allowance(plan)
+    tails = {r.code: _tails(plan, r.done) for r in plan.regions}
+    days: dict[Task, list[int]] = {}
+    for region_code, stage in tasks_of(plan):
+        region = regions[region_code]
+        first = (region.earliest - plan.start).days
+        last = finish - tails[region_code][stage.code]
+        days[(region_code, stage.code)] = [
+            t
+            for t in range(first, last + 1)
+            if _first_free_day(region, plan.start + timedelta(days=t), stage.days)
+            == plan.start + timedelta(days=t)
+        ]
+        if not days[(region_code, stage.code)]:
+            return False  # no day left for this event
+    if sum(len(d) for d in days.values()) * 2 > MAX_VARIABLES:
         return None
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
+    for variables in starts.values():
+        row = solver.Constraint(1, 1)
+        for variable in variables.values():
+            row.SetCoefficient(variable, 1)
+    # started[task][t]: the share of the task started on or before day t.
+    started: dict[Task, dict[int, object]] = {}
+    for task, variables in starts.items():
+        running, shares = None, {}
+        for t in range(min(variables), finish + 1):
+            share = solver.NumVar(0, 1, "")
+            row = solver.Constraint(0, 0)
+            row.SetCoefficient(share, 1)
+            if running is not None:
+                row.SetCoefficient(running, -1)
+            if t in variables:
+                row.SetCoefficient(variables[t], -1)
+            shares[t] = running = share
+        started[task] = shares
+    for (region_code, code), shares in started.items():
+        stage = stages[code]
+        for prerequisite in stage.after:
+            earlier = started.get((region_code, prerequisite))
+            if earlier is None:
+                continue  # done already
+            lag = stages[prerequisite].days + stage.min_gap_days
+            for t, share in shares.items():
+                row = solver.Constraint(-solver.infinity(), 0)
+                row.SetCoefficient(share, 1)
+                if t - lag >= min(earlier):
+                    row.SetCoefficient(earlier[min(t - lag, max(earlier))], -1)
+    horizon = finish + max(allowance.values(), default=0) + 1
+    for subset, teams in capacity_sets(plan):
+        members = [task for task in starts if task[1] in subset]
+        if teams >= len(members):
+            continue
+        per_day: list[list[object]] = [[] for _ in range(horizon)]
+        for task in members:
+            length = stages[task[1]].days + allowance[task[0]]
+            for t, variable in starts[task].items():
+                for d in range(t, min(t + length, horizon)):
+                    per_day[d].append(variable)
+        for variables in per_day:
+            if len(variables) > teams:
+                row = solver.Constraint(-solver.infinity(), teams)
+                for variable in variables:
+                    row.SetCoefficient(variable, 1)
+    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    status = solver.Solve()
+    if status == pywraplp.Solver.OPTIMAL:
+        return True
+    if status == pywraplp.Solver.INFEASIBLE:
+        return False
+    return None
