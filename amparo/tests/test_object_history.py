@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from amparo.assessment import services as assessment_services
-from amparo.assessment.models import Threat
+from amparo.assessment.models import Finding, Threat
 from amparo.rollout.models import Playbook, RecoveryGroup, Rollout, Stage
 from amparo.territory.models import Contact, Organization
 from amparo.tests.queries import page_queries
@@ -71,6 +71,20 @@ def assessment_round(world) -> Case:
     return Case(url, started, "completion_note", "—", "Revisado con la mesa regional")
 
 
+def finding(world) -> Case:
+    started = assessment_services.assessment_start(region=world.region_a, clone_previous=False)
+    risk = Threat.objects.create(code="TUR-01", sector=world.sector, title_es="a", title_en="t")
+    rated = Finding.objects.create(
+        assessment=started,
+        threat=risk,
+        sector=world.sector,
+        inherent_likelihood=3,
+        inherent_impact=3,
+    )
+    url = reverse("finding-detail", args=["PE-LOR", started.pk, rated.pk])
+    return Case(url, rated, "evidence", "—", "Informe de la mesa regional")
+
+
 def playbook(world) -> Case:
     book = _playbook()
     return Case(reverse("playbook-detail", args=[book.code]), book, "name_es", "Iglesias", "Red")
@@ -105,6 +119,7 @@ PAGES = {
     rollout: (("admin", "coordinator", "focal"), ("viewer",), ()),
     group: (("admin", "coordinator", "focal"), ("viewer",), ()),
     assessment_round: (("admin", "coordinator", "focal"), ("viewer",), ()),
+    finding: (("admin", "coordinator", "focal"), ("viewer",), ()),
     playbook: (("admin", "coordinator", "focal"), ("viewer",), ()),
     matrix: (("admin", "coordinator", "focal"), ("viewer",), ()),
     stage: (("admin",), (), ("coordinator", "viewer")),
