@@ -46,7 +46,9 @@ def threat_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         {
             "form": form,
             "threat": threat,
-            "history": object_history(threat) if threat else [],  # program admins only here
+            "history": object_history(threat)
+            if threat and access.history_visible(request.user)
+            else [],
         },
         status=422 if form.errors else 200,
     )

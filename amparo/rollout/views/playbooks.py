@@ -89,7 +89,9 @@ def stage_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
             "form": form,
             "playbook": playbook,
             "stage": stage,
-            "history": object_history(stage) if stage else [],  # program admins only here
+            "history": object_history(stage)
+            if stage and access.history_visible(request.user)
+            else [],
         },
         status=422 if form.errors else 200,
     )
