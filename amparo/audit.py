@@ -33,8 +33,10 @@ def _label(model: type[models.Model], name: str) -> str:
         return name
 
 
-def _changes(records: list, model: type[models.Model]) -> list[Change]:
-    """Newest first; each record compared with the one before it, in memory."""
+def _changes(records: list, model: type[models.Model], name: str = "") -> list[Change]:
+    """Newest first; each record compared with the one before it, in memory. ``name`` is
+    the object's name when all records are of one object; otherwise each record's own,
+    which may cost a query per record when the model's name reads a related row."""
     found = []
     for newer, older in pairwise([*records, None]):
         fields = []
@@ -50,7 +52,7 @@ def _changes(records: list, model: type[models.Model]) -> list[Change]:
                 newer.history_date,
                 str(newer.history_user or "—"),
                 KINDS.get(newer.history_type, "changed"),
-                f"{model._meta.verbose_name} {newer.instance}",
+                f"{model._meta.verbose_name} {name or newer.instance}",
                 fields,
                 model._meta.label_lower,
             )
@@ -65,7 +67,7 @@ def object_history(obj: models.Model) -> list[Change]:
             : LIMIT + 1
         ]
     )
-    return _changes(records, type(obj))[:LIMIT]
+    return _changes(records, type(obj), str(obj))[:LIMIT]
 
 
 def tracked_models() -> list[type[models.Model]]:

@@ -116,6 +116,16 @@ def two_factor_required(user: User) -> bool:
     return is_program_admin(user)
 
 
+def history_visible(user: User, region: Region | None = None, sector_id: int | None = None) -> bool:
+    """Whether an object's change history is shown to the user: to those who may see the
+    details of its region (and sector); for program-wide objects (``region`` None: the
+    playbooks, the catalog, the matrices), to those who may see details in some region.
+    Viewers never see it, since old values may include evidence text or contact details."""
+    if region is not None:
+        return can(user, Capability.VIEW_DETAIL, region, sector_id)
+    return any(Capability.VIEW_DETAIL in ROLE_CAPABILITIES[g.role] for g in grants(user))
+
+
 def regions_visible(user: User) -> QuerySet[Region]:
     """Every region in which the user holds any membership (all of them for program-wide ones)."""
     user_grants = grants(user)

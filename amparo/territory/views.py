@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.audit import object_history
 from amparo.partnerships.models import NextStep
 from amparo.partnerships.queries import open_steps
 from amparo.rollout import queries as rollout_queries
@@ -67,7 +68,14 @@ def organization_edit(request: HttpRequest, code: str, pk: int | None = None) ->
     return render(
         request,
         "territory/organization_form.html",
-        {"region": region, "form": form, "organization": organization},
+        {
+            "region": region,
+            "form": form,
+            "organization": organization,
+            "history": object_history(organization)
+            if organization and access.history_visible(request.user, region)
+            else [],
+        },
         status=422 if form.errors else 200,
     )
 
@@ -96,6 +104,13 @@ def contact_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
     return render(
         request,
         "territory/contact_form.html",
-        {"region": region, "form": form, "contact": contact},
+        {
+            "region": region,
+            "form": form,
+            "contact": contact,
+            "history": object_history(contact)
+            if contact and access.history_visible(request.user, region)
+            else [],
+        },
         status=422 if form.errors else 200,
     )

@@ -12,6 +12,7 @@ from amparo.accounts import access
 from amparo.assessment import services
 from amparo.assessment.forms import MatrixForm, ThreatForm
 from amparo.assessment.models import RiskMatrix, Threat
+from amparo.audit import object_history
 from amparo.rollout.views.saving import save_or_form_errors
 from amparo.territory.models import Sector
 
@@ -42,7 +43,13 @@ def threat_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "assessment/threat_form.html",
-        {"form": form, "threat": threat},
+        {
+            "form": form,
+            "threat": threat,
+            "history": object_history(threat)
+            if threat and access.history_visible(request.user)
+            else [],
+        },
         status=422 if form.errors else 200,
     )
 
@@ -60,6 +67,7 @@ def matrix_detail(request: HttpRequest, code: str) -> HttpResponse:
             "matrix": matrix,
             "grid": scoring.heat_grid(matrix.spec(), {}),
             "can_manage": access.is_program_admin(request.user),
+            "history": object_history(matrix) if access.history_visible(request.user) else [],
         },
     )
 

@@ -117,7 +117,7 @@ def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) ->
             "treatment": finding_treatment(finding, access.measures_visible(request.user, region)),
             "suggestion": rating_suggestion(assessment, finding.threat),
             "history": object_history(finding)
-            if access.can(request.user, Capability.VIEW_DETAIL, region, finding.sector_id)
+            if access.history_visible(request.user, region, finding.sector_id)
             else [],
         },
     )

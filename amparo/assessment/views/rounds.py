@@ -14,6 +14,7 @@ from amparo.accounts.access import Capability
 from amparo.assessment import queries, scoring, services
 from amparo.assessment.forms import RoundMoveForm, RoundStartForm
 from amparo.assessment.models import RoundStatus
+from amparo.audit import object_history
 
 
 @login_required
@@ -75,6 +76,9 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_enter": access.sectors_changeable(request.user, region).exists()
             and assessment.status != RoundStatus.COMPLETED,
+            "history": object_history(assessment)
+            if access.history_visible(request.user, region)
+            else [],
         },
     )
 

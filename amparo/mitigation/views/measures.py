@@ -181,7 +181,7 @@ def _detail(
             "evidence_form": evidence_form or (EvidenceForm() if can_change else None),
             "max_mb": services.settings.AMPARO_MAX_UPLOAD_MB,
             "history": object_history(measure)
-            if access.can(request.user, Capability.VIEW_DETAIL, region, measure.sector_id)
+            if access.history_visible(request.user, region, measure.sector_id)
             else [],
         },
         status=status,

@@ -101,7 +101,7 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             .distinct(),
             "used_versions": set(event.materials_used.values_list("pk", flat=True)),
             "history": object_history(event)
-            if access.can(request.user, Capability.VIEW_DETAIL, region)
+            if access.history_visible(request.user, region)
             else [],
         },
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.audit import object_history
 from amparo.rollout import services
 from amparo.rollout.forms import GroupForm, GroupReportForm
 from amparo.rollout.views.saving import save_or_form_errors
@@ -51,6 +52,9 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.can(request.user, Capability.VIEW_DETAIL, region),
             "form": form,
+            "history": object_history(group)
+            if access.history_visible(request.user, region)
+            else [],
         },
         status=status,
     )

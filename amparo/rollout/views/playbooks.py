@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
+from amparo.audit import object_history
 from amparo.rollout import queries, services
 from amparo.rollout.forms import PlaybookForm, StageForm
 from amparo.rollout.models import Playbook
@@ -34,7 +35,11 @@ def playbook_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "rollout/playbook_detail.html",
-        {"playbook": playbook, "can_manage": access.is_program_admin(request.user)},
+        {
+            "playbook": playbook,
+            "can_manage": access.is_program_admin(request.user),
+            "history": object_history(playbook) if access.history_visible(request.user) else [],
+        },
     )
 
 
@@ -80,7 +85,14 @@ def stage_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpRe
     return render(
         request,
         "rollout/stage_form.html",
-        {"form": form, "playbook": playbook, "stage": stage},
+        {
+            "form": form,
+            "playbook": playbook,
+            "stage": stage,
+            "history": object_history(stage)
+            if stage and access.history_visible(request.user)
+            else [],
+        },
         status=422 if form.errors else 200,
     )
 

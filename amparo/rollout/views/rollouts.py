@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.audit import object_history
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
 from amparo.rollout.views.saving import save_or_form_errors
@@ -54,5 +55,8 @@ def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "board": queries.rollout_board(rollout),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.can(request.user, Capability.VIEW_DETAIL, region),
+            "history": object_history(rollout)
+            if access.history_visible(request.user, region)
+            else [],
         },
     )
