@@ -65,6 +65,14 @@ def _fast_password_hashing(settings: object) -> None:
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Counts kept in the cache (password-reset throttling) must not leak between tests.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def make_world() -> World:
     region_a = Region.objects.create(code="PE-LOR", name="Loreto", capital="Iquitos", country="PE")
     region_b = Region.objects.create(

@@ -1,8 +1,21 @@
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
+
+# Reset mails per hour to one address and from one client address. Beyond them nothing is
+# sent, and the answer stays the same, so the form can neither flood an inbox nor tell
+# which addresses have accounts.
+RESET_MAILS_PER_ADDRESS = 3
+RESET_REQUESTS_PER_CLIENT = 10
+RESET_WINDOW_SECONDS = 3600
 
 
 class LoginForm(AuthenticationForm):
@@ -37,3 +50,31 @@ class CodeForm(forms.Form):
         if not code.isdigit() or len(code) not in (6, 8):
             raise forms.ValidationError(_("Enter the 6 digits the app shows."))
         return code
+
+
+def _count(key: str) -> int:
+    """One more request under ``key`` in the current window; the new total."""
+    cache.add(key, 0, RESET_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, RESET_WINDOW_SECONDS)
+        return 1
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending at most a few mails an hour per address and per client.
+
+    The counts live in the cache (per process with the default local-memory cache, so a
+    server with N workers allows up to N times as many; a shared cache makes it exact)."""
+
+    def save(self, *args: object, request=None, **kwargs: object) -> None:
+        email = self.cleaned_data["email"].strip().lower()
+        address = hashlib.sha256(email.encode()).hexdigest()
+        client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        per_address = _count(f"password-reset:address:{address}")
+        per_client = _count(f"password-reset:client:{client}")
+        if per_address > RESET_MAILS_PER_ADDRESS or per_client > RESET_REQUESTS_PER_CLIENT:
+            logger.warning("password reset not sent: too many requests (client %s)", client)
+            return
+        super().save(*args, request=request, **kwargs)

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from amparo.accounts import views
-from amparo.accounts.forms import LoginForm
+from amparo.accounts.forms import LoginForm, ThrottledPasswordResetForm
 
 urlpatterns = [
     path(
@@ -42,6 +42,7 @@ urlpatterns = [
         "password/reset/",
         auth_views.PasswordResetView.as_view(
             template_name="accounts/password_reset.html",
+            form_class=ThrottledPasswordResetForm,
             email_template_name="accounts/password_reset_email.txt",
             subject_template_name="accounts/password_reset_subject.txt",
             extra_email_context={"organization_name": settings.AMPARO_ORGANIZATION_NAME},

@@ -119,3 +119,25 @@ def test_a_signed_in_person_changes_their_password_and_stays_signed_in(world) ->
     # Still signed in, and still past the second factor.
     assert client.get(reverse("change-log")).status_code == 200
     assert Client().login(username="admin", password=NEW_PASSWORD)
+
+
+def test_reset_mails_are_throttled_per_address_and_per_client_with_the_same_answer(world) -> None:
+    user = world.users["viewer"]
+    user.email = "visor@example.org"
+    user.save(update_fields=["email"])
+    client = Client()
+    answers = [
+        client.post(reverse("password-reset"), {"email": "visor@example.org"}) for _ in range(5)
+    ]
+    assert {(a.status_code, a.url) for a in answers} == {(302, reverse("password-reset-sent"))}
+    assert len(mail.outbox) == 3  # RESET_MAILS_PER_ADDRESS
+    for n in range(6):  # other addresses from the same client, up to its limit of 10
+        client.post(reverse("password-reset"), {"email": f"nadie{n}@example.org"})
+    other = world.users["focal"]
+    other.email = "enlace@example.org"
+    other.save(update_fields=["email"])
+    refused = client.post(reverse("password-reset"), {"email": "enlace@example.org"})
+    assert refused.url == reverse("password-reset-sent") and len(mail.outbox) == 3
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    elsewhere.post(reverse("password-reset"), {"email": "enlace@example.org"})
+    assert len(mail.outbox) == 4
