@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # single-use recovery codes
 ]
 
 MIDDLEWARE = [

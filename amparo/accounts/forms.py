@@ -8,6 +8,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.services import RECOVERY_CODE
+
 logger = logging.getLogger(__name__)
 
 # Reset mails per hour to one address and from one client address. Beyond them nothing is
@@ -45,11 +47,27 @@ class CodeForm(forms.Form):
         ),
     )
 
+    accept_recovery_code = False
+    invalid_message = _("Enter the 6 digits the app shows.")
+
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].replace(" ", "")
-        if not code.isdigit() or len(code) not in (6, 8):
-            raise forms.ValidationError(_("Enter the 6 digits the app shows."))
-        return code
+        if code.isdigit() and len(code) in (6, 8):
+            return code
+        if self.accept_recovery_code and RECOVERY_CODE.fullmatch(code.lower()):
+            return code.lower()
+        raise forms.ValidationError(self.invalid_message)
+
+
+class SignInCodeForm(CodeForm):
+    """The code asked after the password: from the app, or one of the recovery codes."""
+
+    accept_recovery_code = True
+    invalid_message = _("Enter the 6 digits the app shows, or one of your recovery codes.")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _("Lost your phone? Enter one of your recovery codes.")
 
 
 def _count(key: str) -> int:

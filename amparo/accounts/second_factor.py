@@ -7,7 +7,7 @@ it; this module only decides whether that is needed.
 
 from __future__ import annotations
 
-from django_otp import user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts import access
 from amparo.accounts.models import User
@@ -22,6 +22,12 @@ def is_verified(user: User) -> bool:
     return getattr(user, "otp_device", None) is not None
 
 
+def has_app(user: User) -> bool:
+    """Whether the user has a confirmed authenticator app. Recovery codes alone do not count:
+    they only stand in for the app (one query, on every signed-in request)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def step_due(user: User) -> str | None:
     """The URL name of the step the user must take first, or None when nothing is owed.
 
@@ -33,7 +39,7 @@ def step_due(user: User) -> str | None:
     cached = getattr(user, "_amparo_second_factor", _UNKNOWN)
     if cached is not _UNKNOWN:
         return cached
-    if user_has_device(user, confirmed=True):
+    if has_app(user):
         step = VERIFY
     elif access.two_factor_required(user):
         step = SETUP

@@ -1,18 +1,23 @@
-"""Two-factor devices: set one up, check a code, turn it off. One transaction each.
+"""Two-factor devices: set one up, check a code, turn it off; recovery codes for a lost
+phone. One transaction each.
 
-Every code is checked by django-otp's TOTP device, which refuses a code it already
-accepted and throttles wrong ones: after n failures in a row it checks nothing for
-2^(n-1) seconds (``OTP_TOTP_THROTTLE_FACTOR``), however many requests arrive.
+Every code is checked by a django-otp device, which refuses a code it already accepted and
+throttles wrong ones: after n failures in a row it checks nothing for 2^(n-1) seconds
+(``OTP_TOTP_THROTTLE_FACTOR``, ``OTP_STATIC_THROTTLE_FACTOR``), however many requests
+arrive. Recovery codes are django-otp static tokens: each works once.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from base64 import b32encode
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amparo.accounts.models import User
@@ -22,7 +27,7 @@ from amparo.accounts.models import User
 class CodeCheck:
     """The outcome of a code: the device that accepted it, or how long to wait first."""
 
-    device: TOTPDevice | None
+    device: Device | None
     wait_seconds: int = 0
 
     @property
@@ -36,7 +41,16 @@ def totp_secret(device: TOTPDevice) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-def _check(device: TOTPDevice, token: str) -> CodeCheck:
+RECOVERY_CODES = 10
+# What django-otp's static tokens look like: eight characters of lower-case base32.
+RECOVERY_CODE = re.compile(r"[a-z2-7]{8}")
+
+
+def is_recovery_code(token: str) -> bool:
+    return RECOVERY_CODE.fullmatch(token.replace(" ", "").lower()) is not None
+
+
+def _check(device: Device, token: str) -> CodeCheck:
     allowed, _reason = device.verify_is_allowed()
     if allowed and device.verify_token(token.replace(" ", "")):
         return CodeCheck(device)
@@ -79,23 +93,44 @@ def totp_setup_confirm(*, user: User, token: str) -> CodeCheck:
 
 @transaction.atomic
 def totp_verify(*, user: User, token: str) -> CodeCheck:
-    """Check a code against the user's confirmed device."""
+    """Check a code against the user's confirmed authenticator app, or a recovery code."""
     device = (
         TOTPDevice.objects.select_for_update()
         .filter(user=user, confirmed=True)
         .order_by("pk")
         .first()
     )
-    if device is None:
-        return CodeCheck(None)
-    return _check(device, token)
+    result = CodeCheck(None)
+    if device is not None and token.replace(" ", "").isdigit():
+        result = _check(device, token)
+    if not result.accepted and not result.wait_seconds and is_recovery_code(token):
+        recovery = StaticDevice.objects.select_for_update().filter(user=user).first()
+        if recovery is not None:
+            result = _check(recovery, token.replace(" ", "").lower())
+    return result
+
+
+@transaction.atomic
+def recovery_codes_issue(*, user: User) -> list[str]:
+    """New recovery codes for the user, shown once; the ones issued before stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def totp_disable(*, user: User, token: str) -> CodeCheck:
-    """Turn two-factor sign-in off with a current code: every device of the user is removed.
-    Callers refuse this to those who must keep it (``access.two_factor_required``)."""
+    """Turn two-factor sign-in off with a current code: every device of the user is removed,
+    recovery codes included. Callers refuse this to those who must keep it
+    (``access.two_factor_required``)."""
     with transaction.atomic():
         result = totp_verify(user=user, token=token)
         if result.accepted:
             TOTPDevice.objects.filter(user=user).delete()
+            StaticDevice.objects.filter(user=user).delete()
     return result

@@ -22,6 +22,7 @@ urlpatterns = [
     path("two-factor/setup/", views.otp_setup, name="otp-setup"),
     path("two-factor/verify/", views.otp_verify, name="otp-verify"),
     path("two-factor/disable/", views.otp_disable, name="otp-disable"),
+    path("two-factor/recovery-codes/", views.recovery_codes, name="otp-recovery-codes"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(

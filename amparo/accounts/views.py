@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
-from django_otp import user_has_device
 
 from amparo import audit
 from amparo.accounts import access, second_factor, services
-from amparo.accounts.forms import CodeForm
+from amparo.accounts.forms import CodeForm, SignInCodeForm
 from amparo.accounts.qr import qr_svg
 
 
@@ -83,8 +82,9 @@ def security(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/security.html",
         {
-            "two_factor_on": user_has_device(user, confirmed=True),
+            "two_factor_on": second_factor.has_app(user),
             "two_factor_required": access.two_factor_required(user),
+            "recovery_codes_left": services.recovery_codes_left(user=user),
         },
     )
 
@@ -107,6 +107,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         if result.accepted:
             otp_login(request, result.device)
             messages.success(request, _("Two-factor sign-in is on."))
+            if not services.recovery_codes_left(user=user):
+                return _show_recovery_codes(request, services.recovery_codes_issue(user=user))
             return redirect(_next_url(request))
         _code_refused(form, result)
     return render(
@@ -133,15 +135,51 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     if step == second_factor.SETUP:
         return _to_step(second_factor.SETUP, _next_url(request))
-    form = CodeForm(request.POST or None)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         result = services.totp_verify(user=user, token=form.cleaned_data["code"])
         if result.accepted:
             otp_login(request, result.device)
+            left = services.recovery_codes_left(user=user)
+            if services.is_recovery_code(form.cleaned_data["code"]):
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You signed in with a recovery code; %(left)d is left. Set up your "
+                        "new phone under “Sign-in and security”.",
+                        "You signed in with a recovery code; %(left)d are left. Set up your "
+                        "new phone under “Sign-in and security”.",
+                        left,
+                    )
+                    % {"left": left},
+                )
             return redirect(_next_url(request))
         _code_refused(form, result)
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str]) -> HttpResponse:
+    return render(
+        request, "accounts/recovery_codes_new.html", {"codes": codes, "next": _next_url(request)}
+    )
+
+
+@never_cache
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many recovery codes are left, and a new set (shown once) on request. Only in a
+    verified session: the codes stand in for the phone."""
+    user = request.user
+    if not second_factor.has_app(user):
+        return redirect("account-security")
+    if request.method == "POST":
+        return _show_recovery_codes(request, services.recovery_codes_issue(user=user))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"left": services.recovery_codes_left(user=user)},
     )
 
 
@@ -152,7 +190,7 @@ def otp_disable(request: HttpRequest) -> HttpResponse:
     user = request.user
     if access.two_factor_required(user):
         raise PermissionDenied
-    if not user_has_device(user, confirmed=True):
+    if not second_factor.has_app(user):
         return redirect("account-security")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -53,6 +53,7 @@ PUBLIC = _row(200, 200, 200, 200, 200, anonymous=200)  # password reset: before 
 PASSED = _row(302, 302, 302, 302, 302)  # the code page, once nothing is owed, sends on
 # Turning two-factor off: program admins must keep it; the others have no device here.
 OTP_OFF = _row(403, 302, 302, 302, 302)
+OTP_ON = _row(200, 302, 302, 302, 302)  # recovery codes: for those with an app set up
 
 # name -> (expected on region A, whether it is scoped to a region, method, kwargs builder)
 A, B = "A", "B"
@@ -362,6 +363,7 @@ SWEEP = {
     "otp-setup": (USER, False, "get", lambda o, r: {}),
     "otp-verify": (PASSED, False, "get", lambda o, r: {}),
     "otp-disable": (OTP_OFF, False, "get", lambda o, r: {}),
+    "otp-recovery-codes": (OTP_ON, False, "get", lambda o, r: {}),
     "password-change": (USER, False, "get", lambda o, r: {}),
     "password-change-done": (USER, False, "get", lambda o, r: {}),
     "password-reset": (PUBLIC, False, "get", lambda o, r: {}),
