@@ -30,12 +30,14 @@ def test_it_reads_every_valid_version_back(version: int) -> None:
     assert parse_version(version) == version
 
 
-@given(st.text(max_size=30))
+@given(st.one_of(st.text(max_size=30), st.from_regex(r"\s?[0-9]{1,12}\s?", fullmatch=True)))
 def test_it_never_fails_on_any_text_and_only_accepts_plain_digits(raw: str) -> None:
-    parsed = parse_version(raw)
-    if parsed is not None:
-        assert raw.strip().isascii() and raw.strip().isdigit()
-        assert 1 <= parsed <= MAX_VERSION
+    text = raw.strip()
+    # Plain decimal digits, no longer than MAX_VERSION is written (so no huge number is
+    # ever parsed), from 1 to MAX_VERSION.
+    plain = text.isascii() and text.isdigit() and len(text) <= len(str(MAX_VERSION))
+    expected = int(text) if plain and 1 <= int(text) <= MAX_VERSION else None
+    assert parse_version(raw) == expected
 
 
 def test_it_refuses_zero_negative_oversized_and_odd_versions() -> None:
