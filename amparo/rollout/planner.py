@@ -500,9 +500,10 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     blackouts; per team a no-overlap, and for each pair of tasks in different regions an
     order literal that, when both go to the same team, keeps the travel time between them.
     Requiring travel between every pair (not only consecutive ones) is exact when travel
-    times are metric; otherwise the answer is still valid but is reported as "feasible"
-    with the chain bound as its lower bound. The better of the sequential baseline and a
-    greedy schedule is the hint and the horizon, so an answer always exists.
+    times are metric; otherwise the answer is still valid but may travel more than needed,
+    and only the travel-aware bound (``planner_bound``) is reported, never the solver's.
+    The best of the sequential baseline and the greedy schedules is the hint and the
+    horizon, so an answer always exists; "optimal" means it meets the proven bound.
     """
     from ortools.sat.python import cp_model
 
