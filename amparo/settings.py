@@ -141,6 +141,7 @@ AXES_COOLOFF_TIME = env_int(ENV, "AXES_COOLOFF_HOURS", 1, minimum=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "amparo.accounts.client.client_address"
 AXES_VERBOSE = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
@@ -196,7 +197,10 @@ SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool(ENV, "BEHIND_PROXY", False):
+# Behind one trusted reverse proxy that sets X-Forwarded-Proto and appends to
+# X-Forwarded-For; per-client limits then key on the address the proxy saw.
+BEHIND_PROXY = env_bool(ENV, "BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

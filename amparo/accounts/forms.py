@@ -8,6 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.client import client_address
 from amparo.accounts.services import RECOVERY_CODE
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class ThrottledPasswordResetForm(PasswordResetForm):
     def save(self, *args: object, request=None, **kwargs: object) -> None:
         email = self.cleaned_data["email"].strip().lower()
         address = hashlib.sha256(email.encode()).hexdigest()
-        client = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+        client = client_address(request) if request is not None else ""
         per_address = _count(f"password-reset:address:{address}")
         per_client = _count(f"password-reset:client:{client}")
         if per_address > RESET_MAILS_PER_ADDRESS or per_client > RESET_REQUESTS_PER_CLIENT:

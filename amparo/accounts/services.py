@@ -65,6 +65,8 @@ def _check(device: Device, token: str) -> CodeCheck:
 def totp_setup_start(*, user: User) -> TOTPDevice:
     """The user's device waiting for its first code, created with a new random key on
     first use; the same one until it is confirmed, so reloading the page keeps the key."""
+    # Locking the user keeps it to one waiting device when two set-up pages open at once.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator app", confirmed=False)

@@ -174,6 +174,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not second_factor.has_app(user):
         return redirect("account-security")
+    if not second_factor.is_verified(user):  # the middleware sends such sessions on first
+        raise PermissionDenied
     if request.method == "POST":
         return _show_recovery_codes(request, services.recovery_codes_issue(user=user))
     return render(

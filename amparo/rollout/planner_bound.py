@@ -128,7 +128,7 @@ def relaxation_feasible(plan: PlanInput, finish: int, seconds: float) -> bool | 
     days: dict[Task, list[int]] = {}
     for region_code, stage in tasks_of(plan):
         region = regions[region_code]
-        first = (region.earliest - plan.start).days
+        first = max(0, (region.earliest - plan.start).days)  # validate() refuses earlier
         last = finish - tails[region_code][stage.code]
         days[(region_code, stage.code)] = [
             t

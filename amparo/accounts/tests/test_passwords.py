@@ -141,3 +141,17 @@ def test_reset_mails_are_throttled_per_address_and_per_client_with_the_same_answ
     elsewhere = Client(REMOTE_ADDR="192.0.2.7")
     elsewhere.post(reverse("password-reset"), {"email": "enlace@example.org"})
     assert len(mail.outbox) == 4
+
+
+def test_behind_the_proxy_limits_key_on_the_address_the_proxy_saw(settings) -> None:
+    from django.test import RequestFactory
+
+    from amparo.accounts.client import client_address
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.4"
+    )
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "10.0.0.2"  # a header anyone can send counts for nothing
+    settings.BEHIND_PROXY = True
+    assert client_address(request) == "198.51.100.4"  # appended by the proxy; the rest forgeable
