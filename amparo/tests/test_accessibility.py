@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from django.db.models import F
 
 from amparo.assessment.models import Assessment
 from amparo.conftest import browser_login
@@ -19,8 +20,11 @@ pytestmark = pytest.mark.browser
 BLOCKING = ("serious", "critical")
 
 
-def _blocking_problems(page, axe: Axe, path: str) -> list[str]:
-    page.goto(page.base_url + path)
+def _blocking_problems(page, axe: Axe, path: str | None) -> list[str]:
+    """axe's serious and critical findings on ``path``, or on the page as it is (None)."""
+    if path is not None:
+        page.goto(page.base_url + path)
+    path = path or page.url
     assert page.locator("html").get_attribute("lang") == "es", path
     # page.evaluate runs through the DevTools protocol, which the page's Content Security
     # Policy does not govern, so axe runs on the page exactly as served (no bypass_csp).
@@ -44,6 +48,7 @@ def test_the_main_pages_have_no_serious_accessibility_problem(browser_page, medi
     round_url = f"/regions/PE-LOR/assessments/{assessment.pk}/"
 
     problems = _blocking_problems(page, axe, "/accounts/login/")
+    problems += _blocking_problems(page, axe, "/accounts/password/reset/")
     browser_login(page, "demo-admin", "amparo-demo")
     for path in (
         "/",
@@ -64,8 +69,17 @@ def test_the_main_pages_have_no_serious_accessibility_problem(browser_page, medi
         "/regions/PE-LOR/meetings/",
         "/regions/PE-LOR/reports/",
         "/accounts/audit/",
+        "/accounts/security/",
+        "/accounts/two-factor/recovery-codes/",
+        "/accounts/two-factor/setup/",
     ):
         problems += _blocking_problems(page, axe, path)
+    # The conflict page: someone else saves the measure while this form is open.
+    page.goto(page.base_url + f"/regions/PE-LOR/measures/{measure.pk}/edit/")
+    Measure.objects.filter(pk=measure.pk).update(version=F("version") + 1)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_selector(".conflict-table")
+    problems += _blocking_problems(page, axe, None)
     page.context.clear_cookies()
     browser_login(page, "demo-coordinador", "amparo-demo")  # the owner of the demo tasks
     page.goto(page.base_url + "/my/tasks/")
