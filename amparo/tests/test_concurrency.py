@@ -113,3 +113,46 @@ def test_a_cloned_round_starts_its_findings_at_version_one(world, round_a) -> No
     )  # fmt: skip
     second = assessment_services.assessment_start(region=world.region_a, clone_previous=True)
     assert [f.version for f in second.findings.all()] == [1]
+
+
+def test_two_simultaneous_saves_on_two_connections_cannot_both_win(transactional_db) -> None:
+    """Two connections claim version 1 of the same row at once: the second waits for the
+    first's row lock, then finds the version moved on and gets the conflict."""
+    import threading
+    import time
+
+    from django.db import connection, connections
+
+    from amparo.territory.models import Region, Sector
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serializes whole transactions; the row lock is PostgreSQL's")
+    region = Region.objects.create(code="PE-LOR", name="Loreto", capital="Iquitos", country="PE")
+    sector = Sector.objects.create(code="TUR", name_es="Turismo", name_en="Tourism", country="PE")
+    measure = Measure.objects.create(region=region, sector=sector, kind="policy", title="t")
+    first_holds_the_row = threading.Event()
+    outcomes: dict[str, str] = {}
+
+    def save(name: str) -> None:
+        try:
+            copy = Measure.objects.get(pk=measure.pk)
+            if name == "second":
+                first_holds_the_row.wait(5)
+            with transaction.atomic():
+                concurrency.claim(copy, expected=1)
+                if name == "first":
+                    first_holds_the_row.set()
+                    time.sleep(0.5)  # the second is now blocked on the row lock
+            outcomes[name] = "saved"
+        except VersionConflict:
+            outcomes[name] = "conflict"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"first": "saved", "second": "conflict"}
+    assert Measure.objects.get(pk=measure.pk).version == 2
