@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 
 from amparo import concurrency
@@ -115,18 +116,20 @@ def test_a_cloned_round_starts_its_findings_at_version_one(world, round_a) -> No
     assert [f.version for f in second.findings.all()] == [1]
 
 
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite serializes whole transactions; the row lock is PostgreSQL's",
+)
 def test_two_simultaneous_saves_on_two_connections_cannot_both_win(transactional_db) -> None:
     """Two connections claim version 1 of the same row at once: the second waits for the
     first's row lock, then finds the version moved on and gets the conflict."""
     import threading
     import time
 
-    from django.db import connection, connections
+    from django.db import connections
 
     from amparo.territory.models import Region, Sector
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serializes whole transactions; the row lock is PostgreSQL's")
     region = Region.objects.create(code="PE-LOR", name="Loreto", capital="Iquitos", country="PE")
     sector = Sector.objects.create(code="TUR", name_es="Turismo", name_en="Tourism", country="PE")
     measure = Measure.objects.create(region=region, sector=sector, kind="policy", title="t")
