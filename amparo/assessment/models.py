@@ -17,6 +17,7 @@ from amparo.territory.models import (
     Region,
     Sector,
 )
+from amparo.versioned import version_field, version_positive
 
 
 class RiskMatrix(BilingualName):
@@ -172,12 +173,7 @@ class Finding(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Goes up by one on every change, so that edits made meanwhile are noticed."),
-    )
+    version = version_field()
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,9 +185,7 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="finding_version_positive"
-            ),
+            version_positive("finding"),
             models.UniqueConstraint(
                 fields=["assessment", "threat"],
                 name="one_finding_per_threat_and_round",

@@ -21,6 +21,7 @@ from amparo.territory.models import (
     Region,
     Sector,
 )
+from amparo.versioned import version_field, version_positive
 
 
 class MeasureKind(models.TextChoices):
@@ -129,12 +130,7 @@ class Measure(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Goes up by one on every change, so that edits made meanwhile are noticed."),
-    )
+    version = version_field()
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,9 +142,7 @@ class Measure(models.Model):
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="measure_version_positive"
-            ),
+            version_positive("measure"),
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True)
                 | Q(starts_on__isnull=True)

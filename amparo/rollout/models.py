@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from amparo.territory.models import BilingualName, Organization, Region
+from amparo.versioned import version_field, version_positive
 
 
 class StageKind(models.TextChoices):
@@ -184,12 +185,7 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("overridden by"),
     )
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Goes up by one on every change, so that edits made meanwhile are noticed."),
-    )
+    version = version_field()
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,9 +197,7 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="event_version_positive"
-            ),
+            version_positive("event"),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=F("starts_on")),
                 name="event_ends_after_it_starts",
