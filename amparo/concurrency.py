@@ -22,6 +22,8 @@ from typing import TypeVar
 from django import forms
 from django.db import models, transaction
 from django.db.models import F, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from amparo.conflicts import MAX_VERSION, FieldComparison, compare_fields, differing, is_stale
@@ -204,3 +206,18 @@ def conflict_context(
         "conflict": conflict_for(form, current, skip=skip),
         "form": make_form(reapply_initial(form, current)),
     }
+
+
+def conflict_page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, object],
+    form: forms.ModelForm,
+    current: models.Model,
+    make_form: Callable[[dict[str, object]], forms.ModelForm],
+    *,
+    skip: tuple = (),
+) -> HttpResponse:
+    """The edit page answering a stale save: 409, ``context`` plus the conflict."""
+    conflict = conflict_context(form, current, make_form, skip=skip)
+    return render(request, template, {**context, **conflict}, status=409)

@@ -15,7 +15,7 @@ from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_context
+from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.services import rating_suggestion
 from amparo.reports.tabular import csv_bytes
@@ -160,18 +160,15 @@ def finding_edit(
             )
         except VersionConflict:
             current = access.finding_or_404(request.user, assessment, finding_pk)
-            conflict = conflict_context(
+            return conflict_page(
+                request,
+                "assessment/finding_form.html",
+                {**page, "finding": current},
                 form,
                 current,
                 lambda initial: FindingForm(
                     instance=current, assessment=assessment, sectors=sectors, initial=initial
                 ),
-            )
-            return render(
-                request,
-                "assessment/finding_form.html",
-                {**page, "finding": current, **conflict},
-                status=409,
             )
         if saved:
             messages.success(request, _("Finding saved."))

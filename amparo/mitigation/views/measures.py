@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_context
+from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
@@ -134,18 +134,15 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
             )
         except VersionConflict:
             current = access.measure_or_404(request.user, region, pk)
-            conflict = conflict_context(
+            return conflict_page(
+                request,
+                "mitigation/measure_form.html",
+                {"region": region, "measure": current},
                 form,
                 current,
                 lambda initial: MeasureForm(
                     instance=current, region=region, sectors=sectors, owners=owners, initial=initial
                 ),
-            )
-            return render(
-                request,
-                "mitigation/measure_form.html",
-                {"region": region, "measure": current, **conflict},
-                status=409,
             )
         if saved:
             messages.success(request, _("Measure saved."))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_context
+from amparo.concurrency import VersionConflict, conflict_page
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
@@ -56,19 +56,16 @@ def event_edit(
             )
         except VersionConflict:
             current = access.event_or_404(request.user, region, pk)
-            conflict = conflict_context(
+            return conflict_page(
+                request,
+                "rollout/event_form.html",
+                {"region": region, "rollout": rollout, "event": current},
                 form,
                 current,
                 lambda initial: EventForm(
                     instance=current, rollout=rollout, may_override=may_override, initial=initial
                 ),
                 skip=("override_reason",),
-            )
-            return render(
-                request,
-                "rollout/event_form.html",
-                {"region": region, "rollout": rollout, "event": current, **conflict},
-                status=409,
             )
         if saved:
             messages.success(request, _("Event saved."))
