@@ -26,6 +26,7 @@ stage gap later), and the extension is dropped for a region whose gaps are short
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations
 
@@ -50,6 +51,7 @@ def travel_aware_bound(plan: PlanInput, lower: int, upper: int, seconds: float) 
     relaxation cannot rule out; ``upper`` must be the finish of a known schedule. Stops at
     ``seconds`` and returns what it has proven by then (at least ``lower``)."""
     deadline = time.perf_counter() + seconds
+    counting = Counting.of(plan)  # the same for every candidate finish
     while lower < upper:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
@@ -57,7 +59,7 @@ def travel_aware_bound(plan: PlanInput, lower: int, upper: int, seconds: float) 
         middle = (lower + upper) // 2
         # A fresh program per candidate: smaller, and faster than re-solving a large one
         # with many start days closed.
-        answer = relaxation_feasible(plan, middle, remaining)
+        answer = relaxation_feasible(plan, middle, remaining, counting)
         if answer is None:
             break
         if answer:
@@ -116,15 +118,34 @@ def _totally_ordered(links: dict[str, list[str]]) -> bool:
     return all(a in ancestors(b) or b in ancestors(a) for a, b in combinations(links, 2))
 
 
-def relaxation_feasible(plan: PlanInput, finish: int, seconds: float) -> bool | None:
+@dataclass(frozen=True)
+class Counting:
+    """What the relaxation counts that does not depend on the candidate finish."""
+
+    allowance: dict[str, int]  # travel days after each region's events
+    tails: dict[str, dict[str, int]]  # region -> stage -> days from its start to the end
+    sets: list[tuple[frozenset[str], int]]  # stage sets and the teams able to serve them
+
+    @classmethod
+    def of(cls, plan: PlanInput) -> Counting:
+        return cls(
+            travel_allowance(plan),
+            {r.code: _tails(plan, r.done) for r in plan.regions},
+            capacity_sets(plan),
+        )
+
+
+def relaxation_feasible(
+    plan: PlanInput, finish: int, seconds: float, counting: Counting | None = None
+) -> bool | None:
     """Whether the relaxation has a solution ending by ``finish`` (days from the start);
     None when it is too large or undecided within ``seconds``."""
     from ortools.linear_solver import pywraplp
 
+    counting = counting or Counting.of(plan)
     regions = {r.code: r for r in plan.regions}
     stages = {s.code: s for s in plan.stages}
-    allowance = travel_allowance(plan)
-    tails = {r.code: _tails(plan, r.done) for r in plan.regions}
+    allowance, tails = counting.allowance, counting.tails
     days: dict[Task, list[int]] = {}
     for region_code, stage in tasks_of(plan):
         region = regions[region_code]
@@ -173,7 +194,7 @@ def relaxation_feasible(plan: PlanInput, finish: int, seconds: float) -> bool | 
                 if t - lag >= min(earlier):
                     row.SetCoefficient(earlier[min(t - lag, max(earlier))], -1)
     horizon = finish + max(allowance.values(), default=0) + 1
-    for subset, teams in capacity_sets(plan):
+    for subset, teams in counting.sets:
         members = [task for task in starts if task[1] in subset]
         if teams >= len(members):
             continue
