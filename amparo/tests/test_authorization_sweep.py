@@ -57,6 +57,12 @@ OTP_ON = _row(200, 302, 302, 302, 302)  # recovery codes: for those with an app 
 
 # name -> (expected on region A, whether it is scoped to a region, method, kwargs builder)
 A, B = "A", "B"
+
+
+def _finding(o, r):
+    return {"code": o[r]["code"], "pk": o[r]["round"].pk, "finding_pk": o[r]["finding"].pk}
+
+
 SWEEP = {
     "home": (USER, False, "get", lambda o, r: {}),
     "region-detail": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
@@ -208,21 +214,13 @@ SWEEP = {
         READ,
         True,
         "get",
-        lambda o, r: {
-            "code": o[r]["code"],
-            "pk": o[r]["round"].pk,
-            "finding_pk": o[r]["finding"].pk,
-        },
+        _finding,
     ),
     "finding-edit": (
         SECTOR,
         True,
         "get",
-        lambda o, r: {
-            "code": o[r]["code"],
-            "pk": o[r]["round"].pk,
-            "finding_pk": o[r]["finding"].pk,
-        },
+        _finding,
     ),
     "my-measures": (USER, False, "get", lambda o, r: {}),
     "measure-list": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
@@ -309,11 +307,7 @@ SWEEP = {
         SECTOR,
         True,
         "post",
-        lambda o, r: {
-            "code": o[r]["code"],
-            "pk": o[r]["round"].pk,
-            "finding_pk": o[r]["finding"].pk,
-        },
+        _finding,
     ),
     "program-dashboard": (USER, False, "get", lambda o, r: {}),
     "region-dashboard": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
