@@ -17,7 +17,6 @@ a region are not scheduled there and count as satisfied prerequisites (the regio
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,10 +25,12 @@ from itertools import pairwise
 from typing import Any
 
 STATUS_OPTIMAL, STATUS_FEASIBLE, STATUS_INFEASIBLE = "optimal", "feasible", "infeasible"
-# Parts of the time limit given to the greedy starting schedules and to proving the
-# travel-aware lower bound; the search gets the rest.
+# Parts of the time limit: greedy starting schedules, then proving the travel-aware lower
+# bound (it stops as soon as it is done), then improving the best start by local search
+# until SEARCH_UNTIL of the limit has passed; the CP-SAT search gets the rest.
 HINT_SHARE_OF_TIME = 0.1
-BOUND_SHARE_OF_TIME = 0.25
+BOUND_SHARE_OF_TIME = 0.35
+SEARCH_UNTIL = 0.75
 
 
 class PlanInputError(ValueError):
@@ -311,11 +312,11 @@ def merged_blackouts(blackouts: Iterable[tuple[date, date]]) -> list[tuple[date,
     return merged
 
 
-def critical_path_finish(plan: PlanInput) -> date:
-    """A finish no schedule can beat: each region's chain of stages, gaps and blackouts from
-    its earliest day, each stage as early as possible, ignoring teams and travel."""
+def earliest_starts(plan: PlanInput) -> dict[tuple[str, str], date]:
+    """The first day each remaining (region, stage) event can start: its region's chain of
+    stages, gaps and blackouts from the region's earliest day, ignoring teams and travel."""
     stages = {s.code: s for s in plan.stages}
-    finish = plan.start
+    starts = {}
     for region in plan.regions:
         ends: dict[str, date] = {}
         for code in stage_order(plan.stages):
@@ -327,9 +328,18 @@ def critical_path_finish(plan: PlanInput) -> date:
                 if prerequisite in ends:
                     begin = max(begin, ends[prerequisite] + timedelta(days=stage.min_gap_days))
             begin = _first_free_day(region, begin, stage.days)
+            starts[(region.code, code)] = begin
             ends[code] = begin + timedelta(days=stage.days)
-        finish = max(finish, *ends.values()) if ends else finish
-    return finish
+    return starts
+
+
+def critical_path_finish(plan: PlanInput) -> date:
+    """A finish no schedule can beat: every event as early as its region's chain allows."""
+    days = {s.code: s.days for s in plan.stages}
+    ends = [
+        begin + timedelta(days=days[code]) for (_r, code), begin in earliest_starts(plan).items()
+    ]
+    return max(ends, default=plan.start)
 
 
 # --- the naive alternative ---------------------------------------------------------------
@@ -374,92 +384,6 @@ def sequential_schedule(plan: PlanInput) -> list[PlannedEvent]:
             ends[code] = end
             clock, where = end, region.code
     return events
-
-
-@dataclass(frozen=True)
-class GreedyWeights:
-    """How the greedy schedule ranks its choices besides the earliest start, in days."""
-
-    tail: float = 0.0  # earlier by this much per 10 days of stages still to follow
-    travel: float = 0.0  # later by this much per day of travel to get there
-    noise: float = 0.0  # up to this much at random, to try other good schedules
-
-
-def greedy_schedule(
-    plan: PlanInput, weights: GreedyWeights = GreedyWeights(), rng: random.Random | None = None
-) -> list[PlannedEvent]:
-    """A good schedule fast, used as the solver's starting point and horizon: repeatedly
-    place the (ready task, capable team) pair that can start earliest, preferring tasks
-    with the longest chain of stages still to come, then shorter travel; ``weights`` trade
-    the start day against those preferences."""
-    stages = {s.code: s for s in plan.stages}
-    regions = {r.code: r for r in plan.regions}
-    tail = _tails(plan)
-    pending = {(r, s.code) for r, s in tasks_of(plan)}
-    ends: dict[tuple[str, str], date] = {}
-    team_free = {t.code: plan.start for t in plan.teams}
-    team_at: dict[str, str | None] = {t.code: None for t in plan.teams}
-    events = []
-    while pending:
-        best = None
-        for region_code, code in sorted(pending):
-            stage = stages[code]
-            if any((region_code, p) in pending for p in stage.after):
-                continue
-            ready = regions[region_code].earliest
-            for prerequisite in stage.after:
-                if (region_code, prerequisite) in ends:
-                    gap = timedelta(days=stage.min_gap_days)
-                    ready = max(ready, ends[(region_code, prerequisite)] + gap)
-            for team in plan.teams:
-                if code not in team.stages:
-                    continue
-                day, travel = ready, 0
-                if team_at[team.code] is not None:
-                    travel = plan.travel(team_at[team.code], region_code)
-                    day = max(day, team_free[team.code] + timedelta(days=travel))
-                day = _first_free_day(regions[region_code], day, stage.days)
-                idle = (day - team_free[team.code]).days
-                score = (
-                    (day - plan.start).days
-                    - weights.tail * tail[code] / 10
-                    + weights.travel * travel
-                    + (weights.noise * rng.random() if rng and weights.noise else 0)
-                )
-                key = (score, day, -tail[code], idle, region_code, code, team.code)
-                if best is None or key < best[0]:
-                    best = (key, region_code, code, team.code, day)
-        _key, region_code, code, team_code, day = best
-        end = day + timedelta(days=stages[code].days)
-        events.append(PlannedEvent(region_code, code, team_code, day, end))
-        ends[(region_code, code)] = end
-        team_free[team_code], team_at[team_code] = end, region_code
-        pending.discard((region_code, code))
-    return events
-
-
-def best_greedy_schedule(
-    plan: PlanInput, seconds: float, *, seed: int = 0, tries: int = 300
-) -> list[PlannedEvent]:
-    """The earliest-finishing of the plain greedy schedule and up to ``tries`` variants with
-    random weights, tried for at most ``seconds``; stops early on reaching the chain
-    bound, which no schedule can beat."""
-    rng = random.Random(seed)  # noqa: S311 - variety among schedules, not secrecy
-    deadline = time.perf_counter() + seconds
-    floor = critical_path_finish(plan)
-    best = greedy_schedule(plan)
-    for _ in range(tries):
-        if finish_of(best) <= floor or time.perf_counter() >= deadline:
-            break
-        weights = GreedyWeights(
-            tail=rng.choice((0.5, 1.0, 2.0)),
-            travel=rng.choice((0.0, 0.5, 1.0, 2.0)),
-            noise=rng.choice((0.0, 1.0, 2.0)),
-        )
-        candidate = greedy_schedule(plan, weights, rng)
-        if finish_of(candidate) < finish_of(best):
-            best = candidate
-    return best
 
 
 def _tails(plan: PlanInput, done: Iterable[str] = ()) -> dict[str, int]:
@@ -507,8 +431,15 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     """
     from ortools.sat.python import cp_model
 
-    # Imported here: the bound's module builds on this one's plan types.
-    from amparo.rollout.planner_bound import capacity_sets, travel_allowance, travel_aware_bound
+    # Imported here: these modules build on this one's plan types.
+    from amparo.rollout.planner_bound import (
+        capacity_sets,
+        latest_starts,
+        travel_allowance,
+        travel_aware_bound,
+    )
+    from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
+    from amparo.rollout.planner_search import improve
 
     began = time.perf_counter()
     validate(plan)
@@ -517,27 +448,34 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     if not tasks:
         return PlanResult(STATUS_OPTIMAL, plan.start, plan.start, plan.start, ())
     baseline_date = max(e.end for e in baseline)
-    greedy = best_greedy_schedule(plan, plan.time_limit_s * HINT_SHARE_OF_TIME, seed=seed)
+    instance = GreedyInstance.of(plan)
+    greedy = best_greedy_schedule(instance, plan.time_limit_s * HINT_SHARE_OF_TIME, seed=seed)
     hint = min(baseline, greedy, key=lambda events: max(e.end for e in events))
-    horizon = (max(e.end for e in hint) - plan.start).days
-    chain_bound = critical_path_finish(plan)
     proven = travel_aware_bound(
         plan,
-        (chain_bound - plan.start).days,
-        horizon,
+        (critical_path_finish(plan) - plan.start).days,
+        (max(e.end for e in hint) - plan.start).days,
         seconds=plan.time_limit_s * BOUND_SHARE_OF_TIME,
     )
+    hint = improve(
+        instance,
+        hint,
+        plan.time_limit_s * SEARCH_UNTIL - (time.perf_counter() - began),
+        floor=proven,
+        seed=seed,
+    )
+    horizon = (max(e.end for e in hint) - plan.start).days
     regions = {r.code: r for r in plan.regions}
     day = lambda d: (d - plan.start).days  # noqa: E731 - a local unit conversion
 
     model = cp_model.CpModel()
     start, end = {}, {}
-    tails = {r.code: _tails(plan, r.done) for r in plan.regions}
+    # Each event's window: from the first day its region's chain allows to the last day
+    # that leaves the stages after it room to end by the horizon.
+    heads, latest = earliest_starts(plan), latest_starts(plan, horizon)
     for region_code, stage in tasks:
         key = (region_code, stage.code)
-        lo = day(regions[region_code].earliest)
-        # Late enough to leave room for the stages that follow it in the region.
-        hi = horizon - tails[region_code][stage.code]
+        lo, hi = day(heads[key]), latest[key]
         start[key] = model.new_int_var(lo, hi, f"s_{region_code}_{stage.code}")
         end[key] = model.new_int_var(
             lo + stage.days, hi + stage.days, f"e_{region_code}_{stage.code}"

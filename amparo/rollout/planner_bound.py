@@ -8,8 +8,10 @@ stronger bound with a time-indexed linear relaxation (GLOP), without Django.
 For a candidate finish ``T`` the relaxation asks for a fractional start day of every
 remaining event such that:
 
-- each event starts on a day its region allows (on or after ``earliest``, clear of
-  blackouts) and early enough for the stages still to follow it to end by ``T``;
+- each event starts on a day its region allows: clear of blackouts, no earlier than its
+  region's chain of stages, gaps and blackouts permits from ``earliest``, and early
+  enough for the stages still to follow it (with their gaps and blackouts) to end by
+  ``T``;
 - a stage starts only after its prerequisite in the same region has ended plus the gap
   (in the strong "share started by day t" form);
 - for every set of stages, at most as many events of that set run on any day as there are
@@ -33,7 +35,9 @@ from itertools import combinations
 from amparo.rollout.planner import (
     PlanInput,
     _first_free_day,
-    _tails,
+    earliest_starts,
+    merged_blackouts,
+    stage_order,
     tasks_of,
 )
 
@@ -123,16 +127,42 @@ class Counting:
     """What the relaxation counts that does not depend on the candidate finish."""
 
     allowance: dict[str, int]  # travel days after each region's events
-    tails: dict[str, dict[str, int]]  # region -> stage -> days from its start to the end
+    heads: dict[Task, int]  # the first day each event can start
     sets: list[tuple[frozenset[str], int]]  # stage sets and the teams able to serve them
 
     @classmethod
     def of(cls, plan: PlanInput) -> Counting:
         return cls(
             travel_allowance(plan),
-            {r.code: _tails(plan, r.done) for r in plan.regions},
+            {task: (day - plan.start).days for task, day in earliest_starts(plan).items()},
             capacity_sets(plan),
         )
+
+
+def latest_starts(plan: PlanInput, finish: int) -> dict[Task, int]:
+    """The last day (from the start) each event can start and still leave its region's
+    later stages, gaps and blackouts room to end by ``finish``; negative when none can."""
+    stages = {s.code: s for s in plan.stages}
+    latest: dict[Task, int] = {}
+    for region in plan.regions:
+        blackouts = [
+            ((first - plan.start).days, (last - plan.start).days)
+            for first, last in merged_blackouts(region.blackouts)
+        ]
+        starts: dict[str, int] = {}
+        for code in reversed(stage_order(plan.stages)):
+            if code in region.done:
+                continue
+            stage, end = stages[code], finish
+            for other in plan.stages:
+                if code in other.after and other.code in starts:
+                    end = min(end, starts[other.code] - other.min_gap_days)
+            day = end - stage.days
+            for first, last in reversed(blackouts):  # later ones first: one pass suffices
+                if day <= last and first < day + stage.days:
+                    day = first - stage.days
+            starts[code] = latest[(region.code, code)] = day
+    return latest
 
 
 def relaxation_feasible(
@@ -145,12 +175,13 @@ def relaxation_feasible(
     counting = counting or Counting.of(plan)
     regions = {r.code: r for r in plan.regions}
     stages = {s.code: s for s in plan.stages}
-    allowance, tails = counting.allowance, counting.tails
+    allowance = counting.allowance
+    latest = latest_starts(plan, finish)
     days: dict[Task, list[int]] = {}
     for region_code, stage in tasks_of(plan):
         region = regions[region_code]
-        first = max(0, (region.earliest - plan.start).days)  # validate() refuses earlier
-        last = finish - tails[region_code][stage.code]
+        first = counting.heads[(region_code, stage.code)]
+        last = latest[(region_code, stage.code)]
         days[(region_code, stage.code)] = [
             t
             for t in range(first, last + 1)
@@ -171,7 +202,7 @@ def relaxation_feasible(
     started: dict[Task, dict[int, object]] = {}
     for task, variables in starts.items():
         running, shares = None, {}
-        for t in range(min(variables), finish + 1):
+        for t in range(min(variables), max(variables) + 1):
             share = solver.NumVar(0, 1, "")
             row = solver.Constraint(0, 0)
             row.SetCoefficient(share, 1)
@@ -189,10 +220,12 @@ def relaxation_feasible(
                 continue  # done already
             lag = stages[prerequisite].days + stage.min_gap_days
             for t, share in shares.items():
+                if t - lag >= max(earlier):
+                    break  # the prerequisite has wholly started by then
                 row = solver.Constraint(-solver.infinity(), 0)
                 row.SetCoefficient(share, 1)
                 if t - lag >= min(earlier):
-                    row.SetCoefficient(earlier[min(t - lag, max(earlier))], -1)
+                    row.SetCoefficient(earlier[t - lag], -1)
     horizon = finish + max(allowance.values(), default=0) + 1
     for subset, teams in counting.sets:
         members = [task for task in starts if task[1] in subset]

@@ -1,0 +1,208 @@
+"""Local search over team sequences: a better starting schedule for the planner's solver.
+
+Pure Python, no Django. A schedule is described by the order of events of each team; the
+earliest schedule that keeps those orders, the regions' stage chains, gaps, blackouts and
+the travel between a team's consecutive events follows from one pass over the events
+(``timed``). Simulated annealing moves one event to another place in its own or
+another capable team's order, or swaps two events, and keeps what finishes earlier (or,
+on a finish tie, what ends the regions earlier overall). Every schedule it returns keeps
+every rule, because timing is always worked out in full from the orders.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from amparo.rollout.planner import PlannedEvent
+from amparo.rollout.planner_greedy import GreedyInstance
+
+Orders = list[list[int]]  # per team, its task indices in the order it holds them
+
+
+@dataclass
+class Timing:
+    start: list[int]
+    finish: int
+    cost: int  # finish weighted over the sum of the regions' finishes
+    critical: list[int]  # tasks on a longest path to the finish
+
+
+def timed(g: GreedyInstance, orders: Orders) -> Timing | None:
+    """The earliest schedule keeping ``orders``; None when they contradict the chains."""
+    n = len(g.tasks)
+    days, region, travel, blackouts = g.days, g.region, g.travel, g.blackouts
+    previous, following = [-1] * n, [-1] * n
+    waiting = [len(before) for before in g.prerequisites]
+    for order in orders:
+        last = -1
+        for i in order:
+            if last >= 0:
+                previous[i], following[last] = last, i
+                waiting[i] += 1
+            last = i
+    start, binding = [0] * n, [-1] * n
+    region_finish = [0] * len(travel)
+    stack = [i for i in range(n) if not waiting[i]]
+    done = finish = 0
+    while stack:
+        i = stack.pop()
+        done += 1
+        day, why = g.earliest[i], -1
+        for j, lag in g.lags[i]:
+            if start[j] + lag > day:
+                day, why = start[j] + lag, j
+        j = previous[i]
+        if j >= 0:
+            ready = start[j] + days[j] + travel[region[j]][region[i]]
+            if ready > day:
+                day, why = ready, j
+        length = days[i]
+        for first, last in blackouts[region[i]]:
+            if day <= last and first < day + length:
+                day = last + 1
+        start[i], binding[i] = day, why
+        end = day + length
+        if end > region_finish[region[i]]:
+            region_finish[region[i]] = end
+            if end > finish:
+                finish, latest = end, i
+        for j in g.followers[i]:
+            waiting[j] -= 1
+            if not waiting[j]:
+                stack.append(j)
+        j = following[i]
+        if j >= 0:
+            waiting[j] -= 1
+            if not waiting[j]:
+                stack.append(j)
+    if done < n:
+        return None
+    critical = []
+    while latest >= 0:
+        critical.append(latest)
+        latest = binding[latest]
+    return Timing(start, finish, finish * n + sum(region_finish), critical)
+
+
+def orders_of(g: GreedyInstance, events: list[PlannedEvent]) -> Orders:
+    index = {task: i for i, task in enumerate(g.tasks)}
+    team = {t.code: k for k, t in enumerate(g.plan.teams)}
+    orders: Orders = [[] for _ in g.plan.teams]
+    for e in sorted(events, key=lambda e: (e.start, e.end)):
+        orders[team[e.team]].append(index[(e.region, e.stage)])
+    return orders
+
+
+def events_of(g: GreedyInstance, orders: Orders, timing: Timing) -> list[PlannedEvent]:
+    start = g.plan.start
+    return [
+        PlannedEvent(
+            g.tasks[i][0],
+            g.tasks[i][1],
+            g.plan.teams[k].code,
+            start + timedelta(days=timing.start[i]),
+            start + timedelta(days=timing.start[i] + g.days[i]),
+        )
+        for k, order in enumerate(orders)
+        for i in order
+    ]
+
+
+def improve(
+    g: GreedyInstance,
+    events: list[PlannedEvent],
+    seconds: float,
+    *,
+    floor: int = 0,
+    seed: int = 0,
+    heat: tuple[float, float] = (0.5, 0.02),
+) -> list[PlannedEvent]:
+    """A schedule at least as good as ``events`` found within ``seconds``; stops early on
+    reaching ``floor`` (days from the start), which no schedule can beat."""
+    rng = random.Random(seed)  # noqa: S311 - variety among schedules, not secrecy
+    orders = orders_of(g, events)
+    timing = timed(g, orders)
+    if timing is None:  # cannot happen for a valid schedule; keep what we have
+        return events
+    best_orders, best = [list(o) for o in orders], timing
+    n = len(g.tasks)
+    # A day of finish costs n, so early on a move that loses half a day is often taken,
+    # at the end hardly ever. Small plans settle fast: stop when nothing got better for a
+    # while instead of spending the whole time.
+    hot, cold = heat[0] * n, heat[1] * n
+    patience = 200 * n
+    temperature, steps, last_gain = hot, 0, 0
+    began = time.perf_counter()
+    while best.finish > floor and steps - last_gain < patience:
+        steps += 1
+        if steps % 64 == 0:
+            elapsed = time.perf_counter() - began
+            if elapsed >= seconds:
+                break
+            temperature = hot * (cold / hot) ** (elapsed / seconds)
+        candidate = _moved(g, orders, timing, rng)
+        new = timed(g, candidate) if candidate is not None else None
+        if new is None:
+            continue
+        delta = new.cost - timing.cost
+        if delta <= 0 or rng.random() < math.exp(-delta / temperature):
+            orders, timing = candidate, new
+            if new.cost < best.cost:
+                best_orders, best, last_gain = [list(o) for o in candidate], new, steps
+    return events_of(g, best_orders, best)
+
+
+def _moved(g: GreedyInstance, orders: Orders, timing: Timing, rng: random.Random) -> Orders | None:
+    """A copy of ``orders`` with one event moved or two swapped. Mostly an event on the
+    path that decides the finish, or the event it waits for, put where its own region
+    would let it start."""
+    n = len(g.tasks)
+    if rng.random() < 0.8:
+        i = rng.choice(timing.critical)
+        where = next(k for k, order in enumerate(orders) if i in order)
+        position = orders[where].index(i)
+        if position and rng.random() < 0.25:
+            i = orders[where][position - 1]  # the event it may be waiting for
+    else:
+        i = rng.randrange(n)
+        where = next(k for k, order in enumerate(orders) if i in order)
+    moved = [list(o) for o in orders]
+    kind = rng.random()
+    if kind < 0.6:
+        moved[where].remove(i)
+        k = rng.choice(g.teams[i])
+        ready = g.earliest[i]
+        for j, gap in g.prerequisites[i]:
+            ready = max(ready, timing.start[j] + g.days[j] + gap)
+        target = (
+            ready + rng.randint(-3, 10)
+            if rng.random() < 0.7
+            else timing.start[i] + rng.randint(-20, 20)
+        )
+        order = moved[k]
+        position = 0
+        while position < len(order) and timing.start[order[position]] < target:
+            position += 1
+        order.insert(position, i)
+        return moved
+    if kind < 0.8:
+        # Swap with the next event of the same team.
+        a = moved[where].index(i)
+        if a + 1 >= len(moved[where]):
+            return None
+        moved[where][a], moved[where][a + 1] = moved[where][a + 1], moved[where][a]
+        return moved
+    near = [j for j in range(n) if j != i and abs(timing.start[j] - timing.start[i]) <= 10]
+    if not near:
+        return None
+    j = rng.choice(near)
+    other = next(k for k, order in enumerate(orders) if j in order)
+    if other not in g.teams[i] or where not in g.teams[j]:
+        return None
+    a, b = moved[where].index(i), moved[other].index(j)
+    moved[where][a], moved[other][b] = j, i
+    return moved
