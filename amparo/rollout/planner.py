@@ -426,8 +426,9 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     Requiring travel between every pair (not only consecutive ones) is exact when travel
     times are metric; otherwise the answer is still valid but may travel more than needed,
     and only the travel-aware bound (``planner_bound``) is reported, never the solver's.
-    The best of the sequential baseline and the greedy schedules is the hint and the
-    horizon, so an answer always exists; "optimal" means it meets the proven bound.
+    The best of the sequential baseline and the greedy schedules (``planner_greedy``),
+    improved by local search over the teams' orders (``planner_search``), is the hint and
+    the horizon, so an answer always exists; "optimal" means it meets the proven bound.
     """
     from ortools.sat.python import cp_model
 
@@ -465,6 +466,8 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
         seed=seed,
     )
     horizon = (max(e.end for e in hint) - plan.start).days
+    if horizon <= proven:  # nothing can finish earlier: no need to search
+        return _hinted_result(plan, hint, proven, baseline_date, time.perf_counter() - began)
     regions = {r.code: r for r in plan.regions}
     day = lambda d: (d - plan.start).days  # noqa: E731 - a local unit conversion
 
@@ -564,15 +567,9 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     seconds = time.perf_counter() - began
 
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No schedule found in time: the hint is valid and is what we can offer.
-        return PlanResult(
-            STATUS_OPTIMAL if day(max(e.end for e in hint)) == proven else STATUS_FEASIBLE,
-            max(e.end for e in hint),
-            plan.start + timedelta(days=proven),
-            baseline_date,
-            tuple(sorted(hint, key=lambda e: (e.start, e.region, e.stage))),
-            seconds,
-        )
+        # No schedule found in time (with non-metric travel the model may even refuse the
+        # hint): the hint is valid and is what we can offer.
+        return _hinted_result(plan, hint, proven, baseline_date, seconds)
     events = []
     for region_code, stage in tasks:
         key = (region_code, stage.code)
@@ -598,6 +595,20 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
         plan.start + timedelta(days=bound),
         baseline_date,
         tuple(events),
+        seconds,
+    )
+
+
+def _hinted_result(
+    plan: PlanInput, hint: list[PlannedEvent], proven: int, baseline: date, seconds: float
+) -> PlanResult:
+    finish = max(e.end for e in hint)
+    return PlanResult(
+        STATUS_OPTIMAL if (finish - plan.start).days == proven else STATUS_FEASIBLE,
+        finish,
+        plan.start + timedelta(days=proven),
+        baseline,
+        tuple(sorted(hint, key=lambda e: (e.start, e.region, e.stage))),
         seconds,
     )
 
