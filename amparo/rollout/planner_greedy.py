@@ -94,6 +94,18 @@ class GreedyInstance:
             travel=[[plan.travel(a, b) for b in codes] for a in codes],
         )
 
+    def event(self, task: int, team: int, day: int) -> PlannedEvent:
+        """Task ``task`` held by team ``team`` from ``day`` (days from the start)."""
+        region, stage = self.tasks[task]
+        first = self.plan.start + timedelta(days=day)
+        return PlannedEvent(
+            region,
+            stage,
+            self.plan.teams[team].code,
+            first,
+            first + timedelta(days=self.days[task]),
+        )
+
 
 def greedy_schedule(
     plan: PlanInput | GreedyInstance,
@@ -143,17 +155,7 @@ def greedy_schedule(
             if not waiting[j]:
                 ready.append(j)
         ready.sort()
-    start = g.plan.start
-    return [
-        PlannedEvent(
-            g.tasks[i][0],
-            g.tasks[i][1],
-            g.plan.teams[k].code,
-            start + timedelta(days=day),
-            start + timedelta(days=day + g.days[i]),
-        )
-        for i, k, day in chosen
-    ]
+    return [g.event(i, k, day) for i, k, day in chosen]
 
 
 def best_greedy_schedule(

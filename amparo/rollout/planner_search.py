@@ -15,7 +15,6 @@ import math
 import random
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 
 from amparo.rollout.planner import PlannedEvent
 from amparo.rollout.planner_greedy import GreedyInstance
@@ -98,18 +97,7 @@ def orders_of(g: GreedyInstance, events: list[PlannedEvent]) -> Orders:
 
 
 def events_of(g: GreedyInstance, orders: Orders, timing: Timing) -> list[PlannedEvent]:
-    start = g.plan.start
-    return [
-        PlannedEvent(
-            g.tasks[i][0],
-            g.tasks[i][1],
-            g.plan.teams[k].code,
-            start + timedelta(days=timing.start[i]),
-            start + timedelta(days=timing.start[i] + g.days[i]),
-        )
-        for k, order in enumerate(orders)
-        for i in order
-    ]
+    return [g.event(i, k, timing.start[i]) for k, order in enumerate(orders) for i in order]
 
 
 def improve(
@@ -176,8 +164,8 @@ def _moved(g: GreedyInstance, orders: Orders, timing: Timing, rng: random.Random
         moved[where].remove(i)
         k = rng.choice(g.teams[i])
         ready = g.earliest[i]
-        for j, gap in g.prerequisites[i]:
-            ready = max(ready, timing.start[j] + g.days[j] + gap)
+        for j, lag in g.lags[i]:
+            ready = max(ready, timing.start[j] + lag)
         target = (
             ready + rng.randint(-3, 10)
             if rng.random() < 0.7
