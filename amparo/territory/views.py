@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from amparo.partnerships.queries import open_steps
 from amparo.rollout import queries as rollout_queries
 from amparo.territory import queries, services
 from amparo.territory.forms import ContactForm, OrganizationForm
+from amparo.territory.models import Region
 
 
 @login_required
@@ -65,18 +67,8 @@ def organization_edit(request: HttpRequest, code: str, pk: int | None = None) ->
             form.add_error(None, error)
         else:
             return redirect("region-detail", code=region.code)
-    return render(
-        request,
-        "territory/organization_form.html",
-        {
-            "region": region,
-            "form": form,
-            "organization": organization,
-            "history": object_history(organization)
-            if organization and access.history_visible(request.user, region)
-            else [],
-        },
-        status=422 if form.errors else 200,
+    return _form_page(
+        request, "territory/organization_form.html", region, form, organization=organization
     )
 
 
@@ -101,16 +93,23 @@ def contact_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
             form.add_error(None, error)
         else:
             return redirect("region-detail", code=region.code)
+    return _form_page(request, "territory/contact_form.html", region, form, contact=contact)
+
+
+def _form_page(
+    request: HttpRequest, template: str, region: Region, form: ModelForm, **edited: object
+) -> HttpResponse:
+    """An edit form of a region's object, with the object's history when the user may see
+    it; 422 when the form was refused, so scripts and tests can tell."""
+    (instance,) = edited.values()
+    history = (
+        object_history(instance)
+        if instance and access.history_visible(request.user, region)
+        else []
+    )
     return render(
         request,
-        "territory/contact_form.html",
-        {
-            "region": region,
-            "form": form,
-            "contact": contact,
-            "history": object_history(contact)
-            if contact and access.history_visible(request.user, region)
-            else [],
-        },
+        template,
+        {"region": region, "form": form, "history": history, **edited},
         status=422 if form.errors else 200,
     )
