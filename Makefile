@@ -36,13 +36,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
 
-# WeasyPrint (PDF reports) needs Pango from the system.
-HAS_PANGO := $(shell ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && echo yes)
+# WeasyPrint (PDF reports) needs Pango from the system, and warns (an error in the tests)
+# without HarfBuzz's subsetter.
+HAS_PANGO := $(shell ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 \
+	&& ldconfig -p | grep -q libharfbuzz-subset && echo yes)
 .PHONY: pango
 pango:
 ifneq ($(HAS_PANGO),yes)
 	$(SUDO) apt-get update -qq
-	$(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+	$(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+		fonts-dejavu-core
 endif
 
 test-sqlite: $(INSTALLED) $(CHROMIUM) pango
