@@ -427,20 +427,14 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     times are metric; otherwise the answer is still valid but may travel more than needed,
     and only the travel-aware bound (``planner_bound``) is reported, never the solver's.
     The best of the sequential baseline and the greedy schedules (``planner_greedy``),
-    improved by local search over the teams' orders (``planner_search``), is the hint and
-    the horizon, so an answer always exists; "optimal" means it meets the proven bound.
+    improved by local search over the teams' orders (``planner_search``, on large plans in
+    two processes: ``planner_parallel``), is the hint and the horizon, so an answer always
+    exists; "optimal" means it meets the proven bound.
     """
     from ortools.sat.python import cp_model
 
-    # Imported here: these modules build on this one's plan types.
-    from amparo.rollout.planner_bound import (
-        capacity_sets,
-        latest_starts,
-        travel_allowance,
-        travel_aware_bound,
-    )
-    from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
-    from amparo.rollout.planner_search import improve
+    # Imported here: this module builds on this one's plan types.
+    from amparo.rollout.planner_bound import capacity_sets, latest_starts, travel_allowance
 
     began = time.perf_counter()
     validate(plan)
@@ -449,22 +443,7 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     if not tasks:
         return PlanResult(STATUS_OPTIMAL, plan.start, plan.start, plan.start, ())
     baseline_date = max(e.end for e in baseline)
-    instance = GreedyInstance.of(plan)
-    greedy = best_greedy_schedule(instance, plan.time_limit_s * HINT_SHARE_OF_TIME, seed=seed)
-    hint = min(baseline, greedy, key=lambda events: max(e.end for e in events))
-    proven = travel_aware_bound(
-        plan,
-        (critical_path_finish(plan) - plan.start).days,
-        (max(e.end for e in hint) - plan.start).days,
-        seconds=plan.time_limit_s * BOUND_SHARE_OF_TIME,
-    )
-    hint = improve(
-        instance,
-        hint,
-        plan.time_limit_s * SEARCH_UNTIL - (time.perf_counter() - began),
-        floor=proven,
-        seed=seed,
-    )
+    hint, proven = _start_and_bound(plan, baseline, began, seed)
     horizon = (max(e.end for e in hint) - plan.start).days
     if horizon <= proven:  # nothing can finish earlier: no need to search
         return _hinted_result(plan, hint, proven, baseline_date, time.perf_counter() - began)
@@ -599,6 +578,39 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     )
 
 
+def _start_and_bound(
+    plan: PlanInput, baseline: list[PlannedEvent], began: float, seed: int
+) -> tuple[list[PlannedEvent], int]:
+    """The solver's starting schedule and the proven lower bound (days from the start):
+    greedy schedules improved by local search, on large plans in two processes at once
+    (``planner_parallel``), the better of the two (or the baseline) winning."""
+    # Imported here: these modules build on this one's plan types.
+    from amparo.rollout.planner_bound import travel_aware_bound
+    from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
+    from amparo.rollout.planner_parallel import second_search
+    from amparo.rollout.planner_search import improve
+
+    instance = GreedyInstance.of(plan)
+    greedy_seconds = plan.time_limit_s * HINT_SHARE_OF_TIME
+    # Wall-clock time, which the other process shares.
+    until = time.time() + plan.time_limit_s * SEARCH_UNTIL - (time.perf_counter() - began)
+    with second_search(plan, len(instance.tasks), greedy_seconds, until, seed + 1) as second:
+        greedy = best_greedy_schedule(instance, greedy_seconds, seed=seed)
+        hint = min(baseline, greedy, key=finish_of)
+        proven = travel_aware_bound(
+            plan,
+            (critical_path_finish(plan) - plan.start).days,
+            (finish_of(hint) - plan.start).days,
+            seconds=plan.time_limit_s * BOUND_SHARE_OF_TIME,
+        )
+        hint = improve(instance, hint, until - time.time(), floor=proven, seed=seed)
+        reached_bound = (finish_of(hint) - plan.start).days <= proven
+        other = second.result() if second and not reached_bound else None
+    if other and finish_of(other) < finish_of(hint):
+        hint = other
+    return hint, proven
+
+
 def _hinted_result(
     plan: PlanInput, hint: list[PlannedEvent], proven: int, baseline: date, seconds: float
 ) -> PlanResult:
@@ -621,17 +633,58 @@ def result_to_json(result: PlanResult) -> dict[str, Any]:
         "finish": iso(result.finish),
         "lower_bound": iso(result.lower_bound),
         "baseline_sequential_finish": iso(result.baseline_sequential_finish),
-        "events": [
-            {
-                "region": e.region,
-                "stage": e.stage,
-                "team": e.team,
-                "start": e.start.isoformat(),
-                "end": e.end.isoformat(),
-            }
-            for e in result.events
-        ],
+        "events": events_to_json(result.events),
     }
+
+
+def events_to_json(events: Iterable[PlannedEvent]) -> list[dict[str, str]]:
+    return [
+        {
+            "region": e.region,
+            "stage": e.stage,
+            "team": e.team,
+            "start": e.start.isoformat(),
+            "end": e.end.isoformat(),
+        }
+        for e in events
+    ]
+
+
+def plan_to_json(plan: PlanInput) -> dict[str, Any]:
+    """The JSON form of ``plan``, as ``parse_plan_input`` reads it."""
+    return {
+        "start": plan.start.isoformat(),
+        "regions": [
+            {
+                "code": r.code,
+                "earliest": r.earliest.isoformat(),
+                "blackouts": [[first.isoformat(), last.isoformat()] for first, last in r.blackouts],
+                "done": list(r.done),
+            }
+            for r in plan.regions
+        ],
+        "stages": [
+            {"code": s.code, "days": s.days, "after": list(s.after), "min_gap_days": s.min_gap_days}
+            for s in plan.stages
+        ],
+        "teams": [{"code": t.code, "stages": sorted(t.stages)} for t in plan.teams],
+        "travel_days": {a: dict(row) for a, row in plan.travel_days.items()},
+        "time_limit_s": plan.time_limit_s,
+    }
+
+
+def events_from_json(rows: Iterable[Mapping[str, Any]]) -> list[PlannedEvent]:
+    """The inverse of ``events_to_json``."""
+    return [
+        PlannedEvent(
+            str(row["region"]),
+            str(row["stage"]),
+            str(row["team"]),
+            date.fromisoformat(row["start"]),
+            date.fromisoformat(row["end"]),
+        )
+        for row in rows
+    ]
 
 
 def plan_from_json_text(text: str) -> PlanInput:
