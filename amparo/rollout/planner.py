@@ -589,7 +589,7 @@ def _start_and_bound(
     from amparo.rollout.planner_bound import travel_aware_bound
     from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
     from amparo.rollout.planner_parallel import second_search
-    from amparo.rollout.planner_search import improve
+    from amparo.rollout.planner_search import search_until
 
     instance = GreedyInstance.of(plan)
     greedy_seconds = plan.time_limit_s * HINT_SHARE_OF_TIME
@@ -604,7 +604,9 @@ def _start_and_bound(
             (finish_of(hint) - plan.start).days,
             seconds=plan.time_limit_s * BOUND_SHARE_OF_TIME,
         )
-        hint = improve(instance, hint, until - time.time(), floor=proven, seed=seed)
+        hint = search_until(
+            instance, until, greedy_seconds=greedy_seconds, seed=seed, floor=proven, start=hint
+        )
         reached_bound = (finish_of(hint) - plan.start).days <= proven
         other = second.result() if second and not reached_bound else None
     if other and finish_of(other) < finish_of(hint):

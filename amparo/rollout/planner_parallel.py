@@ -31,25 +31,23 @@ from amparo.rollout.planner import (
     plan_to_json,
     violations,
 )
-from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
-from amparo.rollout.planner_search import improve
+from amparo.rollout.planner_greedy import GreedyInstance
+from amparo.rollout.planner_search import RESTART_FROM_EVENTS, search_until
 
 # Smaller plans settle within a second on one core: a second process would only cost.
-SECOND_SEARCH_FROM_EVENTS = 40
+SECOND_SEARCH_FROM_EVENTS = RESTART_FROM_EVENTS
 # How long past its deadline the child may take to answer (start-up, a busy machine).
 GRACE_SECONDS = 2.0
-# The package's parent folder: the child imports the same amparo as this process.
+# The package's parent folder, where the child starts, so that it imports the same amparo.
 _SOURCE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 def search_alone(
     plan: PlanInput, greedy_seconds: float, until: float, seed: int
 ) -> list[PlannedEvent]:
-    """Greedy starting schedules, then the local search until the wall-clock time
-    ``until`` (``time.time()``): the planner's first steps, without the bound."""
-    g = GreedyInstance.of(plan)
-    start = best_greedy_schedule(g, greedy_seconds, seed=seed)
-    return improve(g, start, until - time.time(), seed=seed)
+    """Greedy starting schedules and the local search until the wall-clock time ``until``
+    (``time.time()``): the planner's first steps, without the bound."""
+    return search_until(GreedyInstance.of(plan), until, greedy_seconds=greedy_seconds, seed=seed)
 
 
 class SecondSearch:
@@ -93,10 +91,6 @@ def second_search(
         yield None
         return
     request = {"plan": plan_to_json(plan), "greedy_seconds": greedy_seconds, "until": until}
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [_SOURCE_ROOT, environment.get("PYTHONPATH")])
-    )
     try:
         # The request goes through a file, not a pipe: nothing to feed while the child runs.
         with tempfile.TemporaryFile() as request_file:
@@ -107,7 +101,7 @@ def second_search(
                 stdin=request_file,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
-                env=environment,
+                cwd=_SOURCE_ROOT,  # "-m" looks here first: the same amparo as ours
             )
     except OSError:  # no process can be started: one search suffices
         yield None

@@ -6,7 +6,8 @@ the travel between a team's consecutive events follows from one pass over the ev
 (``timed``). Simulated annealing moves one event to another place in its own or
 another capable team's order, or swaps two events, and keeps what finishes earlier (or,
 on a finish tie, what ends the regions earlier overall). Every schedule it returns keeps
-every rule, because timing is always worked out in full from the orders.
+every rule, because timing is always worked out in full from the orders. On large plans
+``search_until`` starts again from new greedy schedules while time is left.
 """
 
 from __future__ import annotations
@@ -16,8 +17,13 @@ import random
 import time
 from dataclasses import dataclass
 
-from amparo.rollout.planner import PlannedEvent
-from amparo.rollout.planner_greedy import GreedyInstance
+from amparo.rollout.planner import PlannedEvent, finish_of
+from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
+
+# From this many events on, the search starts again from new greedy schedules while time is
+# left: on large plans one run often settles early, and a fresh start finds other plans.
+# Smaller plans settle in well under a second and are answered at once.
+RESTART_FROM_EVENTS = 40
 
 Orders = list[list[int]]  # per team, its task indices in the order it holds them
 
@@ -142,6 +148,33 @@ def improve(
             if new.cost < best.cost:
                 best_orders, best, last_gain = [list(o) for o in candidate], new, steps
     return events_of(g, best_orders, best)
+
+
+def search_until(
+    g: GreedyInstance,
+    until: float,
+    *,
+    greedy_seconds: float,
+    seed: int,
+    floor: int = 0,
+    start: list[PlannedEvent] | None = None,
+) -> list[PlannedEvent]:
+    """The best schedule of the local search from ``start`` (or from greedy schedules) and,
+    on large plans, from new greedy schedules with other seeds, until the wall-clock time
+    ``until`` (``time.time()``) or until one reaches ``floor``."""
+    best: list[PlannedEvent] | None = None
+    while True:
+        if start is None:
+            start = best_greedy_schedule(g, greedy_seconds, seed=seed)
+        found = improve(g, start, until - time.time(), floor=floor, seed=seed)
+        if best is None or finish_of(found) < finish_of(best):
+            best = found
+        days = (finish_of(best) - g.plan.start).days
+        # Another round needs time for its greedy start and some search after it.
+        left = until - time.time()
+        if len(g.tasks) < RESTART_FROM_EVENTS or days <= floor or left < 2 * greedy_seconds:
+            return best
+        start, seed = None, seed + 1000  # far from the other process's seeds
 
 
 def _moved(g: GreedyInstance, orders: Orders, timing: Timing, rng: random.Random) -> Orders | None:

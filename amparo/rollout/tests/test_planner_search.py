@@ -3,12 +3,14 @@ over team orders, and the start windows the solver and the bound share."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from amparo.rollout import planner_search
 from amparo.rollout.planner import (
     PlanInput,
     RegionInput,
@@ -20,7 +22,7 @@ from amparo.rollout.planner import (
 )
 from amparo.rollout.planner_bound import latest_starts
 from amparo.rollout.planner_greedy import GreedyInstance, GreedyWeights, greedy_schedule
-from amparo.rollout.planner_search import improve, orders_of, timed
+from amparo.rollout.planner_search import improve, orders_of, search_until, timed
 from amparo.rollout.tests.test_planner import START, exhaustive_finish, plans
 
 
@@ -116,3 +118,41 @@ def test_the_last_start_leaves_room_for_the_later_stages_and_their_blackouts() -
     # To end by day 25 the conference must start by day 22, which the blackout (days 20
     # to 24) pushes back to day 17; the meeting then starts by 17 - 5 - 2 = 10.
     assert latest_starts(plan, 25) == {("A", "c"): 17, ("A", "m"): 10}
+
+
+def test_small_plans_are_answered_without_waiting_for_the_time_limit() -> None:
+    plan = three_regions_one_team()
+    began = time.time()
+    events = search_until(GreedyInstance.of(plan), began + 60, greedy_seconds=0.05, seed=0)
+    assert time.time() - began < 30  # one settled search, no new starts
+    assert violations(plan, events) == []
+
+
+def test_large_plans_start_again_from_new_greedy_schedules_while_time_is_left(
+    monkeypatch,
+) -> None:
+    monkeypatch.setattr(planner_search, "RESTART_FROM_EVENTS", 0)  # treat this plan as large
+    seeds: list[int] = []
+    greedy = planner_search.best_greedy_schedule
+
+    def counted(g, seconds, *, seed):
+        seeds.append(seed)
+        return greedy(g, seconds, seed=seed)
+
+    monkeypatch.setattr(planner_search, "best_greedy_schedule", counted)
+    plan = three_regions_one_team()
+    events = search_until(GreedyInstance.of(plan), time.time() + 1.0, greedy_seconds=0.05, seed=7)
+    assert len(seeds) >= 2 and len(set(seeds)) == len(seeds) and seeds[0] == 7
+    assert violations(plan, events) == []
+    assert finish_of(events) - START == timedelta(days=18)  # the optimum, by exhaustive search
+
+
+def test_no_new_start_once_the_floor_is_reached(monkeypatch) -> None:
+    monkeypatch.setattr(planner_search, "RESTART_FROM_EVENTS", 0)
+    plan = three_regions_one_team()
+    began = time.time()
+    events = search_until(
+        GreedyInstance.of(plan), began + 60, greedy_seconds=0.05, seed=0, floor=18
+    )
+    assert finish_of(events) - START == timedelta(days=18)
+    assert time.time() - began < 30
