@@ -90,11 +90,16 @@ def second_search(
     if events < SECOND_SEARCH_FROM_EVENTS or (os.cpu_count() or 1) < 2:
         yield None
         return
-    request = {"plan": plan_to_json(plan), "greedy_seconds": greedy_seconds, "until": until}
+    request = {
+        "plan": plan_to_json(plan),
+        "greedy_seconds": greedy_seconds,
+        "until": until,
+        "seed": seed,
+    }
     try:
         # The request goes through a file, not a pipe: nothing to feed while the child runs.
         with tempfile.TemporaryFile() as request_file:
-            request_file.write(json.dumps({**request, "seed": seed}).encode())
+            request_file.write(json.dumps(request).encode())
             request_file.seek(0)
             process = subprocess.Popen(  # noqa: S603 - this interpreter, this module, no shell
                 [sys.executable, "-m", __name__],
