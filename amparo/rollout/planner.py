@@ -443,9 +443,9 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     tasks = tasks_of(plan)
     if not tasks:
         return PlanResult(STATUS_OPTIMAL, plan.start, plan.start, plan.start, ())
-    baseline_date = max(e.end for e in baseline)
+    baseline_date = finish_of(baseline)
     hint, proven = _start_and_bound(plan, baseline, began, seed)
-    horizon = (max(e.end for e in hint) - plan.start).days
+    horizon = (finish_of(hint) - plan.start).days
     if horizon <= proven:  # nothing can finish earlier: no need to search
         return _hinted_result(plan, hint, proven, baseline_date, time.perf_counter() - began)
     regions = {r.code: r for r in plan.regions}
@@ -617,7 +617,7 @@ def _start_and_bound(
 def _hinted_result(
     plan: PlanInput, hint: list[PlannedEvent], proven: int, baseline: date, seconds: float
 ) -> PlanResult:
-    finish = max(e.end for e in hint)
+    finish = finish_of(hint)
     return PlanResult(
         STATUS_OPTIMAL if (finish - plan.start).days == proven else STATUS_FEASIBLE,
         finish,

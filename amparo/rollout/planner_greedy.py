@@ -18,6 +18,7 @@ from amparo.rollout.planner import (
     PlannedEvent,
     _tails,
     critical_path_finish,
+    finish_of,
     merged_blackouts,
     tasks_of,
 )
@@ -111,7 +112,6 @@ def greedy_schedule(
     plan: PlanInput | GreedyInstance,
     weights: GreedyWeights = GreedyWeights(),
     rng: random.Random | None = None,
-    bias: list[float] | None = None,
 ) -> list[PlannedEvent]:
     """A good schedule fast: repeatedly place the (ready task, capable team) pair that can
     start earliest, preferring tasks with the longest chain of stages still to come, then
@@ -136,8 +136,6 @@ def greedy_schedule(
                     if day <= last and first < day + length:
                         day = last + 1
                 score = day - tail_bonus + weights.travel * travel
-                if bias:
-                    score += bias[i]
                 if noise:
                     score += noise * rng.random()
                 key = (score, day, -g.tail[i], day - team_free[k], i, k)
@@ -168,7 +166,7 @@ def best_greedy_schedule(
     deadline = time.perf_counter() + seconds
     floor = critical_path_finish(instance.plan)
     best = greedy_schedule(instance)
-    best_finish = max(e.end for e in best)
+    best_finish = finish_of(best)
     for _ in range(tries):
         if best_finish <= floor or time.perf_counter() >= deadline:
             break
@@ -178,7 +176,7 @@ def best_greedy_schedule(
             noise=rng.choice((0.0, 1.0, 2.0)),
         )
         candidate = greedy_schedule(instance, weights, rng)
-        finish = max(e.end for e in candidate)
+        finish = finish_of(candidate)
         if finish < best_finish:
             best, best_finish = candidate, finish
     return best
