@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from amparo import concurrency
+from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
@@ -111,7 +112,9 @@ def measure_save(
     **fields: object,
 ) -> Measure:
     """Create or change a measure's description (not its status: see ``measure_move``).
-    Organization, contact and findings must belong to the measure's region and sector.
+    Organization, contact and findings must belong to the measure's region and sector; a
+    new follow-up person (or the person of a measure moved to another sector) must be able
+    to change the measure's sector in the region.
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
@@ -133,6 +136,14 @@ def measure_save(
         f.assessment.region_id != region.pk or f.sector_id != measure.sector_id for f in findings
     ):
         errors["findings"] = _("Choose findings of this region and sector.")
+    if (
+        measure.owner_id
+        and ("owner" in fields or "sector" in fields)
+        and not access.people_who_can_change(region, measure.sector_id)
+        .filter(pk=measure.owner_id)
+        .exists()
+    ):
+        errors["owner"] = _("Choose someone who may change this sector's measures in the region.")
     if errors:
         raise ValidationError(errors)
     measure.full_clean()

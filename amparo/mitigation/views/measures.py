@@ -107,7 +107,8 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     elif not sectors.exists():
         raise PermissionDenied
-    owners = access.people_who_can_change(region)
+    # A new measure's sector is chosen on the form; the service checks the pair.
+    owners = access.people_who_can_change(region, measure.sector_id if measure else None)
     form = MeasureForm(
         request.POST or None,
         instance=measure,
