@@ -3,7 +3,6 @@ with a message for the person and write nothing."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -250,32 +249,32 @@ class Reminder:
 
 
 def reminders(*, today: date, within_days: int) -> list[Reminder]:
-    """For each person following up open measures: those overdue and those due soon."""
+    """For each person following up open measures: those overdue and those due soon, among
+    the measures their memberships still let them open (``access.measures_followed``), so
+    nobody is told about a measure of a sector or region they no longer see."""
     horizon = today + timedelta(days=within_days)
-    rows = (
-        Measure.objects.filter(
-            status__in=lifecycle.OPEN,
-            due_on__isnull=False,
-            due_on__lte=horizon,
-            owner__isnull=False,
-            owner__is_active=True,
+    owners = User.objects.filter(
+        is_active=True,
+        owned_measures__status__in=lifecycle.OPEN,
+        owned_measures__due_on__lte=horizon,
+    ).distinct()
+    found = []
+    for owner in owners.order_by("username"):
+        measures = list(
+            access.measures_followed(owner)
+            .filter(status__in=lifecycle.OPEN, due_on__isnull=False, due_on__lte=horizon)
+            .select_related("region", "sector")
+            .order_by("due_on", "pk")
         )
-        .select_related("owner", "region", "sector")
-        .order_by("due_on")
-    )
-    per_user: dict[int, list[Measure]] = defaultdict(list)
-    owners = {}
-    for measure in rows:
-        per_user[measure.owner_id].append(measure)
-        owners[measure.owner_id] = measure.owner
-    return [
-        Reminder(
-            owners[pk],
-            [m for m in measures if m.due_on < today],
-            [m for m in measures if m.due_on >= today],
-        )
-        for pk, measures in per_user.items()
-    ]
+        if measures:
+            found.append(
+                Reminder(
+                    owner,
+                    [m for m in measures if m.due_on < today],
+                    [m for m in measures if m.due_on >= today],
+                )
+            )
+    return found
 
 
 def reminders_send(*, today: date, within_days: int, dry_run: bool = False) -> int:

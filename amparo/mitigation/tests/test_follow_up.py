@@ -3,9 +3,13 @@ let them change (choices) or at least open (reminders) the measure."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.urls import reverse
+from django.utils import timezone
 
 from amparo.accounts.models import Membership, Role
+from amparo.mitigation import services
 from amparo.mitigation.models import Measure
 
 
@@ -64,3 +68,33 @@ def test_an_outsider_cannot_be_made_follow_up_person(world) -> None:
     )
     assert response.status_code == 422
     assert not Measure.objects.exists()
+
+
+def _due_measure(world, owner, sector, title: str) -> Measure:
+    return Measure.objects.create(
+        region=world.region_a,
+        sector=sector,
+        kind="policy",
+        title=title,
+        owner=owner,
+        due_on=timezone.localdate() - timedelta(days=1),
+    )
+
+
+def test_reminders_cover_only_measures_the_person_may_open(world) -> None:
+    focal, coordinator = world.users["focal"], world.users["coordinator"]
+    _due_measure(world, focal, world.sector, "Turismo vencida")
+    _due_measure(world, focal, world.other_sector, "Educación vencida")
+    _due_measure(world, coordinator, world.other_sector, "Del coordinador")
+    found = {
+        r.user.username: [m.title for m in r.overdue]
+        for r in services.reminders(today=timezone.localdate(), within_days=7)
+    }
+    assert found == {"focal": ["Turismo vencida"], "coordinator": ["Del coordinador"]}
+
+
+def test_someone_who_lost_their_membership_gets_no_reminder(world) -> None:
+    coordinator = world.users["coordinator"]
+    _due_measure(world, coordinator, world.sector, "Vencida")
+    Membership.objects.filter(user=coordinator).delete()
+    assert services.reminders(today=timezone.localdate(), within_days=7) == []
