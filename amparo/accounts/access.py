@@ -27,7 +27,7 @@ from amparo.territory.models import Contact, Organization, Region, Sector
 
 class Capability(enum.Enum):
     VIEW = "view"  # levels, counts, names of organizations
-    VIEW_DETAIL = "view_detail"  # evidence text, contact details
+    VIEW_DETAIL = "view_detail"  # evidence text, status notes, who did what, contacts
     CHANGE_SECTOR = "change_sector"  # data that belongs to one sector
     CHANGE_REGION = "change_region"  # region-wide data: organizations, contacts, events
     MANAGE_PROGRAM = "manage_program"  # playbooks, catalog, planner
