@@ -194,6 +194,9 @@ def measure_move(*, measure: Measure, to: str, by: User, reason: str = "") -> Me
         locked.verified_by = by
     if to == MeasureStatus.DROPPED:
         locked.drop_reason = reason.strip()
+    elif locked.status == MeasureStatus.DROPPED:
+        # Proposed again: the old reason no longer describes it (the move keeps it).
+        locked.drop_reason = ""
     locked.status = to
     locked.save()
     return locked
