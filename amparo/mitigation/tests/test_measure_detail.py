@@ -58,3 +58,21 @@ def test_the_region_team_reads_every_detail(world, worked_measure, role) -> None
     for text in SENSITIVE:
         assert text in page, text
     assert "solo las ve el equipo de la región" not in page
+
+
+@pytest.mark.parametrize("target", ["bogus", ""])
+def test_an_unknown_status_change_is_refused_with_a_message(world, measure_a, target) -> None:
+    url = reverse("measure-move", args=["PE-LOR", measure_a.pk])
+    response = world.client("coordinator").post(url, {"to": target})
+    assert response.status_code == 400
+    assert "Elija uno de los cambios de estado que ofrece esta página." in response.content.decode()
+    measure_a.refresh_from_db()
+    assert measure_a.status == "proposed"
+
+
+def test_a_valid_status_change_still_goes_back_to_the_page(world, measure_a) -> None:
+    url = reverse("measure-move", args=["PE-LOR", measure_a.pk])
+    response = world.client("coordinator").post(url, {"to": "drafting"})
+    assert response.status_code == 302
+    measure_a.refresh_from_db()
+    assert measure_a.status == "drafting"

@@ -199,18 +199,20 @@ def measure_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     measure = access.measure_or_404(request.user, region, pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     form = MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measure_move(
-                measure=measure,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("Status changed."))
-        except services.ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the status changes offered on this page."))
+        return _detail(request, region, measure, status=400)
+    try:
+        services.measure_move(
+            measure=measure,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Status changed."))
+    except services.ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     return redirect("measure-detail", code=region.code, pk=measure.pk)
 
 
