@@ -126,8 +126,13 @@ def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
     event = access.event_or_404(request.user, region, pk)
-    services.event_cancel(event=event)
-    messages.success(request, _("Event cancelled."))
+    try:
+        services.event_cancel(
+            event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+        messages.success(request, _("Event cancelled."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("event-detail", code=region.code, pk=event.pk)
 
 
