@@ -89,7 +89,7 @@ def describe_broken_dependent(
 
 @transaction.atomic
 def playbook_save(*, playbook: Playbook | None = None, **fields: object) -> Playbook:
-    """Create a playbook or change its names and description."""
+    """Create a playbook or change its names and descriptions."""
     playbook = playbook or Playbook()
     for name, value in fields.items():
         setattr(playbook, name, value)
@@ -145,19 +145,43 @@ def stage_delete(*, stage: Stage) -> None:
     stage.delete()
 
 
+def _english_description_added(row: Playbook | Stage, entry: dict) -> bool:
+    """Give a row loaded before descriptions had an English text the catalog's one, when
+    its English text is still empty and its Spanish text is still the catalog's: that
+    fills a gap and overwrites nobody's edit. Returns whether the row changed."""
+    english = entry.get("description_en", "")
+    if row.description_en or not english or row.description_es != entry["description_es"]:
+        return False
+    row.description_en = english
+    row.save(update_fields=["description_en"])
+    return True
+
+
 @transaction.atomic
 def playbook_catalog_load(*, pack: str, count: LoadCount) -> None:
     """Create the pack's playbooks and stages that are missing. Existing ones are left as
-    users edited them: a catalog update never overwrites a user's edits."""
+    users edited them: a catalog update never overwrites a user's edits; it only adds an
+    English description where none was written yet."""
     content = read_pack_file(pack, "playbooks")
     for entry in content["playbooks"]:
         playbook, created = Playbook.objects.get_or_create(
             code=entry["code"],
-            defaults={k: entry[k] for k in ("name_es", "name_en", "description")},
+            defaults={
+                k: entry[k] for k in ("name_es", "name_en", "description_es", "description_en")
+            },
         )
-        count.add("playbooks", created=created, changed=False)
         if not created:
+            count.add(
+                "playbooks", created=False, changed=_english_description_added(playbook, entry)
+            )
+            stages = {s.code: s for s in playbook.stages.all()}
+            for spec in entry["stages"]:
+                stage = stages.get(spec["code"])
+                if stage is not None:
+                    changed = _english_description_added(stage, spec)
+                    count.add("stages", created=False, changed=changed)
             continue
+        count.add("playbooks", created=True, changed=False)
         by_code: dict[str, Stage] = {}
         for order, spec in enumerate(entry["stages"], start=1):
             stage = Stage.objects.create(
