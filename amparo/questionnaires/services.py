@@ -4,6 +4,7 @@ then write on confirmation in one transaction)."""
 from __future__ import annotations
 
 import io
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from amparo.territory.models import Region, Sector
 from amparo.territory.services import LoadCount
 
 WRITE_BATCH = 2000
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -235,8 +237,24 @@ def _allowed_regions(job: ImportJob) -> set[str]:
 
 
 def import_read(*, job: ImportJob) -> ImportJob:
-    """Read and check the whole file without writing anything but the job's report."""
+    """Read and check the whole file without writing anything but the job's report. Never
+    leaves the job reading: an unexpected error fails it with a reason (and is logged)."""
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.READING)
+    try:
+        return _read(job)
+    except Exception:
+        logger.exception("reading import %s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            problem_count=1,
+            problems=[[0, "", "read_failed", ""]],
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+
+
+def _read(job: ImportJob) -> ImportJob:
     context = import_context(job.assessment, _allowed_regions(job))
     pending: list[str] = []
     already = 0

@@ -159,9 +159,18 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise UnreadableFile("not_xlsx") from None
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if cell is None else _cell_text(cell) for cell in row]
+        # In read-only mode the sheet is parsed while rows are read, so a damaged part
+        # (sheet XML cut short, a missing part) only shows here.
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    return
+                yield ["" if cell is None else _cell_text(cell) for cell in row]
+        except Exception:  # zipfile, XML and openpyxl errors alike
+            yield UnreadableFile("damaged_file")
     finally:
         workbook.close()
 
@@ -283,6 +292,10 @@ def parse_submissions(
         header = None
     except UnreadableFile as error:
         result.add(Problem(1, "", str(error)))
+        result.fatal = True
+        return result
+    if isinstance(header, UnreadableFile):
+        result.add(Problem(1, "", str(header)))
         result.fatal = True
         return result
     if header is None or isinstance(header, Exception) or not any(c.strip() for c in header):

@@ -1,0 +1,93 @@
+"""An import job always ends: a damaged file or an unexpected error fails it with a reason
+the page shows, and the page stops refreshing itself."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from amparo.questionnaires import services, submissions
+from amparo.questionnaires.models import ImportJob, Submission
+from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv
+
+
+def _xlsx(content: bytes) -> bytes:
+    """The CSV as a Kobo-style workbook."""
+    import csv
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in csv.reader(io.StringIO(content.decode())):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cut_sheet(content: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part[: len(part) * 2 // 3]
+            target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def _job(world, round_lor, name: str, content: bytes) -> ImportJob:
+    return services.import_job_create(
+        assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile(name, content)
+    )
+
+
+def test_a_damaged_workbook_fails_the_job_with_its_reason(world, round_lor) -> None:
+    damaged = _cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40)))
+    job = services.import_read(job=_job(world, round_lor, "kobo.xlsx", damaged))
+    assert job.status == "failed"
+    assert job.problems[-1][2] == "damaged_file"
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "el libro de Excel está dañado" in text
+    assert "hx-trigger" not in text  # the page no longer polls
+
+
+def test_an_unexpected_error_while_reading_fails_the_job_and_is_logged(
+    world, round_lor, monkeypatch, caplog
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(submissions, "parse_submissions", broken)
+    job = _job(world, round_lor, "kobo.csv", _kobo_csv(round_lor, [{}]))
+    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+        job = services.import_read(job=job)
+    assert (job.status, job.problem_count) == ("failed", 1)
+    assert job.problems[0][2] == "read_failed" and job.finished_at is not None
+    assert "disk gone" in caplog.text
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "error inesperado" in text and "hx-trigger" not in text
+
+
+def test_the_command_reports_a_damaged_workbook_instead_of_crashing(
+    world, round_lor, tmp_path
+) -> None:
+    source = tmp_path / "kobo.xlsx"
+    source.write_bytes(_cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40))))
+    out = StringIO()
+    with pytest.raises(CommandError, match="nothing can be imported"):
+        call_command(
+            "import_submissions", str(source), round=round_lor.pk, user="admin", stdout=out
+        )
+    assert "damaged_file" in out.getvalue()
+    assert Submission.objects.count() == 0
