@@ -244,14 +244,17 @@ def import_read(*, job: ImportJob) -> ImportJob:
         return _read(job)
     except Exception:
         logger.exception("reading import %s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED,
-            problem_count=1,
-            problems=[[0, "", "read_failed", ""]],
-            finished_at=timezone.now(),
-        )
-        job.refresh_from_db()
-        return job
+        return _fail(job, "read_failed")
+
+
+def _fail(job: ImportJob, reason: str) -> ImportJob:
+    """Mark the job as not importable, its reason first among the problems shown."""
+    job.refresh_from_db()
+    job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+    job.problems = [[0, "", reason, ""], *job.problems][: submissions.MAX_PROBLEMS]
+    job.problem_count += 1
+    job.save(update_fields=["status", "finished_at", "problems", "problem_count"])
+    return job
 
 
 def _read(job: ImportJob) -> ImportJob:
@@ -314,7 +317,8 @@ def import_confirm(*, job: ImportJob, keep_file: bool) -> ImportJob:
 
 def import_write(*, job: ImportJob) -> ImportJob:
     """Write every valid, not yet imported submission and update the tallies, all in one
-    transaction: either everything valid is imported or nothing is."""
+    transaction: either everything valid is imported or nothing is. A failure is recorded
+    on the job with its reason (and logged), never left half-written."""
     context = import_context(job.assessment, _allowed_regions(job))
     questions = {
         (q.questionnaire.sector.code.lower(), q.name): q
@@ -370,9 +374,11 @@ def import_write(*, job: ImportJob) -> ImportJob:
             ImportJob.objects.filter(pk=job.pk).update(
                 status=JobStatus.DONE, rows_imported=imported, finished_at=timezone.now()
             )
+    except ValidationError:
+        return _fail(job, "file_changed")
     except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
-        raise
+        logger.exception("writing import %s failed", job.pk)
+        return _fail(job, "write_failed")
     job.refresh_from_db()
     if not job.keep_file:
         _forget_file(job)

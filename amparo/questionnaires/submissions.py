@@ -13,12 +13,14 @@ import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from amparo.questionnaires.xlsform import META_REGION, META_ROUND, META_VERSION
 
 MAX_PROBLEMS = 500
 MAX_TEXT = 500
+MAX_INTEGER = 2**31 - 1  # ODK Collect's largest integer answer
 csv.field_size_limit(1024 * 1024)  # a cell over 1 MB is reported, not read
 
 KOBO_META = {
@@ -254,18 +256,26 @@ def normalize(spec: FieldSpec, raw: str) -> tuple[str | None, str | None]:
     if spec.kind in ("yes_no", "choice"):
         return (value, None) if value in spec.choices else (None, "unknown_choice")
     if spec.kind == "integer":
-        try:
-            number = float(value)
-        except ValueError:
-            return None, "not_an_integer"
-        if not number.is_integer():
-            return None, "not_an_integer"
-        if number < 0:
-            return None, "negative"
-        return str(int(number)), None
+        return _whole_number(value)
     if len(value) > MAX_TEXT:
         return None, "too_long"
     return value, None
+
+
+def _whole_number(value: str) -> tuple[str | None, str | None]:
+    """A whole number read exactly (no float rounding: "12345678901234567" stays so), in
+    the range of an ODK integer answer."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None, "not_an_integer"
+    if not number.is_finite() or number != number.to_integral_value():
+        return None, "not_an_integer"
+    if number < 0:
+        return None, "negative"
+    if number > MAX_INTEGER:
+        return None, "too_large"
+    return str(int(number)), None
 
 
 def _at(row: list[str], index: int | None) -> str:

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from amparo.questionnaires import services, submissions
-from amparo.questionnaires.models import ImportJob, Submission
+from amparo.questionnaires.models import AnswerTally, ImportJob, Submission
 from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv
 
 
@@ -91,3 +91,50 @@ def test_the_command_reports_a_damaged_workbook_instead_of_crashing(
         )
     assert "damaged_file" in out.getvalue()
     assert Submission.objects.count() == 0
+
+
+def _integer_question():
+    from amparo.territory.models import Sector
+
+    questions = Sector.objects.get(code="TUR").questionnaires.get().questions
+    return questions.filter(kind="integer").first()
+
+
+def test_a_huge_number_is_a_problem_of_the_preview_and_the_rest_imports(world, round_lor) -> None:
+    question = _integer_question()
+    content = _kobo_csv(round_lor, [{question.name: "1e300"}, {question.name: "99999"}, {}])
+    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    assert (job.status, job.rows_valid) == ("ready", 2)
+    assert job.problems == [[2, f"tur/{question.name}", "too_large", "1e300"]]
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    assert "un número demasiado grande" in page.content.decode()
+    services.import_confirm(job=job, keep_file=False)
+    job = services.import_write(job=job)
+    assert (job.status, job.rows_imported) == ("done", 2)
+    tally = AnswerTally.objects.get(question=question)
+    assert (tally.count, tally.total) == (2, 99999 + 4)
+
+
+def test_a_write_that_fails_midway_writes_nothing_and_says_why(
+    world, round_lor, monkeypatch, caplog
+) -> None:
+    content = _kobo_csv(round_lor, [{}] * 7)
+    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    services.import_confirm(job=job, keep_file=False)
+    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    written = []
+
+    def tallies_fail(assessment, tallies):
+        written.append(Submission.objects.count())  # batches were written before this
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(services, "_add_tallies", tallies_fail)
+    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+        job = services.import_write(job=job)
+    assert written == [7]
+    assert Submission.objects.count() == 0 and not AnswerTally.objects.exists()
+    assert (job.status, job.rows_imported, job.problems[0][2]) == ("failed", 0, "write_failed")
+    assert "connection lost" in caplog.text
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "se detuvo por un error inesperado" in text and "hx-trigger" not in text

@@ -4,11 +4,13 @@ it never crashes and reports each problem with its row and column (no database).
 from __future__ import annotations
 
 import io
+from decimal import Decimal, InvalidOperation
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amparo.questionnaires.submissions import (
+    MAX_INTEGER,
     FieldSpec,
     ImportContext,
     csv_rows,
@@ -193,10 +195,10 @@ def test_a_row_is_valid_exactly_when_every_answer_is(answers) -> None:
             return value in spec.choices
         if spec.kind == "integer":
             try:
-                number = float(value)
-            except ValueError:
+                number = Decimal(value)
+            except InvalidOperation:
                 return False
-            return number.is_integer() and number >= 0
+            return number.is_finite() and number % 1 == 0 and 0 <= number <= MAX_INTEGER
         return len(value) <= 500
 
     # A required question whose column is absent is not checked: only the values present are.
@@ -277,3 +279,34 @@ def test_a_damaged_sheet_never_crashes_the_reader(cut, garbage) -> None:
         p.reason in {"damaged_file", "not_xlsx", "empty_file", "missing_column"} or p.row > 1
         for p in result.problems
     )
+
+
+def test_huge_numbers_are_refused_with_their_row_and_column() -> None:
+    bad = KOBO.replace("never,yes,12,", "never,yes,1e300,").replace(
+        "always,no,3,", "always,no,12345678901234567,"
+    )
+    result, valid = _parse(bad)
+    assert valid == []
+    assert [(p.row, p.column, p.reason, p.value) for p in result.problems] == [
+        (2, "tur/inspections", "too_large", "1e300"),
+        (3, "tur/inspections", "too_large", "12345678901234567"),
+    ]
+
+
+def test_the_largest_whole_number_is_read_exactly() -> None:
+    result, valid = _parse(KOBO.replace("never,yes,12,", f"never,yes,{MAX_INTEGER},"))
+    assert result.problems == []
+    assert valid[0].answers[("tur", "inspections")] == "2147483647"
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.sampled_from(["{}", "{}.0", "{}e0"]))
+def test_a_whole_number_is_kept_exactly_or_refused_for_its_size(number, shape) -> None:
+    text = shape.format(number)
+    result, valid = _parse(KOBO.replace("never,yes,12,", f"never,yes,{text},"))
+    reasons = [p.reason for p in result.problems]
+    if number < 0:
+        assert reasons == ["negative"]
+    elif number > MAX_INTEGER:
+        assert reasons == ["too_large"]
+    else:
+        assert reasons == [] and valid[0].answers[("tur", "inspections")] == str(number)
