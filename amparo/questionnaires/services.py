@@ -36,39 +36,133 @@ WRITE_BATCH = 2000
 logger = logging.getLogger(__name__)
 
 
+QUESTION_FIELDS = (
+    "kind",
+    "label_es",
+    "label_en",
+    "hint_es",
+    "hint_en",
+    "required",
+    "threat",
+    "rates",
+    "choices",
+)
+
+
+def _catalog_question(entry: dict, threats: dict[str, Threat]) -> dict[str, object]:
+    return {
+        "kind": entry["kind"],
+        "label_es": entry["label_es"],
+        "label_en": entry["label_en"],
+        "hint_es": entry.get("hint_es", ""),
+        "hint_en": entry.get("hint_en", ""),
+        "required": entry.get("required", False),
+        "threat": threats.get(entry.get("threat") or ""),
+        "rates": entry.get("rates") or "",
+        "choices": entry.get("choices", []),
+    }
+
+
 @transaction.atomic
 def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Create the pack's questionnaires that are missing; an existing one is left as users
-    may have adapted it (listed in ``kept`` when the catalog's differs)."""
+    """Create the pack's missing questionnaires and bring the others up to the catalog. A
+    questionnaire users edited is never overwritten: when the catalog differs from it, its
+    code is added to ``kept`` so the command can say so. Questions the catalog no longer
+    has are left in place, since past rounds' answers refer to them."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
         questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
-        if questionnaire is not None:
-            continue
-        questionnaire = Questionnaire.objects.create(
-            code=entry["code"],
-            sector=sectors[entry["sector"]],
-            title_es=entry["title_es"],
-            title_en=entry["title_en"],
-            from_catalog=True,
-        )
-        for order, q in enumerate(entry["questions"], start=1):
-            Question.objects.create(
-                questionnaire=questionnaire,
-                order=order,
-                name=q["name"],
-                kind=q["kind"],
-                label_es=q["label_es"],
-                label_en=q["label_en"],
-                hint_es=q.get("hint_es", ""),
-                hint_en=q.get("hint_en", ""),
-                required=q.get("required", False),
-                threat=threats.get(q.get("threat") or ""),
-                rates=q.get("rates") or "",
-                choices=q.get("choices", []),
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(
+                code=entry["code"],
+                sector=sectors[entry["sector"]],
+                title_es=entry["title_es"],
+                title_en=entry["title_en"],
+                from_catalog=True,
             )
-        count.add("questionnaires", created=True, changed=False)
+            for order, q in enumerate(entry["questions"], start=1):
+                Question.objects.create(
+                    questionnaire=questionnaire,
+                    order=order,
+                    name=q["name"],
+                    **_catalog_question(q, threats),
+                )
+            count.add("questionnaires", created=True, changed=False)
+            continue
+        if _catalog_update(questionnaire, entry, threats, apply=False):
+            if questionnaire.edited:
+                kept.append(questionnaire.code)
+            else:
+                _catalog_update(questionnaire, entry, threats, apply=True)
+                count.add("questionnaires", created=False, changed=True)
+
+
+def _catalog_update(
+    questionnaire: Questionnaire, entry: dict, threats: dict[str, Threat], *, apply: bool
+) -> bool:
+    """Whether ``questionnaire`` differs from the catalog's ``entry``; with ``apply``, make
+    it as the catalog says (its questions by name, in the catalog's order)."""
+    differs = False
+    titles = {"title_es": entry["title_es"], "title_en": entry["title_en"]}
+    changed_titles = [k for k, v in titles.items() if getattr(questionnaire, k) != v]
+    if changed_titles:
+        differs = True
+        if apply:
+            for name in changed_titles:
+                setattr(questionnaire, name, titles[name])
+            questionnaire.save(update_fields=changed_titles)
+    current = {q.name: q for q in questionnaire.questions.select_related("threat")}
+    for order, q in enumerate(entry["questions"], start=1):
+        values = {"order": order, **_catalog_question(q, threats)}
+        question = current.get(q["name"])
+        if question is None:
+            differs = True
+            if apply:
+                Question.objects.create(questionnaire=questionnaire, name=q["name"], **values)
+            continue
+        changed = [k for k, v in values.items() if getattr(question, k) != v]
+        if changed:
+            differs = True
+            if apply:
+                for name in changed:
+                    setattr(question, name, values[name])
+                question.save(update_fields=changed)
+    return differs
+
+
+def question_choices_check(*, kind: str, choices: object) -> None:
+    """Refuse choices a form cannot be built from: a list of options, each with a field
+    name, both labels and a rating from 1 to 5 or none (an option such as "don't know"
+    suggests nothing). Yes/no and choice questions need two options at least."""
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        raise ValidationError(_("Choices are a list of options."))
+    names = [c.get("name") for c in choices]
+    for choice in choices:
+        name, rating = choice.get("name"), choice.get("rating")
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValidationError(
+                _("Each option needs a field name of letters, digits and underscores.")
+            )
+        if not all(isinstance(choice.get(k), str) and choice[k].strip() for k in LABELS):
+            raise ValidationError(_("Each option needs a label in Spanish and in English."))
+        if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+            raise ValidationError(_("An option's rating is a whole number from 1 to 5, or null."))
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Two options have the same field name."))
+    if kind in ("yes_no", "choice") and len(choices) < 2:
+        raise ValidationError(_("A yes/no or choice question needs two options at least."))
+
+
+LABELS = ("label_es", "label_en")
+
+
+@transaction.atomic
+def questionnaire_mark_edited(*, questionnaire: Questionnaire) -> None:
+    """Record that users changed a questionnaire (or one of its questions), so that a
+    catalog update keeps their version and reports it instead."""
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(edited=True)
+    questionnaire.edited = True
 
 
 # --- forms -------------------------------------------------------------------------------
