@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
-from amparo.assessment.models import Assessment, Threat
+from amparo.assessment.models import Assessment, RoundStatus, Threat
 from amparo.catalog import read_pack_file
 from amparo.questionnaires import submissions, xlsform
 from amparo.questionnaires.models import (
@@ -280,9 +280,24 @@ def import_context(assessment: Assessment, allowed_regions: set[str]) -> submiss
 ACCEPTED_IMPORTS = {"csv": b"", "xlsx": b"PK\x03\x04"}
 
 
+def import_allowed(assessment: Assessment) -> bool:
+    """Whether field answers may still come into the round: a completed round is kept as
+    it was completed, like its findings."""
+    return assessment.status != RoundStatus.COMPLETED
+
+
+def _require_import_allowed(assessment: Assessment) -> None:
+    if not import_allowed(assessment):
+        raise ValidationError(
+            _("This round is completed; start a new round to import field answers.")
+        )
+
+
 @transaction.atomic
 def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile) -> ImportJob:
-    """Keep an uploaded CSV or XLSX export for checking; refuse other files and large ones."""
+    """Keep an uploaded CSV or XLSX export for checking; refuse other files and large ones,
+    and any file for a completed round."""
+    _require_import_allowed(assessment)
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     limit = settings.AMPARO_MAX_IMPORT_MB * 1024 * 1024
     if extension not in ACCEPTED_IMPORTS:
@@ -401,12 +416,18 @@ def _already_imported(assessment: Assessment, instance_ids: list[str]) -> set[st
 
 @transaction.atomic
 def import_confirm(*, job: ImportJob, keep_file: bool) -> ImportJob:
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    """Accept a checked file for writing; only a ready job of a round still open."""
+    locked = ImportJob.objects.select_for_update().select_related("assessment").get(pk=job.pk)
     if locked.status != JobStatus.READY:
         raise ValidationError(_("This file is not ready to be imported."))
+    _require_import_allowed(locked.assessment)
     locked.status, locked.keep_file = JobStatus.WRITING, keep_file
     locked.save(update_fields=["status", "keep_file"])
     return locked
+
+
+class RoundCompleted(Exception):
+    """The round was completed between the confirmation and the write."""
 
 
 def import_write(*, job: ImportJob) -> ImportJob:
@@ -463,11 +484,16 @@ def import_write(*, job: ImportJob) -> ImportJob:
                 stream.close()
             if result.fatal:
                 raise ValidationError(_("The file changed since it was checked."))
+            locked = Assessment.objects.select_for_update().get(pk=job.assessment_id)
+            if not import_allowed(locked):
+                raise RoundCompleted
             flush()
             _add_tallies(job.assessment, tallies)
             ImportJob.objects.filter(pk=job.pk).update(
                 status=JobStatus.DONE, rows_imported=imported, finished_at=timezone.now()
             )
+    except RoundCompleted:
+        return _fail(job, "round_completed")
     except ValidationError:
         return _fail(job, "file_changed")
     except Exception:

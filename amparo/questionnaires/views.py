@@ -45,6 +45,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "can_export": access.sectors_changeable(request.user, region).exists(),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
+            "round_open": services.import_allowed(assessment),
             "jobs": assessment.imports.select_related("created_by")[:10] if can_import else [],
         },
     )

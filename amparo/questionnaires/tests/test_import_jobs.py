@@ -138,3 +138,43 @@ def test_a_write_that_fails_midway_writes_nothing_and_says_why(
     page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
     text = page.content.decode()
     assert "se detuvo por un error inesperado" in text and "hx-trigger" not in text
+
+
+def _complete(assessment) -> None:
+    from amparo.assessment.models import RoundStatus
+
+    type(assessment).objects.filter(pk=assessment.pk).update(status=RoundStatus.COMPLETED)
+    assessment.refresh_from_db()
+
+
+def test_a_completed_round_takes_no_upload(world, round_lor) -> None:
+    _complete(round_lor)
+    client = world.client("admin")
+    page = client.get(reverse("questionnaires", args=["PE-LOR", round_lor.pk])).content.decode()
+    assert "Esta ronda está completada" in page
+    assert reverse("import-upload", args=["PE-LOR", round_lor.pk]) not in page
+    response = client.post(
+        reverse("import-upload", args=["PE-LOR", round_lor.pk]),
+        {"file": SimpleUploadedFile("k.csv", _kobo_csv(round_lor, [{}]))},
+        follow=True,
+    )
+    assert "Esta ronda está completada" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_checked_before_the_round_was_completed_is_not_imported(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    _complete(round_lor)
+    with pytest.raises(services.ValidationError, match="completada"):
+        services.import_confirm(job=job, keep_file=False)
+    job.refresh_from_db()
+    assert job.status == "ready"
+
+
+def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    services.import_confirm(job=job, keep_file=False)
+    _complete(round_lor)
+    job = services.import_write(job=job)
+    assert (job.status, job.problems[0][2]) == ("failed", "round_completed")
+    assert Submission.objects.count() == 0
