@@ -33,6 +33,7 @@ from amparo.territory.models import Region, Sector
 from amparo.territory.services import LoadCount
 
 WRITE_BATCH = 2000
+PROGRESS_EVERY = 5000  # rows between two progress reports
 logger = logging.getLogger(__name__)
 
 
@@ -385,6 +386,7 @@ def _read(job: ImportJob) -> ImportJob:
             context,
             count,
             on_progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(rows_done=n),
+            progress_every=PROGRESS_EVERY,
         )
     finally:
         stream.close()
@@ -479,7 +481,13 @@ def import_write(*, job: ImportJob) -> ImportJob:
         with transaction.atomic():
             stream, rows = _rows(job)
             try:
-                result = submissions.parse_submissions(rows, context, collect)
+                result = submissions.parse_submissions(
+                    rows,
+                    context,
+                    collect,
+                    on_progress=lambda n: _write_progress_save(job, n),
+                    progress_every=PROGRESS_EVERY,
+                )
             finally:
                 stream.close()
             if result.fatal:
@@ -499,10 +507,37 @@ def import_write(*, job: ImportJob) -> ImportJob:
     except Exception:
         logger.exception("writing import %s failed", job.pk)
         return _fail(job, "write_failed")
+    finally:
+        _write_progress_path(job).unlink(missing_ok=True)
     job.refresh_from_db()
     if not job.keep_file:
         _forget_file(job)
     return job
+
+
+def _write_progress_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}.progress"
+
+
+def _write_progress_save(job: ImportJob, rows: int) -> None:
+    # The write is one transaction, so a count kept in the job's row would stay invisible
+    # to the page until the end; a small file beside the upload is seen at once.
+    path = _write_progress_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(str(rows))
+    partial.replace(path)
+
+
+def import_progress(job: ImportJob) -> int:
+    """Rows handled so far: while reading, as the job records them; while writing, as the
+    write step reports them outside its transaction."""
+    if job.status != JobStatus.WRITING:
+        return job.rows_done
+    try:
+        return int(_write_progress_path(job).read_text())
+    except (OSError, ValueError):
+        return 0
 
 
 def _add_tallies(assessment: Assessment, tallies: dict[tuple[int, str], list[int]]) -> None:

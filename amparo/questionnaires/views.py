@@ -121,6 +121,7 @@ def import_job(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpRes
             "assessment": assessment,
             "job": job,
             "running": running,
+            "rows_done": services.import_progress(job),
             "problems": queries.problem_rows(job),
             "to_import": max(job.rows_valid - job.rows_already, 0),
         },

@@ -178,3 +178,25 @@ def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, ro
     job = services.import_write(job=job)
     assert (job.status, job.problems[0][2]) == ("failed", "round_completed")
     assert Submission.objects.count() == 0
+
+
+def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}] * 9)))
+    services.import_confirm(job=job, keep_file=False)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 4)
+    url = reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk])
+    client = world.client("admin")
+    seen = []
+    add_tallies = services._add_tallies
+
+    def look_at_the_page(assessment, tallies):
+        seen.append(client.get(url).content.decode())  # while the write is still open
+        add_tallies(assessment, tallies)
+
+    monkeypatch.setattr(services, "_add_tallies", look_at_the_page)
+    job = services.import_write(job=job)
+    assert job.status == "done"
+    assert "7 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
+    # Once done, the page no longer reports progress nor leaves a file behind.
+    assert services.import_progress(job) == job.rows_done
+    assert not list((services._write_progress_path(job)).parent.glob("*.progress"))
