@@ -7,6 +7,7 @@ import io
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -34,6 +35,7 @@ from amparo.territory.services import LoadCount
 
 WRITE_BATCH = 2000
 PROGRESS_EVERY = 5000  # rows between two progress reports
+ABANDONED_AFTER = timedelta(days=1)  # an upload neither confirmed nor discarded by then
 logger = logging.getLogger(__name__)
 
 
@@ -327,7 +329,30 @@ def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile)
     )
     job.file.save(f"{job.pk}", upload, save=False)
     job.save()
+    import_files_prune(older_than=ABANDONED_AFTER)
     return job
+
+
+@transaction.atomic
+def import_files_prune(*, older_than: timedelta) -> int:
+    """Delete the files of uploads checked but never confirmed nor discarded (ready or
+    failed for longer than ``older_than``, and not kept on request); a ready one becomes
+    discarded. Returns how many files were deleted."""
+    abandoned = list(
+        ImportJob.objects.select_for_update(skip_locked=True)  # one being confirmed now
+        .filter(
+            status__in=[JobStatus.READY, JobStatus.FAILED],
+            created_at__lt=timezone.now() - older_than,
+            keep_file=False,
+        )
+        .exclude(file="")
+    )
+    for job in abandoned:
+        _forget_file(job)
+    ImportJob.objects.filter(
+        pk__in=[job.pk for job in abandoned if job.status == JobStatus.READY]
+    ).update(status=JobStatus.DISCARDED)
+    return len(abandoned)
 
 
 def _rows(job: ImportJob):

@@ -200,3 +200,31 @@ def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch
     # Once done, the page no longer reports progress nor leaves a file behind.
     assert services.import_progress(job) == job.rows_done
     assert not list((services._write_progress_path(job)).parent.glob("*.progress"))
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
+    world, round_lor
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    content = _kobo_csv(round_lor, [{}])
+    old_ready, old_failed, recent, old_done_kept = (
+        services.import_read(job=_job(world, round_lor, f"{n}.csv", content)) for n in range(4)
+    )
+    ImportJob.objects.filter(pk=old_failed.pk).update(status="failed")
+    ImportJob.objects.filter(pk=old_done_kept.pk).update(status="done", keep_file=True)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    ImportJob.objects.exclude(pk=recent.pk).update(created_at=two_days_ago)
+    paths = {job.pk: services.storage_path(job) for job in ImportJob.objects.all()}
+    assert all(path.exists() for path in paths.values())
+
+    _job(world, round_lor, "new.csv", content)
+
+    jobs = {job.pk: job for job in ImportJob.objects.all()}
+    assert not paths[old_ready.pk].exists() and not jobs[old_ready.pk].file
+    assert not paths[old_failed.pk].exists() and not jobs[old_failed.pk].file
+    assert (jobs[old_ready.pk].status, jobs[old_failed.pk].status) == ("discarded", "failed")
+    assert paths[recent.pk].exists() and jobs[recent.pk].status == "ready"
+    assert paths[old_done_kept.pk].exists()
