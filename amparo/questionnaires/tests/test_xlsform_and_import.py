@@ -178,7 +178,7 @@ def test_wrong_files_are_refused_at_upload(world, round_lor) -> None:
 def test_the_answers_suggest_ratings_that_can_be_accepted(world, round_lor) -> None:
     sector = Sector.objects.get(code="TUR")
     rated = sector.questionnaires.get().questions.exclude(rates="").exclude(threat=None).first()
-    worst = max(rated.choices, key=lambda c: c["rating"])
+    worst = max(rated.choices, key=lambda c: c["rating"] or 0)
     content = _kobo_csv(round_lor, [{rated.name: worst["name"]}] * 3)
     job = services.import_job_create(
         assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile("k.csv", content)
