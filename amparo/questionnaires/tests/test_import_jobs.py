@@ -228,3 +228,31 @@ def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
     assert (jobs[old_ready.pk].status, jobs[old_failed.pk].status) == ("discarded", "failed")
     assert paths[recent.pk].exists() and jobs[recent.pk].status == "ready"
     assert paths[old_done_kept.pk].exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_and_no_job_is_made(
+    world, round_lor, settings
+) -> None:
+    settings.AMPARO_MAX_IMPORT_MB = 1
+    rows = _kobo_csv(round_lor, [{}] * 2)
+    big = rows + b"\n" * (1024 * 1024)
+    response = world.client("admin").post(
+        reverse("import-upload", args=["PE-LOR", round_lor.pk]),
+        {"file": SimpleUploadedFile("kobo.csv", big)},
+        follow=True,
+    )
+    assert "El archivo supera los 1 MB." in response.content.decode()
+    assert not ImportJob.objects.exists()
+    # Just under the limit is taken.
+    _job(world, round_lor, "kobo.csv", rows + b"\n" * (1024 * 1024 - len(rows)))
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_file_kept_on_request_stays_after_the_import(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    world.client("admin").post(
+        reverse("import-confirm", args=["PE-LOR", round_lor.pk, job.pk]), {"keep_file": "on"}
+    )
+    job.refresh_from_db()
+    assert (job.status, job.keep_file) == ("done", True)
+    assert services.storage_path(job).read_bytes() == _kobo_csv(round_lor, [{}])
