@@ -39,19 +39,6 @@ ABANDONED_AFTER = timedelta(days=1)  # an upload neither confirmed nor discarded
 logger = logging.getLogger(__name__)
 
 
-QUESTION_FIELDS = (
-    "kind",
-    "label_es",
-    "label_en",
-    "hint_es",
-    "hint_en",
-    "required",
-    "threat",
-    "rates",
-    "choices",
-)
-
-
 def _catalog_question(entry: dict, threats: dict[str, Threat]) -> dict[str, object]:
     return {
         "kind": entry["kind"],
@@ -134,6 +121,9 @@ def _catalog_update(
     return differs
 
 
+LABELS = ("label_es", "label_en")
+
+
 def question_choices_check(*, kind: str, choices: object) -> None:
     """Refuse choices a form cannot be built from: a list of options, each with a field
     name, both labels and a rating from 1 to 5 or none (an option such as "don't know"
@@ -155,9 +145,6 @@ def question_choices_check(*, kind: str, choices: object) -> None:
         raise ValidationError(_("Two options have the same field name."))
     if kind in ("yes_no", "choice") and len(choices) < 2:
         raise ValidationError(_("A yes/no or choice question needs two options at least."))
-
-
-LABELS = ("label_es", "label_en")
 
 
 @transaction.atomic
