@@ -141,9 +141,17 @@ def meeting_record(
 
 @transaction.atomic
 def next_step_done(*, step: NextStep, on: date) -> NextStep:
-    step.done_on = on
-    step.save(update_fields=["done_on"])
-    return step
+    """Mark an open next step done on ``on``. A step already done keeps the date it was
+    done on: marking it again is refused."""
+    locked = NextStep.objects.select_for_update().get(pk=step.pk)
+    if locked.done_on is not None:
+        raise ValidationError(
+            _("This next step was already marked as done on %(date)s.")
+            % {"date": locked.done_on.isoformat()}
+        )
+    locked.done_on = on
+    locked.save(update_fields=["done_on"])
+    return locked
 
 
 @transaction.atomic

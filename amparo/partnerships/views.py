@@ -180,11 +180,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(NextStep.objects.select_related("meeting__region"), pk=pk)
-    region = step.meeting.region
-    if step.owner_id != request.user.pk:
-        access.require(request.user, Capability.CHANGE_REGION, region)
-    services.next_step_done(step=step, on=timezone.localdate())
-    messages.success(request, _("Next step marked as done."))
+    # The owner follows up their own step while they still hold a non-viewer membership
+    # of the region; anyone else needs to be able to change the region.
+    needed = (
+        Capability.VIEW_DETAIL if step.owner_id == request.user.pk else Capability.CHANGE_REGION
+    )
+    access.require(request.user, needed, step.meeting.region)
+    try:
+        services.next_step_done(step=step, on=timezone.localdate())
+        messages.success(request, _("Next step marked as done."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     return redirect(target if target and safe else "my-tasks")
