@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from amparo.partnerships.models import Material, Partnership
@@ -52,12 +53,17 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, region: Region, owners: object, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        region: Region,
+        organizations: QuerySet[Organization],
+        owners: object,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.filter(
-            region=region,
-            kind__in=["regional_government", "fraternity", "sector_office", "municipality"],
-        )
+        # Every organization of the region: a meeting may be with any partner.
+        self.fields["organizations"].queryset = organizations
         self.fields["contacts"].queryset = Contact.objects.filter(organization__region=region)
         for n in range(1, 4):
             self.fields[f"step{n}"] = forms.CharField(

@@ -128,7 +128,10 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     form = MeetingForm(
-        request.POST or None, region=region, owners=access.people_who_can_change(region)
+        request.POST or None,
+        region=region,
+        organizations=access.organizations_visible(request.user, region),
+        owners=access.people_who_can_change(region),
     )
     if request.method == "POST":
         access.require(request.user, Capability.CHANGE_REGION, region)
