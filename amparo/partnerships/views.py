@@ -61,13 +61,14 @@ def region_partnerships(request: HttpRequest, code: str) -> HttpResponse:
         ):
             messages.success(request, _("Partnership recorded."))
             return redirect("region-partnerships", code=region.code)
-    partnerships = region.partnerships.select_related("organization", "introduced_by__organization")
     return render(
         request,
         "partnerships/region.html",
         {
             "region": region,
-            "partnerships": partnerships,
+            "partnerships": queries.region_partnerships(region),
+            # Only those who may open the signed agreement get a link to it.
+            "can_download": access.can(request.user, Capability.VIEW_DETAIL, region),
             "moves": services.STAGE_MOVES,
             "stages": dict(PartnershipStage.choices),
             "form": form if can_change else None,
