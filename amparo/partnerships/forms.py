@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.models import User
 from amparo.partnerships.models import Material, Partnership
 from amparo.territory.models import Contact, Organization, Region
 
@@ -87,6 +88,16 @@ class MeetingForm(forms.Form):
                 steps.append((text, owner, due))
         cleaned["next_steps"] = steps
         return cleaned
+
+
+class NextStepForm(forms.Form):
+    description = forms.CharField(label=_("Next step"), max_length=300)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Owner"))
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+
+    def __init__(self, *args: object, owners: QuerySet[User], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
 
 
 class MaterialVersionForm(forms.Form):

@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from amparo.accounts import access
+from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.mitigation import uploads
 from amparo.mitigation.services import UPLOAD_MESSAGES
@@ -109,6 +111,15 @@ def partnership_move(*, partnership: Partnership, to: str, on: date, by: User) -
     return locked
 
 
+def _check_owner(owner: User, region: Region) -> None:
+    """Refuse an owner who cannot follow up work in ``region``: only those with a
+    non-viewer membership of the region (or of every region) may own a next step."""
+    if not access.can(owner, Capability.VIEW_DETAIL, region):
+        raise ValidationError(
+            {"owner": _("%(name)s cannot follow up next steps in this region.") % {"name": owner}}
+        )
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -127,6 +138,8 @@ def meeting_record(
         c.organization.region_id != region.pk for c in contacts
     ):
         raise ValidationError(_("Choose organizations and participants of this region."))
+    for _text, owner, _due in next_steps:
+        _check_owner(owner, region)
     meeting = Meeting.objects.create(
         region=region, held_on=held_on, place=place, purpose=purpose, agreed=agreed, created_by=by
     )
@@ -137,6 +150,28 @@ def meeting_record(
         for text, owner, due in next_steps
     )
     return meeting
+
+
+@transaction.atomic
+def next_step_add(*, meeting: Meeting, description: str, owner: User, due_on: date) -> NextStep:
+    """Add a next step to a meeting already recorded."""
+    _check_owner(owner, meeting.region)
+    return NextStep.objects.create(
+        meeting=meeting, description=description, owner=owner, due_on=due_on
+    )
+
+
+@transaction.atomic
+def next_step_update(*, step: NextStep, description: str, owner: User, due_on: date) -> NextStep:
+    """Change an open next step's text, owner or due date. A step already done is kept as
+    it was done."""
+    locked = NextStep.objects.select_for_update().get(pk=step.pk)
+    if locked.done_on is not None:
+        raise ValidationError(_("This next step is already done and can no longer be changed."))
+    _check_owner(owner, step.meeting.region)
+    locked.description, locked.owner, locked.due_on = description, owner, due_on
+    locked.save(update_fields=["description", "owner", "due_on"])
+    return locked
 
 
 @transaction.atomic

@@ -14,6 +14,12 @@ urlpatterns = [
         R + "partnerships/<int:pk>/agreement/", views.agreement_download, name="agreement-download"
     ),
     path(R + "meetings/", views.meetings, name="meetings"),
+    path(
+        R + "meetings/<int:pk>/next-steps/new/",
+        views.next_step_create,
+        name="next-step-create",
+    ),
+    path(R + "next-steps/<int:pk>/", views.next_step_edit, name="next-step-edit"),
     path(R + "events/<int:pk>/materials/", views.event_materials, name="event-materials"),
     path("my/tasks/", views.my_tasks, name="my-tasks"),
     path("next-steps/<int:pk>/done/", views.step_done, name="step-done"),

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,11 +19,13 @@ from amparo.partnerships.forms import (
     MaterialForm,
     MaterialVersionForm,
     MeetingForm,
+    NextStepForm,
     PartnershipForm,
 )
 from amparo.partnerships.models import (
     Material,
     MaterialVersion,
+    Meeting,
     NextStep,
     Partnership,
     PartnershipStage,
@@ -161,9 +164,69 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "meetings": queries.meeting_log(region.meetings.all()),
             "form": form if can_change else None,
+            "can_change": can_change,
             "see_people": can_change,
             "today": timezone.localdate(),
         },
+        status=422 if form.errors else 200,
+    )
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings", args=[meeting.region.code]) + f"#meeting-{meeting.pk}"
+
+
+@login_required
+def next_step_create(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    meeting = get_object_or_404(region.meetings.select_related("region"), pk=pk)
+    form = NextStepForm(request.POST or None, owners=access.people_who_can_change(region))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form, lambda: services.next_step_add(meeting=meeting, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Next step added."))
+        return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "partnerships/next_step_form.html",
+        {"region": region, "meeting": meeting, "form": form, "step": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def next_step_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    step = get_object_or_404(
+        NextStep.objects.select_related("meeting__region").filter(meeting__region=region), pk=pk
+    )
+    if step.done_on is not None:
+        messages.error(request, _("This next step is already done and can no longer be changed."))
+        return redirect(_meeting_url(step.meeting))
+    form = NextStepForm(
+        request.POST or None,
+        owners=access.people_who_can_change(region),
+        initial={"description": step.description, "owner": step.owner_id, "due_on": step.due_on},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form, lambda: services.next_step_update(step=step, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Next step saved."))
+        return redirect(_meeting_url(step.meeting))
+    return render(
+        request,
+        "partnerships/next_step_form.html",
+        {"region": region, "meeting": step.meeting, "form": form, "step": step},
         status=422 if form.errors else 200,
     )
 

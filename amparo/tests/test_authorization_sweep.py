@@ -335,6 +335,18 @@ SWEEP = {
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["partnership"].pk},
     ),
     "meetings": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "next-step-create": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["meeting"].pk},
+    ),
+    "next-step-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["step"].pk},
+    ),
     "event-materials": (
         CHANGE,
         True,
@@ -451,6 +463,7 @@ def objects(world, settings, tmp_path):
             "measure": measure,
             "evidence": evidence,
             "partnership": partnership,
+            "meeting": meeting,
             "step": NextStep.objects.create(
                 meeting=meeting,
                 description="s",
