@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import User
 from amparo.partnerships.models import Material, Partnership
+from amparo.rollout.models import Stage
 from amparo.territory.models import Contact, Organization, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,3 +117,12 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["code", "title_es", "title_en", "kind", "stages"]
         widgets = {"stages": forms.CheckboxSelectMultiple}
+
+
+class MaterialStagesForm(forms.Form):
+    stages = forms.ModelMultipleChoiceField(
+        queryset=Stage.objects.all(),
+        required=False,
+        label=_("Used in stages"),
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -24,7 +24,7 @@ from amparo.partnerships.models import (
     PartnershipMove,
     PartnershipStage,
 )
-from amparo.rollout.models import Event
+from amparo.rollout.models import Event, Stage
 from amparo.territory.models import Contact, Organization, Region
 
 S = PartnershipStage
@@ -193,7 +193,9 @@ def next_step_done(*, step: NextStep, on: date) -> NextStep:
 def material_version_add(
     *, material: Material, language: str, version: str, upload: UploadedFile, by: User
 ) -> MaterialVersion:
-    """Attach a language version of a material; checked like evidence files."""
+    """Attach a language version of a material; checked like evidence files. Everything is
+    checked before the file is written, so a refused version leaves no file behind."""
+    language, version = language.strip().lower()[:10], version.strip()
     verdict = _checked(upload)
     if MaterialVersion.objects.filter(
         material=material, language=language, version=version
@@ -201,16 +203,27 @@ def material_version_add(
         raise ValidationError({"version": _("This language already has that version.")})
     item = MaterialVersion(
         material=material,
-        language=language.strip().lower()[:10],
+        language=language,
         version=version,
         original_name=upload.name[-200:],
         content_type=verdict.content_type,
         uploaded_by=by,
     )
+    item.full_clean(exclude=["file"])
     item.file.save(upload.name, upload, save=False)
-    item.full_clean()
-    item.save()
+    try:
+        item.save()
+    except Exception:
+        item.file.delete(save=False)
+        raise
     return item
+
+
+@transaction.atomic
+def material_stages_set(*, material: Material, stages: list[Stage]) -> Material:
+    """Set the playbook stages that use ``material``."""
+    material.stages.set(stages)
+    return material
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ urlpatterns = [
     path("my/tasks/", views.my_tasks, name="my-tasks"),
     path("next-steps/<int:pk>/done/", views.step_done, name="step-done"),
     path("materials/", views.materials, name="materials"),
+    path("materials/<int:pk>/edit/", views.material_edit, name="material-edit"),
     path("materials/<int:pk>/versions/", views.material_version_add, name="material-version-add"),
     path("materials/versions/<int:pk>/", views.material_download, name="material-download"),
 ]

@@ -17,6 +17,7 @@ from amparo.accounts.access import Capability
 from amparo.partnerships import queries, services
 from amparo.partnerships.forms import (
     MaterialForm,
+    MaterialStagesForm,
     MaterialVersionForm,
     MeetingForm,
     NextStepForm,
@@ -122,7 +123,7 @@ def agreement_download(request: HttpRequest, code: str, pk: int) -> FileResponse
     return FileResponse(
         partnership.agreement.open("rb"),
         as_attachment=True,
-        filename=partnership.agreement_name or "acuerdo",
+        filename=partnership.agreement_name or _("agreement"),
         content_type=partnership.agreement_type or "application/octet-stream",
     )
 
@@ -283,6 +284,31 @@ def materials(request: HttpRequest) -> HttpResponse:
             "form": form,
             "version_form": MaterialVersionForm() if can_manage else None,
         },
+    )
+
+
+@login_required
+def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    material = get_object_or_404(Material, pk=pk)
+    form = MaterialStagesForm(request.POST or None, initial={"stages": material.stages.all()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form,
+            lambda: services.material_stages_set(
+                material=material, stages=list(form.cleaned_data["stages"])
+            ),
+        )
+    ):
+        messages.success(request, _("Material saved."))
+        return redirect("materials")
+    return render(
+        request,
+        "partnerships/material_form.html",
+        {"material": material, "form": form},
+        status=422 if form.errors else 200,
     )
 
 

@@ -356,6 +356,7 @@ SWEEP = {
     "my-tasks": (USER, False, "get", lambda o, r: {}),
     "step-done": (CHANGE, True, "post", lambda o, r: {"pk": o[r]["step"].pk}),
     "materials": (MEMBER, False, "get", lambda o, r: {}),
+    "material-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["material"].pk}),
     "material-version-add": (ADMIN, False, "post", lambda o, r: {"pk": o["material"].pk}),
     "material-download": (MEMBER, False, "get", lambda o, r: {"pk": o["material_version"].pk}),
     "api-tokens": (USER, False, "get", lambda o, r: {}),
