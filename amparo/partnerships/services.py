@@ -78,13 +78,15 @@ def partnership_create(
 
 @transaction.atomic
 def agreement_attach(*, partnership: Partnership, upload: UploadedFile) -> Partnership:
+    """Attach the signed agreement. Only the document's fields are written, so a stage
+    moved meanwhile is kept."""
     verdict = _checked(upload)
     partnership.agreement.save(upload.name, upload, save=False)
     partnership.agreement_name, partnership.agreement_type = (
         upload.name[-200:],
         verdict.content_type,
     )
-    partnership.save()
+    partnership.save(update_fields=["agreement", "agreement_name", "agreement_type", "updated_at"])
     return partnership
 
 

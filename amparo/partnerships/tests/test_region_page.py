@@ -73,3 +73,21 @@ def test_the_page_costs_the_same_with_more_partnerships_and_moves(world):
     for n in range(1, 8):
         _signed(world, f"Fraternidad {n}")
     assert page_queries(client, URL) == small
+
+
+def test_attaching_the_agreement_keeps_a_stage_moved_meanwhile(world):
+    coordinator = world.users["coordinator"]
+    organization = Organization.objects.create(name="F", kind="fraternity", region=world.region_a)
+    opened = services.partnership_create(
+        region=world.region_a, organization=organization, since=date(2026, 9, 1), by=coordinator
+    )
+    services.partnership_move(
+        partnership=Partnership.objects.get(pk=opened.pk),
+        to="interested",
+        on=date(2026, 9, 10),
+        by=coordinator,
+    )
+    services.agreement_attach(partnership=opened, upload=SimpleUploadedFile("c.pdf", PDF))
+    opened.refresh_from_db()
+    assert opened.stage == "interested" and opened.since == date(2026, 9, 10)
+    assert opened.agreement_name == "c.pdf"
