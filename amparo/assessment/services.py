@@ -131,14 +131,30 @@ def assessment_start(
         started_on=timezone.localdate(),
     )
     if clone_previous and previous:
-        copies = []
-        for finding in previous.findings.all():
-            finding.pk = None
-            finding.assessment = assessment
-            finding.version = 1  # a new row
-            copies.append(finding)
-        Finding.objects.bulk_create(copies)
+        _findings_clone(previous, assessment)
     return assessment
+
+
+def _findings_clone(previous: Assessment, assessment: Assessment) -> None:
+    """Copy the previous round's findings into ``assessment`` with the measures that treat
+    them: a residual lowered by a measure stays justified in the new round."""
+    originals = list(previous.findings.all())
+    old_ids = [finding.pk for finding in originals]
+    copies = []
+    for finding in originals:
+        finding.pk = None
+        finding.assessment = assessment
+        finding.version = 1  # a new row
+        copies.append(finding)
+    Finding.objects.bulk_create(copies)
+    new_id = {old: copy.pk for old, copy in zip(old_ids, copies, strict=True)}
+    links = Finding.measures.through
+    links.objects.bulk_create(
+        links(finding_id=new_id[finding_id], measure_id=measure_id)
+        for finding_id, measure_id in links.objects.filter(finding_id__in=old_ids).values_list(
+            "finding_id", "measure_id"
+        )
+    )
 
 
 def completion_problems(assessment: Assessment) -> list[scoring.Issue]:

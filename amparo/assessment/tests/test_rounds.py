@@ -129,3 +129,30 @@ def test_the_page_offers_completion_anyway_only_with_problems(world, round_a, th
     )
     round_a.refresh_from_db()
     assert round_a.status == "completed"
+
+
+def test_a_cloned_round_keeps_the_measures_behind_lowered_residuals(world, round_a, threats):
+    from amparo.mitigation.models import Measure
+
+    lowered = add_finding(round_a, threats["TUR-01"], inherent=(5, 5), residual=(2, 2))
+    add_finding(round_a, threats["EDU-01"], inherent=(2, 2))
+    measure = Measure.objects.create(
+        region=world.region_a,
+        sector=world.sector,
+        kind="policy",
+        title="Ordenanza",
+        status="implemented",
+        lowers_likelihood=3,
+        lowers_impact=3,
+    )
+    measure.findings.add(lowered)
+    second = services.assessment_start(region=world.region_a, clone_previous=True)
+    copy = second.findings.get(threat__code="TUR-01")
+    assert list(copy.measures.all()) == [measure]
+    assert list(lowered.measures.all()) == [measure]  # the old round keeps its link
+    assert services.completion_problems(second) == []
+    _to_review(second, world.users["coordinator"])
+    done = services.assessment_move(
+        assessment=second, to="completed", by=world.users["coordinator"]
+    )
+    assert done.status == "completed"
