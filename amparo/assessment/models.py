@@ -72,6 +72,9 @@ class Threat(BilingualTitle, BilingualDescription, CatalogEntry):
         default=False,
         help_text=_("Catalog updates do not overwrite an edited threat; they are reported."),
     )
+    # The catalog entry as last loaded, so a user's edit is reported only when the catalog
+    # itself changes afterwards, not on every load.
+    catalog_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(inherit=False)
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -72,29 +75,64 @@ CATALOG_THREAT_FIELDS = (
 )
 
 
+def catalog_entry_hash(entry: dict[str, object]) -> str:
+    """A fingerprint of a catalog threat entry: equal exactly when the catalog's text, sector
+    and flags are equal."""
+    fields = {k: entry[k] for k in ("code", "sector", *CATALOG_THREAT_FIELDS)}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
 @transaction.atomic
-def threats_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Load the pack's threats by code. A threat users edited is never overwritten: when the
-    catalog differs from it, its code is added to ``kept`` so the command can say so."""
+def threats_catalog_load(
+    *, pack: str, count: LoadCount, kept: list[str], clashes: list[str] | None = None
+) -> None:
+    """Load the pack's threats by code.
+
+    - A threat users edited is never overwritten; its code is added to ``kept`` when the
+      catalog entry changed since it was last loaded (once per catalog change).
+    - A threat users created is never touched, even when the catalog has one with the same
+      code; that code is added to ``clashes`` so the command can say so."""
     matrix_default_ensure()
     sectors = {s.code: s for s in Sector.objects.all()}
     existing = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "threats")["threats"]:
         values = {k: entry[k] for k in CATALOG_THREAT_FIELDS}
+        fingerprint = catalog_entry_hash(entry)
         threat = existing.get(entry["code"])
         if threat is None:
             Threat.objects.create(
-                code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
+                code=entry["code"],
+                sector=sectors[entry["sector"]],
+                from_catalog=True,
+                catalog_hash=fingerprint,
+                **values,
             )
             count.add("threats", created=True, changed=False)
             continue
+        if not threat.from_catalog:
+            if clashes is not None:
+                clashes.append(threat.code)
+            continue
+        if threat.edited:
+            catalog_changed = (
+                threat.catalog_hash != fingerprint
+                if threat.catalog_hash
+                # Loaded before fingerprints were kept: compare with the text, once.
+                else any(getattr(threat, k) != v for k, v in values.items())
+            )
+            if catalog_changed:
+                kept.append(threat.code)
+            if threat.catalog_hash != fingerprint:
+                threat.catalog_hash = fingerprint
+                threat.save(update_fields=["catalog_hash"])
+            continue
         changed = [k for k, v in values.items() if getattr(threat, k) != v]
-        if changed and threat.edited:
-            kept.append(threat.code)
-        elif changed:
+        if changed or threat.catalog_hash != fingerprint:
             for name in changed:
                 setattr(threat, name, values[name])
-            threat.save(update_fields=changed)
+            threat.catalog_hash = fingerprint
+            threat.save(update_fields=[*changed, "catalog_hash"])
+        if changed:
             count.add("threats", created=False, changed=True)
 
 

@@ -19,25 +19,59 @@ def test_the_catalog_ships_at_least_four_threats_per_sector_with_sources(db) -> 
     assert Threat.objects.filter(sector__code="PRO", verified=False).exists()
 
 
-def test_a_catalog_update_keeps_a_users_edit_and_says_so(db) -> None:
+def _catalog_changed(monkeypatch, code: str, **changes: object) -> None:
+    """The next loads read a catalog whose entry ``code`` has ``changes``."""
+    real = services.read_pack_file
+
+    def changed(pack: str, name: str) -> dict:
+        content = real(pack, name)
+        for entry in content.get("threats", []):
+            if entry["code"] == code:
+                entry.update(changes)
+        return content
+
+    monkeypatch.setattr(services, "read_pack_file", changed)
+
+
+def test_a_catalog_update_keeps_a_users_edit_and_says_so_once(db, monkeypatch) -> None:
     call_command("load_catalog", stdout=StringIO())
     threat = Threat.objects.order_by("code").first()
     services.threat_save(threat=threat, title_es="Mi redacción")
-    Threat.objects.filter(pk=threat.pk).update(title_en="changed underneath")
     Threat.objects.exclude(pk=threat.pk).filter(code__endswith="-02").update(title_en="old text")
+    _catalog_changed(monkeypatch, threat.code, title_en="The catalog's new wording")
     call_command("load_catalog", stdout=(out := StringIO()))
     threat.refresh_from_db()
     assert threat.title_es == "Mi redacción"
+    assert threat.title_en != "The catalog's new wording"
     assert (
         f"kept users' edits of 1 entries that the catalog changed: {threat.code}" in out.getvalue()
     )
     assert not Threat.objects.filter(title_en="old text").exists()  # unedited ones are updated
+    call_command("load_catalog", stdout=(again := StringIO()))
+    assert "kept users' edits" not in again.getvalue()
 
 
-def test_loading_twice_changes_nothing(db) -> None:
+def test_an_edited_threat_is_not_reported_while_the_catalog_stays_the_same(db) -> None:
     call_command("load_catalog", stdout=StringIO())
+    threat = Threat.objects.order_by("code").first()
+    services.threat_save(threat=threat, title_es="Mi redacción", title_en="My wording")
+    for _load in range(2):
+        call_command("load_catalog", stdout=(out := StringIO()))
+        assert "kept users' edits" not in out.getvalue()
+    threat.refresh_from_db()
+    assert (threat.title_es, threat.title_en) == ("Mi redacción", "My wording")
+
+
+def test_a_users_threat_with_a_catalog_code_is_left_alone_and_reported(world) -> None:
+    mine = Threat.objects.create(
+        code="TUR-01", sector=world.other_sector, title_es="Mío", title_en="Mine"
+    )
     call_command("load_catalog", stdout=(out := StringIO()))
-    assert "created none; updated none" in out.getvalue()
+    mine.refresh_from_db()
+    assert (mine.title_es, mine.title_en, mine.sector) == ("Mío", "Mine", world.other_sector)
+    assert not mine.from_catalog and mine.source == ""
+    assert "the catalog has threats with the same code: TUR-01" in out.getvalue()
+    assert Threat.objects.filter(code="TUR-02", from_catalog=True).exists()
 
 
 def test_an_admin_edits_the_grid_and_levels_follow(world) -> None:
