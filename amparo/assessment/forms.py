@@ -38,6 +38,15 @@ class ThreatForm(forms.ModelForm):
             "description_en": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.from_catalog:
+            # The catalog finds its threats by code; a changed code or sector would make
+            # the next catalog load create a duplicate.
+            for name in ("code", "sector"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed for threats from the catalog.")
+
 
 class RoundStartForm(forms.Form):
     clone_previous = forms.BooleanField(

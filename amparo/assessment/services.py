@@ -138,8 +138,18 @@ def threats_catalog_load(
 
 @transaction.atomic
 def threat_save(*, threat: Threat | None = None, **fields: object) -> Threat:
-    """Create a threat or change one; a catalog threat changed here is marked edited."""
+    """Create a threat or change one; a catalog threat changed here is marked edited. The
+    code and sector of a catalog threat are fixed: the catalog finds it by them."""
     threat = threat or Threat()
+    if threat.pk and threat.from_catalog:
+        stored = Threat.objects.get(pk=threat.pk)
+        errors = {
+            name: _("The code and sector of a catalog threat cannot be changed.")
+            for name in ("code", "sector")
+            if name in fields and fields[name] != getattr(stored, name)
+        }
+        if errors:
+            raise ValidationError(errors)
     for name, value in fields.items():
         setattr(threat, name, value)
     if threat.pk and threat.from_catalog:

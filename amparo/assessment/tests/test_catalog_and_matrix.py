@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -72,6 +74,41 @@ def test_a_users_threat_with_a_catalog_code_is_left_alone_and_reported(world) ->
     assert not mine.from_catalog and mine.source == ""
     assert "the catalog has threats with the same code: TUR-01" in out.getvalue()
     assert Threat.objects.filter(code="TUR-02", from_catalog=True).exists()
+
+
+def test_the_code_and_sector_of_a_catalog_threat_are_fixed(world) -> None:
+    call_command("load_catalog", stdout=StringIO())
+    threat = Threat.objects.get(code="TUR-01")
+    client = world.client("admin")
+    url = reverse("threat-edit", args=[threat.pk])
+    form = client.get(url).context["form"]
+    assert form.fields["code"].disabled and form.fields["sector"].disabled
+    data = {name: value for name, value in form.initial.items() if name in form.fields}
+    data.update(code="TUR-99", sector=world.other_sector.pk, title_es="Nuevo título")
+    assert client.post(url, data).status_code == 302
+    threat.refresh_from_db()
+    assert (threat.code, threat.sector.code, threat.title_es) == ("TUR-01", "TUR", "Nuevo título")
+    with pytest.raises(ValidationError) as refused:
+        services.threat_save(threat=threat, code="TUR-99")
+    assert "code" in refused.value.message_dict
+    assert Threat.objects.get(pk=threat.pk).code == "TUR-01"
+    call_command("load_catalog", stdout=StringIO())
+    assert Threat.objects.filter(code__startswith="TUR-01").count() == 1
+
+
+def test_a_users_own_threat_can_change_code_and_sector(world) -> None:
+    mine = Threat.objects.create(code="MY-01", sector=world.sector, title_es="M", title_en="M")
+    form = world.client("admin").get(reverse("threat-edit", args=[mine.pk])).context["form"]
+    assert not form.fields["code"].disabled
+    services.threat_save(threat=mine, code="MY-02", sector=world.other_sector)
+    mine.refresh_from_db()
+    assert (mine.code, mine.sector) == ("MY-02", world.other_sector)
+
+
+def test_loading_twice_changes_nothing(db) -> None:
+    call_command("load_catalog", stdout=StringIO())
+    call_command("load_catalog", stdout=(out := StringIO()))
+    assert "created none; updated none" in out.getvalue()
 
 
 def test_an_admin_edits_the_grid_and_levels_follow(world) -> None:
