@@ -215,7 +215,9 @@ class Finding(models.Model):
             return None
         return (self.residual_likelihood, self.residual_impact)
 
-    def rating(self, measures: int | None = None) -> scoring.Rating:
+    def rating(
+        self, measures: int | None = None, suggested: tuple[int, int] | None = None
+    ) -> scoring.Rating:
         return scoring.Rating(
-            self.threat.code, self.sector.code, self.inherent, self.residual, measures
+            self.threat.code, self.sector.code, self.inherent, self.residual, measures, suggested
         )

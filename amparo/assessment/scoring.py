@@ -99,13 +99,18 @@ class Rating:
     sector: str
     inherent: tuple[int, int]  # (likelihood, impact)
     residual: tuple[int, int] | None = None
-    measures: int | None = None  # measures treating it; None while measures are unknown
+    measures: int | None = None  # measures in effect treating it; None while unknown
+    # The residual the measures in effect suggest (their expected effects applied to the
+    # inherent rating); None when no measure is in effect or measures are unknown.
+    suggested: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str  # residual_above_inherent | lowered_without_measure | sector_unassessed
+    kind: str  # residual_above_inherent | lowered_without_measure | below_suggestion
+    # | sector_unassessed
     subject: str  # a threat code, or a sector code for sector_unassessed
+    suggested: tuple[int, int] | None = None  # for below_suggestion: what the measures suggest
 
 
 def consistency_issues(
@@ -117,6 +122,9 @@ def consistency_issues(
       or a worse level);
     - lowered without a measure: a residual below the inherent level needs a measure behind
       it (checked only when measure counts are known);
+    - below the suggestion: measures in effect lower the risk only as much as they are
+      expected to, so a residual at a lower level than the one their expected effects
+      suggest (``Rating.suggested``) claims more than they do;
     - sector unassessed: a ministry with no finding in the round.
     """
     issues = []
@@ -129,6 +137,8 @@ def consistency_issues(
             issues.append(Issue("residual_above_inherent", r.key))
         elif r.measures == 0 and after < before:
             issues.append(Issue("lowered_without_measure", r.key))
+        elif r.measures and r.suggested and after < risk_level(spec, *r.suggested).rank:
+            issues.append(Issue("below_suggestion", r.key, r.suggested))
     assessed = {r.sector for r in ratings}
     issues += [Issue("sector_unassessed", s) for s in sorted(set(sectors) - assessed)]
     return issues

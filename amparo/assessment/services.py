@@ -249,6 +249,11 @@ def describe_issue(issue: scoring.Issue) -> str:
         return _("%(code)s: the residual rating is above the inherent one.") % {
             "code": issue.subject
         }
+    if issue.kind == "below_suggestion" and issue.suggested:
+        return _(
+            "%(code)s: the residual rating is lower than the measures in effect are expected "
+            "to bring it (likelihood %(l)s, impact %(i)s)."
+        ) % {"code": issue.subject, "l": issue.suggested[0], "i": issue.suggested[1]}
     return _("%(code)s: the residual rating is lower with no measure behind it.") % {
         "code": issue.subject
     }

@@ -156,3 +156,32 @@ def test_a_cloned_round_keeps_the_measures_behind_lowered_residuals(world, round
         assessment=second, to="completed", by=world.users["coordinator"]
     )
     assert done.status == "completed"
+
+
+def test_a_measure_expected_to_change_nothing_does_not_justify_a_lower_residual(
+    world, round_a, threats
+):
+    from amparo.mitigation.models import Measure
+
+    finding = add_finding(round_a, threats["TUR-01"], inherent=(5, 5), residual=(1, 1))
+    justified = add_finding(round_a, threats["TUR-02"], inherent=(5, 5), residual=(3, 4))
+    add_finding(round_a, threats["EDU-01"], inherent=(2, 2))
+    common = {"region": world.region_a, "sector": world.sector, "status": "implemented"}
+    idle = Measure.objects.create(kind="policy", title="Sin efecto", **common)
+    idle.findings.add(finding)
+    working = Measure.objects.create(
+        kind="program", title="Con efecto", lowers_likelihood=2, lowers_impact=1, **common
+    )
+    working.findings.add(justified)
+    Measure.objects.create(kind="procedure", title="Propuesta", lowers_likelihood=4, **common)
+    problems = services.completion_problems(round_a)
+    assert [(p.kind, p.subject) for p in problems] == [("below_suggestion", "TUR-01")]
+    assert services.describe_issue(problems[0]) == (
+        "TUR-01: the residual rating is lower than the measures in effect are expected to "
+        "bring it (likelihood 5, impact 5)."
+    )
+    working.findings.add(finding)  # now 5-2, 5-1 is suggested: (3, 4) is high, 1x1 low
+    assert [p.subject for p in services.completion_problems(round_a)] == ["TUR-01"]
+    _to_review(round_a, world.users["coordinator"])
+    with pytest.raises(ValidationError, match="lower than the measures in effect"):
+        services.assessment_move(assessment=round_a, to="completed", by=world.users["coordinator"])

@@ -82,6 +82,23 @@ def test_it_flags_the_three_kinds_of_inconsistency() -> None:
     ]
 
 
+def test_a_residual_below_what_the_measures_suggest_is_flagged() -> None:
+    ratings = [
+        # one measure in effect expected to lower nothing cannot justify 5x5 -> 1x1
+        Rating("TUR-01", "TUR", (5, 5), (1, 1), measures=1, suggested=(5, 5)),
+        # rated where the measures' expected effects put it: fine
+        Rating("TUR-02", "TUR", (5, 5), (3, 4), measures=1, suggested=(3, 4)),
+        # lower components but the same level as the suggestion: fine
+        Rating("TUR-03", "TUR", (5, 5), (3, 4), measures=2, suggested=(4, 4)),
+        # more cautious than the suggestion: fine
+        Rating("TUR-04", "TUR", (5, 5), (5, 4), measures=1, suggested=(2, 2)),
+    ]
+    issues = consistency_issues(DEFAULT_MATRIX, ratings, ["TUR"])
+    assert [(i.kind, i.subject, i.suggested) for i in issues] == [
+        ("below_suggestion", "TUR-01", (5, 5))
+    ]
+
+
 ratings = st.builds(
     Rating,
     key=st.sampled_from(["T1", "T2", "T3", "T4", "T5"]),
