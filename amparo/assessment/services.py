@@ -309,6 +309,8 @@ def finding_save(
 
 @transaction.atomic
 def finding_delete(*, finding: Finding) -> None:
-    if finding.assessment.status == RoundStatus.COMPLETED:
+    """Remove a finding (and its links to measures); a completed round is read-only."""
+    status = Assessment.objects.select_for_update().get(pk=finding.assessment_id).status
+    if status == RoundStatus.COMPLETED:
         raise ValidationError(_("This round is completed; its findings are kept as they are."))
     finding.delete()

@@ -22,4 +22,5 @@ urlpatterns = [
     path(A + "findings/new/", findings.finding_edit, name="finding-create"),
     path(A + "findings/<int:finding_pk>/", findings.finding_detail, name="finding-detail"),
     path(A + "findings/<int:finding_pk>/edit/", findings.finding_edit, name="finding-edit"),
+    path(A + "findings/<int:finding_pk>/delete/", findings.finding_delete, name="finding-delete"),
 ]
