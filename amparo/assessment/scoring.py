@@ -137,7 +137,12 @@ def consistency_issues(
             issues.append(Issue("residual_above_inherent", r.key))
         elif r.measures == 0 and after < before:
             issues.append(Issue("lowered_without_measure", r.key))
-        elif r.measures and r.suggested and after < risk_level(spec, *r.suggested).rank:
+        elif (
+            r.measures
+            and r.suggested
+            # A matrix need not grow with its axes: never ask for more than "no change".
+            and after < min(before, risk_level(spec, *r.suggested).rank)
+        ):
             issues.append(Issue("below_suggestion", r.key, r.suggested))
     assessed = {r.sector for r in ratings}
     issues += [Issue("sector_unassessed", s) for s in sorted(set(sectors) - assessed)]

@@ -109,19 +109,61 @@ ratings = st.builds(
 )
 
 
-@given(st.lists(ratings, max_size=6, unique_by=lambda r: r.key))
-def test_a_rating_is_flagged_exactly_when_it_contradicts_itself(rows) -> None:
-    flagged = {i.subject for i in consistency_issues(DEFAULT_MATRIX, rows, [])}
-    expected = set()
+@st.composite
+def rated_matrices(draw) -> tuple[MatrixSpec, list[Rating]]:
+    """A random matrix and ratings inside it, some with the residual equal to the inherent,
+    some with a measure count and a suggested residual."""
+    spec = draw(matrices())
+    n_l, n_i = len(spec.likelihoods), len(spec.impacts)
+    cell = st.tuples(st.integers(1, n_l), st.integers(1, n_i))
+    rows = []
+    for n in range(draw(st.integers(0, 8))):
+        inherent = draw(cell)
+        residual = draw(st.none() | st.just(inherent) | cell)
+        measures = draw(st.none() | st.integers(0, 2))
+        suggested = (
+            (draw(st.integers(1, inherent[0])), draw(st.integers(1, inherent[1])))
+            if measures
+            else None
+        )
+        sector = draw(st.sampled_from(["A", "B", "C"]))
+        rows.append(Rating(f"T{n}", sector, inherent, residual, measures, suggested))
+    return spec, rows
+
+
+def _rank(spec: MatrixSpec, cell: tuple[int, int]) -> int:
+    return spec.level(spec.grid[cell[0] - 1][cell[1] - 1]).rank
+
+
+@given(rated_matrices())
+def test_the_checks_hold_on_any_matrix(case) -> None:
+    spec, rows = case
+    issues = consistency_issues(spec, rows, ["A", "B", "C", "D"])
+    kinds = {(i.kind, i.subject) for i in issues}
+    flagged = {subject for kind, subject in kinds if kind != "sector_unassessed"}
     for r in rows:
-        if r.residual is None:
-            continue
-        before = risk_level(DEFAULT_MATRIX, *r.inherent).rank
-        after = risk_level(DEFAULT_MATRIX, *r.residual).rank
-        worse = r.residual[0] > r.inherent[0] or r.residual[1] > r.inherent[1] or after > before
-        if worse or (r.measures == 0 and after < before):
-            expected.add(r.key)
-    assert flagged == expected
+        if r.residual is None or r.residual == r.inherent:
+            assert r.key not in flagged, r
+        elif r.residual[0] > r.inherent[0] or r.residual[1] > r.inherent[1]:
+            assert ("residual_above_inherent", r.key) in kinds, r
+        elif r.measures == 0 and _rank(spec, r.residual) < _rank(spec, r.inherent):
+            assert ("lowered_without_measure", r.key) in kinds, r
+        elif r.measures is None and _rank(spec, r.residual) <= _rank(spec, r.inherent):
+            assert r.key not in flagged, r  # measures unknown: a lower level is accepted
+        if (
+            r.residual is not None
+            and r.suggested is not None
+            and r.measures
+            and _rank(spec, r.residual) < _rank(spec, r.suggested)
+            and _rank(spec, r.residual) < _rank(spec, r.inherent)
+            and r.residual[0] <= r.inherent[0]
+            and r.residual[1] <= r.inherent[1]
+        ):
+            assert ("below_suggestion", r.key) in kinds, r
+        assert len([k for k, subject in kinds if subject == r.key]) <= 1
+    assessed = {r.sector for r in rows}
+    for sector in ["A", "B", "C", "D"]:
+        assert (("sector_unassessed", sector) in kinds) == (sector not in assessed)
 
 
 @given(
