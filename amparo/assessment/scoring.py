@@ -31,24 +31,73 @@ class MatrixSpec:
         return next(level for level in self.levels if level.code == code)
 
 
-def validate_matrix(spec: MatrixSpec) -> list[str]:
-    """Every reason ``spec`` is not a usable matrix; empty when it is."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalog without importing Django; the caller
+    translates it (``MatrixProblem.template``)."""
+    return message
+
+
+@dataclass(frozen=True)
+class MatrixProblem:
+    """Why a matrix is unusable: an English message template (a catalog msgid) and its
+    values, so the caller can show it in the person's language."""
+
+    template: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template % self.params
+
+
+def validate_matrix(spec: MatrixSpec) -> list[MatrixProblem]:
+    """Every reason ``spec`` is not a usable matrix; empty when it is. Colours must be
+    ``#rrggbb``."""
     problems = []
     if not 2 <= len(spec.likelihoods) <= 10 or not 2 <= len(spec.impacts) <= 10:
-        problems.append("a matrix has between 2 and 10 likelihood and impact levels")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("A matrix has between 2 and 10 likelihood and impact levels.")
+            )
+        )
     codes = [level.code for level in spec.levels]
     if len(set(codes)) != len(codes) or not codes:
-        problems.append("risk level codes must be present and unique")
+        problems.append(MatrixProblem(gettext_noop("Risk level codes must be present and unique.")))
     if len({level.rank for level in spec.levels}) != len(spec.levels):
-        problems.append("risk level ranks must be unique")
+        problems.append(MatrixProblem(gettext_noop("Risk level ranks must be unique.")))
+    bad_colours = [level.colour for level in spec.levels if not is_colour(level.colour)]
+    if bad_colours:
+        problems.append(
+            MatrixProblem(
+                gettext_noop("Colours are written as #rrggbb, for example #b71c1c: %(colours)s."),
+                {"colours": ", ".join(bad_colours)},
+            )
+        )
     if len(spec.grid) != len(spec.likelihoods) or any(
         len(row) != len(spec.impacts) for row in spec.grid
     ):
-        problems.append("the grid needs one row per likelihood and one cell per impact")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("The grid needs one row per likelihood and one cell per impact.")
+            )
+        )
     unknown = sorted({cell for row in spec.grid for cell in row} - set(codes))
     if unknown:
-        problems.append(f"the grid uses unknown levels: {', '.join(unknown)}")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("The grid uses unknown levels: %(levels)s."),
+                {"levels": ", ".join(unknown)},
+            )
+        )
     return problems
+
+
+def is_colour(value: str) -> bool:
+    """``#rrggbb`` in hexadecimal, the one colour form the pages and reports accept."""
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
 
 
 def risk_level(spec: MatrixSpec, likelihood: int, impact: int) -> LevelSpec:

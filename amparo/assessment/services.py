@@ -56,7 +56,7 @@ def matrix_save(
     """Change a matrix's labels, levels and grid; an unusable matrix is refused."""
     problems = scoring.validate_matrix(spec)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([_(p.template) % p.params for p in problems])
     matrix.name_es, matrix.name_en = name_es, name_en
     for name, value in RiskMatrix.fields_from_spec(spec).items():
         setattr(matrix, name, value)

@@ -124,3 +124,28 @@ def test_an_admin_edits_the_grid_and_levels_follow(world) -> None:
 
     assert risk_level(matrix.spec(), 1, 1).code == "critical"
     assert RiskMatrix.objects.count() == 1
+
+
+def test_an_unusable_matrix_is_refused_in_the_persons_language(world) -> None:
+    from django.utils import translation
+
+    from amparo.assessment.scoring import LevelSpec
+
+    matrix = services.matrix_default_ensure()
+    spec = matrix.spec()
+    broken = spec.__class__(
+        spec.likelihoods,
+        spec.impacts,
+        (LevelSpec("low", "Bajo", "Low", "verde", 1),),
+        spec.grid,
+    )
+    with translation.override("es"), pytest.raises(ValidationError) as refused:
+        services.matrix_save(matrix=matrix, spec=broken, name_es="M", name_en="M")
+    assert "Los colores se escriben como #rrggbb, por ejemplo #b71c1c: verde." in (
+        refused.value.messages
+    )
+    assert "La cuadrícula usa niveles desconocidos: critical, high, medium." in (
+        refused.value.messages
+    )
+    matrix.refresh_from_db()
+    assert matrix.name_es == "Matriz 5x5"

@@ -13,15 +13,20 @@ from amparo.assessment.scoring import (
     Rating,
     consistency_issues,
     heat_grid,
+    is_colour,
     risk_level,
     round_diff,
     validate_matrix,
 )
 
 LEVELS = (
-    LevelSpec("a", "A", "A", "#000", 1),
-    LevelSpec("b", "B", "B", "#111", 2),
-    LevelSpec("c", "C", "C", "#222", 3),
+    LevelSpec("a", "A", "A", "#000000", 1),
+    LevelSpec("b", "B", "B", "#111111", 2),
+    LevelSpec("c", "C", "C", "#222222", 3),
+)
+SHORT_COLOURS = tuple(
+    LevelSpec(level.code, level.name_es, level.name_en, level.colour[:4], level.rank)
+    for level in LEVELS
 )
 
 
@@ -59,11 +64,23 @@ def test_ratings_outside_the_matrix_are_refused(likelihood, impact) -> None:
 
 def test_validation_names_what_is_wrong_with_a_matrix() -> None:
     broken = MatrixSpec(
-        DEFAULT_MATRIX.likelihoods, DEFAULT_MATRIX.impacts, LEVELS, (("a", "b"), ("z", "a"))
+        DEFAULT_MATRIX.likelihoods,
+        DEFAULT_MATRIX.impacts,
+        SHORT_COLOURS,
+        (("a", "b"), ("z", "a")),
     )
-    problems = validate_matrix(broken)
-    assert "the grid needs one row per likelihood and one cell per impact" in problems
-    assert "the grid uses unknown levels: z" in problems
+    problems = [str(p) for p in validate_matrix(broken)]
+    assert "The grid needs one row per likelihood and one cell per impact." in problems
+    assert "The grid uses unknown levels: z." in problems
+    assert "Colours are written as #rrggbb, for example #b71c1c: #000, #111, #222." in problems
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("#b71c1c", True), ("#B71C1C", True), ("#000", False), ("red", False), ("#12345g", False)],
+)
+def test_colours_are_six_hex_digits(value, ok) -> None:
+    assert is_colour(value) is ok
 
 
 def test_it_flags_the_three_kinds_of_inconsistency() -> None:
