@@ -140,6 +140,29 @@ DEFAULT_MATRIX = MatrixSpec(
 )
 
 
+def starting_matrix(likelihood_levels: int, impact_levels: int) -> MatrixSpec:
+    """A usable matrix of the given size to edit from: numbered labels, the default
+    matrix's four levels, and a grid that grows towards high likelihood and impact, impact
+    weighing more (as in the default matrix)."""
+    levels = DEFAULT_MATRIX.levels
+
+    def cell(likelihood: int, impact: int) -> str:
+        weight = 0.4 * (likelihood - 1) / (likelihood_levels - 1) + 0.6 * (impact - 1) / (
+            impact_levels - 1
+        )
+        return levels[min(len(levels) - 1, int(weight * len(levels)))].code
+
+    return MatrixSpec(
+        likelihoods=tuple((f"Nivel {n}", f"Level {n}") for n in range(1, likelihood_levels + 1)),
+        impacts=tuple((f"Nivel {n}", f"Level {n}") for n in range(1, impact_levels + 1)),
+        levels=levels,
+        grid=tuple(
+            tuple(cell(likelihood, impact) for impact in range(1, impact_levels + 1))
+            for likelihood in range(1, likelihood_levels + 1)
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Rating:
     """What a finding says, as plain values."""

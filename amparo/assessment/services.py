@@ -65,6 +65,30 @@ def matrix_save(
     return matrix
 
 
+MATRIX_SIZES = range(2, 8)  # likelihood and impact levels a new matrix may have
+
+
+@transaction.atomic
+def matrix_create(
+    *, code: str, name_es: str, name_en: str, likelihood_levels: int, impact_levels: int
+) -> RiskMatrix:
+    """A new matrix of the given size with a starting grid, to be edited before use."""
+    if likelihood_levels not in MATRIX_SIZES or impact_levels not in MATRIX_SIZES:
+        raise ValidationError(
+            _("Choose from %(low)s to %(high)s likelihood and impact levels.")
+            % {"low": MATRIX_SIZES[0], "high": MATRIX_SIZES[-1]}
+        )
+    matrix = RiskMatrix(
+        code=code,
+        name_es=name_es,
+        name_en=name_en,
+        **RiskMatrix.fields_from_spec(scoring.starting_matrix(likelihood_levels, impact_levels)),
+    )
+    matrix.full_clean()
+    matrix.save()
+    return matrix
+
+
 CATALOG_THREAT_FIELDS = (
     "title_es",
     "title_en",
@@ -167,10 +191,13 @@ def assessment_start(
     *, region: Region, clone_previous: bool, matrix: RiskMatrix | None = None
 ) -> Assessment:
     """Open the region's next round; with ``clone_previous`` it starts from the last round's
-    findings (and its matrix), so only what changed needs entering."""
+    findings (and its matrix), so only what changed needs entering. Copying findings into a
+    matrix with fewer likelihood or impact levels than their ratings use is refused."""
     previous = region.assessments.order_by("-number").first()
     number = (region.assessments.aggregate(n=Max("number"))["n"] or 0) + 1
     matrix = matrix or (previous.matrix if previous else None) or matrix_default_ensure()
+    if clone_previous and previous:
+        _require_room_for(previous, matrix)
     assessment = Assessment.objects.create(
         region=region,
         number=number,
@@ -181,6 +208,33 @@ def assessment_start(
     if clone_previous and previous:
         _findings_clone(previous, assessment)
     return assessment
+
+
+def _require_room_for(previous: Assessment, matrix: RiskMatrix) -> None:
+    highest = previous.findings.aggregate(
+        il=Max("inherent_likelihood"),
+        rl=Max("residual_likelihood"),
+        ii=Max("inherent_impact"),
+        ri=Max("residual_impact"),
+    )
+    likelihood = max(highest["il"] or 0, highest["rl"] or 0)
+    impact = max(highest["ii"] or 0, highest["ri"] or 0)
+    if likelihood > len(matrix.likelihoods) or impact > len(matrix.impacts):
+        raise ValidationError(
+            _(
+                "The findings of round %(n)s use likelihood up to %(l)s and impact up to "
+                "%(i)s; the matrix “%(matrix)s” has only %(ml)s and %(mi)s levels. Choose "
+                "a larger matrix or start without copying the findings."
+            )
+            % {
+                "n": previous.number,
+                "l": likelihood,
+                "i": impact,
+                "matrix": matrix.name,
+                "ml": len(matrix.likelihoods),
+                "mi": len(matrix.impacts),
+            }
+        )
 
 
 def _findings_clone(previous: Assessment, assessment: Assessment) -> None:

@@ -185,3 +185,47 @@ def test_a_measure_expected_to_change_nothing_does_not_justify_a_lower_residual(
     _to_review(round_a, world.users["coordinator"])
     with pytest.raises(ValidationError, match="lower than the measures in effect"):
         services.assessment_move(assessment=round_a, to="completed", by=world.users["coordinator"])
+
+
+def test_findings_are_not_copied_into_a_matrix_too_small_for_them(world, round_a, threats):
+    add_finding(round_a, threats["TUR-01"], inherent=(4, 2), residual=(2, 2))
+    small = services.matrix_create(
+        code="3x3",
+        name_es="Matriz 3x3",
+        name_en="3x3 matrix",
+        likelihood_levels=3,
+        impact_levels=3,
+    )
+    with pytest.raises(ValidationError, match="use likelihood up to 4 and impact up to 2"):
+        services.assessment_start(region=world.region_a, clone_previous=True, matrix=small)
+    assert world.region_a.assessments.count() == 1
+    client = world.client("coordinator")
+    response = client.post(
+        reverse("round-start", args=["PE-LOR"]),
+        {"clone_previous": "on", "matrix": small.pk},
+        follow=True,
+    )
+    assert "Elija una matriz más grande" in response.content.decode()
+    assert world.region_a.assessments.count() == 1
+    fresh = services.assessment_start(region=world.region_a, clone_previous=False, matrix=small)
+    assert fresh.matrix == small and fresh.findings.count() == 0
+
+
+def test_a_new_round_can_use_another_matrix(world, round_a, threats) -> None:
+    add_finding(round_a, threats["TUR-01"], inherent=(3, 3))
+    larger = services.matrix_create(
+        code="7x7",
+        name_es="Matriz 7x7",
+        name_en="7x7 matrix",
+        likelihood_levels=7,
+        impact_levels=7,
+    )
+    client = world.client("coordinator")
+    page = client.get(reverse("round-list", args=["PE-LOR"])).content.decode()
+    assert "Matriz 7x7" in page
+    client.post(
+        reverse("round-start", args=["PE-LOR"]), {"clone_previous": "on", "matrix": larger.pk}
+    )
+    second = world.region_a.assessments.get(number=2)
+    assert second.matrix == larger
+    assert second.findings.get().inherent == (3, 3)

@@ -16,6 +16,7 @@ from amparo.assessment.scoring import (
     is_colour,
     risk_level,
     round_diff,
+    starting_matrix,
     validate_matrix,
 )
 
@@ -208,3 +209,19 @@ def test_the_heat_grid_reads_from_the_highest_likelihood_down_and_keeps_counts()
     assert [row[0][0] for row in grid] == [5, 4, 3, 2, 1]
     assert sum(cell[2] for row in grid for cell in row) == 6
     assert grid[0][0][:3] == (5, 1, 2)
+
+
+@given(st.integers(2, 7), st.integers(2, 7))
+def test_a_starting_matrix_is_usable_and_grows_with_both_axes(n_l, n_i) -> None:
+    spec = starting_matrix(n_l, n_i)
+    assert validate_matrix(spec) == []
+    assert (len(spec.likelihoods), len(spec.impacts)) == (n_l, n_i)
+    assert risk_level(spec, 1, 1).code == "low"
+    assert risk_level(spec, n_l, n_i).code == "critical"
+    for likelihood in range(1, n_l + 1):
+        for impact in range(1, n_i + 1):
+            rank = risk_level(spec, likelihood, impact).rank
+            if likelihood < n_l:
+                assert risk_level(spec, likelihood + 1, impact).rank >= rank
+            if impact < n_i:
+                assert risk_level(spec, likelihood, impact + 1).rank >= rank
