@@ -53,7 +53,10 @@ def matrix_default_ensure() -> RiskMatrix:
 def matrix_save(
     *, matrix: RiskMatrix, spec: scoring.MatrixSpec, name_es: str, name_en: str
 ) -> RiskMatrix:
-    """Change a matrix's labels, levels and grid; an unusable matrix is refused."""
+    """Change a matrix's labels, levels and grid; an unusable matrix is refused, and so is
+    a matrix a completed round uses (its levels must not change after the fact)."""
+    if matrix_locked(matrix):
+        raise ValidationError(matrix_locked_reason())
     problems = scoring.validate_matrix(spec)
     if problems:
         raise ValidationError([_(p.template) % p.params for p in problems])
@@ -63,6 +66,40 @@ def matrix_save(
     matrix.full_clean()
     matrix.save()
     return matrix
+
+
+def matrix_locked_reason() -> str:
+    """Why a matrix a completed round uses cannot be changed, in the active language."""
+    return _(
+        "A completed round uses this matrix: changing it would change that round's levels "
+        "after the fact. Copy the matrix and edit the copy."
+    )
+
+
+def matrix_locked(matrix: RiskMatrix) -> bool:
+    """Whether a completed round uses ``matrix``, which then stays as it is."""
+    return Assessment.objects.filter(matrix=matrix, status=RoundStatus.COMPLETED).exists()
+
+
+@transaction.atomic
+def matrix_copy(*, matrix: RiskMatrix) -> RiskMatrix:
+    """A copy of ``matrix`` under a new code, free to edit and not the default."""
+    taken = set(RiskMatrix.objects.values_list("code", flat=True))
+    stem = f"{matrix.code[:32]}-copia"
+    code = next(c for c in (stem, *(f"{stem}-{n}" for n in range(2, 1000))) if c not in taken)
+    copy = RiskMatrix(
+        code=code,
+        name_es=f"{matrix.name_es[:190]} (copia)",
+        name_en=f"{matrix.name_en[:190]} (copy)",
+        likelihoods=matrix.likelihoods,
+        impacts=matrix.impacts,
+        levels=matrix.levels,
+        grid=matrix.grid,
+        is_default=False,
+    )
+    copy.full_clean()
+    copy.save()
+    return copy
 
 
 MATRIX_SIZES = range(2, 8)  # likelihood and impact levels a new matrix may have

@@ -149,3 +149,110 @@ def test_an_unusable_matrix_is_refused_in_the_persons_language(world) -> None:
     )
     matrix.refresh_from_db()
     assert matrix.name_es == "Matriz 5x5"
+
+
+def _matrix_form_data(client, code: str) -> dict[str, object]:
+    form = client.get(reverse("matrix-edit", args=[code])).context["form"]
+    return {name: field.initial for name, field in form.fields.items()}
+
+
+def test_an_admin_renames_levels_and_changes_their_colours(world) -> None:
+    matrix = services.matrix_default_ensure()
+    client = world.client("admin")
+    data = _matrix_form_data(client, "5x5")
+    data.update(level_4_es="Extremo", level_4_en="Extreme", level_4_colour="#6a1b9a")
+    assert client.post(reverse("matrix-edit", args=["5x5"]), data).status_code == 302
+    matrix.refresh_from_db()
+    critical = matrix.spec().level("critical")
+    assert (critical.name_es, critical.name_en, critical.colour) == (
+        "Extremo",
+        "Extreme",
+        "#6a1b9a",
+    )
+    assert critical.rank == 4
+    assert "#6a1b9a" in client.get(reverse("matrix-detail", args=["5x5"])).content.decode()
+
+
+@pytest.mark.parametrize("colour", ["red", "#6a1b9", "#6a1b9g", "6a1b9a0"])
+def test_a_colour_that_is_not_rrggbb_is_refused(world, colour) -> None:
+    matrix = services.matrix_default_ensure()
+    client = world.client("admin")
+    data = _matrix_form_data(client, "5x5")
+    data["level_1_colour"] = colour
+    response = client.post(reverse("matrix-edit", args=["5x5"]), data)
+    assert response.status_code == 422
+    assert "#rrggbb" in response.content.decode()
+    matrix.refresh_from_db()
+    assert matrix.spec().level("low").colour == "#2e7d32"
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("admin", 302), ("coordinator", 403), ("viewer", 403), ("outsider", 403)],
+)
+def test_only_program_admins_create_matrices(world, role, status) -> None:
+    client = world.client(role)
+    data = {
+        "code": "3x4",
+        "name_es": "Matriz 3x4",
+        "name_en": "3x4 matrix",
+        "likelihood_levels": "3",
+        "impact_levels": "4",
+    }
+    response = client.post(reverse("matrix-create"), data)
+    assert response.status_code == status
+    assert RiskMatrix.objects.filter(code="3x4").exists() == (status == 302)
+    if status == 302:
+        assert response.url == reverse("matrix-edit", args=["3x4"])
+        matrix = RiskMatrix.objects.get(code="3x4")
+        assert (len(matrix.likelihoods), len(matrix.impacts)) == (3, 4)
+        assert [len(row) for row in matrix.grid] == [4, 4, 4]
+        assert reverse("matrix-create") in client.get(reverse("matrix-list")).content.decode()
+
+
+@pytest.mark.parametrize("size", ["1", "8"])
+def test_a_matrix_has_two_to_seven_levels_per_axis(world, size) -> None:
+    client = world.client("admin")
+    data = {
+        "code": "odd",
+        "name_es": "Rara",
+        "name_en": "Odd",
+        "likelihood_levels": size,
+        "impact_levels": "3",
+    }
+    assert client.post(reverse("matrix-create"), data).status_code == 422
+    assert not RiskMatrix.objects.filter(code="odd").exists()
+    with pytest.raises(ValidationError):
+        services.matrix_create(
+            code="odd", name_es="R", name_en="O", likelihood_levels=int(size), impact_levels=3
+        )
+
+
+def test_a_matrix_a_completed_round_uses_is_kept_and_can_be_copied(world) -> None:
+    from amparo.assessment.models import RoundStatus
+
+    matrix = services.matrix_default_ensure()
+    done = services.assessment_start(region=world.region_a, clone_previous=False)
+    client = world.client("admin")
+    data = _matrix_form_data(client, "5x5")
+    data["cell_1_1"] = "critical"
+    done.status = RoundStatus.COMPLETED
+    done.save()
+    response = client.post(reverse("matrix-edit", args=["5x5"]), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("matrix-detail", args=["5x5"])
+    assert "Copie la matriz" in response.content.decode()
+    assert reverse("matrix-copy", args=["5x5"]) in response.content.decode()
+    matrix.refresh_from_db()
+    assert matrix.grid[0][0] == "low"
+    with pytest.raises(ValidationError, match="Una ronda completada usa esta matriz"):
+        services.matrix_save(matrix=matrix, spec=matrix.spec(), name_es="Otra", name_en="Other")
+    response = client.post(reverse("matrix-copy", args=["5x5"]))
+    copy = RiskMatrix.objects.get(code="5x5-copia")
+    assert response.url == reverse("matrix-edit", args=["5x5-copia"])
+    assert (copy.grid, copy.levels, copy.is_default) == (matrix.grid, matrix.levels, False)
+    data = _matrix_form_data(client, "5x5-copia")
+    data["cell_1_1"] = "critical"
+    assert client.post(reverse("matrix-edit", args=["5x5-copia"]), data).status_code == 302
+    copy.refresh_from_db()
+    assert copy.grid[0][0] == "critical"
+    assert world.client("coordinator").post(reverse("matrix-copy", args=["5x5"])).status_code == 403
