@@ -229,3 +229,19 @@ def test_a_new_round_can_use_another_matrix(world, round_a, threats) -> None:
     second = world.region_a.assessments.get(number=2)
     assert second.matrix == larger
     assert second.findings.get().inherent == (3, 3)
+
+
+def test_the_demos_completed_rounds_have_no_problem_or_say_why(db, settings) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    for _run in range(2):  # the demo can run again
+        call_command("demo", stdout=StringIO())
+        completed = Assessment.objects.filter(is_demo=True, status=RoundStatus.COMPLETED)
+        assert completed.exists()
+        for done in completed:
+            problems = services.completion_problems(done)
+            assert not problems or "demostración" in done.completion_note, (done, problems)
+            assert done.completed_at is not None
