@@ -27,11 +27,15 @@ def effects_in_effect(findings: QuerySet[Finding]) -> dict[int, list[tuple[int, 
     return effects
 
 
-def ratings_of(assessment: Assessment, findings: QuerySet[Finding]) -> list[scoring.Rating]:
-    """Ratings for the checks. Measure counts are known only once the region has measures:
-    before mitigation starts, a lower residual reflects controls that predate amparo. A
-    finding with measures in effect carries the residual their expected effects suggest."""
-    rows = findings.select_related("threat", "sector")
+def ratings_of(
+    assessment: Assessment, findings: QuerySet[Finding], rows: list[Finding] | None = None
+) -> list[scoring.Rating]:
+    """Ratings for the checks (``rows``: the findings already read, to save the query).
+    Measure counts are known only once the region has measures: before mitigation starts,
+    a lower residual reflects controls that predate amparo. A finding with measures in
+    effect carries the residual their expected effects suggest."""
+    if rows is None:
+        rows = list(findings.select_related("threat", "sector"))
     if not assessment.region.measures.exists():
         return [f.rating() for f in rows]
     effects = effects_in_effect(findings)
@@ -77,8 +81,8 @@ def round_summary(
     """Per sector: findings, catalog threats and the worst current level; the consistency
     issues; the diff against the previous round; counts per level."""
     spec = assessment.matrix.spec()
-    rows = list(findings)
-    ratings = ratings_of(assessment, findings)
+    rows = list(findings.select_related("threat", "sector"))
+    ratings = ratings_of(assessment, findings, rows)
     sectors = list(sectors)
     threats = dict(
         Threat.objects.filter(sector__in=sectors)
