@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -100,7 +102,10 @@ def test_a_cloned_round_starts_from_the_previous_findings_and_shows_the_diff(
     text = page.content.decode()
     assert "TUR-02" in text.split("Nuevos hallazgos")[1][:200]
     assert "EDU-01" in text.split("Hallazgos retirados")[1][:200]
-    assert "TUR-01" in text.split("Hallazgos retirados")[1]
+    rerated = re.findall(r"<li>([^<]*con nueva calificación[^<]*)</li>", text)
+    assert [" ".join(line.split()) for line in rerated] == [
+        "TUR-01 con nueva calificación: inherente 4×4 → 4×4; residual 3×3 → 2×2"
+    ]
 
 
 def test_ratings_outside_the_matrix_are_refused(world, round_a, threats) -> None:
@@ -119,6 +124,8 @@ def test_ratings_outside_the_matrix_are_refused(world, round_a, threats) -> None
 def test_the_page_offers_completion_anyway_only_with_problems(world, round_a, threats) -> None:
     _to_review(round_a, world.users["coordinator"])
     client = world.client("coordinator")
+    page = client.get(reverse("round-detail", args=["PE-LOR", round_a.pk])).content.decode()
+    assert 'name="override_reason"' in page
     response = client.post(
         reverse("round-move", args=["PE-LOR", round_a.pk]), {"to": "completed"}, follow=True
     )
@@ -245,3 +252,17 @@ def test_the_demos_completed_rounds_have_no_problem_or_say_why(db, settings) -> 
             problems = services.completion_problems(done)
             assert not problems or "demostración" in done.completion_note, (done, problems)
             assert done.completed_at is not None
+
+
+def test_a_round_without_problems_asks_no_reason_to_complete(world, round_a, threats) -> None:
+    add_finding(round_a, threats["TUR-01"], residual=(3, 3))
+    add_finding(round_a, threats["EDU-01"])
+    _to_review(round_a, world.users["coordinator"])
+    page = (
+        world.client("coordinator")
+        .get(reverse("round-detail", args=["PE-LOR", round_a.pk]))
+        .content.decode()
+    )
+    assert 'value="completed"' in page
+    assert 'name="override_reason"' not in page
+    assert "Sin problemas" in page
