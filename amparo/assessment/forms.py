@@ -4,6 +4,7 @@ choices from the sectors the person may change."""
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
@@ -37,6 +38,15 @@ class ThreatForm(forms.ModelForm):
             "description_es": forms.Textarea(attrs={"rows": 3}),
             "description_en": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.from_catalog:
+            # The catalog finds its threats by code; a changed code or sector would make
+            # the next catalog load create a duplicate.
+            for name in ("code", "sector"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed for threats from the catalog.")
 
 
 class RoundStartForm(forms.Form):
@@ -120,8 +130,42 @@ class FindingForm(forms.ModelForm):
         return cleaned
 
 
+COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Write the colour as #rrggbb, e.g. #b71c1c."))
+
+
+class MatrixCreateForm(forms.Form):
+    """A new matrix: its names and size; labels, levels and grid are edited afterwards."""
+
+    code = forms.SlugField(
+        label=_("code"),
+        max_length=40,
+        help_text=_("Short, without spaces, e.g. 4x6-salud. It appears in addresses."),
+    )
+    name_es = forms.CharField(label=_("name (Spanish)"), max_length=200)
+    name_en = forms.CharField(label=_("name (English)"), max_length=200)
+    likelihood_levels = forms.TypedChoiceField(
+        label=_("Likelihood levels"),
+        choices=[(n, str(n)) for n in range(2, 8)],
+        coerce=int,
+        initial=5,
+    )
+    impact_levels = forms.TypedChoiceField(
+        label=_("Impact levels"),
+        choices=[(n, str(n)) for n in range(2, 8)],
+        coerce=int,
+        initial=5,
+    )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if code == "new" or RiskMatrix.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("Another matrix already has this code."))
+        return code
+
+
 class MatrixForm(forms.Form):
-    """Names, level labels and the grid of an existing matrix (its size stays)."""
+    """Names, level names and colours, and the grid of an existing matrix (its size
+    stays)."""
 
     name_es = forms.CharField(label=_("name (Spanish)"), max_length=200)
     name_en = forms.CharField(label=_("name (English)"), max_length=200)
@@ -151,6 +195,25 @@ class MatrixForm(forms.Form):
                     max_length=60,
                     label=_("%(kind)s %(n)s (English)") % {"kind": word, "n": n},
                 )
+        for n, level in enumerate(matrix.levels, start=1):
+            code = level["code"]
+            self.fields[f"level_{n}_es"] = forms.CharField(
+                initial=level["name_es"],
+                max_length=40,
+                label=_("level “%(code)s” (Spanish)") % {"code": code},
+            )
+            self.fields[f"level_{n}_en"] = forms.CharField(
+                initial=level["name_en"],
+                max_length=40,
+                label=_("level “%(code)s” (English)") % {"code": code},
+            )
+            self.fields[f"level_{n}_colour"] = forms.CharField(
+                initial=level["colour"],
+                max_length=7,
+                label=_("colour of “%(code)s”") % {"code": code},
+                validators=[COLOUR],
+                widget=forms.TextInput(attrs={"type": "color"}),
+            )
         for li, row in enumerate(matrix.grid, start=1):
             for ii, code in enumerate(row, start=1):
                 self.fields[f"cell_{li}_{ii}"] = forms.ChoiceField(
@@ -183,7 +246,16 @@ class MatrixForm(forms.Form):
             impacts=tuple(
                 (data[f"impact_{n}_es"], data[f"impact_{n}_en"]) for n in range(1, size_i + 1)
             ),
-            levels=self.matrix.spec().levels,
+            levels=tuple(
+                scoring.LevelSpec(
+                    code=level.code,
+                    name_es=data[f"level_{n}_es"],
+                    name_en=data[f"level_{n}_en"],
+                    colour=data[f"level_{n}_colour"],
+                    rank=level.rank,
+                )
+                for n, level in enumerate(self.matrix.spec().levels, start=1)
+            ),
             grid=tuple(
                 tuple(data[f"cell_{li}_{ii}"] for ii in range(1, size_i + 1))
                 for li in range(1, size_l + 1)

@@ -72,6 +72,9 @@ class Threat(BilingualTitle, BilingualDescription, CatalogEntry):
         default=False,
         help_text=_("Catalog updates do not overwrite an edited threat; they are reported."),
     )
+    # The catalog entry as last loaded, so a user's edit is reported only when the catalog
+    # itself changes afterwards, not on every load.
+    catalog_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(inherit=False)
 
@@ -212,7 +215,9 @@ class Finding(models.Model):
             return None
         return (self.residual_likelihood, self.residual_impact)
 
-    def rating(self, measures: int | None = None) -> scoring.Rating:
+    def rating(
+        self, measures: int | None = None, suggested: tuple[int, int] | None = None
+    ) -> scoring.Rating:
         return scoring.Rating(
-            self.threat.code, self.sector.code, self.inherent, self.residual, measures
+            self.threat.code, self.sector.code, self.inherent, self.residual, measures, suggested
         )

@@ -5,28 +5,49 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, Threat
+from amparo.mitigation import lifecycle
 from amparo.territory.models import Sector
 
-IN_EFFECT = ("implemented", "verified")  # measure statuses that lower risk today
+IN_EFFECT = tuple(lifecycle.IN_EFFECT)  # measure statuses that lower risk today
 
 
-def with_measures_in_effect(findings: QuerySet[Finding]) -> QuerySet[Finding]:
-    return findings.annotate(
-        n_in_effect=Count("measures", filter=Q(measures__status__in=IN_EFFECT), distinct=True)
-    )
+def effects_in_effect(findings: QuerySet[Finding]) -> dict[int, list[tuple[int, int]]]:
+    """Per finding id, the expected (likelihood, impact) drop of each measure in effect
+    treating it: one query for all the findings."""
+    links = Finding.measures.through.objects.filter(
+        finding__in=findings.values("pk"), measure__status__in=IN_EFFECT
+    ).values_list("finding_id", "measure__lowers_likelihood", "measure__lowers_impact")
+    effects: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for finding_id, lowers_likelihood, lowers_impact in links:
+        effects[finding_id].append((lowers_likelihood, lowers_impact))
+    return effects
 
 
-def ratings_of(assessment: Assessment, findings: QuerySet[Finding]) -> list[scoring.Rating]:
-    """Ratings for the checks. Measure counts are known only once the region has measures:
-    before mitigation starts, a lower residual reflects controls that predate amparo."""
+def ratings_of(
+    assessment: Assessment, findings: QuerySet[Finding], rows: list[Finding] | None = None
+) -> list[scoring.Rating]:
+    """Ratings for the checks (``rows``: the findings already read, to save the query).
+    Measure counts are known only once the region has measures: before mitigation starts,
+    a lower residual reflects controls that predate amparo. A finding with measures in
+    effect carries the residual their expected effects suggest."""
+    if rows is None:
+        rows = list(findings.select_related("threat", "sector"))
     if not assessment.region.measures.exists():
-        return [f.rating() for f in findings.select_related("threat", "sector")]
-    rows = with_measures_in_effect(findings.select_related("threat", "sector"))
-    return [f.rating(measures=f.n_in_effect) for f in rows]
+        return [f.rating() for f in rows]
+    effects = effects_in_effect(findings)
+    return [
+        f.rating(
+            measures=len(effects.get(f.pk, [])),
+            suggested=lifecycle.suggested_residual(f.inherent, effects[f.pk])
+            if f.pk in effects
+            else None,
+        )
+        for f in rows
+    ]
 
 
 def round_ratings(
@@ -60,8 +81,8 @@ def round_summary(
     """Per sector: findings, catalog threats and the worst current level; the consistency
     issues; the diff against the previous round; counts per level."""
     spec = assessment.matrix.spec()
-    rows = list(findings)
-    ratings = ratings_of(assessment, findings)
+    rows = list(findings.select_related("threat", "sector"))
+    ratings = ratings_of(assessment, findings, rows)
     sectors = list(sectors)
     threats = dict(
         Threat.objects.filter(sector__in=sectors)

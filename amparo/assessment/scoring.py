@@ -31,24 +31,73 @@ class MatrixSpec:
         return next(level for level in self.levels if level.code == code)
 
 
-def validate_matrix(spec: MatrixSpec) -> list[str]:
-    """Every reason ``spec`` is not a usable matrix; empty when it is."""
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalog without importing Django; the caller
+    translates it (``MatrixProblem.template``)."""
+    return message
+
+
+@dataclass(frozen=True)
+class MatrixProblem:
+    """Why a matrix is unusable: an English message template (a catalog msgid) and its
+    values, so the caller can show it in the person's language."""
+
+    template: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.template % self.params
+
+
+def validate_matrix(spec: MatrixSpec) -> list[MatrixProblem]:
+    """Every reason ``spec`` is not a usable matrix; empty when it is. Colours must be
+    ``#rrggbb``."""
     problems = []
     if not 2 <= len(spec.likelihoods) <= 10 or not 2 <= len(spec.impacts) <= 10:
-        problems.append("a matrix has between 2 and 10 likelihood and impact levels")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("A matrix has between 2 and 10 likelihood and impact levels.")
+            )
+        )
     codes = [level.code for level in spec.levels]
     if len(set(codes)) != len(codes) or not codes:
-        problems.append("risk level codes must be present and unique")
+        problems.append(MatrixProblem(gettext_noop("Risk level codes must be present and unique.")))
     if len({level.rank for level in spec.levels}) != len(spec.levels):
-        problems.append("risk level ranks must be unique")
+        problems.append(MatrixProblem(gettext_noop("Risk level ranks must be unique.")))
+    bad_colours = [level.colour for level in spec.levels if not is_colour(level.colour)]
+    if bad_colours:
+        problems.append(
+            MatrixProblem(
+                gettext_noop("Colours are written as #rrggbb, for example #b71c1c: %(colours)s."),
+                {"colours": ", ".join(bad_colours)},
+            )
+        )
     if len(spec.grid) != len(spec.likelihoods) or any(
         len(row) != len(spec.impacts) for row in spec.grid
     ):
-        problems.append("the grid needs one row per likelihood and one cell per impact")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("The grid needs one row per likelihood and one cell per impact.")
+            )
+        )
     unknown = sorted({cell for row in spec.grid for cell in row} - set(codes))
     if unknown:
-        problems.append(f"the grid uses unknown levels: {', '.join(unknown)}")
+        problems.append(
+            MatrixProblem(
+                gettext_noop("The grid uses unknown levels: %(levels)s."),
+                {"levels": ", ".join(unknown)},
+            )
+        )
     return problems
+
+
+def is_colour(value: str) -> bool:
+    """``#rrggbb`` in hexadecimal, the one colour form the pages and reports accept."""
+    return (
+        len(value) == 7
+        and value[0] == "#"
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+    )
 
 
 def risk_level(spec: MatrixSpec, likelihood: int, impact: int) -> LevelSpec:
@@ -91,6 +140,29 @@ DEFAULT_MATRIX = MatrixSpec(
 )
 
 
+def starting_matrix(likelihood_levels: int, impact_levels: int) -> MatrixSpec:
+    """A usable matrix of the given size to edit from: numbered labels, the default
+    matrix's four levels, and a grid that grows towards high likelihood and impact, impact
+    weighing more (as in the default matrix)."""
+    levels = DEFAULT_MATRIX.levels
+
+    def cell(likelihood: int, impact: int) -> str:
+        weight = 0.4 * (likelihood - 1) / (likelihood_levels - 1) + 0.6 * (impact - 1) / (
+            impact_levels - 1
+        )
+        return levels[min(len(levels) - 1, int(weight * len(levels)))].code
+
+    return MatrixSpec(
+        likelihoods=tuple((f"Nivel {n}", f"Level {n}") for n in range(1, likelihood_levels + 1)),
+        impacts=tuple((f"Nivel {n}", f"Level {n}") for n in range(1, impact_levels + 1)),
+        levels=levels,
+        grid=tuple(
+            tuple(cell(likelihood, impact) for impact in range(1, impact_levels + 1))
+            for likelihood in range(1, likelihood_levels + 1)
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class Rating:
     """What a finding says, as plain values."""
@@ -99,13 +171,18 @@ class Rating:
     sector: str
     inherent: tuple[int, int]  # (likelihood, impact)
     residual: tuple[int, int] | None = None
-    measures: int | None = None  # measures treating it; None while measures are unknown
+    measures: int | None = None  # measures in effect treating it; None while unknown
+    # The residual the measures in effect suggest (their expected effects applied to the
+    # inherent rating); None when no measure is in effect or measures are unknown.
+    suggested: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class Issue:
-    kind: str  # residual_above_inherent | lowered_without_measure | sector_unassessed
+    kind: str  # residual_above_inherent | lowered_without_measure | below_suggestion
+    # | sector_unassessed
     subject: str  # a threat code, or a sector code for sector_unassessed
+    suggested: tuple[int, int] | None = None  # for below_suggestion: what the measures suggest
 
 
 def consistency_issues(
@@ -117,6 +194,9 @@ def consistency_issues(
       or a worse level);
     - lowered without a measure: a residual below the inherent level needs a measure behind
       it (checked only when measure counts are known);
+    - below the suggestion: measures in effect lower the risk only as much as they are
+      expected to, so a residual at a lower level than the one their expected effects
+      suggest (``Rating.suggested``) claims more than they do;
     - sector unassessed: a ministry with no finding in the round.
     """
     issues = []
@@ -129,6 +209,13 @@ def consistency_issues(
             issues.append(Issue("residual_above_inherent", r.key))
         elif r.measures == 0 and after < before:
             issues.append(Issue("lowered_without_measure", r.key))
+        elif (
+            r.measures
+            and r.suggested
+            # A matrix need not grow with its axes: never ask for more than "no change".
+            and after < min(before, risk_level(spec, *r.suggested).rank)
+        ):
+            issues.append(Issue("below_suggestion", r.key, r.suggested))
     assessed = {r.sector for r in ratings}
     issues += [Issue("sector_unassessed", s) for s in sorted(set(sectors) - assessed)]
     return issues

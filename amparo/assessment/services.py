@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -50,13 +53,74 @@ def matrix_default_ensure() -> RiskMatrix:
 def matrix_save(
     *, matrix: RiskMatrix, spec: scoring.MatrixSpec, name_es: str, name_en: str
 ) -> RiskMatrix:
-    """Change a matrix's labels, levels and grid; an unusable matrix is refused."""
+    """Change a matrix's labels, levels and grid; an unusable matrix is refused, and so is
+    a matrix a completed round uses (its levels must not change after the fact)."""
+    if matrix_locked(matrix):
+        raise ValidationError(matrix_locked_reason())
     problems = scoring.validate_matrix(spec)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError([_(p.template) % p.params for p in problems])
     matrix.name_es, matrix.name_en = name_es, name_en
     for name, value in RiskMatrix.fields_from_spec(spec).items():
         setattr(matrix, name, value)
+    matrix.full_clean()
+    matrix.save()
+    return matrix
+
+
+def matrix_locked_reason() -> str:
+    """Why a matrix a completed round uses cannot be changed, in the active language."""
+    return _(
+        "A completed round uses this matrix: changing it would change that round's levels "
+        "after the fact. Copy the matrix and edit the copy."
+    )
+
+
+def matrix_locked(matrix: RiskMatrix) -> bool:
+    """Whether a completed round uses ``matrix``, which then stays as it is."""
+    return Assessment.objects.filter(matrix=matrix, status=RoundStatus.COMPLETED).exists()
+
+
+@transaction.atomic
+def matrix_copy(*, matrix: RiskMatrix) -> RiskMatrix:
+    """A copy of ``matrix`` under a new code, free to edit and not the default."""
+    taken = set(RiskMatrix.objects.values_list("code", flat=True))
+    stem = f"{matrix.code[:32]}-copia"
+    code = next(c for c in (stem, *(f"{stem}-{n}" for n in range(2, 1000))) if c not in taken)
+    copy = RiskMatrix(
+        code=code,
+        name_es=f"{matrix.name_es[:190]} (copia)",
+        name_en=f"{matrix.name_en[:190]} (copy)",
+        likelihoods=matrix.likelihoods,
+        impacts=matrix.impacts,
+        levels=matrix.levels,
+        grid=matrix.grid,
+        is_default=False,
+    )
+    copy.full_clean()
+    copy.save()
+    return copy
+
+
+MATRIX_SIZES = range(2, 8)  # likelihood and impact levels a new matrix may have
+
+
+@transaction.atomic
+def matrix_create(
+    *, code: str, name_es: str, name_en: str, likelihood_levels: int, impact_levels: int
+) -> RiskMatrix:
+    """A new matrix of the given size with a starting grid, to be edited before use."""
+    if likelihood_levels not in MATRIX_SIZES or impact_levels not in MATRIX_SIZES:
+        raise ValidationError(
+            _("Choose from %(low)s to %(high)s likelihood and impact levels.")
+            % {"low": MATRIX_SIZES[0], "high": MATRIX_SIZES[-1]}
+        )
+    matrix = RiskMatrix(
+        code=code,
+        name_es=name_es,
+        name_en=name_en,
+        **RiskMatrix.fields_from_spec(scoring.starting_matrix(likelihood_levels, impact_levels)),
+    )
     matrix.full_clean()
     matrix.save()
     return matrix
@@ -72,36 +136,81 @@ CATALOG_THREAT_FIELDS = (
 )
 
 
+def catalog_entry_hash(entry: dict[str, object]) -> str:
+    """A fingerprint of a catalog threat entry: equal exactly when the catalog's text, sector
+    and flags are equal."""
+    fields = {k: entry[k] for k in ("code", "sector", *CATALOG_THREAT_FIELDS)}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+
+
 @transaction.atomic
-def threats_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Load the pack's threats by code. A threat users edited is never overwritten: when the
-    catalog differs from it, its code is added to ``kept`` so the command can say so."""
+def threats_catalog_load(
+    *, pack: str, count: LoadCount, kept: list[str], clashes: list[str] | None = None
+) -> None:
+    """Load the pack's threats by code.
+
+    - A threat users edited is never overwritten; its code is added to ``kept`` when the
+      catalog entry changed since it was last loaded (once per catalog change).
+    - A threat users created is never touched, even when the catalog has one with the same
+      code; that code is added to ``clashes`` so the command can say so."""
     matrix_default_ensure()
     sectors = {s.code: s for s in Sector.objects.all()}
     existing = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "threats")["threats"]:
         values = {k: entry[k] for k in CATALOG_THREAT_FIELDS}
+        fingerprint = catalog_entry_hash(entry)
         threat = existing.get(entry["code"])
         if threat is None:
             Threat.objects.create(
-                code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
+                code=entry["code"],
+                sector=sectors[entry["sector"]],
+                from_catalog=True,
+                catalog_hash=fingerprint,
+                **values,
             )
             count.add("threats", created=True, changed=False)
             continue
+        if not threat.from_catalog:
+            if clashes is not None:
+                clashes.append(threat.code)
+            continue
+        if threat.edited:
+            catalog_changed = (
+                threat.catalog_hash != fingerprint
+                if threat.catalog_hash
+                # Loaded before fingerprints were kept: compare with the text, once.
+                else any(getattr(threat, k) != v for k, v in values.items())
+            )
+            if catalog_changed:
+                kept.append(threat.code)
+            if threat.catalog_hash != fingerprint:
+                threat.catalog_hash = fingerprint
+                threat.save(update_fields=["catalog_hash"])
+            continue
         changed = [k for k, v in values.items() if getattr(threat, k) != v]
-        if changed and threat.edited:
-            kept.append(threat.code)
-        elif changed:
+        if changed or threat.catalog_hash != fingerprint:
             for name in changed:
                 setattr(threat, name, values[name])
-            threat.save(update_fields=changed)
+            threat.catalog_hash = fingerprint
+            threat.save(update_fields=[*changed, "catalog_hash"])
+        if changed:
             count.add("threats", created=False, changed=True)
 
 
 @transaction.atomic
 def threat_save(*, threat: Threat | None = None, **fields: object) -> Threat:
-    """Create a threat or change one; a catalog threat changed here is marked edited."""
+    """Create a threat or change one; a catalog threat changed here is marked edited. The
+    code and sector of a catalog threat are fixed: the catalog finds it by them."""
     threat = threat or Threat()
+    if threat.pk and threat.from_catalog:
+        stored = Threat.objects.get(pk=threat.pk)
+        errors = {
+            name: _("The code and sector of a catalog threat cannot be changed.")
+            for name in ("code", "sector")
+            if name in fields and fields[name] != getattr(stored, name)
+        }
+        if errors:
+            raise ValidationError(errors)
     for name, value in fields.items():
         setattr(threat, name, value)
     if threat.pk and threat.from_catalog:
@@ -119,10 +228,13 @@ def assessment_start(
     *, region: Region, clone_previous: bool, matrix: RiskMatrix | None = None
 ) -> Assessment:
     """Open the region's next round; with ``clone_previous`` it starts from the last round's
-    findings (and its matrix), so only what changed needs entering."""
+    findings (and its matrix), so only what changed needs entering. Copying findings into a
+    matrix with fewer likelihood or impact levels than their ratings use is refused."""
     previous = region.assessments.order_by("-number").first()
     number = (region.assessments.aggregate(n=Max("number"))["n"] or 0) + 1
     matrix = matrix or (previous.matrix if previous else None) or matrix_default_ensure()
+    if clone_previous and previous:
+        _require_room_for(previous, matrix)
     assessment = Assessment.objects.create(
         region=region,
         number=number,
@@ -131,14 +243,57 @@ def assessment_start(
         started_on=timezone.localdate(),
     )
     if clone_previous and previous:
-        copies = []
-        for finding in previous.findings.all():
-            finding.pk = None
-            finding.assessment = assessment
-            finding.version = 1  # a new row
-            copies.append(finding)
-        Finding.objects.bulk_create(copies)
+        _findings_clone(previous, assessment)
     return assessment
+
+
+def _require_room_for(previous: Assessment, matrix: RiskMatrix) -> None:
+    highest = previous.findings.aggregate(
+        il=Max("inherent_likelihood"),
+        rl=Max("residual_likelihood"),
+        ii=Max("inherent_impact"),
+        ri=Max("residual_impact"),
+    )
+    likelihood = max(highest["il"] or 0, highest["rl"] or 0)
+    impact = max(highest["ii"] or 0, highest["ri"] or 0)
+    if likelihood > len(matrix.likelihoods) or impact > len(matrix.impacts):
+        raise ValidationError(
+            _(
+                "The findings of round %(n)s use likelihood up to %(l)s and impact up to "
+                "%(i)s; the matrix “%(matrix)s” has only %(ml)s and %(mi)s levels. Choose "
+                "a larger matrix or start without copying the findings."
+            )
+            % {
+                "n": previous.number,
+                "l": likelihood,
+                "i": impact,
+                "matrix": matrix.name,
+                "ml": len(matrix.likelihoods),
+                "mi": len(matrix.impacts),
+            }
+        )
+
+
+def _findings_clone(previous: Assessment, assessment: Assessment) -> None:
+    """Copy the previous round's findings into ``assessment`` with the measures that treat
+    them: a residual lowered by a measure stays justified in the new round."""
+    originals = list(previous.findings.all())
+    old_ids = [finding.pk for finding in originals]
+    copies = []
+    for finding in originals:
+        finding.pk = None
+        finding.assessment = assessment
+        finding.version = 1  # a new row
+        copies.append(finding)
+    Finding.objects.bulk_create(copies)
+    new_id = {old: copy.pk for old, copy in zip(old_ids, copies, strict=True)}
+    links = Finding.measures.through
+    links.objects.bulk_create(
+        links(finding_id=new_id[finding_id], measure_id=measure_id)
+        for finding_id, measure_id in links.objects.filter(finding_id__in=old_ids).values_list(
+            "finding_id", "measure_id"
+        )
+    )
 
 
 def completion_problems(assessment: Assessment) -> list[scoring.Issue]:
@@ -185,6 +340,11 @@ def describe_issue(issue: scoring.Issue) -> str:
         return _("%(code)s: the residual rating is above the inherent one.") % {
             "code": issue.subject
         }
+    if issue.kind == "below_suggestion" and issue.suggested:
+        return _(
+            "%(code)s: the residual rating is lower than the measures in effect are expected "
+            "to bring it (likelihood %(l)s, impact %(i)s)."
+        ) % {"code": issue.subject, "l": issue.suggested[0], "i": issue.suggested[1]}
     return _("%(code)s: the residual rating is lower with no measure behind it.") % {
         "code": issue.subject
     }
@@ -240,6 +400,8 @@ def finding_save(
 
 @transaction.atomic
 def finding_delete(*, finding: Finding) -> None:
-    if finding.assessment.status == RoundStatus.COMPLETED:
+    """Remove a finding (and its links to measures); a completed round is read-only."""
+    status = Assessment.objects.select_for_update().get(pk=finding.assessment_id).status
+    if status == RoundStatus.COMPLETED:
         raise ValidationError(_("This round is completed; its findings are kept as they are."))
     finding.delete()

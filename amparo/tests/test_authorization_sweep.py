@@ -172,6 +172,9 @@ SWEEP = {
     "threat-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["threat"].pk}),
     "matrix-detail": (MEMBER, False, "get", lambda o, r: {"code": "5x5"}),
     "matrix-edit": (ADMIN, False, "get", lambda o, r: {"code": "5x5"}),
+    "matrix-list": (MEMBER, False, "get", lambda o, r: {}),
+    "matrix-create": (ADMIN, False, "get", lambda o, r: {}),
+    "matrix-copy": (ADMIN, False, "post", lambda o, r: {"code": "5x5"}),
     "round-list": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "round-start": (CHANGE, True, "post", lambda o, r: {"code": o[r]["code"]}),
     "round-detail": (
@@ -222,6 +225,7 @@ SWEEP = {
         "get",
         _finding,
     ),
+    "finding-delete": (SECTOR, True, "get", _finding),
     "my-measures": (USER, False, "get", lambda o, r: {}),
     "measure-list": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "measure-library": (SECTOR, True, "get", lambda o, r: {"code": o[r]["code"]}),

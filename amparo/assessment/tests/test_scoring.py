@@ -13,15 +13,21 @@ from amparo.assessment.scoring import (
     Rating,
     consistency_issues,
     heat_grid,
+    is_colour,
     risk_level,
     round_diff,
+    starting_matrix,
     validate_matrix,
 )
 
 LEVELS = (
-    LevelSpec("a", "A", "A", "#000", 1),
-    LevelSpec("b", "B", "B", "#111", 2),
-    LevelSpec("c", "C", "C", "#222", 3),
+    LevelSpec("a", "A", "A", "#000000", 1),
+    LevelSpec("b", "B", "B", "#111111", 2),
+    LevelSpec("c", "C", "C", "#222222", 3),
+)
+SHORT_COLOURS = tuple(
+    LevelSpec(level.code, level.name_es, level.name_en, level.colour[:4], level.rank)
+    for level in LEVELS
 )
 
 
@@ -59,11 +65,23 @@ def test_ratings_outside_the_matrix_are_refused(likelihood, impact) -> None:
 
 def test_validation_names_what_is_wrong_with_a_matrix() -> None:
     broken = MatrixSpec(
-        DEFAULT_MATRIX.likelihoods, DEFAULT_MATRIX.impacts, LEVELS, (("a", "b"), ("z", "a"))
+        DEFAULT_MATRIX.likelihoods,
+        DEFAULT_MATRIX.impacts,
+        SHORT_COLOURS,
+        (("a", "b"), ("z", "a")),
     )
-    problems = validate_matrix(broken)
-    assert "the grid needs one row per likelihood and one cell per impact" in problems
-    assert "the grid uses unknown levels: z" in problems
+    problems = [str(p) for p in validate_matrix(broken)]
+    assert "The grid needs one row per likelihood and one cell per impact." in problems
+    assert "The grid uses unknown levels: z." in problems
+    assert "Colours are written as #rrggbb, for example #b71c1c: #000, #111, #222." in problems
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("#b71c1c", True), ("#B71C1C", True), ("#000", False), ("red", False), ("#12345g", False)],
+)
+def test_colours_are_six_hex_digits(value, ok) -> None:
+    assert is_colour(value) is ok
 
 
 def test_it_flags_the_three_kinds_of_inconsistency() -> None:
@@ -82,6 +100,23 @@ def test_it_flags_the_three_kinds_of_inconsistency() -> None:
     ]
 
 
+def test_a_residual_below_what_the_measures_suggest_is_flagged() -> None:
+    ratings = [
+        # one measure in effect expected to lower nothing cannot justify 5x5 -> 1x1
+        Rating("TUR-01", "TUR", (5, 5), (1, 1), measures=1, suggested=(5, 5)),
+        # rated where the measures' expected effects put it: fine
+        Rating("TUR-02", "TUR", (5, 5), (3, 4), measures=1, suggested=(3, 4)),
+        # lower components but the same level as the suggestion: fine
+        Rating("TUR-03", "TUR", (5, 5), (3, 4), measures=2, suggested=(4, 4)),
+        # more cautious than the suggestion: fine
+        Rating("TUR-04", "TUR", (5, 5), (5, 4), measures=1, suggested=(2, 2)),
+    ]
+    issues = consistency_issues(DEFAULT_MATRIX, ratings, ["TUR"])
+    assert [(i.kind, i.subject, i.suggested) for i in issues] == [
+        ("below_suggestion", "TUR-01", (5, 5))
+    ]
+
+
 ratings = st.builds(
     Rating,
     key=st.sampled_from(["T1", "T2", "T3", "T4", "T5"]),
@@ -92,19 +127,61 @@ ratings = st.builds(
 )
 
 
-@given(st.lists(ratings, max_size=6, unique_by=lambda r: r.key))
-def test_a_rating_is_flagged_exactly_when_it_contradicts_itself(rows) -> None:
-    flagged = {i.subject for i in consistency_issues(DEFAULT_MATRIX, rows, [])}
-    expected = set()
+@st.composite
+def rated_matrices(draw) -> tuple[MatrixSpec, list[Rating]]:
+    """A random matrix and ratings inside it, some with the residual equal to the inherent,
+    some with a measure count and a suggested residual."""
+    spec = draw(matrices())
+    n_l, n_i = len(spec.likelihoods), len(spec.impacts)
+    cell = st.tuples(st.integers(1, n_l), st.integers(1, n_i))
+    rows = []
+    for n in range(draw(st.integers(0, 8))):
+        inherent = draw(cell)
+        residual = draw(st.none() | st.just(inherent) | cell)
+        measures = draw(st.none() | st.integers(0, 2))
+        suggested = (
+            (draw(st.integers(1, inherent[0])), draw(st.integers(1, inherent[1])))
+            if measures
+            else None
+        )
+        sector = draw(st.sampled_from(["A", "B", "C"]))
+        rows.append(Rating(f"T{n}", sector, inherent, residual, measures, suggested))
+    return spec, rows
+
+
+def _rank(spec: MatrixSpec, cell: tuple[int, int]) -> int:
+    return spec.level(spec.grid[cell[0] - 1][cell[1] - 1]).rank
+
+
+@given(rated_matrices())
+def test_the_checks_hold_on_any_matrix(case) -> None:
+    spec, rows = case
+    issues = consistency_issues(spec, rows, ["A", "B", "C", "D"])
+    kinds = {(i.kind, i.subject) for i in issues}
+    flagged = {subject for kind, subject in kinds if kind != "sector_unassessed"}
     for r in rows:
-        if r.residual is None:
-            continue
-        before = risk_level(DEFAULT_MATRIX, *r.inherent).rank
-        after = risk_level(DEFAULT_MATRIX, *r.residual).rank
-        worse = r.residual[0] > r.inherent[0] or r.residual[1] > r.inherent[1] or after > before
-        if worse or (r.measures == 0 and after < before):
-            expected.add(r.key)
-    assert flagged == expected
+        if r.residual is None or r.residual == r.inherent:
+            assert r.key not in flagged, r
+        elif r.residual[0] > r.inherent[0] or r.residual[1] > r.inherent[1]:
+            assert ("residual_above_inherent", r.key) in kinds, r
+        elif r.measures == 0 and _rank(spec, r.residual) < _rank(spec, r.inherent):
+            assert ("lowered_without_measure", r.key) in kinds, r
+        elif r.measures is None and _rank(spec, r.residual) <= _rank(spec, r.inherent):
+            assert r.key not in flagged, r  # measures unknown: a lower level is accepted
+        if (
+            r.residual is not None
+            and r.suggested is not None
+            and r.measures
+            and _rank(spec, r.residual) < _rank(spec, r.suggested)
+            and _rank(spec, r.residual) < _rank(spec, r.inherent)
+            and r.residual[0] <= r.inherent[0]
+            and r.residual[1] <= r.inherent[1]
+        ):
+            assert ("below_suggestion", r.key) in kinds, r
+        assert len([k for k, subject in kinds if subject == r.key]) <= 1
+    assessed = {r.sector for r in rows}
+    for sector in ["A", "B", "C", "D"]:
+        assert (("sector_unassessed", sector) in kinds) == (sector not in assessed)
 
 
 @given(
@@ -132,3 +209,19 @@ def test_the_heat_grid_reads_from_the_highest_likelihood_down_and_keeps_counts()
     assert [row[0][0] for row in grid] == [5, 4, 3, 2, 1]
     assert sum(cell[2] for row in grid for cell in row) == 6
     assert grid[0][0][:3] == (5, 1, 2)
+
+
+@given(st.integers(2, 7), st.integers(2, 7))
+def test_a_starting_matrix_is_usable_and_grows_with_both_axes(n_l, n_i) -> None:
+    spec = starting_matrix(n_l, n_i)
+    assert validate_matrix(spec) == []
+    assert (len(spec.likelihoods), len(spec.impacts)) == (n_l, n_i)
+    assert risk_level(spec, 1, 1).code == "low"
+    assert risk_level(spec, n_l, n_i).code == "critical"
+    for likelihood in range(1, n_l + 1):
+        for impact in range(1, n_i + 1):
+            rank = risk_level(spec, likelihood, impact).rank
+            if likelihood < n_l:
+                assert risk_level(spec, likelihood + 1, impact).rank >= rank
+            if impact < n_i:
+                assert risk_level(spec, likelihood, impact + 1).rank >= rank

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
+from amparo.assessment.models import RoundStatus
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation.queries import finding_treatment
@@ -180,4 +181,36 @@ def finding_edit(
         "assessment/finding_form.html",
         {**page, "form": form},
         status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def finding_delete(request: HttpRequest, code: str, pk: int, finding_pk: int) -> HttpResponse:
+    """Ask, then remove a finding from a round that is not completed."""
+    region = access.region_or_404(request.user, code)
+    assessment = access.assessment_or_404(request.user, region, pk)
+    finding = access.finding_or_404(request.user, assessment, finding_pk)
+    access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
+    detail = redirect("finding-detail", code=region.code, pk=assessment.pk, finding_pk=finding.pk)
+    if assessment.status == RoundStatus.COMPLETED:
+        messages.error(request, _("This round is completed; its findings are kept as they are."))
+        return detail
+    if request.method == "POST":
+        try:
+            services.finding_delete(finding=finding)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return detail
+        messages.success(request, _("Finding %(code)s removed.") % {"code": finding.threat.code})
+        return redirect("round-detail", code=region.code, pk=assessment.pk)
+    return render(
+        request,
+        "assessment/finding_delete.html",
+        {
+            "region": region,
+            "assessment": assessment,
+            "finding": finding,
+            "measures": finding.measures.count(),
+        },
     )

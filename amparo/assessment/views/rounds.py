@@ -42,11 +42,16 @@ def round_start(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a valid matrix."))
         return redirect("round-list", code=region.code)
-    assessment = services.assessment_start(
-        region=region,
-        clone_previous=form.cleaned_data["clone_previous"],
-        matrix=form.cleaned_data["matrix"],
-    )
+    try:
+        assessment = services.assessment_start(
+            region=region,
+            clone_previous=form.cleaned_data["clone_previous"],
+            matrix=form.cleaned_data["matrix"],
+        )
+    except services.ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("round-list", code=region.code)
     messages.success(request, _("Round %(n)s started.") % {"n": assessment.number})
     return redirect("round-detail", code=region.code, pk=assessment.pk)
 

@@ -32,10 +32,11 @@ class Command(BaseCommand):
             )
         count = LoadCount()
         kept: list[str] = []
+        clashes: list[str] = []
         for pack in packs:
             territory_catalog_load(pack=pack, count=count)
             playbook_catalog_load(pack=pack, count=count)
-            threats_catalog_load(pack=pack, count=count, kept=kept)
+            threats_catalog_load(pack=pack, count=count, kept=kept, clashes=clashes)
             controls_catalog_load(pack=pack, count=count, kept=kept)
             questionnaires_catalog_load(pack=pack, count=count, kept=kept)
             indicators_catalog_load(pack=pack, count=count, kept=kept)
@@ -47,4 +48,9 @@ class Command(BaseCommand):
                 f"kept users' edits of {len(kept)} entries that the catalog changed: "
                 f"{', '.join(kept)} (review them in the threat catalog, the control library "
                 "or the questionnaires of the admin site)"
+            )
+        if clashes:
+            self.stdout.write(
+                f"left {len(clashes)} users' threats as they are, the catalog has threats with "
+                f"the same code: {', '.join(clashes)} (rename them to load the catalog's)"
             )
