@@ -29,6 +29,7 @@ def program_dashboard(request: HttpRequest) -> HttpResponse:
             "see_small": see_small,
             "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
             "regions": [line.region for line in board.lines],
+            "can_manage": access.is_program_admin(request.user),
         },
     )
 
@@ -51,6 +52,7 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "see_small": see_small,
             "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
             "regions": [region],
+            "can_manage": access.is_program_admin(request.user),
         },
     )
 
@@ -73,5 +75,6 @@ def region_indicators(request: HttpRequest, code: str) -> HttpResponse:
             "see_small": see_small,
             "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
             "can_enter": access.can(request.user, Capability.CHANGE_REGION, region),
+            "can_manage": access.is_program_admin(request.user),
         },
     )
