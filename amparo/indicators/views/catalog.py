@@ -31,7 +31,6 @@ def _measures_visible(user: User) -> QuerySet[Measure]:
 @login_required
 def indicator_edit(request: HttpRequest, indicator_code: str | None = None) -> HttpResponse:
     """A new indicator, or an indicator's definition and its linked measures."""
-    access.require_member(request.user)
     access.require_program_admin(request.user)
     indicator = get_object_or_404(Indicator, code=indicator_code) if indicator_code else None
     visible = _measures_visible(request.user) if indicator else None
