@@ -6,6 +6,8 @@ Counts of people from 1 to 4 could point to individuals in a small town, so view
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 THRESHOLD = 5
 SUPPRESSED = "<5"
 HIDDEN_TOTAL = "—"  # a total withheld because a cell of its row is suppressed
@@ -28,3 +30,22 @@ def suppress_with_total(
     shown = [suppress(c, threshold=threshold) for c in counts]
     hidden = any(isinstance(v, str) for v in shown)
     return shown, (HIDDEN_TOTAL if hidden else suppress(total, threshold=threshold))
+
+
+def covers_small(counts: Iterable[float], *, threshold: int = THRESHOLD) -> bool:
+    """Whether one of ``counts`` (rounded to whole people) would be shown as ``"<5"``."""
+    return any(isinstance(suppress(round(c), threshold=threshold), str) for c in counts)
+
+
+def suppress_covering(
+    total: float | None, cells: Iterable[float], *, threshold: int = THRESHOLD
+) -> int | str | None:
+    """A total (or a current value) as a viewer may see it: ``"<5"`` when small itself,
+    withheld when it covers a suppressed cell, as ``suppress_with_total`` does for a total
+    whose cells are shown elsewhere (a chart, another region's page)."""
+    if total is None:
+        return None
+    shown = suppress(round(total), threshold=threshold)
+    if isinstance(shown, str) or not covers_small(cells, threshold=threshold):
+        return shown
+    return HIDDEN_TOTAL

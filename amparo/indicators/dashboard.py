@@ -6,14 +6,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext as _
 
+from amparo import charts
+from amparo.accounts import access
+from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
-from amparo.indicators.models import Indicator
-from amparo.indicators.queries import IndicatorView, indicator_views
+from amparo.indicators.models import Computed, Indicator
+from amparo.indicators.queries import IndicatorView, computed_points, indicator_views
 from amparo.mitigation.models import Measure, MeasureStatus
 from amparo.rollout import queries as rollout_queries
+from amparo.suppression import suppress, suppress_covering
 from amparo.territory.models import Region, Sector
 
 
@@ -31,6 +36,10 @@ class RegionLine:
     rollout: rollout_queries.RegionProgress
     risk: RiskProfile
     measures: dict[str, int]
+    # As the user may see them: for viewers, "<5", or withheld when the total covers a
+    # month of fewer than 5 pastors (its chart would give that month back).
+    pastors_trained: int | str = 0
+    groups_active: int | str = 0
 
 
 @dataclass
@@ -40,8 +49,23 @@ class Dashboard:
     statuses: list[tuple[str, str]]
 
 
-def risk_profiles(regions: list[Region]) -> dict[int, RiskProfile]:
-    """Each region's latest round: sectors with a finding, and findings per current level."""
+def sector_scope(
+    user: User | None, regions: list[Region], region_field: str, sector_field: str
+) -> Q:
+    """Rows of ``regions`` in the sectors ``user`` may read there (all rows for None)."""
+    if user is None:
+        return Q()
+    allowed = Q(pk__in=[])
+    for region in regions:
+        allowed |= Q(**{region_field: region}) & access.sector_filter(
+            user, region, field=sector_field
+        )
+    return allowed
+
+
+def risk_profiles(regions: list[Region], user: User | None = None) -> dict[int, RiskProfile]:
+    """Each region's latest round: sectors with a finding, and findings per current level,
+    counting only the findings of the sectors ``user`` may read."""
     latest_numbers = dict(
         Assessment.objects.filter(region__in=regions)
         .values("region")
@@ -55,13 +79,17 @@ def risk_profiles(regions: list[Region]) -> dict[int, RiskProfile]:
     }
     sector_total = Sector.objects.count()
     per_round: dict[int, list[tuple]] = defaultdict(list)
-    for row in Finding.objects.filter(assessment__in=rounds.values()).values_list(
-        "assessment",
-        "sector",
-        "inherent_likelihood",
-        "inherent_impact",
-        "residual_likelihood",
-        "residual_impact",
+    for row in (
+        Finding.objects.filter(assessment__in=rounds.values())
+        .filter(sector_scope(user, regions, "assessment__region", "sector"))
+        .values_list(
+            "assessment",
+            "sector",
+            "inherent_likelihood",
+            "inherent_impact",
+            "residual_likelihood",
+            "residual_impact",
+        )
     ):
         per_round[row[0]].append(row[1:])
     profiles = {}
@@ -83,10 +111,14 @@ def risk_profiles(regions: list[Region]) -> dict[int, RiskProfile]:
     return profiles
 
 
-def measures_by_status(regions: list[Region]) -> dict[int, dict[str, int]]:
+def measures_by_status(
+    regions: list[Region], user: User | None = None
+) -> dict[int, dict[str, int]]:
+    """Per region, how many measures (of the sectors ``user`` may read) are in each status."""
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         Measure.objects.filter(region__in=regions)
+        .filter(sector_scope(user, regions, "region", "sector"))
         .values("region", "status")
         .annotate(n=Count("pk"))
     ):
@@ -94,17 +126,62 @@ def measures_by_status(regions: list[Region]) -> dict[int, dict[str, int]]:
     return found
 
 
-def dashboard(regions: QuerySet[Region], *, key_only: bool = True) -> Dashboard:
-    """The dashboard over ``regions`` (all the user may see, or one region)."""
+def dashboard(
+    regions: QuerySet[Region],
+    *,
+    user: User | None = None,
+    key_only: bool = True,
+    see_small_counts: bool = True,
+) -> Dashboard:
+    """The dashboard over ``regions`` (all the user may see, or one region). With a
+    ``user``, measures, findings and measure marks are those of the sectors they may read.
+    Without ``see_small_counts`` (viewers), counts follow the suppression rule: below 5
+    shown as "<5", and no total or current value that covers such a count."""
     region_list = list(regions.order_by("name"))
     progress = {line.region.pk: line for line in rollout_queries.program_overview(regions)}
-    risks = risk_profiles(region_list)
-    measures = measures_by_status(region_list)
+    risks = risk_profiles(region_list, user)
+    measures = measures_by_status(region_list, user)
     indicators = Indicator.objects.filter(is_key=True) if key_only else Indicator.objects.all()
-    return Dashboard(
-        lines=[
-            RegionLine(r, progress[r.pk], risks[r.pk], measures.get(r.pk, {})) for r in region_list
-        ],
-        indicators=indicator_views(indicators, regions),
-        statuses=list(MeasureStatus.choices),
+    views = indicator_views(
+        indicators,
+        regions,
+        measure_scope=sector_scope(user, region_list, "measure__region", "measure__sector"),
+    )
+    lines = [
+        RegionLine(r, progress[r.pk], risks[r.pk], measures.get(r.pk, {})) for r in region_list
+    ]
+    if see_small_counts:
+        for line in lines:
+            line.pastors_trained = line.rollout.pastors_trained
+            line.groups_active = line.rollout.groups_active
+    else:
+        for view in views:
+            view.withhold_small_counts()
+        pastors = next(
+            (v.points for v in views if v.indicator.computed_from == Computed.PASTORS_TRAINED),
+            None,
+        )
+        if pastors is None and any(line.rollout.rollout for line in lines):
+            pastors = computed_points(region_list)[Computed.PASTORS_TRAINED]
+        for line in lines:
+            months = [p.value for p in pastors or [] if p.region == str(line.region.pk)]
+            line.pastors_trained = suppress_covering(line.rollout.pastors_trained, months)
+            line.groups_active = suppress(line.rollout.groups_active)
+    return Dashboard(lines=lines, indicators=views, statuses=list(MeasureStatus.choices))
+
+
+def chart_for(
+    view: IndicatorView, *, see_small_counts: bool, width: int = 420, height: int = 180
+) -> str:
+    """The indicator's chart (SVG) for the web pages and the PDF reports alike: its series
+    with target, baseline and the implementation of linked measures; for viewers, without
+    the periods that cover a count below 5."""
+    return charts.line_chart(
+        view.series_for(see_small_counts=see_small_counts),
+        title=view.indicator.name,
+        target=view.target,
+        baseline=view.baseline,
+        marks=[(d, _("Implemented: %(title)s") % {"title": t}) for d, t in view.marks],
+        width=width,
+        height=height,
     )

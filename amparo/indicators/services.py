@@ -8,12 +8,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
-from amparo.indicators.models import Indicator, Observation, Target
+from amparo.indicators.models import Aggregation, Indicator, Observation, Target
 from amparo.indicators.observation_import import ObservationRow
+from amparo.mitigation.models import Measure
 from amparo.territory.models import Region, Sector
 from amparo.territory.services import LoadCount
 
@@ -130,3 +132,70 @@ def observations_import(*, rows: list[ObservationRow], by: User) -> int:
             defaults={"value": row.value, "source": row.source, "note": row.note, "created_by": by},
         )
     return len(rows)
+
+
+INDICATOR_FIELDS = (
+    "code", "name_es", "name_en", "level", "unit", "direction", "aggregation", "numerator",
+    "denominator", "frequency", "sector", "disaggregations", "caveat_es", "caveat_en", "is_key",
+)  # fmt: skip
+
+
+def indicator_problems(
+    *, indicator: Indicator | None, values: dict[str, object]
+) -> dict[str, list[str]]:
+    """What is wrong with ``values`` for ``indicator`` (None: a new one), by field: the
+    rules of ``indicator_save``; the form shows them next to the fields."""
+    errors: dict[str, list[str]] = {}
+    if (
+        indicator is not None
+        and indicator.from_catalog
+        and values.get("code", indicator.code) != indicator.code
+    ):
+        errors["code"] = [_("The code of a catalog indicator cannot change.")]
+    numerator, denominator = values.get("numerator"), values.get("denominator")
+    if values.get("aggregation") == Aggregation.RATIO:
+        for name, part in (("numerator", numerator), ("denominator", denominator)):
+            if part is None:
+                errors[name] = [_("A ratio needs a numerator and a denominator.")]
+            elif indicator is not None and part.pk == indicator.pk:
+                errors[name] = [_("An indicator cannot be a part of itself.")]
+            elif part.aggregation == Aggregation.RATIO:
+                errors[name] = [_("A part of a ratio cannot be a ratio itself.")]
+    elif numerator is not None or denominator is not None:
+        errors["aggregation"] = [_("Only a ratio has a numerator and a denominator.")]
+    return errors
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator | None, by: User, **values: object) -> Indicator:
+    """Create an indicator, or change one, from ``values`` (the ``INDICATOR_FIELDS``).
+
+    Rules: a ratio names a numerator and a denominator, two other indicators that are not
+    ratios themselves; any other method names neither. A catalog indicator keeps its code
+    (files and the catalog refer to it) and is marked edited, so reloading the catalog
+    keeps the change. ``by`` is recorded in the history."""
+    unknown = set(values) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
+    errors = indicator_problems(indicator=indicator, values=values)
+    if errors:
+        raise ValidationError(errors)
+    indicator = indicator or Indicator()
+    for name, value in values.items():
+        setattr(indicator, name, value)
+    if indicator.from_catalog:
+        indicator.edited = True
+    indicator._history_user = by
+    indicator.full_clean()
+    indicator.save()
+    return indicator
+
+
+@transaction.atomic
+def indicator_measures_link(
+    *, indicator: Indicator, measures: list[Measure], visible: QuerySet[Measure]
+) -> None:
+    """Link ``indicator`` to exactly ``measures`` among the ``visible`` ones (a queryset of
+    the measures the person may see); links to measures they cannot see are kept."""
+    hidden = indicator.measures.exclude(pk__in=visible.values("pk"))
+    indicator.measures.set([*hidden, *measures])

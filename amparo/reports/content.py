@@ -10,10 +10,9 @@ from datetime import date
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from amparo import charts
 from amparo.assessment import queries as assessment_queries
 from amparo.assessment.scoring import DEFAULT_MATRIX
-from amparo.indicators.dashboard import Dashboard, dashboard
+from amparo.indicators.dashboard import Dashboard, chart_for, dashboard
 from amparo.mitigation.models import Measure, MeasureKind, MeasureStatus
 from amparo.partnerships.models import NextStep
 from amparo.rollout.models import PlanRun
@@ -67,24 +66,11 @@ def executive_summary(regions: QuerySet[Region], *, donor: bool, since: date | N
             setattr(line.rollout, name, _count(getattr(line.rollout, name), donor))
     rendered = []
     for view in board.indicators:
-        points = view.series
-        if view.is_count and view.current is not None:
-            view.current = _count(round(view.current), donor)
-        if donor and view.is_count:
-            points = [(d, v) for d, v in points if v == 0 or v >= 5]
-        rendered.append(
-            (
-                view,
-                charts.line_chart(
-                    points,
-                    title=view.indicator.name,
-                    target=view.target,
-                    baseline=view.baseline,
-                    width=520,
-                    height=170,
-                ),
-            )
-        )
+        if donor:
+            view.withhold_small_counts()
+        if view.is_count and isinstance(view.current, float):
+            view.current = round(view.current)
+        rendered.append((view, chart_for(view, see_small_counts=not donor, width=520, height=170)))
     parts = []
     region_list = list(regions.order_by("name"))
     measures = list(Measure.objects.filter(region__in=region_list).select_related("sector"))

@@ -324,6 +324,8 @@ SWEEP = {
         "get",
         lambda o, r: {"code": o[r]["code"], "indicator_code": "X-1"},
     ),
+    "indicator-create": (ADMIN, False, "get", lambda o, r: {}),
+    "indicator-edit": (ADMIN, False, "get", lambda o, r: {"indicator_code": "X-1"}),
     "pipeline": (USER, False, "get", lambda o, r: {}),
     "region-partnerships": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "partnership-move": (

@@ -124,10 +124,11 @@ def test_targets_are_set_per_region_and_shown_against_values(world, catalog) -> 
         indicator=trained, region=world.region_a, period=date(2027, 1, 1), value=20
     )
     Observation.objects.create(
-        indicator=trained, region=world.region_a, period=date(2027, 4, 1), value=10
+        indicator=trained, region=world.region_a, period=date(2027, 10, 1), value=30
     )
     page = client.get(reverse("region-dashboard", args=["PE-LOR"])).content.decode()
-    assert "50% del camino" in page  # (20 + 10 - 10) / (50 - 10)
+    # The 2027-T4 value against the 2027-T4 target, from the latest baseline before it.
+    assert "50% del camino" in page  # (30 - 10) / (50 - 10)
 
 
 def _church_track(world) -> None:

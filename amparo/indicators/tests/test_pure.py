@@ -104,3 +104,108 @@ def test_a_suppressed_cell_can_never_be_recovered_from_the_total(counts) -> None
         assert total == sum(counts)
     else:
         assert total == SUPPRESSED
+
+
+Q = [date(2026, m, 1) for m in (1, 4, 7, 10)]
+
+
+def _combined(method, rows):
+    """The arguments ``compare`` takes, built from per-region points as the pages do."""
+    from amparo.indicators.aggregation import cells
+
+    found = {p: cells(method, rows, p) for p, _v in series(method, rows)}
+    reported = {p: {c.region for c in found[p]} for p in found}
+    return reported, lambda period, regions: aggregate(
+        method, [c for c in found.get(period, []) if c.region in regions]
+    )
+
+
+def test_progress_compares_one_period_with_that_periods_target() -> None:
+    from amparo.indicators.aggregation import compare
+
+    rows = [Point("A", q, 10) for q in Q]
+    reported, combined = _combined("sum", rows)
+    found = compare("sum", reported, combined, [Point("A", Q[3], 20)], [Point("A", Q[0], 10)])
+    assert (found.period, found.current, found.baseline, found.target) == (Q[3], 10, 10, 20)
+    assert progress(found.current, found.baseline, found.target, higher_is_better=True) == 0
+
+
+def test_targets_of_regions_are_combined_for_the_same_period_and_regions() -> None:
+    from amparo.indicators.aggregation import compare
+
+    rows = [Point(r, q, v) for q in Q for r, v in (("A", 10), ("B", 30))]
+    reported, combined = _combined("sum", rows)
+    targets = [Point("A", Q[3], 20), Point("B", Q[3], 40), Point("A", date(2027, 1, 1), 99)]
+    baselines = [Point("A", Q[0], 10), Point("B", Q[0], 20)]
+    found = compare("sum", reported, combined, targets, baselines)
+    # 2027 has a target but no value yet: 2026-T4 is compared, both regions.
+    assert (found.period, found.current, found.baseline, found.target) == (Q[3], 40, 30, 60)
+    # Only A set a target for the last quarter: only A is compared.
+    found = compare("sum", reported, combined, [Point("A", Q[3], 20)], baselines)
+    assert (found.current, found.baseline, found.target, found.regions) == (10, 10, 20, ("A",))
+    # Means are compared with the mean of the targets.
+    reported, combined = _combined("mean", rows)
+    found = compare("mean", reported, combined, targets[:2], baselines)
+    assert (found.current, found.baseline, found.target) == (20, 15, 30)
+
+
+def test_without_a_target_the_latest_value_is_shown_without_progress() -> None:
+    from amparo.indicators.aggregation import compare
+
+    rows = [Point("A", Q[0], 3), Point("A", Q[1], 5)]
+    reported, combined = _combined("sum", rows)
+    found = compare("sum", reported, combined, [], [])
+    assert (found.period, found.current, found.target, found.compared) == (Q[1], 5, None, False)
+    found = compare("sum", reported, combined, [Point("A", date(2027, 1, 1), 8)], [])
+    assert (found.current, found.target, found.compared) == (5, 8, False)
+
+
+def test_latest_value_over_regions_holds_each_regions_latest_value() -> None:
+    rows = [Point("LOR", date(2025, 1, 1), 7), Point("UCA", date(2026, 1, 1), 2)]
+    assert series("last", rows) == [(date(2025, 1, 1), 7), (date(2026, 1, 1), 9)]
+    assert series("last", rows)[-1][1] == aggregate("last", rows)
+
+
+@given(points)
+def test_the_last_point_of_a_latest_value_series_is_the_aggregate(rows) -> None:
+    if rows:
+        assert series("last", rows)[-1][1] == pytest.approx(aggregate("last", rows))
+
+
+def test_a_ratio_divides_the_sums_of_its_parts() -> None:
+    from amparo.indicators.aggregation import ratio_series
+
+    top = [Point("A", Q[0], 1), Point("B", Q[0], 9), Point("C", Q[0], 5)]
+    bottom = [Point("A", Q[0], 2), Point("B", Q[0], 18)]  # C has no denominator
+    assert ratio_series(top, bottom, percent=True) == [(Q[0], 50.0)]
+    top = [Point("A", Q[0], 1), Point("B", Q[0], 3)]
+    bottom = [Point("A", Q[0], 10), Point("B", Q[0], 30)]
+    # Not the mean of 10% and 10% weighted by nothing: 4 / 40.
+    assert ratio_series(top, bottom, percent=True) == [(Q[0], 10.0)]
+
+
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=8))
+def test_a_total_over_a_suppressed_cell_never_shows_its_value(counts) -> None:
+    from amparo.suppression import covers_small, suppress_covering
+
+    shown = suppress_covering(sum(counts), counts)
+    if covers_small(counts):
+        assert shown in (HIDDEN_TOTAL, SUPPRESSED)
+    else:
+        assert shown == sum(counts) or (shown == SUPPRESSED and 0 < sum(counts) < 5)
+    _cells, total = suppress_with_total(counts)
+    if isinstance(total, int):
+        assert shown == total
+
+
+@given(points)
+def test_a_series_point_over_a_small_count_is_hidden_from_viewers(rows) -> None:
+    from amparo.indicators.aggregation import cells
+    from amparo.suppression import covers_small
+
+    for method in ("sum", "last"):
+        for period, value in series(method, rows):
+            covered = [c.value for c in cells(method, rows, period)]
+            assert value == pytest.approx(sum(covered))
+            if any(0 < round(v) < 5 for v in covered):
+                assert covers_small(covered)

@@ -1,0 +1,224 @@
+"""The figures the dashboards show, against numbers computed by hand, and what each role
+may read in them (small counts, sectors)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from amparo.accounts.models import Membership, Role
+from amparo.assessment import services as assessment_services
+from amparo.assessment.models import Finding, Threat
+from amparo.indicators.models import Indicator, Observation, Target
+from amparo.mitigation.models import Measure, MeasureMove
+from amparo.rollout.models import Attendance, Event, Playbook, RecoveryGroup, Rollout
+from amparo.territory.models import Organization
+
+Q = [date(2026, m, 1) for m in (1, 4, 7, 10)]
+
+
+@pytest.fixture
+def catalog(world):
+    call_command("load_catalog", stdout=StringIO())
+    return {i.code: i for i in Indicator.objects.all()}
+
+
+def _views(client, url) -> dict:
+    return {v.indicator.code: v for v, _chart in client.get(url).context["charts"]}
+
+
+def _observe(indicator, region, values: dict[date, float]) -> None:
+    for period, value in values.items():
+        Observation.objects.create(indicator=indicator, region=region, period=period, value=value)
+
+
+def _goal(indicator, region, kind: str, period: date, value: float) -> None:
+    Target.objects.create(indicator=indicator, region=region, kind=kind, period=period, value=value)
+
+
+def test_a_sum_is_compared_quarter_with_quarter(world, catalog) -> None:
+    trained = catalog["OUT-TRAINED"]
+    for region in (world.region_a, world.region_b):
+        _observe(trained, region, dict.fromkeys(Q, 10))
+        _goal(trained, region, "baseline", Q[0], 10)
+        _goal(trained, region, "target", Q[3], 20)
+    admin = world.client("admin")
+    view = _views(admin, reverse("region-dashboard", args=["PE-LOR"]))["OUT-TRAINED"]
+    assert (view.current, view.baseline, view.target, view.progress_percent) == (10, 10, 20, 0)
+    assert view.series == [(q, 10) for q in Q]
+    view = _views(admin, reverse("program-dashboard"))["OUT-TRAINED"]
+    assert (view.current, view.baseline, view.target, view.progress_percent) == (20, 20, 40, 0)
+    assert view.series == [(q, 20) for q in Q]
+    page = admin.get(reverse("program-dashboard")).content.decode()
+    assert "0% del camino" in page and "en 2026-T4" in page
+
+
+def test_targets_set_in_one_region_compare_that_regions_value(world, catalog) -> None:
+    trained = catalog["OUT-TRAINED"]
+    _observe(trained, world.region_a, {Q[3]: 15})
+    _observe(trained, world.region_b, {Q[3]: 40})
+    _goal(trained, world.region_a, "target", Q[3], 20)
+    _goal(trained, world.region_b, "target", Q[1], 10)  # an older target of Ucayali
+    view = _views(world.client("admin"), reverse("program-dashboard"))["OUT-TRAINED"]
+    assert (view.current, view.target, view.progress_percent) == (15, 20, 75)
+
+
+def test_latest_values_hold_each_regions_latest_report(world, catalog) -> None:
+    plans = catalog["OUT-PLAN-ANNUAL"]
+    _observe(plans, world.region_a, {date(2025, 1, 1): 7})
+    _observe(plans, world.region_b, {date(2026, 1, 1): 2})
+    view = _views(world.client("admin"), reverse("program-dashboard"))["OUT-PLAN-ANNUAL"]
+    assert view.series == [(date(2025, 1, 1), 7), (date(2026, 1, 1), 9)]
+    assert view.current == 9 and view.progress is None
+
+
+def test_a_ratio_is_the_latest_periods_parts_divided(world, catalog) -> None:
+    share = catalog["OUT-COMPLIANT-PCT"]
+    share.is_key = True
+    share.save()
+    _observe(catalog["OUT-COMPLIANT"], world.region_a, {Q[0]: 1, Q[1]: 9})
+    _observe(catalog["OUT-INSPECTED"], world.region_a, {Q[0]: 10, Q[1]: 10})
+    _observe(catalog["OUT-COMPLIANT"], world.region_b, {Q[1]: 1})
+    _observe(catalog["OUT-INSPECTED"], world.region_b, {Q[1]: 30})
+    view = _views(world.client("admin"), reverse("program-dashboard"))["OUT-COMPLIANT-PCT"]
+    assert view.series == [(Q[0], 10.0), (Q[1], 25.0)]  # (9 + 1) / (10 + 30)
+    assert view.current == 25.0
+
+
+def _pastors(world, region, per_month: dict[date, int]) -> None:
+    from amparo.rollout.services import playbook_catalog_load
+    from amparo.territory.services import LoadCount
+
+    if not Playbook.objects.exists():
+        playbook_catalog_load(pack="pe", count=LoadCount())
+    playbook = Playbook.objects.get(code="iglesias")
+    rollout, _new = Rollout.objects.get_or_create(region=region, playbook=playbook)
+    training = playbook.stages.get(code="capacitacion")
+    for day, pastors in per_month.items():
+        event = Event.objects.create(
+            rollout=rollout, stage=training, status="done", city="X", starts_on=day, ends_on=day
+        )
+        church = Organization.objects.create(
+            name=f"Iglesia {region.code} {day}", kind="church", region=region
+        )
+        Attendance.objects.create(event=event, organization=church, pastors=pastors)
+
+
+def _pastors_line(page: str) -> str:
+    return re.search(r"([^>]*) pastores capacitados · ([^<]*) grupos activos", page).group(0)
+
+
+def test_a_viewer_cannot_derive_a_small_count_from_a_total(world, catalog) -> None:
+    _pastors(world, world.region_a, {date(2026, 3, 10): 3, date(2026, 5, 10): 9})
+    url = reverse("region-dashboard", args=["PE-LOR"])
+    viewer = world.client("viewer").get(url)
+    line = _pastors_line(viewer.content.decode())
+    assert line.startswith("— pastores") and "12" not in line
+    view = {v.indicator.code: (v, chart) for v, chart in viewer.context["charts"]}
+    card, _chart = view["CH-PASTORS"]
+    assert card.current == 9  # May alone: it covers no small count
+    assert [p for p, _v in card.series_for(see_small_counts=False)] == [date(2026, 5, 1)]
+    coordinator = world.client("coordinator").get(url).content.decode()
+    assert _pastors_line(coordinator).startswith("12 pastores")
+
+
+def test_a_program_total_over_a_small_region_count_is_withheld(world, catalog) -> None:
+    Membership.objects.create(user=world.users["viewer"], role=Role.VIEWER, region=world.region_b)
+    _pastors(world, world.region_a, {date(2026, 5, 10): 3})
+    _pastors(world, world.region_b, {date(2026, 5, 12): 9})
+    viewer = world.client("viewer").get(reverse("program-dashboard"))
+    card, chart = next(
+        (v, c) for v, c in viewer.context["charts"] if v.indicator.code == "CH-PASTORS"
+    )
+    assert card.current == "—" and card.progress is None and chart == ""
+    page = viewer.content.decode()
+    assert "12" not in re.sub(r"<svg.*?</svg>", "", page.split("CH-PASTORS")[1][:2000])
+    admin = _views(world.client("admin"), reverse("program-dashboard"))["CH-PASTORS"]
+    assert admin.current == 12 and admin.series == [(date(2026, 5, 1), 12)]
+
+
+def test_viewers_see_groups_active_suppressed(world, catalog) -> None:
+    _pastors(world, world.region_a, {date(2026, 5, 10): 20})
+    rollout = Rollout.objects.get()
+    for n in range(2):
+        church = Organization.objects.create(name=f"G{n}", kind="church", region=world.region_a)
+        RecoveryGroup.objects.create(
+            rollout=rollout, church=church, launched_on=date(2026, 7, 1), meeting_day=1
+        )
+    for role in ("viewer", "admin"):
+        page = world.client(role).get(reverse("program-dashboard")).content.decode()
+        expected = "&lt;5 grupos activos" if role == "viewer" else "2 grupos activos"
+        assert expected in _pastors_line(page), role
+
+
+def test_a_focal_point_sees_only_the_measures_and_findings_of_their_sector(world, catalog) -> None:
+    assessment = assessment_services.assessment_start(region=world.region_a, clone_previous=False)
+    for code in ("TUR", "EDU"):
+        threat = Threat.objects.filter(sector__code=code).first()
+        Finding.objects.create(
+            assessment=assessment,
+            threat=threat,
+            sector=threat.sector,
+            inherent_likelihood=5,
+            inherent_impact=5,
+        )
+    trained = catalog["OUT-TRAINED"]
+    _observe(trained, world.region_a, {Q[0]: 10, Q[3]: 20})
+    for sector in (world.sector, world.other_sector):
+        measure = Measure.objects.create(
+            region=world.region_a,
+            sector=sector,
+            kind="policy",
+            title=f"Medida {sector.code}",
+            status="implemented",
+        )
+        measure.indicators.add(trained)
+        MeasureMove.objects.create(measure=measure, from_status="approved", to_status="implemented")
+    url = reverse("region-dashboard", args=["PE-LOR"])
+    focal = world.client("focal").get(url)
+    line = focal.context["board"].lines[0]
+    assert line.measures == {"implemented": 1}
+    assert sum(n for _level, n in line.risk.levels) == 1 and line.risk.sectors_assessed == 1
+    marks = {v.indicator.code: v.marks for v in focal.context["board"].indicators}
+    assert [title for _day, title in marks["OUT-TRAINED"]] == ["Medida TUR"]
+    coordinator = world.client("coordinator").get(url)
+    assert coordinator.context["board"].lines[0].measures == {"implemented": 2}
+    marks = {v.indicator.code: v.marks for v in coordinator.context["board"].indicators}
+    assert sorted(title for _day, title in marks["OUT-TRAINED"]) == ["Medida EDU", "Medida TUR"]
+
+
+def test_the_report_draws_the_same_charts_as_the_dashboard(world, catalog) -> None:
+    from amparo.reports.content import executive_summary
+    from amparo.territory.models import Region
+
+    _pastors(
+        world, world.region_a, {date(2026, 3, 10): 3, date(2026, 5, 10): 9, date(2026, 7, 9): 12}
+    )
+    pastors = catalog["CH-PASTORS"]
+    measure = Measure.objects.create(
+        region=world.region_a, sector=world.sector, kind="policy", title="Protocolo de hoteles"
+    )
+    measure.indicators.add(pastors)
+    MeasureMove.objects.create(measure=measure, from_status="approved", to_status="implemented")
+    MeasureMove.objects.update(at=datetime(2026, 6, 15, tzinfo=UTC))
+    regions = Region.objects.filter(pk=world.region_a.pk)
+    for donor in (True, False):
+        summary = executive_summary(regions, donor=donor, since=None)
+        view, chart = next((v, c) for v, c in summary.charts if v.indicator.code == "CH-PASTORS")
+        web = world.client("viewer" if donor else "coordinator").get(
+            reverse("region-dashboard", args=["PE-LOR"])
+        )
+        _web_view, web_chart = next(
+            (v, c) for v, c in web.context["charts"] if v.indicator.code == "CH-PASTORS"
+        )
+        assert "Protocolo de hoteles" in chart
+        assert ("2026-03: 3" in chart) == (not donor)
+        # The same points, target and marks; only the size differs.
+        size = re.compile(r'viewBox="[^"]*"|(?:x|y|x1|x2|y1|y2|cx|cy|points|d)="[^"]*"')
+        assert size.sub("", chart) == size.sub("", web_chart)
+        assert view.current == 12
