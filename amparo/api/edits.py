@@ -97,11 +97,13 @@ def measure_patch(request: HttpRequest, payload: MeasurePatch, id: int = ObjectI
 
 def _event_out(request: HttpRequest, pk: int) -> Event:
     event = access.event_by_id_or_404(request.user, pk)
-    return (
+    found = (
         Event.objects.select_related("rollout__region", "stage", "team")
         .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
         .get(pk=event.pk)
     )
+    found.see_small = access.can(request.user, Capability.VIEW_DETAIL, found.rollout.region)
+    return found
 
 
 @api.patch("/events/{id}", response={200: EventOut, **CHANGE_ERRORS}, tags=["church track"])

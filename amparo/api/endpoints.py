@@ -71,6 +71,13 @@ def _sector_scope(request: HttpRequest, regions: QuerySet[Region], field: str = 
     return scope
 
 
+def _seeing_small(request: HttpRequest, regions: list[Region], field: str) -> Case:
+    """``see_small`` on each row: whether the user may see small counts of its region
+    (those who may see its details); for the others counts from 1 to 4 are withheld."""
+    detailed = [r.pk for r in regions if access.can(request.user, Capability.VIEW_DETAIL, r)]
+    return Case(When(**{f"{field}__in": detailed}, then=Value(True)), default=Value(False))
+
+
 @api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["territory"])
 def regions(request: HttpRequest):
     return list(access.regions_visible(request.user))
@@ -103,10 +110,12 @@ def events(
     status: str | None = None,
     updated_since: datetime | None = None,
 ):
+    regions = list(_regions(request, region))
     rows = (
-        Event.objects.filter(rollout__region__in=_regions(request, region))
+        Event.objects.filter(rollout__region__in=regions)
         .select_related("rollout__region", "stage", "team")
         .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
+        .annotate(see_small=_seeing_small(request, regions, "rollout__region"))
         .order_by("pk")
     )
     if status:
@@ -199,8 +208,11 @@ def observations(
     period_to: date | None = None,
     updated_since: datetime | None = None,
 ):
-    rows = Observation.objects.filter(region__in=_regions(request, region)).select_related(
-        "indicator", "region"
+    regions = list(_regions(request, region))
+    rows = (
+        Observation.objects.filter(region__in=regions)
+        .select_related("indicator", "region")
+        .annotate(see_small=_seeing_small(request, regions, "region"))
     )
     if indicator:
         rows = rows.filter(indicator__code=indicator)
