@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Prefetch, Value, When
 from django.http import HttpRequest
 from ninja import Body, Field, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -58,17 +58,12 @@ def _since(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _regions(request: HttpRequest, region: str | None) -> QuerySet[Region]:
-    regions = access.regions_visible(request.user)
-    return regions.filter(code=region) if region else regions
-
-
-def _sector_scope(request: HttpRequest, regions: QuerySet[Region], field: str = "sector") -> Q:
-    """Rows of the visible regions, each limited to the sectors the user reads there."""
-    scope = Q(pk__in=[])
-    for region in regions:
-        scope |= Q(region=region) & access.sector_filter(request.user, region, field=field)
-    return scope
+def _regions(request: HttpRequest, region: str | None) -> list[Region]:
+    """The regions a list covers: the one asked for (404 when the user may not see it, as
+    on the pages) or every region the user sees."""
+    if region:
+        return [access.region_or_404(request.user, region)]
+    return list(access.regions_visible(request.user))
 
 
 def _seeing_small(request: HttpRequest, regions: list[Region], field: str) -> Case:
@@ -94,9 +89,10 @@ def sectors(request: HttpRequest):
 def organizations(
     request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
 ):
-    rows = Organization.objects.filter(region__in=_regions(request, region)).select_related(
-        "region", "sector"
-    )
+    rows = Organization.objects.none()
+    for r in _regions(request, region):
+        rows |= access.organizations_visible(request.user, r)
+    rows = rows.select_related("region", "sector")
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")
@@ -110,7 +106,7 @@ def events(
     status: str | None = None,
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
+    regions = _regions(request, region)
     rows = (
         Event.objects.filter(rollout__region__in=regions)
         .select_related("rollout__region", "stage", "team")
@@ -143,15 +139,12 @@ def findings(
     round_id: int | None = Query(None, ge=1, le=MAX_ID),
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
-    scope = Q(pk__in=[])
-    for r in regions:
-        scope |= Q(assessment__region=r) & access.sector_filter(request.user, r)
-    rows = (
-        Finding.objects.filter(scope)
-        .select_related("assessment__region", "sector", "threat")
-        .order_by("pk")
-    )
+    regions = _regions(request, region)
+    rounds = Assessment.objects.filter(region__in=regions).select_related("region")
+    rows = Finding.objects.none()
+    for assessment in rounds:
+        rows |= access.findings_visible(request.user, assessment)
+    rows = rows.select_related("assessment__region", "sector", "threat").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
     if round_id:
@@ -176,13 +169,11 @@ def measures(
     status: str | None = None,
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
-    rows = (
-        Measure.objects.filter(_sector_scope(request, regions))
-        .select_related("region", "sector")
-        .prefetch_related("findings")
-        .order_by("pk")
-    )
+    regions = _regions(request, region)
+    rows = Measure.objects.none()
+    for r in regions:
+        rows |= access.measures_visible(request.user, r)
+    rows = rows.select_related("region", "sector").prefetch_related("findings").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
     if status:
@@ -208,7 +199,7 @@ def observations(
     period_to: date | None = None,
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
+    regions = _regions(request, region)
     rows = (
         Observation.objects.filter(region__in=regions)
         .select_related("indicator", "region")

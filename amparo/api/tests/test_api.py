@@ -128,7 +128,8 @@ def test_a_partner_pulls_its_region_pushes_values_and_is_refused_elsewhere(data)
     findings = reader.get("/api/v1/findings?region=PE-LOR&sector=TUR").json()
     assert findings["count"] > 0 and {f["region"] for f in findings["items"]} == {"PE-LOR"}
     assert reader.get("/api/v1/measures?region=PE-LOR&status=proposed").json()["count"] > 0
-    assert reader.get("/api/v1/findings?region=PE-UCA").json()["count"] == 0
+    elsewhere = reader.get("/api/v1/findings?region=PE-UCA")
+    assert elsewhere.status_code == 404 and elsewhere.json()["error"] == "not_found"
     payload = [{"indicator": "OUT-TRAINED", "region": "PE-LOR", "period": "2027-T1", "value": "14"}]
     assert (
         reader.post("/api/v1/observations", payload, content_type="application/json").status_code
