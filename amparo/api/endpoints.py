@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Value, When
-from django.http import HttpRequest
-from ninja import Body, Field, Query, Schema, Status
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404, HttpRequest
+from ninja import Body, Field, Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from amparo.accounts import access
@@ -25,6 +25,7 @@ from amparo.api.schemas import (
     ObservationOut,
     OrganizationOut,
     RegionOut,
+    RolloutOut,
     SectorOut,
 )
 from amparo.assessment.models import Assessment, Finding
@@ -32,8 +33,9 @@ from amparo.indicators import services as indicator_services
 from amparo.indicators.models import Indicator, Observation
 from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.mitigation.models import Measure
-from amparo.rollout import planner
-from amparo.rollout.models import Attendance, Event
+from amparo.rollout import planner, progress
+from amparo.rollout import queries as rollout_queries
+from amparo.rollout.models import Attendance, Event, Rollout, Stage
 from amparo.territory.models import Organization, Region, Sector
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -119,6 +121,82 @@ def events(
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows
+
+
+def _rollouts_with_stages(rows: QuerySet[Rollout]) -> QuerySet[Rollout]:
+    """Rollouts with what their stage states are computed from, in a fixed number of queries."""
+    return rows.select_related("region", "playbook").prefetch_related(
+        Prefetch(
+            "playbook__stages",
+            queryset=Stage.objects.prefetch_related("prerequisites").order_by("order"),
+        ),
+        Prefetch("events", queryset=Event.objects.order_by("starts_on", "pk")),
+    )
+
+
+def _with_stage_states(rollout: Rollout) -> Rollout:
+    """``stages`` on the rollout: each stage of its playbook with its state, as on the
+    rollout's board."""
+    stages = list(rollout.playbook.stages.all())
+    by_code = {s.code: s for s in stages}
+    codes = {s.pk: s.code for s in stages}
+    states = progress.stage_states(
+        rollout_queries.stage_specs(stages),
+        rollout_queries.event_specs(rollout.events.all(), codes),
+    )
+    rollout.stages = [
+        {
+            "code": state.code,
+            "name_es": by_code[state.code].name_es,
+            "name_en": by_code[state.code].name_en,
+            "state": state.state,
+            "first_day": state.first_day,
+            "last_day": state.last_day,
+            "waiting_for": state.waiting_for,
+        }
+        for state in states
+    ]
+    return rollout
+
+
+class RolloutPages(Pages):
+    """Pages of rollouts, each with its stage states."""
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Rollout],
+        pagination: Pages.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request=request, **params)
+        page["items"] = [_with_stage_states(r) for r in page["items"]]
+        return page
+
+
+@api.get("/rollouts", response={200: list[RolloutOut], **ERRORS}, tags=["church track"])
+@paginate(RolloutPages)
+def rollouts(
+    request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
+):
+    """Rollouts of a playbook in a region, with the state of every stage. ``updated_since``
+    also finds rollouts whose events changed since, since those move the stages."""
+    rows = Rollout.objects.filter(region__in=_regions(request, region))
+    if updated_since:
+        since = _since(updated_since)
+        changed = Event.objects.filter(updated_at__gte=since).values("rollout_id")
+        rows = rows.filter(Q(updated_at__gte=since) | Q(pk__in=changed))
+    return _rollouts_with_stages(rows).order_by("pk")
+
+
+@api.get("/rollouts/{id}", response={200: RolloutOut, **ERRORS}, tags=["church track"])
+def rollout(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
+    """One rollout with the state of every stage."""
+    region = Region.objects.filter(rollouts__pk=id).first()
+    if region is None:
+        raise Http404
+    found = access.rollout_or_404(request.user, region, id)
+    return _with_stage_states(_rollouts_with_stages(Rollout.objects.filter(pk=found.pk)).get())
 
 
 @api.get("/assessments", response={200: list[AssessmentOut], **ERRORS}, tags=["assessment"])

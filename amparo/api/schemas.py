@@ -110,6 +110,33 @@ class EventOut(Schema):
         return rows
 
 
+class StageStatusOut(Schema):
+    code: str
+    name_es: str
+    name_en: str
+    state: str = Field(description="not_started | planned | done")
+    first_day: date | None
+    last_day: date | None
+    waiting_for: list[str] = Field(description="codes of prerequisite stages not done yet")
+
+
+class RolloutOut(Schema):
+    id: int
+    region: str
+    playbook: str
+    started_on: date | None
+    stages: list[StageStatusOut] = Field(description="the playbook's stages, in order")
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_playbook(obj) -> str:
+        return obj.playbook.code
+
+
 class AssessmentOut(Schema):
     id: int
     region: str

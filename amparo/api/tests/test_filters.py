@@ -14,6 +14,7 @@ REGION_LISTS = [
     "findings",
     "measures",
     "observations",
+    "rollouts",
 ]
 
 
