@@ -76,25 +76,32 @@ def _seeing_small(request: HttpRequest, regions: list[Region], field: str) -> Ca
 
 
 @api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["territory"])
+@paginate(Pages)
 def regions(request: HttpRequest):
-    return list(access.regions_visible(request.user))
+    return access.regions_visible(request.user).order_by("code")
 
 
 @api.get("/sectors", response={200: list[SectorOut], **ERRORS}, tags=["territory"])
+@paginate(Pages)
 def sectors(request: HttpRequest):
     access.require_member(request.user)
-    return list(Sector.objects.all())
+    return Sector.objects.order_by("code", "pk")
 
 
 @api.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, tags=["territory"])
 @paginate(Pages)
 def organizations(
-    request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
+    request: HttpRequest,
+    region: str | None = None,
+    sector: str | None = None,
+    updated_since: datetime | None = None,
 ):
     rows = Organization.objects.none()
     for r in _regions(request, region):
         rows |= access.organizations_visible(request.user, r)
     rows = rows.select_related("region", "sector")
+    if sector:
+        rows = rows.filter(sector__code=sector)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")
@@ -106,8 +113,11 @@ def events(
     request: HttpRequest,
     region: str | None = None,
     status: str | None = None,
+    starts_from: date | None = None,
+    starts_to: date | None = None,
     updated_since: datetime | None = None,
 ):
+    """Events; ``starts_from`` and ``starts_to`` bound the first day (both included)."""
     regions = _regions(request, region)
     rows = (
         Event.objects.filter(rollout__region__in=regions)
@@ -118,6 +128,10 @@ def events(
     )
     if status:
         rows = rows.filter(status=status)
+    if starts_from:
+        rows = rows.filter(starts_on__gte=starts_from)
+    if starts_to:
+        rows = rows.filter(starts_on__lte=starts_to)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows
@@ -201,10 +215,17 @@ def rollout(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
 
 @api.get("/assessments", response={200: list[AssessmentOut], **ERRORS}, tags=["assessment"])
 @paginate(Pages)
-def assessments(request: HttpRequest, region: str | None = None, status: str | None = None):
+def assessments(
+    request: HttpRequest,
+    region: str | None = None,
+    status: str | None = None,
+    updated_since: datetime | None = None,
+):
     rows = Assessment.objects.filter(region__in=_regions(request, region)).select_related("region")
     if status:
         rows = rows.filter(status=status)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")
 
 
@@ -245,8 +266,11 @@ def measures(
     region: str | None = None,
     sector: str | None = None,
     status: str | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
     updated_since: datetime | None = None,
 ):
+    """Measures; ``due_from`` and ``due_to`` bound the due date (both included)."""
     regions = _regions(request, region)
     rows = Measure.objects.none()
     for r in regions:
@@ -256,15 +280,20 @@ def measures(
         rows = rows.filter(sector__code=sector)
     if status:
         rows = rows.filter(status=status)
+    if due_from:
+        rows = rows.filter(due_on__gte=due_from)
+    if due_to:
+        rows = rows.filter(due_on__lte=due_to)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows
 
 
 @api.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["indicators"])
+@paginate(Pages)
 def indicators(request: HttpRequest):
     access.require_member(request.user)
-    return list(Indicator.objects.all())
+    return Indicator.objects.order_by("code")
 
 
 @api.get("/observations", response={200: list[ObservationOut], **ERRORS}, tags=["indicators"])

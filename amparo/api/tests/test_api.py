@@ -83,7 +83,7 @@ def test_tokens_are_shown_once_stored_hashed_and_revocable(world) -> None:
     stored = ApiToken.objects.get()
     assert stored.token_hash != token and token not in stored.token_hash and stored.read_only
     headers = {"Authorization": f"Bearer {token}"}
-    assert Client().get("/api/v1/regions", headers=headers).json() == [
+    assert Client().get("/api/v1/regions", headers=headers).json()["items"] == [
         {"code": "PE-LOR", "name": "Loreto", "capital": "Iquitos", "country": "PE"}
     ]
     stored.refresh_from_db()
