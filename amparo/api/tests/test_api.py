@@ -78,7 +78,7 @@ def test_the_openapi_document_and_docs_are_served(db) -> None:
 
 def test_tokens_are_shown_once_stored_hashed_and_revocable(world) -> None:
     client = world.client("coordinator")
-    page = client.post(reverse("api-tokens"), {"name": "BI"}).content.decode()
+    page = client.post(reverse("api-tokens"), {"name": "BI"}, follow=True).content.decode()
     token = re.search(r'value="(amp_[^"]+)"', page).group(1)
     stored = ApiToken.objects.get()
     assert stored.token_hash != token and token not in stored.token_hash and stored.read_only
