@@ -22,14 +22,19 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer amp_...``: a personal token; a read-only one cannot write."""
+    """``Authorization: Bearer amp_...``: a personal token; a read-only one cannot write,
+    except on operations that change nothing although they are posted (``writes=False``)."""
+
+    def __init__(self, *, writes: bool = True) -> None:
+        super().__init__()
+        self.writes = writes
 
     def authenticate(self, request: HttpRequest, token: str):
         found = token_user(token)
         if found is None:
             return None
         user, api_token = found
-        if api_token.read_only and request.method not in SAFE_METHODS:
+        if api_token.read_only and self.writes and request.method not in SAFE_METHODS:
             raise PermissionDenied
         request.user = user
         return user

@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.api.api import api
+from amparo.api.api import TokenAuth, VerifiedSessionAuth, api
 from amparo.api.schemas import (
     AssessmentOut,
     ErrorOut,
@@ -356,7 +356,13 @@ def observations_push(request: HttpRequest, payload: list[ObservationIn]):
     return {"imported": indicator_services.observations_import(rows=result.valid, by=request.user)}
 
 
-@api.post("/plans", response={200: dict, **ERRORS}, tags=["planner"])
+@api.post(
+    "/plans",
+    response={200: dict, **ERRORS},
+    tags=["planner"],
+    # The planner computes a schedule and stores nothing: a read-only token may ask for one.
+    auth=[TokenAuth(writes=False), VerifiedSessionAuth()],
+)
 def plans(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B008 - ninja's body
     """The rollout planner, with the same input and output as ``amparo plan --json``."""
     access.require_program_admin(request.user)
