@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -108,7 +109,7 @@ def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
 
 @api.exception_handler(DataError)
 def _bad_value(request: HttpRequest, exc: DataError) -> HttpResponse:
-    return _error(request, 422, "invalid_request", "a value is out of range")
+    return _error(request, 422, "invalid_request", _("A value is out of range."))
 
 
 @api.exception_handler(IntegrityError)

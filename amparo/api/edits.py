@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Status
 
 from amparo.accounts import access
@@ -38,7 +39,7 @@ def _conflict(current: object, schema: type) -> Status:
         {
             "error": "conflict",
             "detail": {
-                "message": "changed by someone else since the version you sent",
+                "message": _("Someone else changed it since the version you sent."),
                 "version": current.version,
                 "current": schema.from_orm(current).model_dump(mode="json"),
             },

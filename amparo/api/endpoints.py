@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -328,7 +329,8 @@ def observations_push(request: HttpRequest, payload: list[ObservationIn]):
     """Add or replace values; the same rules as the file import. All or nothing."""
     if not payload or len(payload) > 1000:
         return Status(
-            422, {"error": "invalid_request", "detail": "send between 1 and 1000 observations"}
+            422,
+            {"error": "invalid_request", "detail": _("Send between 1 and 1000 observations.")},
         )
     codes = {item.region.upper() for item in payload}
     allowed = {

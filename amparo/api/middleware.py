@@ -1,11 +1,13 @@
-"""Every answer under ``/api/v1/`` in the API's one error shape, even those Django or
-django-ninja give before an endpoint runs (an unknown path, a method the path lacks)."""
+"""Under ``/api/v1/``: answers in the language the client asks for, and every error in the
+API's one shape, even those Django or django-ninja give before an endpoint runs (an unknown
+path, a method the path lacks)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 PREFIX = "/api/v1/"
@@ -33,6 +35,22 @@ def error_detail(status: int, allowed: str = "") -> str | None:
 
 def _is_json(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("application/json")
+
+
+class ApiLanguageMiddleware:
+    """The pages stay Spanish unless the person chose a language (shared devices); a
+    partner's system says what it reads with ``Accept-Language``, so the API follows it
+    (a language chosen on the site, sent with a session, still comes first)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(PREFIX):
+            language = translation.get_language_from_request(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class ApiErrorShapeMiddleware:

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from amparo.api.tests.conftest import bearer
+from amparo.mitigation.models import Measure
 
 
 @pytest.mark.parametrize(
@@ -35,3 +36,49 @@ def test_pages_outside_the_api_keep_their_html_404(world) -> None:
     response = world.client("admin").get("/no-such-page/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+def test_the_api_answers_in_the_language_the_client_asks_for(world) -> None:
+    client = bearer(world, "coordinator", read_only=False)
+    english = client.get("/api/v1/nothing-here", headers={"Accept-Language": "en"})
+    assert english.json()["detail"] == "There is nothing at this address of the API."
+    assert english["Content-Language"] == "en"
+    spanish = client.post(
+        "/api/v1/observations",
+        [],
+        content_type="application/json",
+        headers={"Accept-Language": "es"},
+    )
+    assert spanish.json() == {
+        "error": "invalid_request",
+        "detail": "Envíe entre 1 y 1000 observaciones.",
+    }
+    english = client.post(
+        "/api/v1/observations",
+        [],
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+    assert english.json()["detail"] == "Send between 1 and 1000 observations."
+    # Without Accept-Language, Spanish, the program's first language.
+    assert client.get("/api/v1/nothing-here").json()["detail"].startswith("No hay nada")
+
+
+def test_a_conflict_is_explained_in_the_clients_language(filled) -> None:
+    measure = Measure.objects.filter(region=filled.region_a).first()
+    client = bearer(filled, "coordinator", read_only=False)
+    path = f"/api/v1/measures/{measure.pk}"
+    first = client.patch(path, {"version": 1, "title": "Uno"}, content_type="application/json")
+    assert first.status_code == 200
+    stale = {"version": 1, "title": "Dos"}
+    english = client.patch(
+        path, stale, content_type="application/json", headers={"Accept-Language": "en"}
+    )
+    assert english.status_code == 409
+    assert english.json()["detail"]["message"] == (
+        "Someone else changed it since the version you sent."
+    )
+    spanish = client.patch(path, stale, content_type="application/json")
+    assert spanish.json()["detail"]["message"] == (
+        "Otra persona lo cambió después de la versión que envió."
+    )
