@@ -41,6 +41,9 @@ from amparo.territory.models import Organization, Region, Sector
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
+# The planner's search time through the API: a request must not hold a worker for long.
+PLAN_TIME_CAP_S = 30.0
+
 # Row ids are 64-bit; a larger number in a filter is refused (422) before it reaches the
 # database, which would fail on it instead of finding nothing.
 MAX_ID = 2**63 - 1
@@ -381,6 +384,6 @@ def plans(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B
         plan.stages,
         plan.teams,
         plan.travel_days,
-        min(plan.time_limit_s, 30.0),
+        min(plan.time_limit_s, PLAN_TIME_CAP_S),
     )
     return planner.result_to_json(planner.plan_rollout(limited))
