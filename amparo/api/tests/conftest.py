@@ -31,11 +31,11 @@ def filled(world):
     """The starter catalog and, in each region: a church and a tourism office, a rollout
     with two events (one with 3 pastors and 12 leaders attending), a round with a tourism
     and an education finding, a measure of each, and observations of a count indicator
-    (3 and 12) and of a percentage (3)."""
+    (3 in 2026-Q1 and 12 in 2025-Q4) and of a number of days (3 in 2026-Q1)."""
     call_command("load_catalog", stdout=StringIO())
     playbook = Playbook.objects.get(code="iglesias")
     count = Indicator.objects.get(code="OUT-TRAINED")
-    percent = Indicator.objects.filter(unit="percent", computed_from="").first()
+    days = Indicator.objects.get(code="INT-REFERRAL-DAYS")
     threats = [
         Threat.objects.filter(sector=world.sector).first(),
         Threat.objects.filter(sector=world.other_sector).first(),
@@ -82,9 +82,7 @@ def filled(world):
             )
         Observation.objects.create(indicator=count, region=region, period=date(2026, 1, 1), value=3)
         Observation.objects.create(
-            indicator=count, region=region, period=date(2026, 2, 1), value=12
+            indicator=count, region=region, period=date(2025, 10, 1), value=12
         )
-        Observation.objects.create(
-            indicator=percent, region=region, period=date(2026, 1, 1), value=3
-        )
+        Observation.objects.create(indicator=days, region=region, period=date(2026, 1, 1), value=3)
     return world

@@ -18,11 +18,11 @@ def test_a_viewer_gets_small_counts_as_null_and_suppressed(filled) -> None:
     rows = _observations(filled, "viewer")
     small = rows[("OUT-TRAINED", "2026-01-01")]
     assert small["value"] is None and small["suppressed"] is True
-    large = rows[("OUT-TRAINED", "2026-02-01")]
+    large = rows[("OUT-TRAINED", "2025-10-01")]
     assert Decimal(large["value"]) == 12 and large["suppressed"] is False
-    # A percentage is no count of people.
-    percent = next(row for key, row in rows.items() if key[0] != "OUT-TRAINED")
-    assert Decimal(percent["value"]) == 3 and percent["suppressed"] is False
+    # A number of days is no count of people.
+    days = rows[("INT-REFERRAL-DAYS", "2026-01-01")]
+    assert Decimal(days["value"]) == 3 and days["suppressed"] is False
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "focal"])
