@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from amparo.api.tests.conftest import bearer
 
@@ -49,3 +50,10 @@ def test_a_coordinator_gets_attendance_counts_as_recorded(filled) -> None:
     events = bearer(filled, "coordinator").get("/api/v1/events").json()["items"]
     attendance = [row for event in events for row in event["attendance"]]
     assert [(r["pastors"], r["leaders"], r["suppressed"]) for r in attendance] == [(3, 12, False)]
+
+
+def test_the_openapi_document_explains_suppressed_values(db) -> None:
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("ObservationOut", "AttendanceOut"):
+        assert "suppressed" in schemas[name]["required"]
+        assert "1 to 4" in schemas[name]["properties"]["suppressed"]["description"]
