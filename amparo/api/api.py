@@ -10,6 +10,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -22,14 +23,19 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer amp_...``: a personal token; a read-only one cannot write."""
+    """``Authorization: Bearer amp_...``: a personal token; a read-only one cannot write,
+    except on operations that change nothing although they are posted (``writes=False``)."""
+
+    def __init__(self, *, writes: bool = True) -> None:
+        super().__init__()
+        self.writes = writes
 
     def authenticate(self, request: HttpRequest, token: str):
         found = token_user(token)
         if found is None:
             return None
         user, api_token = found
-        if api_token.read_only and request.method not in SAFE_METHODS:
+        if api_token.read_only and self.writes and request.method not in SAFE_METHODS:
             raise PermissionDenied
         request.user = user
         return user
@@ -103,7 +109,7 @@ def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
 
 @api.exception_handler(DataError)
 def _bad_value(request: HttpRequest, exc: DataError) -> HttpResponse:
-    return _error(request, 422, "invalid_request", "a value is out of range")
+    return _error(request, 422, "invalid_request", _("A value is out of range."))
 
 
 @api.exception_handler(IntegrityError)

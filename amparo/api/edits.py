@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Status
 
 from amparo.accounts import access
@@ -38,7 +39,7 @@ def _conflict(current: object, schema: type) -> Status:
         {
             "error": "conflict",
             "detail": {
-                "message": "changed by someone else since the version you sent",
+                "message": _("Someone else changed it since the version you sent."),
                 "version": current.version,
                 "current": schema.from_orm(current).model_dump(mode="json"),
             },
@@ -97,11 +98,13 @@ def measure_patch(request: HttpRequest, payload: MeasurePatch, id: int = ObjectI
 
 def _event_out(request: HttpRequest, pk: int) -> Event:
     event = access.event_by_id_or_404(request.user, pk)
-    return (
+    found = (
         Event.objects.select_related("rollout__region", "stage", "team")
         .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
         .get(pk=event.pk)
     )
+    found.see_small = access.can(request.user, Capability.VIEW_DETAIL, found.rollout.region)
+    return found
 
 
 @api.patch("/events/{id}", response={200: EventOut, **CHANGE_ERRORS}, tags=["church track"])

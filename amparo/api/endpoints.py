@@ -6,13 +6,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
-from django.http import HttpRequest
-from ninja import Body, Field, Query, Schema, Status
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Body, Field, Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.api.api import api
+from amparo.api.api import TokenAuth, VerifiedSessionAuth, api
 from amparo.api.schemas import (
     AssessmentOut,
     ErrorOut,
@@ -25,6 +26,7 @@ from amparo.api.schemas import (
     ObservationOut,
     OrganizationOut,
     RegionOut,
+    RolloutOut,
     SectorOut,
 )
 from amparo.assessment.models import Assessment, Finding
@@ -32,11 +34,15 @@ from amparo.indicators import services as indicator_services
 from amparo.indicators.models import Indicator, Observation
 from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.mitigation.models import Measure
-from amparo.rollout import planner
-from amparo.rollout.models import Attendance, Event
+from amparo.rollout import planner, progress
+from amparo.rollout import queries as rollout_queries
+from amparo.rollout.models import Attendance, Event, Rollout, Stage
 from amparo.territory.models import Organization, Region, Sector
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+# The planner's search time through the API: a request must not hold a worker for long.
+PLAN_TIME_CAP_S = 30.0
 
 # Row ids are 64-bit; a larger number in a filter is refused (422) before it reaches the
 # database, which would fail on it instead of finding nothing.
@@ -58,38 +64,48 @@ def _since(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
-def _regions(request: HttpRequest, region: str | None) -> QuerySet[Region]:
-    regions = access.regions_visible(request.user)
-    return regions.filter(code=region) if region else regions
-
-
-def _sector_scope(request: HttpRequest, regions: QuerySet[Region], field: str = "sector") -> Q:
-    """Rows of the visible regions, each limited to the sectors the user reads there."""
-    scope = Q(pk__in=[])
-    for region in regions:
-        scope |= Q(region=region) & access.sector_filter(request.user, region, field=field)
-    return scope
-
-
-@api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["territory"])
-def regions(request: HttpRequest):
+def _regions(request: HttpRequest, region: str | None) -> list[Region]:
+    """The regions a list covers: the one asked for (404 when the user may not see it, as
+    on the pages) or every region the user sees."""
+    if region:
+        return [access.region_or_404(request.user, region)]
     return list(access.regions_visible(request.user))
 
 
+def _seeing_small(request: HttpRequest, regions: list[Region], field: str) -> Case:
+    """``see_small`` on each row: whether the user may see small counts of its region
+    (those who may see its details); for the others counts from 1 to 4 are withheld."""
+    detailed = [r.pk for r in regions if access.can(request.user, Capability.VIEW_DETAIL, r)]
+    return Case(When(**{f"{field}__in": detailed}, then=Value(True)), default=Value(False))
+
+
+@api.get("/regions", response={200: list[RegionOut], **ERRORS}, tags=["territory"])
+@paginate(Pages)
+def regions(request: HttpRequest):
+    return access.regions_visible(request.user).order_by("code")
+
+
 @api.get("/sectors", response={200: list[SectorOut], **ERRORS}, tags=["territory"])
+@paginate(Pages)
 def sectors(request: HttpRequest):
     access.require_member(request.user)
-    return list(Sector.objects.all())
+    return Sector.objects.order_by("code", "pk")
 
 
 @api.get("/organizations", response={200: list[OrganizationOut], **ERRORS}, tags=["territory"])
 @paginate(Pages)
 def organizations(
-    request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
+    request: HttpRequest,
+    region: str | None = None,
+    sector: str | None = None,
+    updated_since: datetime | None = None,
 ):
-    rows = Organization.objects.filter(region__in=_regions(request, region)).select_related(
-        "region", "sector"
-    )
+    rows = Organization.objects.none()
+    for r in _regions(request, region):
+        rows |= access.organizations_visible(request.user, r)
+    rows = rows.select_related("region", "sector")
+    if sector:
+        rows = rows.filter(sector__code=sector)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")
@@ -101,27 +117,119 @@ def events(
     request: HttpRequest,
     region: str | None = None,
     status: str | None = None,
+    starts_from: date | None = None,
+    starts_to: date | None = None,
     updated_since: datetime | None = None,
 ):
+    """Events; ``starts_from`` and ``starts_to`` bound the first day (both included)."""
+    regions = _regions(request, region)
     rows = (
-        Event.objects.filter(rollout__region__in=_regions(request, region))
+        Event.objects.filter(rollout__region__in=regions)
         .select_related("rollout__region", "stage", "team")
         .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
+        .annotate(see_small=_seeing_small(request, regions, "rollout__region"))
         .order_by("pk")
     )
     if status:
         rows = rows.filter(status=status)
+    if starts_from:
+        rows = rows.filter(starts_on__gte=starts_from)
+    if starts_to:
+        rows = rows.filter(starts_on__lte=starts_to)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows
 
 
+def _rollouts_with_stages(rows: QuerySet[Rollout]) -> QuerySet[Rollout]:
+    """Rollouts with what their stage states are computed from, in a fixed number of queries."""
+    return rows.select_related("region", "playbook").prefetch_related(
+        Prefetch(
+            "playbook__stages",
+            queryset=Stage.objects.prefetch_related("prerequisites").order_by("order"),
+        ),
+        Prefetch("events", queryset=Event.objects.order_by("starts_on", "pk")),
+    )
+
+
+def _with_stage_states(rollout: Rollout) -> Rollout:
+    """``stages`` on the rollout: each stage of its playbook with its state, as on the
+    rollout's board."""
+    stages = list(rollout.playbook.stages.all())
+    by_code = {s.code: s for s in stages}
+    codes = {s.pk: s.code for s in stages}
+    states = progress.stage_states(
+        rollout_queries.stage_specs(stages),
+        rollout_queries.event_specs(rollout.events.all(), codes),
+    )
+    rollout.stages = [
+        {
+            "code": state.code,
+            "name_es": by_code[state.code].name_es,
+            "name_en": by_code[state.code].name_en,
+            "state": state.state,
+            "first_day": state.first_day,
+            "last_day": state.last_day,
+            "waiting_for": state.waiting_for,
+        }
+        for state in states
+    ]
+    return rollout
+
+
+class RolloutPages(Pages):
+    """Pages of rollouts, each with its stage states."""
+
+    def paginate_queryset(
+        self,
+        queryset: QuerySet[Rollout],
+        pagination: Pages.Input,
+        request: HttpRequest,
+        **params: Any,
+    ) -> dict[str, Any]:
+        page = super().paginate_queryset(queryset, pagination, request=request, **params)
+        page["items"] = [_with_stage_states(r) for r in page["items"]]
+        return page
+
+
+@api.get("/rollouts", response={200: list[RolloutOut], **ERRORS}, tags=["church track"])
+@paginate(RolloutPages)
+def rollouts(
+    request: HttpRequest, region: str | None = None, updated_since: datetime | None = None
+):
+    """Rollouts of a playbook in a region, with the state of every stage. ``updated_since``
+    also finds rollouts whose events changed since, since those move the stages."""
+    rows = Rollout.objects.filter(region__in=_regions(request, region))
+    if updated_since:
+        since = _since(updated_since)
+        changed = Event.objects.filter(updated_at__gte=since).values("rollout_id")
+        rows = rows.filter(Q(updated_at__gte=since) | Q(pk__in=changed))
+    return _rollouts_with_stages(rows).order_by("pk")
+
+
+@api.get("/rollouts/{id}", response={200: RolloutOut, **ERRORS}, tags=["church track"])
+def rollout(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
+    """One rollout with the state of every stage."""
+    region = Region.objects.filter(rollouts__pk=id).first()
+    if region is None:
+        raise Http404
+    found = access.rollout_or_404(request.user, region, id)
+    return _with_stage_states(_rollouts_with_stages(Rollout.objects.filter(pk=found.pk)).get())
+
+
 @api.get("/assessments", response={200: list[AssessmentOut], **ERRORS}, tags=["assessment"])
 @paginate(Pages)
-def assessments(request: HttpRequest, region: str | None = None, status: str | None = None):
+def assessments(
+    request: HttpRequest,
+    region: str | None = None,
+    status: str | None = None,
+    updated_since: datetime | None = None,
+):
     rows = Assessment.objects.filter(region__in=_regions(request, region)).select_related("region")
     if status:
         rows = rows.filter(status=status)
+    if updated_since:
+        rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")
 
 
@@ -134,15 +242,12 @@ def findings(
     round_id: int | None = Query(None, ge=1, le=MAX_ID),
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
-    scope = Q(pk__in=[])
-    for r in regions:
-        scope |= Q(assessment__region=r) & access.sector_filter(request.user, r)
-    rows = (
-        Finding.objects.filter(scope)
-        .select_related("assessment__region", "sector", "threat")
-        .order_by("pk")
-    )
+    regions = _regions(request, region)
+    rounds = Assessment.objects.filter(region__in=regions).select_related("region")
+    rows = Finding.objects.none()
+    for assessment in rounds:
+        rows |= access.findings_visible(request.user, assessment)
+    rows = rows.select_related("assessment__region", "sector", "threat").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
     if round_id:
@@ -165,28 +270,34 @@ def measures(
     region: str | None = None,
     sector: str | None = None,
     status: str | None = None,
+    due_from: date | None = None,
+    due_to: date | None = None,
     updated_since: datetime | None = None,
 ):
-    regions = list(_regions(request, region))
-    rows = (
-        Measure.objects.filter(_sector_scope(request, regions))
-        .select_related("region", "sector")
-        .prefetch_related("findings")
-        .order_by("pk")
-    )
+    """Measures; ``due_from`` and ``due_to`` bound the due date (both included)."""
+    regions = _regions(request, region)
+    rows = Measure.objects.none()
+    for r in regions:
+        rows |= access.measures_visible(request.user, r)
+    rows = rows.select_related("region", "sector").prefetch_related("findings").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
     if status:
         rows = rows.filter(status=status)
+    if due_from:
+        rows = rows.filter(due_on__gte=due_from)
+    if due_to:
+        rows = rows.filter(due_on__lte=due_to)
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows
 
 
 @api.get("/indicators", response={200: list[IndicatorOut], **ERRORS}, tags=["indicators"])
+@paginate(Pages)
 def indicators(request: HttpRequest):
     access.require_member(request.user)
-    return list(Indicator.objects.all())
+    return Indicator.objects.order_by("code")
 
 
 @api.get("/observations", response={200: list[ObservationOut], **ERRORS}, tags=["indicators"])
@@ -199,8 +310,11 @@ def observations(
     period_to: date | None = None,
     updated_since: datetime | None = None,
 ):
-    rows = Observation.objects.filter(region__in=_regions(request, region)).select_related(
-        "indicator", "region"
+    regions = _regions(request, region)
+    rows = (
+        Observation.objects.filter(region__in=regions)
+        .select_related("indicator", "region")
+        .annotate(see_small=_seeing_small(request, regions, "region"))
     )
     if indicator:
         rows = rows.filter(indicator__code=indicator)
@@ -218,7 +332,8 @@ def observations_push(request: HttpRequest, payload: list[ObservationIn]):
     """Add or replace values; the same rules as the file import. All or nothing."""
     if not payload or len(payload) > 1000:
         return Status(
-            422, {"error": "invalid_request", "detail": "send between 1 and 1000 observations"}
+            422,
+            {"error": "invalid_request", "detail": _("Send between 1 and 1000 observations.")},
         )
     codes = {item.region.upper() for item in payload}
     allowed = {
@@ -246,7 +361,13 @@ def observations_push(request: HttpRequest, payload: list[ObservationIn]):
     return {"imported": indicator_services.observations_import(rows=result.valid, by=request.user)}
 
 
-@api.post("/plans", response={200: dict, **ERRORS}, tags=["planner"])
+@api.post(
+    "/plans",
+    response={200: dict, **ERRORS},
+    tags=["planner"],
+    # The planner computes a schedule and stores nothing: a read-only token may ask for one.
+    auth=[TokenAuth(writes=False), VerifiedSessionAuth()],
+)
 def plans(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B008 - ninja's body
     """The rollout planner, with the same input and output as ``amparo plan --json``."""
     access.require_program_admin(request.user)
@@ -254,12 +375,15 @@ def plans(request: HttpRequest, payload: dict[str, Any] = Body(...)):  # noqa: B
         plan = planner.parse_plan_input(payload)
     except planner.PlanInputError as error:
         return Status(422, {"error": "invalid_plan", "detail": str(error)})
+    except (KeyError, TypeError, AttributeError) as error:
+        # The parser trusts the shape of nested objects, as ``plan_from_json_text`` notes.
+        return Status(422, {"error": "invalid_plan", "detail": f"malformed input: {error}"})
     limited = planner.PlanInput(
         plan.start,
         plan.regions,
         plan.stages,
         plan.teams,
         plan.travel_days,
-        min(plan.time_limit_s, 30.0),
+        min(plan.time_limit_s, PLAN_TIME_CAP_S),
     )
     return planner.result_to_json(planner.plan_rollout(limited))

@@ -8,6 +8,14 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from amparo.conflicts import MAX_VERSION
+from amparo.indicators.models import Unit
+from amparo.suppression import suppress
+
+
+def _hidden(count: object, see_small: bool) -> bool:
+    """Whether a count of people is withheld: from those who may not see the region's
+    details, when it lies between 1 and 4 (as the pages show "<5")."""
+    return not see_small and isinstance(suppress(count), str)
 
 
 class ErrorOut(Schema):
@@ -48,9 +56,13 @@ class OrganizationOut(Schema):
 
 class AttendanceOut(Schema):
     organization_id: int
-    pastors: int
-    leaders: int
-    others: int
+    pastors: int | None = Field(description="null when suppressed")
+    leaders: int | None = Field(description="null when suppressed")
+    others: int | None = Field(description="null when suppressed")
+    suppressed: bool = Field(
+        description="true when a count from 1 to 4 is withheld (null) because the user "
+        "may not see the region's details"
+    )
 
 
 class EventOut(Schema):
@@ -82,8 +94,47 @@ class EventOut(Schema):
         return obj.team.code if obj.team else None
 
     @staticmethod
-    def resolve_attendance(obj) -> list:
-        return list(obj.attendance.all())
+    def resolve_attendance(obj) -> list[dict]:
+        see_small = getattr(obj, "see_small", False)
+        rows = []
+        for row in obj.attendance.all():
+            counts = {k: getattr(row, k) for k in ("pastors", "leaders", "others")}
+            hidden = {k for k, v in counts.items() if _hidden(v, see_small)}
+            rows.append(
+                {
+                    "organization_id": row.organization_id,
+                    **{k: None if k in hidden else v for k, v in counts.items()},
+                    "suppressed": bool(hidden),
+                }
+            )
+        return rows
+
+
+class StageStatusOut(Schema):
+    code: str
+    name_es: str
+    name_en: str
+    state: str = Field(description="not_started | planned | done")
+    first_day: date | None
+    last_day: date | None
+    waiting_for: list[str] = Field(description="codes of prerequisite stages not done yet")
+
+
+class RolloutOut(Schema):
+    id: int
+    region: str
+    playbook: str
+    started_on: date | None
+    stages: list[StageStatusOut] = Field(description="the playbook's stages, in order")
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region.code
+
+    @staticmethod
+    def resolve_playbook(obj) -> str:
+        return obj.playbook.code
 
 
 class AssessmentOut(Schema):
@@ -185,15 +236,34 @@ class IndicatorOut(Schema):
         return not obj.typed
 
 
+def _observation_withheld(observation) -> bool:
+    """Only counts of people are suppressed; percentages, soles and days are not."""
+    return observation.indicator.unit == Unit.COUNT and _hidden(
+        observation.value, getattr(observation, "see_small", False)
+    )
+
+
 class ObservationOut(Schema):
     id: int
     indicator: str
     region: str
     period: date
     disaggregation: str
-    value: Decimal
+    value: Decimal | None = Field(description="null when suppressed")
+    suppressed: bool = Field(
+        description="true when a count from 1 to 4 is withheld (null) because the user "
+        "may not see the region's details"
+    )
     source: str
     updated_at: datetime
+
+    @staticmethod
+    def resolve_value(obj) -> Decimal | None:
+        return None if _observation_withheld(obj) else obj.value
+
+    @staticmethod
+    def resolve_suppressed(obj) -> bool:
+        return _observation_withheld(obj)
 
     @staticmethod
     def resolve_indicator(obj) -> str:
