@@ -15,9 +15,11 @@ from pypdf import PdfReader
 
 from amparo.assessment.models import Assessment, Finding
 from amparo.mitigation.models import Measure
-from amparo.reports import render, tabular
+from amparo.reports import render, scope, tabular
 from amparo.reports.models import ReportFile
 from amparo.territory.models import Contact, Organization, Region
+
+OPERATOR = scope.operator()
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +50,7 @@ def _text(pdf: bytes) -> tuple[int, str]:
 )
 def test_the_program_summary_reads_back_in_each_language(demo, lang, heading, section) -> None:
     pages, text = _text(
-        render.summary_pdf(Region.objects.all(), lang=lang, donor=False, since=None)
+        render.summary_pdf(Region.objects.all(), user=OPERATOR, lang=lang, donor=False, since=None)
     )
     assert pages >= 2
     assert heading in text and section in text
@@ -64,7 +66,11 @@ def test_the_program_summary_reads_back_in_each_language(demo, lang, heading, se
 def test_the_region_summary_names_the_region_and_pages_are_numbered(demo) -> None:
     pages, text = _text(
         render.summary_pdf(
-            Region.objects.filter(code="PE-LOR"), lang="es", donor=False, since=date(2025, 1, 1)
+            Region.objects.filter(code="PE-LOR"),
+            user=OPERATOR,
+            lang="es",
+            donor=False,
+            since=date(2025, 1, 1),
         )
     )
     assert "Resumen ejecutivo · Loreto" in text
@@ -74,19 +80,25 @@ def test_the_region_summary_names_the_region_and_pages_are_numbered(demo) -> Non
 
 
 def test_the_donor_version_hides_what_viewers_may_not_see(demo) -> None:
-    full = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=False, since=None))[1]
-    donor = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=True, since=None))[1]
+    full = _text(
+        render.summary_pdf(Region.objects.all(), user=OPERATOR, lang="es", donor=False, since=None)
+    )[1]
+    donor = _text(
+        render.summary_pdf(Region.objects.all(), user=OPERATOR, lang="es", donor=True, since=None)
+    )[1]
     assert "donantes" in donor and "donantes" not in full
     assert "privado@example.org" not in donor
     workbook = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=True))
+        io.BytesIO(render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="es", donor=True))
     )
     values = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
     assert "EVIDENCIA-CONFIDENCIAL" not in values
-    pastors = [r[6].value for r in workbook["Eventos"].iter_rows(min_row=2)]
+    pastors = [r[5].value for r in workbook["Asistencia"].iter_rows(min_row=2)]
     assert all(v == "<5" or v == 0 or v >= 5 for v in pastors) and "<5" in pastors
     full_book = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=False))
+        io.BytesIO(
+            render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="es", donor=False)
+        )
     )
     assert "EVIDENCIA-CONFIDENCIAL" in {
         str(c.value) for row in full_book["Hallazgos"].iter_rows() for c in row
@@ -95,9 +107,11 @@ def test_the_donor_version_hides_what_viewers_may_not_see(demo) -> None:
 
 def test_the_workbook_has_typed_columns_and_headers_in_the_language(demo) -> None:
     book = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="en", donor=False))
+        io.BytesIO(
+            render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="en", donor=False)
+        )
     )
-    assert book.sheetnames == ["Events", "Findings", "Measures", "Observations"]
+    assert book.sheetnames == ["Events", "Attendance", "Findings", "Measures", "Observations"]
     assert [c.value for c in book["Measures"][1]][:4] == ["Region", "Sector", "Kind", "Title"]
     first_event = next(book["Events"].iter_rows(min_row=2))
     assert isinstance(first_event[3].value, __import__("datetime").datetime)
