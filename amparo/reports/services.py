@@ -143,6 +143,7 @@ def report_request(
         return existing, True
     report = ReportFile.objects.create(
         region=region,
+        region_ids=[r.pk for r in regions],
         kind=kind,
         file_format=file_format,
         lang=lang,
