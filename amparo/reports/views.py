@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,6 +26,10 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
                 "region": region,
                 "may_full": all(
                     access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions
+                ),
+                # A focal point's report holds their own sector's findings and measures.
+                "own_sectors_only": any(
+                    access.sector_filter(request.user, r) != Q() for r in regions
                 ),
             },
         )

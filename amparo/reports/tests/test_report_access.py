@@ -81,3 +81,10 @@ def test_a_report_is_not_reused_once_the_readers_memberships_change(world, loret
     with newest.file.open("rb") as stored:
         book = load_workbook(io.BytesIO(stored.read()))
     assert sorted(row[2] for row in _rows(book, "Hallazgos")) == ["EDU", "TUR"]
+
+
+def test_the_request_page_tells_a_focal_point_the_report_holds_their_sector(world) -> None:
+    note = "Los hallazgos y las medidas son los de su propio sector"
+    url = reverse("region-reports", args=["PE-LOR"])
+    assert note in world.client("focal").get(url).text
+    assert note not in world.client("coordinator").get(url).text
