@@ -88,3 +88,21 @@ def test_the_request_page_tells_a_focal_point_the_report_holds_their_sector(worl
     url = reverse("region-reports", args=["PE-LOR"])
     assert note in world.client("focal").get(url).text
     assert note not in world.client("coordinator").get(url).text
+
+
+def test_the_command_line_writes_the_whole_region(world, loreto, tmp_path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    output = tmp_path / "libro.xlsx"
+    call_command(
+        "report",
+        "--region=PE-LOR",
+        "--kind=workbook",
+        "--format=xlsx",
+        f"--output={output}",
+        stdout=StringIO(),
+    )
+    book = load_workbook(output)
+    assert sorted(row[2] for row in _rows(book, "Hallazgos")) == ["EDU", "TUR"]
