@@ -18,4 +18,11 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    from amparo.env import EnvError
+
+    try:
+        execute_from_command_line(args)
+    except EnvError as exc:
+        # A configuration mistake, not a bug: say which variable, without a traceback.
+        sys.stderr.write(f"amparo: {exc}\n")
+        sys.exit(2)

@@ -27,7 +27,7 @@ from amparo.territory.models import Contact, Organization, Region, Sector
 
 class Capability(enum.Enum):
     VIEW = "view"  # levels, counts, names of organizations
-    VIEW_DETAIL = "view_detail"  # evidence text, contact details
+    VIEW_DETAIL = "view_detail"  # evidence text, status notes, who did what, contacts
     CHANGE_SECTOR = "change_sector"  # data that belongs to one sector
     CHANGE_REGION = "change_region"  # region-wide data: organizations, contacts, events
     MANAGE_PROGRAM = "manage_program"  # playbooks, catalog, planner
@@ -297,13 +297,20 @@ def measures_followed(user: User) -> QuerySet[Measure]:
     return Measure.objects.filter(owner=user).filter(allowed)
 
 
-def people_who_can_change(region: Region) -> QuerySet[User]:
-    """Active users with a non-viewer membership covering ``region``: who can follow up."""
-    covering = Q(memberships__region=region) | Q(memberships__region__isnull=True)
+def people_who_can_change(region: Region, sector: Sector | int | None = None) -> QuerySet[User]:
+    """Active users who can follow up work in ``region``: those with a non-viewer membership
+    of this region or of every region (superusers count as program admins). For a
+    sector-bound object, pass its ``sector``: a focal point of another sector is left out.
+
+    A viewer membership elsewhere does not remove anyone; only the covering membership
+    counts."""
+    covering = Membership.objects.filter(Q(region=region) | Q(region__isnull=True)).exclude(
+        role=Role.VIEWER
+    )
+    if sector is not None:
+        covering = covering.filter(Q(sector__isnull=True) | Q(sector=sector))
     return (
         User.objects.filter(is_active=True)
-        .filter(covering)
-        .exclude(memberships__role=Role.VIEWER)
-        .distinct()
+        .filter(Q(pk__in=covering.values("user")) | Q(is_superuser=True))
         .order_by("username")
     )

@@ -15,6 +15,7 @@ from amparo.concurrency import next_version
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
 from amparo.territory.models import Region
 
+DAYS_STARTED = 60
 LIFECYCLE = [
     MeasureStatus.PROPOSED,
     MeasureStatus.DRAFTING,
@@ -25,8 +26,9 @@ LIFECYCLE = [
 
 
 @transaction.atomic
-def demo_mitigation_create(*, coordinator: User, admin: User) -> int:
-    """Create (or bring back) the demo measures; returns how many exist."""
+def demo_mitigation_create(*, coordinator: User, admin: User, today: date | None = None) -> int:
+    """Create (or bring back) the demo measures, dated around ``today`` (default: the local
+    date); returns how many exist."""
     loreto = Region.objects.get(code="PE-LOR")
     latest = loreto.assessments.select_related("matrix").order_by("-number").first()
     if latest is None:
@@ -37,7 +39,9 @@ def demo_mitigation_create(*, coordinator: User, admin: User) -> int:
         for f in latest.findings.select_related("threat", "sector").order_by("threat__code")
         if scoring.risk_level(spec, *(f.residual or f.inherent)).rank >= 3
     ]
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    # Before the earliest due date below (today - 20 days), whatever the date.
+    starts_on = today - timedelta(days=DAYS_STARTED)
     for index, finding in enumerate(serious[:12]):
         for control in Control.objects.filter(threats=finding.threat).order_by("code")[:2]:
             status = LIFECYCLE[(index + len(control.code)) % len(LIFECYCLE)]
@@ -52,7 +56,7 @@ def demo_mitigation_create(*, coordinator: User, admin: User) -> int:
                     "description": control.description_es,
                     "owner": coordinator,
                     "status": status,
-                    "starts_on": date(2026, 1, 5),
+                    "starts_on": starts_on,
                     "due_on": today + timedelta(days=(index * 11) % 90 - 20),
                     "lowers_likelihood": 1,
                     "implemented_by": coordinator if status in LIFECYCLE[3:] else None,

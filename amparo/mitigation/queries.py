@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +12,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from amparo.assessment import scoring
 from amparo.assessment.models import Finding
 from amparo.mitigation import lifecycle
-from amparo.mitigation.models import Measure, MeasureKind, MeasureStatus
+from amparo.mitigation.models import Control, Measure, MeasureKind, MeasureStatus
 from amparo.territory.models import Region, Sector
 
 SERIOUS_RANK = 3  # high and above in the default matrix
@@ -26,6 +27,32 @@ def measure_list(measures: QuerySet[Measure]) -> QuerySet[Measure]:
 def overdue(measures: QuerySet[Measure], today: date) -> QuerySet[Measure]:
     """Open measures (not implemented yet) past their due date."""
     return measures.filter(status__in=lifecycle.OPEN, due_on__lt=today)
+
+
+def library_controls(
+    sectors: QuerySet[Sector],
+    *,
+    sector_code: str = "",
+    threat_code: str = "",
+    kinds: Sequence[str] = (),
+) -> QuerySet[Control]:
+    """The library entries of ``sectors``, narrowed to one sector, one threat treated and
+    some kinds when given."""
+    controls = Control.objects.filter(sector__in=sectors)
+    if sector_code:
+        controls = controls.filter(sector__code=sector_code)
+    if threat_code:
+        controls = controls.filter(threats__code=threat_code)
+    if kinds:
+        controls = controls.filter(kind__in=kinds)
+    return controls.select_related("sector").prefetch_related("threats")
+
+
+def kinds_without_control(wanted: Iterable[str], found: Iterable[str]) -> list[str]:
+    """The ``wanted`` kinds of measure (in their usual order) that no ``found`` entry has."""
+    present = set(found)
+    wanted = set(wanted)
+    return [k for k in MeasureKind.values if k in wanted and k not in present]
 
 
 @dataclass

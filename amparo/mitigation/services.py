@@ -3,7 +3,6 @@ with a message for the person and write nothing."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from amparo import concurrency
+from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
@@ -111,7 +111,9 @@ def measure_save(
     **fields: object,
 ) -> Measure:
     """Create or change a measure's description (not its status: see ``measure_move``).
-    Organization, contact and findings must belong to the measure's region and sector.
+    Organization, contact and findings must belong to the measure's region and sector; a
+    new follow-up person (or the person of a measure moved to another sector) must be able
+    to change the measure's sector in the region.
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
@@ -133,6 +135,14 @@ def measure_save(
         f.assessment.region_id != region.pk or f.sector_id != measure.sector_id for f in findings
     ):
         errors["findings"] = _("Choose findings of this region and sector.")
+    if (
+        measure.owner_id
+        and ("owner" in fields or "sector" in fields)
+        and not access.people_who_can_change(region, measure.sector_id)
+        .filter(pk=measure.owner_id)
+        .exists()
+    ):
+        errors["owner"] = _("Choose someone who may change this sector's measures in the region.")
     if errors:
         raise ValidationError(errors)
     measure.full_clean()
@@ -184,6 +194,9 @@ def measure_move(*, measure: Measure, to: str, by: User, reason: str = "") -> Me
         locked.verified_by = by
     if to == MeasureStatus.DROPPED:
         locked.drop_reason = reason.strip()
+    elif locked.status == MeasureStatus.DROPPED:
+        # Proposed again: the old reason no longer describes it (the move keeps it).
+        locked.drop_reason = ""
     locked.status = to
     locked.save()
     return locked
@@ -239,32 +252,32 @@ class Reminder:
 
 
 def reminders(*, today: date, within_days: int) -> list[Reminder]:
-    """For each person following up open measures: those overdue and those due soon."""
+    """For each person following up open measures: those overdue and those due soon, among
+    the measures their memberships still let them open (``access.measures_followed``), so
+    nobody is told about a measure of a sector or region they no longer see."""
     horizon = today + timedelta(days=within_days)
-    rows = (
-        Measure.objects.filter(
-            status__in=lifecycle.OPEN,
-            due_on__isnull=False,
-            due_on__lte=horizon,
-            owner__isnull=False,
-            owner__is_active=True,
+    owners = User.objects.filter(
+        is_active=True,
+        owned_measures__status__in=lifecycle.OPEN,
+        owned_measures__due_on__lte=horizon,
+    ).distinct()
+    found = []
+    for owner in owners.order_by("username"):
+        measures = list(
+            access.measures_followed(owner)
+            .filter(status__in=lifecycle.OPEN, due_on__isnull=False, due_on__lte=horizon)
+            .select_related("region", "sector")
+            .order_by("due_on", "pk")
         )
-        .select_related("owner", "region", "sector")
-        .order_by("due_on")
-    )
-    per_user: dict[int, list[Measure]] = defaultdict(list)
-    owners = {}
-    for measure in rows:
-        per_user[measure.owner_id].append(measure)
-        owners[measure.owner_id] = measure.owner
-    return [
-        Reminder(
-            owners[pk],
-            [m for m in measures if m.due_on < today],
-            [m for m in measures if m.due_on >= today],
-        )
-        for pk, measures in per_user.items()
-    ]
+        if measures:
+            found.append(
+                Reminder(
+                    owner,
+                    [m for m in measures if m.due_on < today],
+                    [m for m in measures if m.due_on >= today],
+                )
+            )
+    return found
 
 
 def reminders_send(*, today: date, within_days: int, dry_run: bool = False) -> int:

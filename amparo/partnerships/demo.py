@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from amparo.accounts.models import User
 from amparo.partnerships.models import Material, Meeting, NextStep, Partnership, PartnershipMove
+from amparo.partnerships.services import WITH_AGREEMENT
 from amparo.rollout.models import Stage
 from amparo.territory.models import Organization, OrganizationKind, Region
 
@@ -22,9 +25,129 @@ DEMO_STAGES = {
 }
 
 
+# region, purpose, date, place, what was agreed, kinds of the organizations taking part,
+# next steps as (text, owner: "coordinator" | "focal" | "admin", due in days from today,
+# done days ago or None). All invented.
+DEMO_MEETINGS = (
+    (
+        "PE-LOR",
+        "Presentación de la evaluación a la Gerencia de Desarrollo Social (demo)",
+        date(2026, 9, 14),
+        "Gobierno Regional, Iquitos",
+        "Revisar los hallazgos de turismo en una mesa de trabajo con DIRCETUR (demo).",
+        (OrganizationKind.REGIONAL_GOVERNMENT,),
+        (
+            ("Compartir el resumen de hallazgos de turismo (demo)", "coordinator", 7, None),
+            ("Proponer fecha para la mesa de trabajo (demo)", "coordinator", -20, 22),
+        ),
+    ),
+    (
+        "PE-LOR",
+        "Mesa de trabajo sobre el registro de hospedajes (demo)",
+        date(2026, 10, 20),
+        "DIRCETUR, Iquitos",
+        "Redactar un procedimiento de verificación de huéspedes menores de edad (demo).",
+        (OrganizationKind.SECTOR_OFFICE,),
+        (
+            ("Enviar el borrador del procedimiento (demo)", "focal", 14, None),
+            ("Convocar a los gremios de hospedaje (demo)", "focal", -2, None),
+        ),
+    ),
+    (
+        "PE-UCA",
+        "Planificación de la conferencia de pastores de Ucayali (demo)",
+        date(2026, 8, 25),
+        "Pucallpa",
+        "La fraternidad reserva el local; el equipo prepara las dos series (demo).",
+        (OrganizationKind.FRATERNITY,),
+        (("Confirmar las fechas de la conferencia (demo)", "admin", 21, None),),
+    ),
+)
+
+
+def _pdf_string(line: str) -> str:
+    """``line`` as the text of a PDF string: accents dropped, brackets escaped."""
+    plain = unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode()
+    return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+
+
+def demo_agreement_pdf(partner: str) -> bytes:
+    """A one-page PDF that says, in large letters, that it is a demo agreement with
+    ``partner``: a stand-in for the signed document, not a real one."""
+    title, note, name = (
+        _pdf_string(line)
+        for line in ("DEMO", "Convenio de ejemplo - no es un documento real", partner)
+    )
+    text = (
+        f"BT /F1 48 Tf 72 700 Td ({title}) Tj /F1 14 Tf 0 -40 Td ({note}) Tj "
+        f"0 -24 Td ({name}) Tj ET"
+    )
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(pdf)
+    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    pdf += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return pdf.encode("ascii")
+
+
+def _demo_agreement_attach(partnership: Partnership) -> None:
+    """A signed or active demo partnership gets a demo agreement, once."""
+    if partnership.stage not in WITH_AGREEMENT or partnership.agreement:
+        return
+    name = f"convenio-demo-{partnership.organization_id}.pdf"
+    pdf = demo_agreement_pdf(partnership.organization.name)
+    partnership.agreement.save(name, ContentFile(pdf), save=False)
+    partnership.agreement_name, partnership.agreement_type = name, "application/pdf"
+    partnership.save(update_fields=["agreement", "agreement_name", "agreement_type"])
+
+
+def _demo_meetings_create(owners: dict[str, User], today: date) -> None:
+    for code, purpose, held_on, place, agreed, kinds, steps in DEMO_MEETINGS:
+        region = Region.objects.get(code=code)
+        meeting, created = Meeting.objects.update_or_create(
+            region=region,
+            purpose=purpose,
+            defaults={
+                "held_on": held_on,
+                "place": place,
+                "agreed": agreed,
+                "is_demo": True,
+                "created_by": owners["coordinator"],
+            },
+        )
+        if not created:
+            continue
+        meeting.organizations.set(
+            Organization.objects.filter(region=region, kind__in=kinds, is_demo=True)
+        )
+        NextStep.objects.bulk_create(
+            NextStep(
+                meeting=meeting,
+                description=text,
+                owner=owners[owner],
+                due_on=today + timedelta(days=due_in),
+                done_on=None if done_ago is None else today - timedelta(days=done_ago),
+            )
+            for text, owner, due_in, done_ago in steps
+        )
+
+
 @transaction.atomic
-def demo_partnerships_create(*, coordinator: User) -> int:
-    """Create (or bring back) the demo partnership data; returns how many partnerships."""
+def demo_partnerships_create(*, coordinator: User, focal: User, admin: User) -> int:
+    """Create (or bring back) the demo partnership data; returns how many partnerships.
+    ``coordinator`` and ``focal`` belong to Loreto, ``admin`` to every region: they own
+    the demo next steps."""
     today = timezone.localdate()
     loreto_government = None
     for code, stages in DEMO_STAGES.items():
@@ -50,6 +173,7 @@ def demo_partnerships_create(*, coordinator: User) -> int:
                 PartnershipMove.objects.create(
                     partnership=partnership, to_stage=stage, on=date(2026, 3, 2), by=coordinator
                 )
+            _demo_agreement_attach(partnership)
             if code == "PE-LOR" and kind == OrganizationKind.REGIONAL_GOVERNMENT:
                 loreto_government = partnership
     loreto = Region.objects.get(code="PE-LOR")
@@ -80,6 +204,7 @@ def demo_partnerships_create(*, coordinator: User) -> int:
             owner=coordinator,
             due_on=today + timedelta(days=10),
         )
+    _demo_meetings_create({"coordinator": coordinator, "focal": focal, "admin": admin}, today)
     for code, es, en, kind, stage_codes in (
         (
             "segunda-mirada",

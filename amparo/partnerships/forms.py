@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts.models import User
 from amparo.partnerships.models import Material, Partnership
+from amparo.rollout.models import Stage
 from amparo.territory.models import Contact, Organization, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -52,12 +55,17 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: object, region: Region, owners: object, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        region: Region,
+        organizations: QuerySet[Organization],
+        owners: object,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.filter(
-            region=region,
-            kind__in=["regional_government", "fraternity", "sector_office", "municipality"],
-        )
+        # Every organization of the region: a meeting may be with any partner.
+        self.fields["organizations"].queryset = organizations
         self.fields["contacts"].queryset = Contact.objects.filter(organization__region=region)
         for n in range(1, 4):
             self.fields[f"step{n}"] = forms.CharField(
@@ -83,6 +91,16 @@ class MeetingForm(forms.Form):
         return cleaned
 
 
+class NextStepForm(forms.Form):
+    description = forms.CharField(label=_("Next step"), max_length=300)
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Owner"))
+    due_on = forms.DateField(label=_("Due date"), widget=DATE)
+
+    def __init__(self, *args: object, owners: QuerySet[User], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
 class MaterialVersionForm(forms.Form):
     language = forms.CharField(
         label=_("Language code"),
@@ -99,3 +117,12 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["code", "title_es", "title_en", "kind", "stages"]
         widgets = {"stages": forms.CheckboxSelectMultiple}
+
+
+class MaterialStagesForm(forms.Form):
+    stages = forms.ModelMultipleChoiceField(
+        queryset=Stage.objects.all(),
+        required=False,
+        label=_("Used in stages"),
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -7,7 +7,13 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
-from amparo.partnerships.models import Meeting, NextStep, Partnership, PartnershipStage
+from amparo.partnerships.models import (
+    Meeting,
+    NextStep,
+    Partnership,
+    PartnershipMove,
+    PartnershipStage,
+)
 from amparo.partnerships.services import WITH_AGREEMENT
 from amparo.territory.models import OrganizationKind, Region
 
@@ -39,6 +45,14 @@ def pipeline(regions: QuerySet[Region]) -> list[PipelineRow]:
     ):
         rows[p.region_id].by_stage[p.stage].append(p)
     return list(rows.values())
+
+
+def region_partnerships(region: Region) -> QuerySet[Partnership]:
+    """The region's partnerships with their introducers and their stage moves (oldest
+    first, with who made each), in a fixed number of queries."""
+    return region.partnerships.select_related(
+        "organization", "introduced_by__organization"
+    ).prefetch_related(Prefetch("moves", queryset=PartnershipMove.objects.select_related("by")))
 
 
 def regions_with_agreement(regions: QuerySet[Region]) -> set[int]:

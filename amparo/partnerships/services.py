@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from amparo.accounts import access
+from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.mitigation import uploads
 from amparo.mitigation.services import UPLOAD_MESSAGES
@@ -22,7 +24,7 @@ from amparo.partnerships.models import (
     PartnershipMove,
     PartnershipStage,
 )
-from amparo.rollout.models import Event
+from amparo.rollout.models import Event, Stage
 from amparo.territory.models import Contact, Organization, Region
 
 S = PartnershipStage
@@ -76,13 +78,15 @@ def partnership_create(
 
 @transaction.atomic
 def agreement_attach(*, partnership: Partnership, upload: UploadedFile) -> Partnership:
+    """Attach the signed agreement. Only the document's fields are written, so a stage
+    moved meanwhile is kept."""
     verdict = _checked(upload)
     partnership.agreement.save(upload.name, upload, save=False)
     partnership.agreement_name, partnership.agreement_type = (
         upload.name[-200:],
         verdict.content_type,
     )
-    partnership.save()
+    partnership.save(update_fields=["agreement", "agreement_name", "agreement_type", "updated_at"])
     return partnership
 
 
@@ -109,6 +113,15 @@ def partnership_move(*, partnership: Partnership, to: str, on: date, by: User) -
     return locked
 
 
+def _check_owner(owner: User, region: Region) -> None:
+    """Refuse an owner who cannot follow up work in ``region``: only those with a
+    non-viewer membership of the region (or of every region) may own a next step."""
+    if not access.can(owner, Capability.VIEW_DETAIL, region):
+        raise ValidationError(
+            {"owner": _("%(name)s cannot follow up next steps in this region.") % {"name": owner}}
+        )
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -127,6 +140,8 @@ def meeting_record(
         c.organization.region_id != region.pk for c in contacts
     ):
         raise ValidationError(_("Choose organizations and participants of this region."))
+    for _text, owner, _due in next_steps:
+        _check_owner(owner, region)
     meeting = Meeting.objects.create(
         region=region, held_on=held_on, place=place, purpose=purpose, agreed=agreed, created_by=by
     )
@@ -140,17 +155,49 @@ def meeting_record(
 
 
 @transaction.atomic
+def next_step_add(*, meeting: Meeting, description: str, owner: User, due_on: date) -> NextStep:
+    """Add a next step to a meeting already recorded."""
+    _check_owner(owner, meeting.region)
+    return NextStep.objects.create(
+        meeting=meeting, description=description, owner=owner, due_on=due_on
+    )
+
+
+@transaction.atomic
+def next_step_update(*, step: NextStep, description: str, owner: User, due_on: date) -> NextStep:
+    """Change an open next step's text, owner or due date. A step already done is kept as
+    it was done."""
+    locked = NextStep.objects.select_for_update().get(pk=step.pk)
+    if locked.done_on is not None:
+        raise ValidationError(_("This next step is already done and can no longer be changed."))
+    _check_owner(owner, step.meeting.region)
+    locked.description, locked.owner, locked.due_on = description, owner, due_on
+    locked.save(update_fields=["description", "owner", "due_on"])
+    return locked
+
+
+@transaction.atomic
 def next_step_done(*, step: NextStep, on: date) -> NextStep:
-    step.done_on = on
-    step.save(update_fields=["done_on"])
-    return step
+    """Mark an open next step done on ``on``. A step already done keeps the date it was
+    done on: marking it again is refused."""
+    locked = NextStep.objects.select_for_update().get(pk=step.pk)
+    if locked.done_on is not None:
+        raise ValidationError(
+            _("This next step was already marked as done on %(date)s.")
+            % {"date": locked.done_on.isoformat()}
+        )
+    locked.done_on = on
+    locked.save(update_fields=["done_on"])
+    return locked
 
 
 @transaction.atomic
 def material_version_add(
     *, material: Material, language: str, version: str, upload: UploadedFile, by: User
 ) -> MaterialVersion:
-    """Attach a language version of a material; checked like evidence files."""
+    """Attach a language version of a material; checked like evidence files. Everything is
+    checked before the file is written, so a refused version leaves no file behind."""
+    language, version = language.strip().lower()[:10], version.strip()
     verdict = _checked(upload)
     if MaterialVersion.objects.filter(
         material=material, language=language, version=version
@@ -158,16 +205,27 @@ def material_version_add(
         raise ValidationError({"version": _("This language already has that version.")})
     item = MaterialVersion(
         material=material,
-        language=language.strip().lower()[:10],
+        language=language,
         version=version,
         original_name=upload.name[-200:],
         content_type=verdict.content_type,
         uploaded_by=by,
     )
+    item.full_clean(exclude=["file"])
     item.file.save(upload.name, upload, save=False)
-    item.full_clean()
-    item.save()
+    try:
+        item.save()
+    except Exception:
+        item.file.delete(save=False)
+        raise
     return item
+
+
+@transaction.atomic
+def material_stages_set(*, material: Material, stages: list[Stage]) -> Material:
+    """Set the playbook stages that use ``material``."""
+    material.stages.set(stages)
+    return material
 
 
 @transaction.atomic

@@ -14,10 +14,17 @@ urlpatterns = [
         R + "partnerships/<int:pk>/agreement/", views.agreement_download, name="agreement-download"
     ),
     path(R + "meetings/", views.meetings, name="meetings"),
+    path(
+        R + "meetings/<int:pk>/next-steps/new/",
+        views.next_step_create,
+        name="next-step-create",
+    ),
+    path(R + "next-steps/<int:pk>/", views.next_step_edit, name="next-step-edit"),
     path(R + "events/<int:pk>/materials/", views.event_materials, name="event-materials"),
     path("my/tasks/", views.my_tasks, name="my-tasks"),
     path("next-steps/<int:pk>/done/", views.step_done, name="step-done"),
     path("materials/", views.materials, name="materials"),
+    path("materials/<int:pk>/edit/", views.material_edit, name="material-edit"),
     path("materials/<int:pk>/versions/", views.material_version_add, name="material-version-add"),
     path("materials/versions/<int:pk>/", views.material_download, name="material-download"),
 ]

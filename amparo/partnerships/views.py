@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,13 +17,16 @@ from amparo.accounts.access import Capability
 from amparo.partnerships import queries, services
 from amparo.partnerships.forms import (
     MaterialForm,
+    MaterialStagesForm,
     MaterialVersionForm,
     MeetingForm,
+    NextStepForm,
     PartnershipForm,
 )
 from amparo.partnerships.models import (
     Material,
     MaterialVersion,
+    Meeting,
     NextStep,
     Partnership,
     PartnershipStage,
@@ -61,13 +65,14 @@ def region_partnerships(request: HttpRequest, code: str) -> HttpResponse:
         ):
             messages.success(request, _("Partnership recorded."))
             return redirect("region-partnerships", code=region.code)
-    partnerships = region.partnerships.select_related("organization", "introduced_by__organization")
     return render(
         request,
         "partnerships/region.html",
         {
             "region": region,
-            "partnerships": partnerships,
+            "partnerships": queries.region_partnerships(region),
+            # Only those who may open the signed agreement get a link to it.
+            "can_download": access.can(request.user, Capability.VIEW_DETAIL, region),
             "moves": services.STAGE_MOVES,
             "stages": dict(PartnershipStage.choices),
             "form": form if can_change else None,
@@ -118,7 +123,7 @@ def agreement_download(request: HttpRequest, code: str, pk: int) -> FileResponse
     return FileResponse(
         partnership.agreement.open("rb"),
         as_attachment=True,
-        filename=partnership.agreement_name or "acuerdo",
+        filename=partnership.agreement_name or _("agreement"),
         content_type=partnership.agreement_type or "application/octet-stream",
     )
 
@@ -128,7 +133,10 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     form = MeetingForm(
-        request.POST or None, region=region, owners=access.people_who_can_change(region)
+        request.POST or None,
+        region=region,
+        organizations=access.organizations_visible(request.user, region),
+        owners=access.people_who_can_change(region),
     )
     if request.method == "POST":
         access.require(request.user, Capability.CHANGE_REGION, region)
@@ -157,9 +165,69 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
             "region": region,
             "meetings": queries.meeting_log(region.meetings.all()),
             "form": form if can_change else None,
+            "can_change": can_change,
             "see_people": can_change,
             "today": timezone.localdate(),
         },
+        status=422 if form.errors else 200,
+    )
+
+
+def _meeting_url(meeting: Meeting) -> str:
+    return reverse("meetings", args=[meeting.region.code]) + f"#meeting-{meeting.pk}"
+
+
+@login_required
+def next_step_create(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    meeting = get_object_or_404(region.meetings.select_related("region"), pk=pk)
+    form = NextStepForm(request.POST or None, owners=access.people_who_can_change(region))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form, lambda: services.next_step_add(meeting=meeting, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Next step added."))
+        return redirect(_meeting_url(meeting))
+    return render(
+        request,
+        "partnerships/next_step_form.html",
+        {"region": region, "meeting": meeting, "form": form, "step": None},
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def next_step_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    access.require(request.user, Capability.CHANGE_REGION, region)
+    step = get_object_or_404(
+        NextStep.objects.select_related("meeting__region").filter(meeting__region=region), pk=pk
+    )
+    if step.done_on is not None:
+        messages.error(request, _("This next step is already done and can no longer be changed."))
+        return redirect(_meeting_url(step.meeting))
+    form = NextStepForm(
+        request.POST or None,
+        owners=access.people_who_can_change(region),
+        initial={"description": step.description, "owner": step.owner_id, "due_on": step.due_on},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form, lambda: services.next_step_update(step=step, **form.cleaned_data)
+        )
+    ):
+        messages.success(request, _("Next step saved."))
+        return redirect(_meeting_url(step.meeting))
+    return render(
+        request,
+        "partnerships/next_step_form.html",
+        {"region": region, "meeting": step.meeting, "form": form, "step": step},
         status=422 if form.errors else 200,
     )
 
@@ -180,11 +248,17 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def step_done(request: HttpRequest, pk: int) -> HttpResponse:
     step = get_object_or_404(NextStep.objects.select_related("meeting__region"), pk=pk)
-    region = step.meeting.region
-    if step.owner_id != request.user.pk:
-        access.require(request.user, Capability.CHANGE_REGION, region)
-    services.next_step_done(step=step, on=timezone.localdate())
-    messages.success(request, _("Next step marked as done."))
+    # The owner follows up their own step while they still hold a non-viewer membership
+    # of the region; anyone else needs to be able to change the region.
+    needed = (
+        Capability.VIEW_DETAIL if step.owner_id == request.user.pk else Capability.CHANGE_REGION
+    )
+    access.require(request.user, needed, step.meeting.region)
+    try:
+        services.next_step_done(step=step, on=timezone.localdate())
+        messages.success(request, _("Next step marked as done."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     target = request.POST.get("next", "")
     safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
     return redirect(target if target and safe else "my-tasks")
@@ -210,6 +284,31 @@ def materials(request: HttpRequest) -> HttpResponse:
             "form": form,
             "version_form": MaterialVersionForm() if can_manage else None,
         },
+    )
+
+
+@login_required
+def material_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    material = get_object_or_404(Material, pk=pk)
+    form = MaterialStagesForm(request.POST or None, initial={"stages": material.stages.all()})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and save_or_form_errors(
+            form,
+            lambda: services.material_stages_set(
+                material=material, stages=list(form.cleaned_data["stages"])
+            ),
+        )
+    ):
+        messages.success(request, _("Material saved."))
+        return redirect("materials")
+    return render(
+        request,
+        "partnerships/material_form.html",
+        {"material": material, "form": form},
+        status=422 if form.errors else 200,
     )
 
 

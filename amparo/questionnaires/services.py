@@ -4,8 +4,10 @@ then write on confirmation in one transaction)."""
 from __future__ import annotations
 
 import io
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
-from amparo.assessment.models import Assessment, Threat
+from amparo.assessment.models import Assessment, RoundStatus, Threat
 from amparo.catalog import read_pack_file
 from amparo.questionnaires import submissions, xlsform
 from amparo.questionnaires.models import (
@@ -32,41 +34,125 @@ from amparo.territory.models import Region, Sector
 from amparo.territory.services import LoadCount
 
 WRITE_BATCH = 2000
+PROGRESS_EVERY = 5000  # rows between two progress reports
+ABANDONED_AFTER = timedelta(days=1)  # an upload neither confirmed nor discarded by then
+logger = logging.getLogger(__name__)
+
+
+def _catalog_question(entry: dict, threats: dict[str, Threat]) -> dict[str, object]:
+    return {
+        "kind": entry["kind"],
+        "label_es": entry["label_es"],
+        "label_en": entry["label_en"],
+        "hint_es": entry.get("hint_es", ""),
+        "hint_en": entry.get("hint_en", ""),
+        "required": entry.get("required", False),
+        "threat": threats.get(entry.get("threat") or ""),
+        "rates": entry.get("rates") or "",
+        "choices": entry.get("choices", []),
+    }
 
 
 @transaction.atomic
 def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Create the pack's questionnaires that are missing; an existing one is left as users
-    may have adapted it (listed in ``kept`` when the catalog's differs)."""
+    """Create the pack's missing questionnaires and bring the others up to the catalog. A
+    questionnaire users edited is never overwritten: when the catalog differs from it, its
+    code is added to ``kept`` so the command can say so. Questions the catalog no longer
+    has are left in place, since past rounds' answers refer to them."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
         questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
-        if questionnaire is not None:
-            continue
-        questionnaire = Questionnaire.objects.create(
-            code=entry["code"],
-            sector=sectors[entry["sector"]],
-            title_es=entry["title_es"],
-            title_en=entry["title_en"],
-            from_catalog=True,
-        )
-        for order, q in enumerate(entry["questions"], start=1):
-            Question.objects.create(
-                questionnaire=questionnaire,
-                order=order,
-                name=q["name"],
-                kind=q["kind"],
-                label_es=q["label_es"],
-                label_en=q["label_en"],
-                hint_es=q.get("hint_es", ""),
-                hint_en=q.get("hint_en", ""),
-                required=q.get("required", False),
-                threat=threats.get(q.get("threat") or ""),
-                rates=q.get("rates") or "",
-                choices=q.get("choices", []),
+        if questionnaire is None:
+            questionnaire = Questionnaire.objects.create(
+                code=entry["code"],
+                sector=sectors[entry["sector"]],
+                title_es=entry["title_es"],
+                title_en=entry["title_en"],
+                from_catalog=True,
             )
-        count.add("questionnaires", created=True, changed=False)
+            for order, q in enumerate(entry["questions"], start=1):
+                Question.objects.create(
+                    questionnaire=questionnaire,
+                    order=order,
+                    name=q["name"],
+                    **_catalog_question(q, threats),
+                )
+            count.add("questionnaires", created=True, changed=False)
+            continue
+        if _catalog_update(questionnaire, entry, threats, apply=False):
+            if questionnaire.edited:
+                kept.append(questionnaire.code)
+            else:
+                _catalog_update(questionnaire, entry, threats, apply=True)
+                count.add("questionnaires", created=False, changed=True)
+
+
+def _catalog_update(
+    questionnaire: Questionnaire, entry: dict, threats: dict[str, Threat], *, apply: bool
+) -> bool:
+    """Whether ``questionnaire`` differs from the catalog's ``entry``; with ``apply``, make
+    it as the catalog says (its questions by name, in the catalog's order)."""
+    differs = False
+    titles = {"title_es": entry["title_es"], "title_en": entry["title_en"]}
+    changed_titles = [k for k, v in titles.items() if getattr(questionnaire, k) != v]
+    if changed_titles:
+        differs = True
+        if apply:
+            for name in changed_titles:
+                setattr(questionnaire, name, titles[name])
+            questionnaire.save(update_fields=changed_titles)
+    current = {q.name: q for q in questionnaire.questions.select_related("threat")}
+    for order, q in enumerate(entry["questions"], start=1):
+        values = {"order": order, **_catalog_question(q, threats)}
+        question = current.get(q["name"])
+        if question is None:
+            differs = True
+            if apply:
+                Question.objects.create(questionnaire=questionnaire, name=q["name"], **values)
+            continue
+        changed = [k for k, v in values.items() if getattr(question, k) != v]
+        if changed:
+            differs = True
+            if apply:
+                for name in changed:
+                    setattr(question, name, values[name])
+                question.save(update_fields=changed)
+    return differs
+
+
+LABELS = ("label_es", "label_en")
+
+
+def question_choices_check(*, kind: str, choices: object) -> None:
+    """Refuse choices a form cannot be built from: a list of options, each with a field
+    name, both labels and a rating from 1 to 5 or none (an option such as "don't know"
+    suggests nothing). Yes/no and choice questions need two options at least."""
+    if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+        raise ValidationError(_("Choices are a list of options."))
+    names = [c.get("name") for c in choices]
+    for choice in choices:
+        name, rating = choice.get("name"), choice.get("rating")
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValidationError(
+                _("Each option needs a field name of letters, digits and underscores.")
+            )
+        if not all(isinstance(choice.get(k), str) and choice[k].strip() for k in LABELS):
+            raise ValidationError(_("Each option needs a label in Spanish and in English."))
+        if rating is not None and (type(rating) is not int or not 1 <= rating <= 5):
+            raise ValidationError(_("An option's rating is a whole number from 1 to 5, or null."))
+    if len(set(names)) != len(names):
+        raise ValidationError(_("Two options have the same field name."))
+    if kind in ("yes_no", "choice") and len(choices) < 2:
+        raise ValidationError(_("A yes/no or choice question needs two options at least."))
+
+
+@transaction.atomic
+def questionnaire_mark_edited(*, questionnaire: Questionnaire) -> None:
+    """Record that users changed a questionnaire (or one of its questions), so that a
+    catalog update keeps their version and reports it instead."""
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(edited=True)
+    questionnaire.edited = True
 
 
 # --- forms -------------------------------------------------------------------------------
@@ -184,9 +270,24 @@ def import_context(assessment: Assessment, allowed_regions: set[str]) -> submiss
 ACCEPTED_IMPORTS = {"csv": b"", "xlsx": b"PK\x03\x04"}
 
 
+def import_allowed(assessment: Assessment) -> bool:
+    """Whether field answers may still come into the round: a completed round is kept as
+    it was completed, like its findings."""
+    return assessment.status != RoundStatus.COMPLETED
+
+
+def _require_import_allowed(assessment: Assessment) -> None:
+    if not import_allowed(assessment):
+        raise ValidationError(
+            _("This round is completed; start a new round to import field answers.")
+        )
+
+
 @transaction.atomic
 def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile) -> ImportJob:
-    """Keep an uploaded CSV or XLSX export for checking; refuse other files and large ones."""
+    """Keep an uploaded CSV or XLSX export for checking; refuse other files and large ones,
+    and any file for a completed round."""
+    _require_import_allowed(assessment)
     extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
     limit = settings.AMPARO_MAX_IMPORT_MB * 1024 * 1024
     if extension not in ACCEPTED_IMPORTS:
@@ -215,7 +316,30 @@ def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile)
     )
     job.file.save(f"{job.pk}", upload, save=False)
     job.save()
+    import_files_prune(older_than=ABANDONED_AFTER)
     return job
+
+
+@transaction.atomic
+def import_files_prune(*, older_than: timedelta) -> int:
+    """Delete the files of uploads checked but never confirmed nor discarded (ready or
+    failed for longer than ``older_than``, and not kept on request); a ready one becomes
+    discarded. Returns how many files were deleted."""
+    abandoned = list(
+        ImportJob.objects.select_for_update(skip_locked=True)  # one being confirmed now
+        .filter(
+            status__in=[JobStatus.READY, JobStatus.FAILED],
+            created_at__lt=timezone.now() - older_than,
+            keep_file=False,
+        )
+        .exclude(file="")
+    )
+    for job in abandoned:
+        _forget_file(job)
+    ImportJob.objects.filter(
+        pk__in=[job.pk for job in abandoned if job.status == JobStatus.READY]
+    ).update(status=JobStatus.DISCARDED)
+    return len(abandoned)
 
 
 def _rows(job: ImportJob):
@@ -235,8 +359,27 @@ def _allowed_regions(job: ImportJob) -> set[str]:
 
 
 def import_read(*, job: ImportJob) -> ImportJob:
-    """Read and check the whole file without writing anything but the job's report."""
+    """Read and check the whole file without writing anything but the job's report. Never
+    leaves the job reading: an unexpected error fails it with a reason (and is logged)."""
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.READING)
+    try:
+        return _read(job)
+    except Exception:
+        logger.exception("reading import %s failed", job.pk)
+        return _fail(job, "read_failed")
+
+
+def _fail(job: ImportJob, reason: str) -> ImportJob:
+    """Mark the job as not importable, its reason first among the problems shown."""
+    job.refresh_from_db()
+    job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+    job.problems = [[0, "", reason, ""], *job.problems][: submissions.MAX_PROBLEMS]
+    job.problem_count += 1
+    job.save(update_fields=["status", "finished_at", "problems", "problem_count"])
+    return job
+
+
+def _read(job: ImportJob) -> ImportJob:
     context = import_context(job.assessment, _allowed_regions(job))
     pending: list[str] = []
     already = 0
@@ -255,6 +398,7 @@ def import_read(*, job: ImportJob) -> ImportJob:
             context,
             count,
             on_progress=lambda n: ImportJob.objects.filter(pk=job.pk).update(rows_done=n),
+            progress_every=PROGRESS_EVERY,
         )
     finally:
         stream.close()
@@ -286,17 +430,24 @@ def _already_imported(assessment: Assessment, instance_ids: list[str]) -> set[st
 
 @transaction.atomic
 def import_confirm(*, job: ImportJob, keep_file: bool) -> ImportJob:
-    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    """Accept a checked file for writing; only a ready job of a round still open."""
+    locked = ImportJob.objects.select_for_update().select_related("assessment").get(pk=job.pk)
     if locked.status != JobStatus.READY:
         raise ValidationError(_("This file is not ready to be imported."))
+    _require_import_allowed(locked.assessment)
     locked.status, locked.keep_file = JobStatus.WRITING, keep_file
     locked.save(update_fields=["status", "keep_file"])
     return locked
 
 
+class RoundCompleted(Exception):
+    """The round was completed between the confirmation and the write."""
+
+
 def import_write(*, job: ImportJob) -> ImportJob:
     """Write every valid, not yet imported submission and update the tallies, all in one
-    transaction: either everything valid is imported or nothing is."""
+    transaction: either everything valid is imported or nothing is. A failure is recorded
+    on the job with its reason (and logged), never left half-written."""
     context = import_context(job.assessment, _allowed_regions(job))
     questions = {
         (q.questionnaire.sector.code.lower(), q.name): q
@@ -342,23 +493,63 @@ def import_write(*, job: ImportJob) -> ImportJob:
         with transaction.atomic():
             stream, rows = _rows(job)
             try:
-                result = submissions.parse_submissions(rows, context, collect)
+                result = submissions.parse_submissions(
+                    rows,
+                    context,
+                    collect,
+                    on_progress=lambda n: _write_progress_save(job, n),
+                    progress_every=PROGRESS_EVERY,
+                )
             finally:
                 stream.close()
             if result.fatal:
                 raise ValidationError(_("The file changed since it was checked."))
+            locked = Assessment.objects.select_for_update().get(pk=job.assessment_id)
+            if not import_allowed(locked):
+                raise RoundCompleted
             flush()
             _add_tallies(job.assessment, tallies)
             ImportJob.objects.filter(pk=job.pk).update(
                 status=JobStatus.DONE, rows_imported=imported, finished_at=timezone.now()
             )
+    except RoundCompleted:
+        return _fail(job, "round_completed")
+    except ValidationError:
+        return _fail(job, "file_changed")
     except Exception:
-        ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
-        raise
+        logger.exception("writing import %s failed", job.pk)
+        return _fail(job, "write_failed")
+    finally:
+        _write_progress_path(job).unlink(missing_ok=True)
     job.refresh_from_db()
     if not job.keep_file:
         _forget_file(job)
     return job
+
+
+def _write_progress_path(job: ImportJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}.progress"
+
+
+def _write_progress_save(job: ImportJob, rows: int) -> None:
+    # The write is one transaction, so a count kept in the job's row would stay invisible
+    # to the page until the end; a small file beside the upload is seen at once.
+    path = _write_progress_path(job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(str(rows))
+    partial.replace(path)
+
+
+def import_progress(job: ImportJob) -> int:
+    """Rows handled so far: while reading, as the job records them; while writing, as the
+    write step reports them outside its transaction."""
+    if job.status != JobStatus.WRITING:
+        return job.rows_done
+    try:
+        return int(_write_progress_path(job).read_text())
+    except (OSError, ValueError):
+        return 0
 
 
 def _add_tallies(assessment: Assessment, tallies: dict[tuple[int, str], list[int]]) -> None:

@@ -13,12 +13,14 @@ import hashlib
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import BinaryIO
 
 from amparo.questionnaires.xlsform import META_REGION, META_ROUND, META_VERSION
 
 MAX_PROBLEMS = 500
 MAX_TEXT = 500
+MAX_INTEGER = 2**31 - 1  # ODK Collect's largest integer answer
 csv.field_size_limit(1024 * 1024)  # a cell over 1 MB is reported, not read
 
 KOBO_META = {
@@ -159,9 +161,18 @@ def xlsx_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
         raise UnreadableFile("not_xlsx") from None
     try:
-        sheet = workbook.worksheets[0]
-        for row in sheet.iter_rows(values_only=True):
-            yield ["" if cell is None else _cell_text(cell) for cell in row]
+        # In read-only mode the sheet is parsed while rows are read, so a damaged part
+        # (sheet XML cut short, a missing part) only shows here.
+        try:
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    return
+                yield ["" if cell is None else _cell_text(cell) for cell in row]
+        except Exception:  # zipfile, XML and openpyxl errors alike
+            yield UnreadableFile("damaged_file")
     finally:
         workbook.close()
 
@@ -245,18 +256,26 @@ def normalize(spec: FieldSpec, raw: str) -> tuple[str | None, str | None]:
     if spec.kind in ("yes_no", "choice"):
         return (value, None) if value in spec.choices else (None, "unknown_choice")
     if spec.kind == "integer":
-        try:
-            number = float(value)
-        except ValueError:
-            return None, "not_an_integer"
-        if not number.is_integer():
-            return None, "not_an_integer"
-        if number < 0:
-            return None, "negative"
-        return str(int(number)), None
+        return _whole_number(value)
     if len(value) > MAX_TEXT:
         return None, "too_long"
     return value, None
+
+
+def _whole_number(value: str) -> tuple[str | None, str | None]:
+    """A whole number read exactly (no float rounding: "12345678901234567" stays so), in
+    the range of an ODK integer answer."""
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None, "not_an_integer"
+    if not number.is_finite() or number != number.to_integral_value():
+        return None, "not_an_integer"
+    if number < 0:
+        return None, "negative"
+    if number > MAX_INTEGER:
+        return None, "too_large"
+    return str(int(number)), None
 
 
 def _at(row: list[str], index: int | None) -> str:
@@ -283,6 +302,10 @@ def parse_submissions(
         header = None
     except UnreadableFile as error:
         result.add(Problem(1, "", str(error)))
+        result.fatal = True
+        return result
+    if isinstance(header, UnreadableFile):
+        result.add(Problem(1, "", str(header)))
         result.fatal = True
         return result
     if header is None or isinstance(header, Exception) or not any(c.strip() for c in header):

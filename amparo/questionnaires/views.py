@@ -45,6 +45,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "can_export": access.sectors_changeable(request.user, region).exists(),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
+            "round_open": services.import_allowed(assessment),
             "jobs": assessment.imports.select_related("created_by")[:10] if can_import else [],
         },
     )
@@ -120,6 +121,7 @@ def import_job(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpRes
             "assessment": assessment,
             "job": job,
             "running": running,
+            "rows_done": services.import_progress(job),
             "problems": queries.problem_rows(job),
             "to_import": max(job.rows_valid - job.rows_already, 0),
         },

@@ -25,8 +25,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class PlaybookForm(forms.ModelForm):
     class Meta:
         model = Playbook
-        fields = ["code", "name_es", "name_en", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["code", "name_es", "name_en", "description_es", "description_en"]
+        widgets = {
+            "description_es": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class StageForm(forms.ModelForm):
@@ -38,7 +41,8 @@ class StageForm(forms.ModelForm):
             "kind",
             "name_es",
             "name_en",
-            "description",
+            "description_es",
+            "description_en",
             "typical_days",
             "prerequisites",
             "min_gap_days",
@@ -46,7 +50,8 @@ class StageForm(forms.ModelForm):
             "max_churches",
         ]
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_es": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
             "prerequisites": forms.CheckboxSelectMultiple,
         }
 

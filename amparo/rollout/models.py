@@ -12,7 +12,13 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from amparo.territory.models import BilingualName, Organization, Region
+from amparo.territory.models import (
+    BilingualDescription,
+    BilingualName,
+    Organization,
+    Region,
+    english_active,
+)
 from amparo.versioned import version_field, version_positive
 
 
@@ -24,11 +30,22 @@ class StageKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Playbook(BilingualName):
+class DescribedInBothLanguages(BilingualDescription):
+    """A description in Spanish and English; ``description`` follows the active language
+    and falls back to the Spanish text while the English one is empty."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self) -> str:
+        return (self.description_en if english_active() else "") or self.description_es
+
+
+class Playbook(BilingualName, DescribedInBothLanguages):
     """The replicable sequence of stages the program reproduces region after region."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -43,7 +60,7 @@ class Playbook(BilingualName):
         return self.name
 
 
-class Stage(BilingualName):
+class Stage(BilingualName, DescribedInBothLanguages):
     """One step of a playbook. Prerequisites always come earlier in the order, which rules
     out cycles; ``min_gap_days`` is the wait after the prerequisites end."""
 
@@ -53,7 +70,6 @@ class Stage(BilingualName):
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=30, choices=StageKind.choices)
-    description = models.TextField(_("description"), blank=True)
     typical_days = models.PositiveSmallIntegerField(_("typical duration (days)"), default=1)
     prerequisites = models.ManyToManyField(
         "self",

@@ -7,7 +7,7 @@ start ``min_gap_days`` full days after the day its prerequisite ended, i.e. on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -81,6 +81,38 @@ def prerequisite_problems(
         if start < earliest:
             problems.append(Problem(prerequisite, "too_soon", earliest))
     return problems
+
+
+def broken_dependents(
+    stages: Mapping[str, StageSpec],
+    others: Sequence[EventSpec],
+    *,
+    before: EventSpec | None,
+    after: EventSpec | None,
+) -> list[tuple[int, Problem]]:
+    """What changing one event from ``before`` to ``after`` (None: no such event) breaks
+    among the rollout's ``others``: for each planned or done event, by its index in
+    ``others``, a prerequisite its dates and status satisfied that would no longer be
+    satisfied. A problem an event already had (an overridden order, say) is not the
+    change's doing and is left out."""
+    old = [*others, *([before] if before else [])]
+    new = [*others, *([after] if after else [])]
+    broken = []
+    for index, event in enumerate(others):
+        if event.status not in (PLANNED, DONE):
+            continue
+        stage = stages[event.stage]
+        require_done = event.status == DONE
+        had = {
+            p.prerequisite
+            for p in prerequisite_problems(stage, event.start, old, require_done=require_done)
+        }
+        broken += [
+            (index, p)
+            for p in prerequisite_problems(stage, event.start, new, require_done=require_done)
+            if p.prerequisite not in had
+        ]
+    return broken
 
 
 def stage_states(stages: Sequence[StageSpec], events: Sequence[EventSpec]) -> list[StageState]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
 from datetime import date
@@ -33,11 +34,8 @@ from amparo.territory.services import LoadCount
 
 
 class StageOrderError(ValidationError):
-    """An event would happen before its prerequisites allow; a program admin may override."""
-
-    def __init__(self, problems: list[progress.Problem], stage_names: dict[str, str]) -> None:
-        self.problems = problems
-        super().__init__([describe_problem(p, stage_names) for p in problems])
+    """A change would break the stage order, for the event itself or for events of stages
+    that depend on it; a program admin may override."""
 
 
 def describe_problem(problem: progress.Problem, stage_names: dict[str, str]) -> str:
@@ -54,12 +52,44 @@ def describe_problem(problem: progress.Problem, stage_names: dict[str, str]) -> 
     }
 
 
+def describe_broken_dependent(
+    dependent: progress.EventSpec, problem: progress.Problem, stage_names: dict[str, str]
+) -> str:
+    """Why a change is refused because of a later event that relies on it."""
+    values = {
+        "dependent": stage_names.get(dependent.stage, dependent.stage),
+        "date": dependent.start.isoformat(),
+        "stage": stage_names.get(problem.prerequisite, problem.prerequisite),
+        "earliest": problem.earliest.isoformat() if problem.earliest else "?",
+    }
+    if problem.reason == "missing":
+        return (
+            _(
+                "The “%(dependent)s” event of %(date)s needs “%(stage)s” before it, and no "
+                "planned or done event of that stage would be left."
+            )
+            % values
+        )
+    if problem.reason == "not_done":
+        return (
+            _("The “%(dependent)s” event of %(date)s is done and needs “%(stage)s” done first.")
+            % values
+        )
+    return (
+        _(
+            "The “%(dependent)s” event of %(date)s would start too soon after “%(stage)s”: "
+            "the earliest start would be %(earliest)s."
+        )
+        % values
+    )
+
+
 # --- playbooks ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def playbook_save(*, playbook: Playbook | None = None, **fields: object) -> Playbook:
-    """Create a playbook or change its names and description."""
+    """Create a playbook or change its names and descriptions."""
     playbook = playbook or Playbook()
     for name, value in fields.items():
         setattr(playbook, name, value)
@@ -115,19 +145,43 @@ def stage_delete(*, stage: Stage) -> None:
     stage.delete()
 
 
+def _english_description_added(row: Playbook | Stage, entry: dict) -> bool:
+    """Give a row loaded before descriptions had an English text the catalog's one, when
+    its English text is still empty and its Spanish text is still the catalog's: that
+    fills a gap and overwrites nobody's edit. Returns whether the row changed."""
+    english = entry.get("description_en", "")
+    if row.description_en or not english or row.description_es != entry["description_es"]:
+        return False
+    row.description_en = english
+    row.save(update_fields=["description_en"])
+    return True
+
+
 @transaction.atomic
 def playbook_catalog_load(*, pack: str, count: LoadCount) -> None:
     """Create the pack's playbooks and stages that are missing. Existing ones are left as
-    users edited them: a catalog update never overwrites a user's edits."""
+    users edited them: a catalog update never overwrites a user's edits; it only adds an
+    English description where none was written yet."""
     content = read_pack_file(pack, "playbooks")
     for entry in content["playbooks"]:
         playbook, created = Playbook.objects.get_or_create(
             code=entry["code"],
-            defaults={k: entry[k] for k in ("name_es", "name_en", "description")},
+            defaults={
+                k: entry[k] for k in ("name_es", "name_en", "description_es", "description_en")
+            },
         )
-        count.add("playbooks", created=created, changed=False)
         if not created:
+            count.add(
+                "playbooks", created=False, changed=_english_description_added(playbook, entry)
+            )
+            stages = {s.code: s for s in playbook.stages.all()}
+            for spec in entry["stages"]:
+                stage = stages.get(spec["code"])
+                if stage is not None:
+                    changed = _english_description_added(stage, spec)
+                    count.add("stages", created=False, changed=changed)
             continue
+        count.add("playbooks", created=True, changed=False)
         by_code: dict[str, Stage] = {}
         for order, spec in enumerate(entry["stages"], start=1):
             stage = Stage.objects.create(
@@ -154,35 +208,62 @@ def rollout_start(
     return rollout
 
 
-def _order_specs(rollout: Rollout, excluding: Event | None) -> tuple[dict, list, dict]:
-    stages = list(rollout.playbook.stages.prefetch_related("prerequisites"))
+def _spec(event: Event, codes: dict[int, str]) -> progress.EventSpec:
+    return progress.EventSpec(codes[event.stage_id], event.status, event.starts_on, event.ends_on)
+
+
+def _check_stage_order(
+    *, event: Event, before: Event | None, by: User, override_reason: str, own: bool
+) -> None:
+    """Refuse a change of ``event`` (from ``before``, None for a new one) that breaks the
+    stage order: with ``own``, the event's own prerequisites must allow it; and no event
+    of the rollout that relies on this one may lose a prerequisite it had. A program
+    admin's reason overrides both and is recorded on the event."""
+    stages = list(event.rollout.playbook.stages.prefetch_related("prerequisites"))
     codes = {s.pk: s.code for s in stages}
     specs = {
-        s.pk: progress.StageSpec(
+        s.code: progress.StageSpec(
             s.code, s.order, tuple(codes[p.pk] for p in s.prerequisites.all()), s.min_gap_days
         )
         for s in stages
     }
-    events = rollout.events.exclude(pk=excluding.pk if excluding else None)
-    event_specs = [
-        progress.EventSpec(codes[e.stage_id], e.status, e.starts_on, e.ends_on)
-        for e in events.only("stage_id", "status", "starts_on", "ends_on")
-    ]
-    return specs, event_specs, {s.code: s.name for s in stages}
-
-
-def _check_stage_order(*, event: Event, by: User, override_reason: str, require_done: bool) -> None:
-    specs, others, names = _order_specs(event.rollout, excluding=event if event.pk else None)
-    problems = progress.prerequisite_problems(
-        specs[event.stage_id], event.starts_on, others, require_done=require_done
+    names = {s.code: s.name for s in stages}
+    rows = event.rollout.events.exclude(pk=event.pk).only(
+        "stage_id", "status", "starts_on", "ends_on"
     )
-    if not problems:
+    others = [_spec(e, codes) for e in rows]
+    after = _spec(event, codes)
+    messages = []
+    if own and event.status != EventStatus.CANCELLED:
+        problems = progress.prerequisite_problems(
+            specs[after.stage],
+            event.starts_on,
+            others,
+            require_done=event.status == EventStatus.DONE,
+        )
+        messages += [describe_problem(p, names) for p in problems]
+    broken = progress.broken_dependents(
+        specs, others, before=_spec(before, codes) if before else None, after=after
+    )
+    messages += [describe_broken_dependent(others[i], p, names) for i, p in broken]
+    if not messages:
         return
     if override_reason.strip() and access.is_program_admin(by):
         event.override_reason = override_reason.strip()
         event.override_by = by
         return
-    raise StageOrderError(problems, names)
+    raise StageOrderError(messages)
+
+
+def _keeps_override(event: Event, before: Event | None) -> bool:
+    """An event whose order a program admin already overrode keeps that decision while its
+    stage and dates stay as they were: it is not checked (or overridden) again."""
+    return (
+        before is not None
+        and bool(before.override_reason)
+        and (before.stage_id, before.starts_on, before.ends_on)
+        == (event.stage_id, event.starts_on, event.ends_on)
+    )
 
 
 # Lifecycle actions reread the event they change, with what their checks and pages use.
@@ -201,7 +282,9 @@ def event_save(
 ) -> Event:
     """Plan an event or change one. The stage order is checked against the rollout's other
     events: planning needs each prerequisite planned or done early enough, a done event
-    needs them done. Only a program admin may override, and the reason is recorded.
+    needs them done, and a change may not take away what a later stage's event relies on.
+    Only a program admin may override, and the reason is recorded; an event already
+    overridden keeps its reason while its stage and dates are unchanged.
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
@@ -210,6 +293,13 @@ def event_save(
         concurrency.claim(event, expected=expected_version)
     elif event is not None:
         event = concurrency.claim_current(_EVENT_ROWS, event.pk)
+    before = (
+        Event.objects.only("stage_id", "status", "starts_on", "ends_on", "override_reason").get(
+            pk=event.pk
+        )
+        if event is not None
+        else None
+    )
     event = event or Event(rollout=rollout)
     for name, value in fields.items():
         setattr(event, name, value)
@@ -222,9 +312,10 @@ def event_save(
     event.full_clean()
     _check_stage_order(
         event=event,
+        before=before,
         by=by,
         override_reason=override_reason,
-        require_done=event.status == EventStatus.DONE,
+        own=not _keeps_override(event, before),
     )
     event.save()
     return event
@@ -232,24 +323,38 @@ def event_save(
 
 @transaction.atomic
 def event_complete(*, event: Event, by: User, override_reason: str = "") -> Event:
-    """Mark an event done; its prerequisites must be done (or a program admin overrides)."""
+    """Mark an event done; its prerequisites must be done (or a program admin overrides).
+    An event whose order was already overridden keeps that reason."""
     event = concurrency.claim_current(_EVENT_ROWS, event.pk)
     if event.status == EventStatus.CANCELLED:
         raise ValidationError(_("A cancelled event cannot be marked done."))
     if event.starts_on > timezone.localdate():
         raise ValidationError(_("An event cannot be marked done before it starts."))
-    _check_stage_order(event=event, by=by, override_reason=override_reason, require_done=True)
+    before = copy.copy(event)
     event.status = EventStatus.DONE
+    _check_stage_order(
+        event=event,
+        before=before,
+        by=by,
+        override_reason=override_reason,
+        own=not before.override_reason,
+    )
     event.save()
     return event
 
 
 @transaction.atomic
-def event_cancel(*, event: Event) -> Event:
-    """Cancel an event; its attendance, if any, stays recorded."""
+def event_cancel(*, event: Event, by: User, override_reason: str = "") -> Event:
+    """Cancel an event; its attendance, if any, stays recorded. An event that a planned or
+    done event of a later stage relies on can only be cancelled by a program admin giving
+    a reason, which is recorded."""
     event = concurrency.claim_current(_EVENT_ROWS, event.pk)
+    before = copy.copy(event)
     event.status = EventStatus.CANCELLED
-    event.save(update_fields=["status", "version", "updated_at"])
+    _check_stage_order(
+        event=event, before=before, by=by, override_reason=override_reason, own=False
+    )
+    event.save(update_fields=["status", "override_reason", "override_by", "version", "updated_at"])
     return event
 
 

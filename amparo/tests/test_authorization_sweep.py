@@ -335,6 +335,18 @@ SWEEP = {
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["partnership"].pk},
     ),
     "meetings": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "next-step-create": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["meeting"].pk},
+    ),
+    "next-step-edit": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["step"].pk},
+    ),
     "event-materials": (
         CHANGE,
         True,
@@ -344,6 +356,7 @@ SWEEP = {
     "my-tasks": (USER, False, "get", lambda o, r: {}),
     "step-done": (CHANGE, True, "post", lambda o, r: {"pk": o[r]["step"].pk}),
     "materials": (MEMBER, False, "get", lambda o, r: {}),
+    "material-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["material"].pk}),
     "material-version-add": (ADMIN, False, "post", lambda o, r: {"pk": o["material"].pk}),
     "material-download": (MEMBER, False, "get", lambda o, r: {"pk": o["material_version"].pk}),
     "api-tokens": (USER, False, "get", lambda o, r: {}),
@@ -456,6 +469,7 @@ def objects(world, settings, tmp_path):
             "measure": measure,
             "evidence": evidence,
             "partnership": partnership,
+            "meeting": meeting,
             "step": NextStep.objects.create(
                 meeting=meeting,
                 description="s",

@@ -86,7 +86,7 @@ def test_changes_without_a_form_move_the_version_on(world, round_a, rollout_a, s
     event = make_event(rollout_a, stages["reuniones"], date(2025, 1, 6), status="planned")
     rollout_services.event_complete(event=event, by=world.users["coordinator"])
     assert Event.objects.get(pk=event.pk).version == 2
-    rollout_services.event_cancel(event=event)
+    rollout_services.event_cancel(event=event, by=world.users["coordinator"])
     assert Event.objects.get(pk=event.pk).version == 3
 
 

@@ -63,6 +63,8 @@ def test_a_bad_debug_value_stops_start_up_with_a_clear_message() -> None:
     result = _run_check({"DEBUG": "maybe", "SECRET_KEY": "x" * 60})
     assert result.returncode != 0
     assert "DEBUG must be 'true' or 'false', got 'maybe'" in result.stderr
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
 
 
 def test_a_missing_secret_key_stops_production_start_up() -> None:

@@ -104,3 +104,36 @@ def test_sector_filter_limits_focal_points_to_their_sector(world) -> None:
     assert [o.name for o in focal] == ["T"]
     assert coordinator.count() == 2
     assert outsider.count() == 0
+
+
+def _names(users) -> set[str]:
+    return {u.username for u in users}
+
+
+def test_only_members_who_may_change_can_follow_up_work(world) -> None:
+    from amparo.accounts.models import Membership
+
+    # Mixed roles: a viewer elsewhere is still a coordinator here.
+    Membership.objects.create(
+        user=world.users["coordinator"], role=Role.VIEWER, region=world.region_b
+    )
+    people = _names(access.people_who_can_change(world.region_a))
+    assert people == {"admin", "coordinator", "focal"}
+    assert "outsider" not in people and "viewer" not in people
+    assert _names(access.people_who_can_change(world.region_b)) == {"admin"}
+
+
+def test_a_sector_bound_object_leaves_out_focal_points_of_other_sectors(world) -> None:
+    tourism = access.people_who_can_change(world.region_a, world.sector)
+    education = access.people_who_can_change(world.region_a, world.other_sector.pk)
+    assert _names(tourism) == {"admin", "coordinator", "focal"}
+    assert _names(education) == {"admin", "coordinator"}
+
+
+def test_superusers_and_inactive_users_follow_up_as_their_grants_say(world) -> None:
+    world.users["outsider"].is_superuser = True
+    world.users["outsider"].save()
+    world.users["focal"].is_active = False
+    world.users["focal"].save()
+    assert _names(access.people_who_can_change(world.region_b)) == {"admin", "outsider"}
+    assert "focal" not in _names(access.people_who_can_change(world.region_a))

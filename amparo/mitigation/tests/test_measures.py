@@ -76,6 +76,17 @@ def test_dropping_needs_a_reason_and_keeps_it(world, measure_a) -> None:
     assert dropped.drop_reason == "La ordenanza ya existe"
 
 
+def test_a_dropped_measure_proposed_again_loses_its_drop_reason(world, measure_a) -> None:
+    coordinator = world.users["coordinator"]
+    services.measure_move(measure=measure_a, to="dropped", by=coordinator, reason="Ya existe")
+    again = services.measure_move(measure=measure_a, to="proposed", by=coordinator)
+    assert (again.status, again.drop_reason) == ("proposed", "")
+    again.refresh_from_db()
+    assert again.drop_reason == ""
+    notes = list(MeasureMove.objects.filter(measure=measure_a).values_list("note", flat=True))
+    assert "Ya existe" in notes  # the history still says why it was dropped then
+
+
 def test_uploads_are_refused_when_not_what_they_claim(world, measure_a) -> None:
     fake = SimpleUploadedFile("acta.pdf", b"MZ\x90\x00 executable", content_type="application/pdf")
     with pytest.raises(ValidationError):

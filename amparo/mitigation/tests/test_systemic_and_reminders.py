@@ -21,9 +21,19 @@ def _media(settings, tmp_path):
 
 def test_the_systemic_view_and_lists_cost_the_same_at_any_size(world, round_a, threats) -> None:
     client = world.client("coordinator")
+    me = world.users["coordinator"]
     urls = [reverse(n, args=["PE-LOR"]) for n in ("measure-systemic", "measure-list")]
+    urls += [reverse("measure-list", args=["PE-LOR"]) + "?overdue=1", reverse("my-measures")]
+    late = timezone.localdate() - timedelta(days=3)
     add_finding(round_a, threats["TUR-01"], inherent=(5, 5))
-    Measure.objects.create(region=world.region_a, sector=world.sector, kind="policy", title="m0")
+    Measure.objects.create(
+        region=world.region_a,
+        sector=world.sector,
+        kind="policy",
+        title="m0",
+        owner=me,
+        due_on=late,
+    )
     small = [page_queries(client, url) for url in urls]
     for n in range(25):
         sector = world.sector if n % 2 else world.other_sector
@@ -33,10 +43,15 @@ def test_the_systemic_view_and_lists_cost_the_same_at_any_size(world, round_a, t
             kind=["policy", "procedure", "program"][n % 3],
             title=f"m{n + 1}",
             status=["proposed", "approved", "verified"][n % 3],
+            owner=me,
+            due_on=late - timedelta(days=n),
         )
         m.findings.set(round_a.findings.all())
     add_finding(round_a, threats["TUR-02"], inherent=(5, 4))
     add_finding(round_a, threats["EDU-01"], inherent=(4, 5))
+    overdue_page = client.get(urls[2]).content.decode()
+    assert "m1<" in overdue_page and "m3<" not in overdue_page  # verified is not overdue
+    assert client.get(urls[3]).content.decode().count("badge bad") == 1 + 17  # m0 and the open ones
     assert [page_queries(client, url) for url in urls] == small
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.assessment.models import Threat
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation import lifecycle, queries, services
@@ -79,12 +80,33 @@ def library(request: HttpRequest, code: str) -> HttpResponse:
     sectors = access.sectors_changeable(request.user, region)
     if not sectors.exists():
         access.require(request.user, Capability.CHANGE_SECTOR, region)
-    controls = (
-        Control.objects.filter(sector__in=sectors)
-        .select_related("sector")
-        .prefetch_related("threats")
+    filters = {k: request.GET.get(k, "").strip() for k in ("sector", "threat")}
+    kinds = [k for k in request.GET.getlist("kind") if k in MeasureKind.values]
+    controls = list(
+        queries.library_controls(
+            sectors, sector_code=filters["sector"], threat_code=filters["threat"], kinds=kinds
+        )
     )
-    return render(request, "mitigation/library.html", {"region": region, "controls": controls})
+    threats = Threat.objects.filter(sector__in=sectors).order_by("code")
+    threat = next((t for t in threats if t.code == filters["threat"]), None)
+    finding = request.GET.get("finding", "")
+    absent = queries.kinds_without_control(kinds, (c.kind for c in controls)) if threat else []
+    return render(
+        request,
+        "mitigation/library.html",
+        {
+            "region": region,
+            "controls": controls,
+            "filters": filters,
+            "kinds": kinds,
+            "kind_choices": MeasureKind.choices,
+            "sectors": sectors,
+            "threats": threats,
+            "threat": threat,
+            "absent_kinds": [(k, MeasureKind(k).label) for k in absent],
+            "finding": finding if finding.isdigit() else "",
+        },
+    )
 
 
 @login_required
@@ -107,14 +129,15 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     elif not sectors.exists():
         raise PermissionDenied
-    owners = access.people_who_can_change(region)
+    # A new measure's sector is chosen on the form; the service checks the pair.
+    owners = access.people_who_can_change(region, measure.sector_id if measure else None)
     form = MeasureForm(
         request.POST or None,
         instance=measure,
         region=region,
         sectors=sectors,
         owners=owners,
-        initial={"sector": request.GET.get("sector")} if measure is None else None,
+        initial=_new_measure_initial(request) if measure is None else None,
     )
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
@@ -153,6 +176,17 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         {"region": region, "form": form, "measure": measure},
         status=422 if form.errors else 200,
     )
+
+
+def _new_measure_initial(request: HttpRequest) -> dict[str, object]:
+    """What a link to a new measure may preselect: sector, kind and the finding it treats
+    (only choices the form offers are kept by it)."""
+    initial: dict[str, object] = {"sector": request.GET.get("sector")}
+    if request.GET.get("kind") in MeasureKind.values:
+        initial["kind"] = request.GET["kind"]
+    if request.GET.get("finding", "").isdigit():
+        initial["findings"] = [int(request.GET["finding"])]
+    return initial
 
 
 def _detail(
@@ -198,18 +232,20 @@ def measure_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     measure = access.measure_or_404(request.user, region, pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     form = MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.measure_move(
-                measure=measure,
-                to=form.cleaned_data["to"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("Status changed."))
-        except services.ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the status changes offered on this page."))
+        return _detail(request, region, measure, status=400)
+    try:
+        services.measure_move(
+            measure=measure,
+            to=form.cleaned_data["to"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, _("Status changed."))
+    except services.ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     return redirect("measure-detail", code=region.code, pk=measure.pk)
 
 

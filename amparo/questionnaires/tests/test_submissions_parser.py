@@ -4,11 +4,13 @@ it never crashes and reports each problem with its row and column (no database).
 from __future__ import annotations
 
 import io
+from decimal import Decimal, InvalidOperation
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amparo.questionnaires.submissions import (
+    MAX_INTEGER,
     FieldSpec,
     ImportContext,
     csv_rows,
@@ -193,12 +195,118 @@ def test_a_row_is_valid_exactly_when_every_answer_is(answers) -> None:
             return value in spec.choices
         if spec.kind == "integer":
             try:
-                number = float(value)
-            except ValueError:
+                number = Decimal(value)
+            except InvalidOperation:
                 return False
-            return number.is_integer() and number >= 0
+            return number.is_finite() and number % 1 == 0 and 0 <= number <= MAX_INTEGER
         return len(value) <= 500
 
     # A required question whose column is absent is not checked: only the values present are.
     expected = all(ok(k, v) for k, v in answers.items())
     assert (len(valid) == 1) == expected
+
+
+def _kobo_xlsx(rows: int = 50) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    header = KOBO.splitlines()[0].split(",")
+    sheet.append(header)
+    template = KOBO.splitlines()[1].split(",")
+    for n in range(rows):
+        row = list(template)
+        row[header.index("_uuid")] = f"x{n}"
+        row[header.index("meta/instanceID")] = f"uuid:x{n}"
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _rezip(content: bytes, change) -> bytes:
+    """The workbook with each part passed through ``change(name, bytes)``; None drops it."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = change(info.filename, source.read(info.filename))
+            if part is not None:
+                target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def test_a_workbook_whose_sheet_is_cut_short_is_reported_not_raised() -> None:
+    content = _kobo_xlsx()
+    damaged = _rezip(content, lambda name, part: part[: len(part) // 2] if name == SHEET else part)
+    result, _valid = _parse(damaged, reader=xlsx_rows)
+    assert result.fatal
+    assert result.problems[-1].reason == "damaged_file"
+    assert result.problems[-1].row > 2  # the rows before the damage were read
+
+
+def test_a_workbook_with_a_missing_part_is_reported_not_raised() -> None:
+    content = _kobo_xlsx()
+    for missing in (SHEET, "xl/workbook.xml", "[Content_Types].xml", "xl/styles.xml"):
+        damaged = _rezip(
+            content, lambda name, part, missing=missing: None if name == missing else part
+        )
+        result, valid = _parse(damaged, reader=xlsx_rows)
+        assert result.rows_valid == len(valid)
+        assert result.fatal or result.rows_valid == 50, missing
+        if result.fatal:
+            assert result.problems[-1].reason in {"not_xlsx", "damaged_file"}, missing
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=0.0, max_value=1.0), st.binary(min_size=1, max_size=8))
+def test_a_damaged_sheet_never_crashes_the_reader(cut, garbage) -> None:
+    content = _kobo_xlsx(rows=20)
+
+    def damage(name: str, part: bytes) -> bytes:
+        if name != SHEET:
+            return part
+        at = int(len(part) * cut)
+        return part[:at] + garbage
+
+    result, valid = _parse(_rezip(content, damage), reader=xlsx_rows)
+    assert result.rows_valid == len(valid) <= 20
+    assert all(
+        p.reason in {"damaged_file", "not_xlsx", "empty_file", "missing_column"} or p.row > 1
+        for p in result.problems
+    )
+
+
+def test_huge_numbers_are_refused_with_their_row_and_column() -> None:
+    bad = KOBO.replace("never,yes,12,", "never,yes,1e300,").replace(
+        "always,no,3,", "always,no,12345678901234567,"
+    )
+    result, valid = _parse(bad)
+    assert valid == []
+    assert [(p.row, p.column, p.reason, p.value) for p in result.problems] == [
+        (2, "tur/inspections", "too_large", "1e300"),
+        (3, "tur/inspections", "too_large", "12345678901234567"),
+    ]
+
+
+def test_the_largest_whole_number_is_read_exactly() -> None:
+    result, valid = _parse(KOBO.replace("never,yes,12,", f"never,yes,{MAX_INTEGER},"))
+    assert result.problems == []
+    assert valid[0].answers[("tur", "inspections")] == "2147483647"
+
+
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.sampled_from(["{}", "{}.0", "{}e0"]))
+def test_a_whole_number_is_kept_exactly_or_refused_for_its_size(number, shape) -> None:
+    text = shape.format(number)
+    result, valid = _parse(KOBO.replace("never,yes,12,", f"never,yes,{text},"))
+    reasons = [p.reason for p in result.problems]
+    if number < 0:
+        assert reasons == ["negative"]
+    elif number > MAX_INTEGER:
+        assert reasons == ["too_large"]
+    else:
+        assert reasons == [] and valid[0].answers[("tur", "inspections")] == str(number)

@@ -7,35 +7,15 @@ import csv
 import io
 from io import StringIO
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from pyxform.xls2xform import convert
 
-from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding
 from amparo.questionnaires import services, xlsform
 from amparo.questionnaires.models import AnswerTally, ImportJob, Submission
 from amparo.territory.models import Sector
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def catalog(world):
-    call_command("load_catalog", stdout=StringIO())
-
-
-@pytest.fixture
-def round_lor(catalog, world):
-    from amparo.territory.models import Region
-
-    loreto = Region.objects.get(code="PE-LOR")
-    return assessment_services.assessment_start(region=loreto, clone_previous=False)
 
 
 def _convert(content: bytes) -> tuple[str, list[str]]:
@@ -198,7 +178,7 @@ def test_wrong_files_are_refused_at_upload(world, round_lor) -> None:
 def test_the_answers_suggest_ratings_that_can_be_accepted(world, round_lor) -> None:
     sector = Sector.objects.get(code="TUR")
     rated = sector.questionnaires.get().questions.exclude(rates="").exclude(threat=None).first()
-    worst = max(rated.choices, key=lambda c: c["rating"])
+    worst = max(rated.choices, key=lambda c: c["rating"] or 0)
     content = _kobo_csv(round_lor, [{rated.name: worst["name"]}] * 3)
     job = services.import_job_create(
         assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile("k.csv", content)

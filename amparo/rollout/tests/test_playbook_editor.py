@@ -95,3 +95,67 @@ def test_a_stage_with_events_cannot_be_removed(world, rollout_a, stages) -> None
     assert Stage.objects.filter(pk=stages["reuniones"].pk).exists()
     world.client("admin").post(reverse("stage-delete", args=["iglesias", stages["lanzamiento"].pk]))
     assert not Stage.objects.filter(pk=stages["lanzamiento"].pk).exists()
+
+
+def _english(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    return client
+
+
+def test_the_playbook_page_shows_descriptions_in_the_readers_language(world, playbook) -> None:
+    url = reverse("playbook-detail", args=["iglesias"])
+    english = _english(world.client("viewer")).get(url).text
+    assert "The sequence the program repeats in each region" in english
+    assert "A training conference for up to 50 pastors" in english
+    assert "Conferencia de capacitación para hasta 50 pastores" not in english
+    spanish = world.client("viewer").get(url).text
+    assert "Conferencia de capacitación para hasta 50 pastores" in spanish
+    assert "A training conference" not in spanish
+
+
+def test_an_english_reader_sees_the_spanish_text_until_one_is_written(
+    world, playbook, stages
+) -> None:
+    Stage.objects.filter(pk=stages["capacitacion"].pk).update(description_en="")
+    url = reverse("playbook-detail", args=["iglesias"])
+    english = _english(world.client("viewer")).get(url).text
+    assert "Conferencia de capacitación para hasta 50 pastores" in english
+
+
+def test_an_admin_writes_both_descriptions(world, playbook, stages) -> None:
+    client = world.client("admin")
+    edit = reverse("playbook-edit", args=["iglesias"])
+    assert 'name="description_en"' in client.get(edit).text
+    response = client.post(edit, {
+        "code": "iglesias", "name_es": "Iglesias", "name_en": "Churches",
+        "description_es": "Con las iglesias", "description_en": "With the churches",
+    })  # fmt: skip
+    assert response.status_code == 302
+    playbook.refresh_from_db()
+    assert (playbook.description_es, playbook.description_en) == (
+        "Con las iglesias",
+        "With the churches",
+    )
+    response = client.post(reverse("stage-edit", args=["iglesias", stages["reuniones"].pk]), {
+        "order": 1, "code": "reuniones", "kind": "partnership_meeting", "name_es": "R",
+        "name_en": "R", "typical_days": 2, "min_gap_days": 0,
+        "description_es": "Primeras reuniones", "description_en": "First meetings",
+    })  # fmt: skip
+    assert response.status_code == 302
+    stage = Stage.objects.get(pk=stages["reuniones"].pk)
+    assert (stage.description_es, stage.description_en) == ("Primeras reuniones", "First meetings")
+
+
+def test_reloading_the_catalog_adds_english_only_where_nobody_wrote_any(playbook, stages) -> None:
+    Stage.objects.filter(pk=stages["reuniones"].pk).update(description_en="")
+    Stage.objects.filter(pk=stages["conferencia"].pk).update(description_en="Our own words")
+    Stage.objects.filter(pk=stages["capacitacion"].pk).update(
+        description_es="Nuestro texto", description_en=""
+    )
+    count = LoadCount()
+    services.playbook_catalog_load(pack="pe", count=count)
+    assert (count.created, count.updated) == ({}, {"stages": 1})
+    english = dict(Stage.objects.values_list("code", "description_en"))
+    assert english["reuniones"].startswith("Meetings with the pastors' fraternity")
+    assert english["conferencia"] == "Our own words"
+    assert english["capacitacion"] == ""

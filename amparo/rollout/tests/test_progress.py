@@ -14,6 +14,7 @@ from amparo.rollout.progress import (
     EventSpec,
     Problem,
     StageSpec,
+    broken_dependents,
     capacity_warnings,
     earliest_after,
     prerequisite_problems,
@@ -132,3 +133,33 @@ def test_states_are_consistent_with_the_events(events) -> None:
             assert state.state == PLANNED
         else:
             assert state.state == NOT_STARTED and state.first_day is None
+
+
+SPECS = {s.code: s for s in STAGES}
+
+
+def test_a_change_breaks_the_later_events_that_relied_on_it() -> None:
+    meeting = EventSpec("meeting", DONE, D, D)
+    conference = EventSpec("conference", DONE, D + timedelta(days=30), D + timedelta(days=32))
+    moved = EventSpec("meeting", DONE, D + timedelta(days=20), D + timedelta(days=20))
+    assert broken_dependents(SPECS, [conference], before=meeting, after=moved) == [
+        (0, Problem("meeting", "too_soon", D + timedelta(days=42)))
+    ]
+    assert broken_dependents(SPECS, [conference], before=meeting, after=None) == [
+        (0, Problem("meeting", "missing"))
+    ]
+    planned = EventSpec("meeting", PLANNED, D, D)
+    assert broken_dependents(SPECS, [conference], before=meeting, after=planned) == [
+        (0, Problem("meeting", "not_done"))
+    ]
+    earlier = EventSpec("meeting", DONE, D - timedelta(days=3), D - timedelta(days=3))
+    assert broken_dependents(SPECS, [conference], before=meeting, after=earlier) == []
+
+
+def test_a_problem_a_later_event_already_had_is_not_the_changes_doing() -> None:
+    meeting = EventSpec("meeting", PLANNED, D, D)
+    too_early = EventSpec("conference", PLANNED, D + timedelta(days=3), D + timedelta(days=5))
+    moved = EventSpec("meeting", PLANNED, D + timedelta(days=1), D + timedelta(days=1))
+    cancelled = EventSpec("conference", "cancelled", D - timedelta(days=9), D)
+    assert broken_dependents(SPECS, [too_early], before=meeting, after=moved) == []
+    assert broken_dependents(SPECS, [cancelled], before=meeting, after=None) == []

@@ -14,9 +14,11 @@ from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
 from amparo.partnerships.models import MaterialVersion
-from amparo.rollout import queries, services
+from amparo.rollout import attendance_table, queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
+from amparo.rollout.models import Event
 from amparo.rollout.views.saving import save_or_form_errors
+from amparo.territory.models import Region
 
 
 @login_required
@@ -78,21 +80,35 @@ def event_edit(
     )
 
 
-@login_required
-def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    event = access.event_or_404(request.user, region, pk)
-    can_change = access.can(request.user, Capability.CHANGE_REGION, region)
+def _event_page(
+    request: HttpRequest,
+    region: Region,
+    event: Event,
+    form: AttendanceForm | None,
+    status: int = 200,
+) -> HttpResponse:
+    """The event page, shown after a successful load and with a refused attendance entry."""
+    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    attendance = queries.event_attendance(event)
+    table = attendance_table.shown_table(
+        [(r.pastors, r.leaders, r.others) for r in attendance.rows], columns=3, see_small=see_small
+    )
     return render(
         request,
         "rollout/event_detail.html",
         {
             "region": region,
             "event": event,
-            "attendance": queries.event_attendance(event),
-            "can_change": can_change,
+            "attendance": attendance,
+            "attendance_rows": list(zip(attendance.rows, table.rows, strict=True)),
+            "attendance_totals": table.totals,
+            "capacity_warnings": attendance_table.shown_warnings(
+                attendance.warnings, table.totals[0]
+            ),
+            "see_small_counts": see_small,
+            "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "may_override": access.is_program_admin(request.user),
-            "form": AttendanceForm(region=region) if can_change else None,
+            "form": form,
             "material_versions": MaterialVersion.objects.filter(material__stages=event.stage)
             .select_related("material")
             .distinct(),
@@ -101,6 +117,17 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             if access.history_visible(request.user, region)
             else [],
         },
+        status=status,
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    region = access.region_or_404(request.user, code)
+    event = access.event_or_404(request.user, region, pk)
+    can_change = access.can(request.user, Capability.CHANGE_REGION, region)
+    return _event_page(
+        request, region, event, AttendanceForm(region=region) if can_change else None
     )
 
 
@@ -126,8 +153,13 @@ def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
     event = access.event_or_404(request.user, region, pk)
-    services.event_cancel(event=event)
-    messages.success(request, _("Event cancelled."))
+    try:
+        services.event_cancel(
+            event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+        messages.success(request, _("Event cancelled."))
+    except services.ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("event-detail", code=region.code, pk=event.pk)
 
 
@@ -143,19 +175,7 @@ def attendance_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Attendance saved."))
         return redirect("event-detail", code=region.code, pk=event.pk)
-    return render(
-        request,
-        "rollout/event_detail.html",
-        {
-            "region": region,
-            "event": event,
-            "attendance": queries.event_attendance(event),
-            "can_change": True,
-            "may_override": access.is_program_admin(request.user),
-            "form": form,
-        },
-        status=422,
-    )
+    return _event_page(request, region, event, form, status=422)
 
 
 @login_required

@@ -48,7 +48,7 @@ def test_load_catalog_names_an_unknown_pack(db) -> None:
         call_command("load_catalog", pack=["xx"])
 
 
-def test_demo_is_idempotent_and_marks_its_data(db, settings) -> None:
+def test_demo_is_idempotent_and_marks_its_data(db, settings, media_root) -> None:
     settings.DEBUG = True
     call_command("demo", stdout=(out := StringIO()))
     first = _counts()
@@ -67,7 +67,7 @@ def test_demo_is_idempotent_and_marks_its_data(db, settings) -> None:
     assert Organization.objects.filter(region__code="PE-MDD", kind="fraternity").count() == 1
 
 
-def test_demo_refuses_to_run_in_production_unless_asked(db, settings) -> None:
+def test_demo_refuses_to_run_in_production_unless_asked(db, settings, media_root) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG is false"):
         call_command("demo", stdout=StringIO())
@@ -76,13 +76,13 @@ def test_demo_refuses_to_run_in_production_unless_asked(db, settings) -> None:
     assert User.objects.filter(username="demo-admin").exists()
 
 
-def test_demo_users_can_sign_in_with_the_printed_password(db, settings, client) -> None:
+def test_demo_users_can_sign_in_with_the_printed_password(db, settings, client, media_root) -> None:
     settings.DEBUG = True
     call_command("demo", stdout=StringIO())
     assert client.login(username="demo-coordinador", password="amparo-demo")
 
 
-def test_the_demo_admin_signs_in_with_the_printed_key(db, settings, client) -> None:
+def test_the_demo_admin_signs_in_with_the_printed_key(db, settings, client, media_root) -> None:
     settings.DEBUG = True
     call_command("demo", stdout=StringIO())
     call_command("demo", stdout=(out := StringIO()))  # a second run resets the same device

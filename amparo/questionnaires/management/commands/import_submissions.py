@@ -56,4 +56,6 @@ class Command(BaseCommand):
             return
         services.import_confirm(job=job, keep_file=options["keep_file"])
         job = services.import_write(job=job)
+        if job.status != "done":
+            raise CommandError(f"the import failed ({job.problems[0][2]}); nothing was written")
         self.stdout.write(f"imported {job.rows_imported} submission(s)")

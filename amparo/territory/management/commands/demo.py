@@ -44,7 +44,11 @@ class Command(BaseCommand):
         )
         submissions = demo_questionnaires_create(by=User.objects.get(username="demo-coordinador"))
         observations = demo_indicators_create()
-        demo_partnerships_create(coordinator=User.objects.get(username="demo-coordinador"))
+        demo_partnerships_create(
+            coordinator=User.objects.get(username="demo-coordinador"),
+            focal=User.objects.get(username="demo-enlace"),
+            admin=User.objects.get(username="demo-admin"),
+        )
         self.stdout.write(
             f"demo data: {organizations} demo organizations, {events} demo events, "
             f"{findings} demo findings, {measures} demo measures, "

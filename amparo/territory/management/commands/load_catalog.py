@@ -45,5 +45,6 @@ class Command(BaseCommand):
         if kept:
             self.stdout.write(
                 f"kept users' edits of {len(kept)} entries that the catalog changed: "
-                f"{', '.join(kept)} (review them in the threat catalog or control library)"
+                f"{', '.join(kept)} (review them in the threat catalog, the control library "
+                "or the questionnaires of the admin site)"
             )

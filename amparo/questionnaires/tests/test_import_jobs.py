@@ -1,0 +1,258 @@
+"""An import job always ends: a damaged file or an unexpected error fails it with a reason
+the page shows, and the page stops refreshing itself."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from io import StringIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from amparo.questionnaires import services, submissions
+from amparo.questionnaires.models import AnswerTally, ImportJob, Submission
+from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv
+
+
+def _xlsx(content: bytes) -> bytes:
+    """The CSV as a Kobo-style workbook."""
+    import csv
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in csv.reader(io.StringIO(content.decode())):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cut_sheet(content: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = part[: len(part) * 2 // 3]
+            target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def _job(world, round_lor, name: str, content: bytes) -> ImportJob:
+    return services.import_job_create(
+        assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile(name, content)
+    )
+
+
+def test_a_damaged_workbook_fails_the_job_with_its_reason(world, round_lor) -> None:
+    damaged = _cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40)))
+    job = services.import_read(job=_job(world, round_lor, "kobo.xlsx", damaged))
+    assert job.status == "failed"
+    assert job.problems[-1][2] == "damaged_file"
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "el libro de Excel está dañado" in text
+    assert "hx-trigger" not in text  # the page no longer polls
+
+
+def test_an_unexpected_error_while_reading_fails_the_job_and_is_logged(
+    world, round_lor, monkeypatch, caplog
+) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk gone")
+
+    monkeypatch.setattr(submissions, "parse_submissions", broken)
+    job = _job(world, round_lor, "kobo.csv", _kobo_csv(round_lor, [{}]))
+    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+        job = services.import_read(job=job)
+    assert (job.status, job.problem_count) == ("failed", 1)
+    assert job.problems[0][2] == "read_failed" and job.finished_at is not None
+    assert "disk gone" in caplog.text
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "error inesperado" in text and "hx-trigger" not in text
+
+
+def test_the_command_reports_a_damaged_workbook_instead_of_crashing(
+    world, round_lor, tmp_path
+) -> None:
+    source = tmp_path / "kobo.xlsx"
+    source.write_bytes(_cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40))))
+    out = StringIO()
+    with pytest.raises(CommandError, match="nothing can be imported"):
+        call_command(
+            "import_submissions", str(source), round=round_lor.pk, user="admin", stdout=out
+        )
+    assert "damaged_file" in out.getvalue()
+    assert Submission.objects.count() == 0
+
+
+def _integer_question():
+    from amparo.territory.models import Sector
+
+    questions = Sector.objects.get(code="TUR").questionnaires.get().questions
+    return questions.filter(kind="integer").first()
+
+
+def test_a_huge_number_is_a_problem_of_the_preview_and_the_rest_imports(world, round_lor) -> None:
+    question = _integer_question()
+    content = _kobo_csv(round_lor, [{question.name: "1e300"}, {question.name: "99999"}, {}])
+    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    assert (job.status, job.rows_valid) == ("ready", 2)
+    assert job.problems == [[2, f"tur/{question.name}", "too_large", "1e300"]]
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    assert "un número demasiado grande" in page.content.decode()
+    services.import_confirm(job=job, keep_file=False)
+    job = services.import_write(job=job)
+    assert (job.status, job.rows_imported) == ("done", 2)
+    tally = AnswerTally.objects.get(question=question)
+    assert (tally.count, tally.total) == (2, 99999 + 4)
+
+
+def test_a_write_that_fails_midway_writes_nothing_and_says_why(
+    world, round_lor, monkeypatch, caplog
+) -> None:
+    content = _kobo_csv(round_lor, [{}] * 7)
+    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    services.import_confirm(job=job, keep_file=False)
+    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    written = []
+
+    def tallies_fail(assessment, tallies):
+        written.append(Submission.objects.count())  # batches were written before this
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(services, "_add_tallies", tallies_fail)
+    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+        job = services.import_write(job=job)
+    assert written == [7]
+    assert Submission.objects.count() == 0 and not AnswerTally.objects.exists()
+    assert (job.status, job.rows_imported, job.problems[0][2]) == ("failed", 0, "write_failed")
+    assert "connection lost" in caplog.text
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    text = page.content.decode()
+    assert "se detuvo por un error inesperado" in text and "hx-trigger" not in text
+
+
+def _complete(assessment) -> None:
+    from amparo.assessment.models import RoundStatus
+
+    type(assessment).objects.filter(pk=assessment.pk).update(status=RoundStatus.COMPLETED)
+    assessment.refresh_from_db()
+
+
+def test_a_completed_round_takes_no_upload(world, round_lor) -> None:
+    _complete(round_lor)
+    client = world.client("admin")
+    page = client.get(reverse("questionnaires", args=["PE-LOR", round_lor.pk])).content.decode()
+    assert "Esta ronda está completada" in page
+    assert reverse("import-upload", args=["PE-LOR", round_lor.pk]) not in page
+    response = client.post(
+        reverse("import-upload", args=["PE-LOR", round_lor.pk]),
+        {"file": SimpleUploadedFile("k.csv", _kobo_csv(round_lor, [{}]))},
+        follow=True,
+    )
+    assert "Esta ronda está completada" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_file_checked_before_the_round_was_completed_is_not_imported(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    _complete(round_lor)
+    with pytest.raises(services.ValidationError, match="completada"):
+        services.import_confirm(job=job, keep_file=False)
+    job.refresh_from_db()
+    assert job.status == "ready"
+
+
+def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    services.import_confirm(job=job, keep_file=False)
+    _complete(round_lor)
+    job = services.import_write(job=job)
+    assert (job.status, job.problems[0][2]) == ("failed", "round_completed")
+    assert Submission.objects.count() == 0
+
+
+def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}] * 9)))
+    services.import_confirm(job=job, keep_file=False)
+    monkeypatch.setattr(services, "PROGRESS_EVERY", 4)
+    url = reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk])
+    client = world.client("admin")
+    seen = []
+    add_tallies = services._add_tallies
+
+    def look_at_the_page(assessment, tallies):
+        seen.append(client.get(url).content.decode())  # while the write is still open
+        add_tallies(assessment, tallies)
+
+    monkeypatch.setattr(services, "_add_tallies", look_at_the_page)
+    job = services.import_write(job=job)
+    assert job.status == "done"
+    assert "7 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
+    # Once done, the page no longer reports progress nor leaves a file behind.
+    assert services.import_progress(job) == job.rows_done
+    assert not list((services._write_progress_path(job)).parent.glob("*.progress"))
+
+
+def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
+    world, round_lor
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    content = _kobo_csv(round_lor, [{}])
+    old_ready, old_failed, recent, old_done_kept = (
+        services.import_read(job=_job(world, round_lor, f"{n}.csv", content)) for n in range(4)
+    )
+    ImportJob.objects.filter(pk=old_failed.pk).update(status="failed")
+    ImportJob.objects.filter(pk=old_done_kept.pk).update(status="done", keep_file=True)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    ImportJob.objects.exclude(pk=recent.pk).update(created_at=two_days_ago)
+    paths = {job.pk: services.storage_path(job) for job in ImportJob.objects.all()}
+    assert all(path.exists() for path in paths.values())
+
+    _job(world, round_lor, "new.csv", content)
+
+    jobs = {job.pk: job for job in ImportJob.objects.all()}
+    assert not paths[old_ready.pk].exists() and not jobs[old_ready.pk].file
+    assert not paths[old_failed.pk].exists() and not jobs[old_failed.pk].file
+    assert (jobs[old_ready.pk].status, jobs[old_failed.pk].status) == ("discarded", "failed")
+    assert paths[recent.pk].exists() and jobs[recent.pk].status == "ready"
+    assert paths[old_done_kept.pk].exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_and_no_job_is_made(
+    world, round_lor, settings
+) -> None:
+    settings.AMPARO_MAX_IMPORT_MB = 1
+    rows = _kobo_csv(round_lor, [{}] * 2)
+    big = rows + b"\n" * (1024 * 1024)
+    response = world.client("admin").post(
+        reverse("import-upload", args=["PE-LOR", round_lor.pk]),
+        {"file": SimpleUploadedFile("kobo.csv", big)},
+        follow=True,
+    )
+    assert "El archivo supera los 1 MB." in response.content.decode()
+    assert not ImportJob.objects.exists()
+    # Just under the limit is taken.
+    _job(world, round_lor, "kobo.csv", rows + b"\n" * (1024 * 1024 - len(rows)))
+    assert ImportJob.objects.count() == 1
+
+
+def test_a_file_kept_on_request_stays_after_the_import(world, round_lor) -> None:
+    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    world.client("admin").post(
+        reverse("import-confirm", args=["PE-LOR", round_lor.pk, job.pk]), {"keep_file": "on"}
+    )
+    job.refresh_from_db()
+    assert (job.status, job.keep_file) == ("done", True)
+    assert services.storage_path(job).read_bytes() == _kobo_csv(round_lor, [{}])
