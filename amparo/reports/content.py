@@ -1,23 +1,35 @@
 """What an executive summary says, gathered from the same query functions as the pages
-(the dashboard, the rollout board, the round summary, the measures), so a report can never
-disagree with the screen."""
+(the dashboard, the rollout board, the round summary, the systemic view of measures, the
+next steps), each asked with the reader's access, so a report can never disagree with the
+screen nor show a reader more than the screen does."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from amparo.accounts import access
+from amparo.accounts.models import User
 from amparo.assessment import queries as assessment_queries
+from amparo.assessment import scoring
+from amparo.assessment.models import Assessment, Finding
 from amparo.assessment.scoring import DEFAULT_MATRIX
+from amparo.assessment.services import describe_issue
 from amparo.indicators.dashboard import Dashboard, chart_for, dashboard
-from amparo.mitigation.models import Measure, MeasureKind, MeasureStatus
+from amparo.mitigation import queries as mitigation_queries
+from amparo.mitigation.models import Measure, MeasureKind
+from amparo.partnerships import queries as partnership_queries
 from amparo.partnerships.models import NextStep
 from amparo.rollout.models import PlanRun
-from amparo.suppression import suppress
-from amparo.territory.models import Region, Sector
+from amparo.territory.models import Contact, Region, Sector
+
+PROBLEM_LINES = 8  # open problems listed per region; the rest are counted
+TOP_FINDINGS = 5  # highest-risk findings listed per region
+STEP_LINES = 10
 
 
 @dataclass
@@ -27,12 +39,23 @@ class SectorMeasures:
 
 
 @dataclass
+class StepLine:
+    step: NextStep
+    contacts: list[Contact]
+
+
+@dataclass
 class RegionPart:
     region: Region
     sectors: list[SectorMeasures] = field(default_factory=list)
+    coverage: list[assessment_queries.SectorLine] = field(default_factory=list)
+    top_findings: list[tuple[Finding, scoring.LevelSpec]] = field(default_factory=list)
     issues: int = 0
+    problems: list[str] = field(default_factory=list)
+    more_problems: int = 0
     recent: list[Measure] = field(default_factory=list)
-    open_steps: list[NextStep] = field(default_factory=list)
+    open_steps: list[StepLine] = field(default_factory=list)
+    plan_finish: str | None = None
 
 
 @dataclass
@@ -48,85 +71,157 @@ class Summary:
     plan_finish: str | None
 
 
-def _count(value: int | None, donor: bool) -> int | str | None:
-    return suppress(value) if donor else value
+def round_start(regions: list[Region]) -> date | None:
+    """When the current assessment rounds of ``regions`` began (the earliest of them): the
+    period a first report covers."""
+    latest: dict[int, date] = {}
+    for region_id, started_on in (
+        Assessment.objects.filter(region__in=regions)
+        .order_by("region", "-number")
+        .values_list("region", "started_on")
+    ):
+        latest.setdefault(region_id, started_on)
+    return min(latest.values(), default=None)
 
 
-def executive_summary(regions: QuerySet[Region], *, donor: bool, since: date | None) -> Summary:
-    """Everything an executive summary shows for ``regions`` (one, or all the user sees).
-    ``donor`` applies the viewer rules: no evidence text, no contact details, small counts
-    suppressed. ``since`` marks what was done since the last report."""
-    board = dashboard(regions)
+def region_finish(result: dict, code: str) -> str | None:
+    """A plan's finish in one region: the end of its last event there, counted as the plan's
+    overall finish is (the day after the last day)."""
+    ends = [e["end"] for e in result.get("events", []) if e.get("region") == code]
+    return max(ends, default=None)
+
+
+def plan_finishes(codes: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The finish of the newest plan turned into events, and for each region in ``codes``
+    its finish in the newest such plan that includes it."""
+    overall = None
+    per_region: dict[str, str] = {}
+    for run in PlanRun.objects.filter(applied_at__isnull=False).order_by("-applied_at", "-pk"):
+        if overall is None:
+            overall = run.result.get("finish")
+        for code in codes:
+            if code not in per_region and (finish := region_finish(run.result, code)):
+                per_region[code] = finish
+        if len(per_region) == len(codes):
+            break
+    return overall, per_region
+
+
+def _measure_cells(view: mitigation_queries.SystemicView) -> list[SectorMeasures]:
+    """The systemic view's counts as the summary prints them: per sector and kind, the
+    statuses that have measures."""
+    kinds = dict(MeasureKind.choices)
+    rows = []
+    for row in view.rows:
+        cells = [
+            (
+                kinds[kind],
+                [(label, counts[value]) for value, label in view.statuses if counts.get(value)],
+            )
+            for kind, counts in row.cells
+        ]
+        if any(counts for _kind, counts in cells):
+            rows.append(SectorMeasures(row.sector, cells))
+    return rows
+
+
+def region_part(
+    user: User,
+    region: Region,
+    *,
+    donor: bool,
+    since: date | None,
+    today: date,
+    plan_finish: str | None,
+) -> RegionPart:
+    """One region's part of the summary, limited to the sectors ``user`` may read."""
+    part = RegionPart(region, plan_finish=plan_finish)
+    sectors = access.sectors_visible(user, region)
+    measures = access.measures_visible(user, region)
+    part.sectors = _measure_cells(mitigation_queries.systemic_view(region, measures, sectors))
+    problems: list[str] = []
+    latest = region.assessments.select_related("matrix", "region").order_by("-number").first()
+    if latest:
+        findings = access.findings_visible(user, latest)
+        summary = assessment_queries.round_summary(latest, findings, None, sectors)
+        part.coverage = summary.lines
+        part.issues = len(summary.issues)
+        problems += [describe_issue(issue) for issue in summary.issues]
+        spec = latest.matrix.spec()
+        rated = [(f, scoring.risk_level(spec, *(f.residual or f.inherent))) for f in findings]
+        rated.sort(key=lambda pair: (-pair[1].rank, pair[0].sector.code, pair[0].threat.code))
+        part.top_findings = rated[:TOP_FINDINGS]
+    for measure in mitigation_queries.overdue(measures, today).select_related("sector"):
+        problems.append(
+            _("%(sector)s: the measure “%(title)s” was due on %(date)s.")
+            % {"sector": measure.sector.code, "title": measure.title, "date": measure.due_on}
+        )
+    part.problems = problems[:PROBLEM_LINES]
+    part.more_problems = len(problems) - len(part.problems)
+    if since:
+        part.recent = list(
+            measures.filter(moves__at__date__gte=since)
+            .distinct()
+            .select_related("sector")
+            .order_by("sector__code", "title")
+        )
+    if not donor:
+        steps = partnership_queries.open_steps(
+            NextStep.objects.filter(meeting__region=region)
+        ).prefetch_related(Prefetch("meeting__contacts", queryset=Contact.objects.order_by("name")))
+        part.open_steps = [
+            StepLine(step, list(step.meeting.contacts.all())) for step in steps[:STEP_LINES]
+        ]
+    return part
+
+
+def executive_summary(
+    regions: QuerySet[Region], *, user: User, donor: bool, since: date | None
+) -> Summary:
+    """Everything an executive summary shows for ``regions`` (one, or all the user sees),
+    as ``user`` may read it. ``donor`` applies the viewer rules: no evidence text, no
+    contact details, small counts suppressed. ``since`` starts the period the report covers
+    (what was done since then); without it, the period starts with the current round."""
+    board = dashboard(regions, user=user, see_small_counts=not donor)
     levels = next((line.risk.levels for line in board.lines if line.risk.levels), None)
     names = [level for level, _n in levels] if levels else list(DEFAULT_MATRIX.levels)
     for line in board.lines:
         if not line.risk.levels:
             line.risk.levels = [(level, 0) for level in names]
-        for name in ("pastors_trained", "churches_represented", "groups_launched", "groups_active"):
-            setattr(line.rollout, name, _count(getattr(line.rollout, name), donor))
+        # The dashboard's own figures: for donors they are suppressed together with the
+        # monthly counts they sum, so no total gives a hidden month back.
+        line.rollout.pastors_trained = line.pastors_trained
+        line.rollout.groups_active = line.groups_active
     rendered = []
     for view in board.indicators:
-        if donor:
-            view.withhold_small_counts()
         if view.is_count and isinstance(view.current, float):
             view.current = round(view.current)
         rendered.append((view, chart_for(view, see_small_counts=not donor, width=520, height=170)))
     parts = []
     region_list = list(regions.order_by("name"))
-    measures = list(Measure.objects.filter(region__in=region_list).select_related("sector"))
-    sectors = list(Sector.objects.order_by("code"))
+    period_start = since or round_start(region_list)
+    overall, finishes = plan_finishes([r.code for r in region_list])
+    today = timezone.localdate()
     for region in region_list:
-        mine = [m for m in measures if m.region_id == region.pk]
-        part = RegionPart(region)
-        for sector in sectors:
-            cells = [
-                (
-                    kind,
-                    [
-                        (label, n)
-                        for value, label in MeasureStatus.choices
-                        if (
-                            n := sum(
-                                1
-                                for m in mine
-                                if m.sector_id == sector.pk and m.kind == kind and m.status == value
-                            )
-                        )
-                    ],
-                )
-                for kind in MeasureKind.values
-            ]
-            if any(counts for _kind, counts in cells):
-                part.sectors.append(SectorMeasures(sector, cells))
-        latest = region.assessments.select_related("matrix", "region").order_by("-number").first()
-        if latest:
-            part.issues = len(
-                assessment_queries.round_summary(
-                    latest, latest.findings.all(), None, Sector.objects.all()
-                ).issues
+        parts.append(
+            region_part(
+                user,
+                region,
+                donor=donor,
+                since=period_start,
+                today=today,
+                plan_finish=finishes.get(region.code),
             )
-        if since:
-            part.recent = [
-                m
-                for m in mine
-                if m.updated_at.date() >= since and m.status in ("implemented", "verified")
-            ]
-        if not donor:
-            part.open_steps = list(
-                NextStep.objects.filter(meeting__region=region, done_on__isnull=True)
-                .select_related("owner")
-                .order_by("due_on")[:10]
-            )
-        parts.append(part)
-    plan = PlanRun.objects.filter(applied_at__isnull=False).order_by("-applied_at").first()
+        )
+    title_region = region_list[0] if len(region_list) == 1 else None
     return Summary(
         levels=names,
-        title_region=region_list[0] if len(region_list) == 1 else None,
+        title_region=title_region,
         donor=donor,
-        generated=timezone.localdate(),
-        since=since,
+        generated=today,
+        since=period_start,
         board=board,
         charts=rendered,
         parts=parts,
-        plan_finish=plan.result.get("finish") if plan else None,
+        plan_finish=parts[0].plan_finish if title_region else overall,
     )

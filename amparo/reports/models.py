@@ -27,6 +27,8 @@ class ReportFile(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The regions the report was made over (for a program report, those its reader saw).
+    region_ids = models.JSONField(default=list)
     kind = models.CharField(max_length=20)  # executive | workbook
     file_format = models.CharField(max_length=5)  # pdf | xlsx
     lang = models.CharField(max_length=5)

@@ -6,24 +6,26 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from amparo.assessment.models import Finding
+from amparo.accounts.models import User
 from amparo.indicators.models import Observation
-from amparo.mitigation.models import Measure
-from amparo.reports import content, tabular
-from amparo.rollout.models import Attendance
+from amparo.reports import content, scope, tabular
+from amparo.rollout.models import Attendance, Event
 from amparo.territory.models import Region
 
 
-def summary_pdf(regions: QuerySet[Region], *, lang: str, donor: bool, since: date | None) -> bytes:
+def summary_pdf(
+    regions: QuerySet[Region], *, user: User, lang: str, donor: bool, since: date | None
+) -> bytes:
+    """The executive summary of ``regions`` as ``user`` may read it, as a PDF in ``lang``."""
     from weasyprint import HTML
 
     with translation.override(lang):
-        summary = content.executive_summary(regions, donor=donor, since=since)
+        summary = content.executive_summary(regions, user=user, donor=donor, since=since)
         html = render_to_string(
             "reports/executive.html",
             {
@@ -36,19 +38,39 @@ def summary_pdf(regions: QuerySet[Region], *, lang: str, donor: bool, since: dat
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
-def workbook_xlsx(regions: QuerySet[Region], *, lang: str, donor: bool) -> bytes:
-    """Events and attendance, findings, measures and observations, one sheet each, with
-    headers in ``lang``. The donor version leaves out evidence text and small counts."""
+def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bool) -> bytes:
+    """Events (one row each, with their attendance totals), attendance, findings, measures
+    and observations, one sheet each, with headers in ``lang``; findings and measures only
+    of the sectors ``user`` may read. The donor version leaves out evidence text and small
+    counts."""
     region_list = list(regions)
     with translation.override(lang):
-        small = lambda n: n if not donor or n == 0 or n >= 5 else "<5"  # noqa: E731
-        attendance = Attendance.objects.filter(
-            event__rollout__region__in=region_list
-        ).select_related("event__rollout__region", "event__stage", "organization")
-        findings = Finding.objects.filter(assessment__region__in=region_list).select_related(
-            "assessment__region", "sector", "threat"
+        small = lambda n: n if not donor or not n or n >= 5 else "<5"  # noqa: E731
+        events = (
+            Event.objects.filter(rollout__region__in=region_list)
+            .select_related("rollout__region", "stage")
+            .annotate(
+                n_pastors=Sum("attendance__pastors"),
+                n_leaders=Sum("attendance__leaders"),
+                n_others=Sum("attendance__others"),
+            )
+            .order_by("rollout__region__name", "starts_on", "pk")
         )
-        measures = Measure.objects.filter(region__in=region_list).select_related("region", "sector")
+        attendance = (
+            Attendance.objects.filter(event__rollout__region__in=region_list)
+            .select_related("event__rollout__region", "event__stage", "organization")
+            .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
+        )
+        findings = (
+            scope.findings_readable(user, region_list)
+            .select_related("assessment__region", "sector", "threat")
+            .order_by("assessment__region__name", "assessment__number", "sector__code", "pk")
+        )
+        measures = (
+            scope.measures_readable(user, region_list)
+            .select_related("region", "sector")
+            .order_by("region__name", "sector__code", "pk")
+        )
         observations = Observation.objects.filter(region__in=region_list).select_related(
             "region", "indicator"
         )
@@ -61,6 +83,33 @@ def workbook_xlsx(regions: QuerySet[Region], *, lang: str, donor: bool) -> bytes
                     _("Status"),
                     _("Starts on"),
                     _("Ends on"),
+                    _("City"),
+                    _("Pastors"),
+                    _("Leaders"),
+                    _("Others"),
+                ],
+                (
+                    [
+                        e.rollout.region.name,
+                        e.stage.name,
+                        e.get_status_display(),
+                        e.starts_on,
+                        e.ends_on,
+                        e.city,
+                        small(e.n_pastors or 0),
+                        small(e.n_leaders or 0),
+                        small(e.n_others or 0),
+                    ]
+                    for e in events
+                ),
+            ),
+            (
+                _("Attendance"),
+                [
+                    _("Region"),
+                    _("Stage"),
+                    _("Starts on"),
+                    _("City"),
                     _("Organization"),
                     _("Pastors"),
                     _("Leaders"),
@@ -70,9 +119,8 @@ def workbook_xlsx(regions: QuerySet[Region], *, lang: str, donor: bool) -> bytes
                     [
                         a.event.rollout.region.name,
                         a.event.stage.name,
-                        a.event.get_status_display(),
                         a.event.starts_on,
-                        a.event.ends_on,
+                        a.event.city,
                         a.organization.name,
                         small(a.pastors),
                         small(a.leaders),

@@ -7,39 +7,94 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db.models import Count, Max
+from django.db import models
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from amparo.accounts.models import User
-from amparo.assessment.models import Finding
-from amparo.indicators.models import Observation
-from amparo.mitigation.models import Measure
-from amparo.reports import render
+from amparo.assessment.models import Assessment, Finding, Threat
+from amparo.indicators.models import Indicator, Observation, Target
+from amparo.mitigation.models import Measure, MeasureMove
+from amparo.partnerships.models import Meeting, NextStep
+from amparo.reports import render, scope
 from amparo.reports.models import ReportFile, ReportStatus
-from amparo.rollout.models import Event
-from amparo.territory.models import Region
+from amparo.rollout.models import Attendance, Event, GroupReport, PlanRun, RecoveryGroup, Rollout
+from amparo.territory.models import Contact, Region, Sector
 
 MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+EXPIRE_BATCH = 20  # expired reports deleted per request, so that asking stays quick
+
+
+# Everything a report reads, with the path from each row to its region (None: rows that
+# belong to the whole program). A report stays valid only while none of these changes.
+REPORTED_MODELS: tuple[tuple[type[models.Model], str | None], ...] = (
+    (Rollout, "region"),
+    (Event, "rollout__region"),
+    (Attendance, "event__rollout__region"),
+    (RecoveryGroup, "rollout__region"),
+    (GroupReport, "group__rollout__region"),
+    (Assessment, "region"),
+    (Finding, "assessment__region"),
+    (Measure, "region"),
+    (MeasureMove, "measure__region"),
+    (Observation, "region"),
+    (Target, "region"),
+    (Meeting, "region"),
+    (Meeting.contacts.through, "meeting__region"),
+    (NextStep, "meeting__region"),
+    (Contact, "organization__region"),
+    (PlanRun, None),
+    (Indicator, None),
+    (Threat, None),
+    (Sector, None),
+)
+
+# Of a plan only which one was turned into events matters, not its (large) schedule.
+DIGESTED: dict[type[models.Model], tuple[str, ...]] = {PlanRun: ("id", "applied_at")}
+
+# A report still waiting or being made after this long is taken as lost (the worker stopped
+# or was restarted while making it), so asking again makes a new one instead of pointing
+# at a report that will never be ready. Generating the largest report takes well under it.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def _model_state(model: type[models.Model], rows: QuerySet) -> str:
+    """Rows with a change time: their count and the latest change (the count catches a
+    deletion). Rows without one: a digest of their values, which catches any edit."""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "updated_at" in names:
+        state = rows.aggregate(n=Count("pk"), last=Max("updated_at"))
+        return f"{state['n']}:{state['last']}"
+    columns = DIGESTED.get(model) or sorted(f.attname for f in model._meta.concrete_fields)
+    digest = hashlib.sha256(repr(list(rows.order_by("pk").values_list(*columns))).encode())
+    return digest.hexdigest()[:16]
 
 
 def data_state(regions: list[Region]) -> str:
-    """A fingerprint of the reported data: it changes when any row is added, edited or
-    removed, which is when a cached report stops being valid."""
+    """A fingerprint of the reported data: it changes when any row a report reads is added,
+    edited or removed, which is when a cached report stops being valid."""
     parts = []
-    for model, field in (
-        (Event, "rollout__region"),
-        (Finding, "assessment__region"),
-        (Measure, "region"),
-        (Observation, "region"),
-    ):
-        state = model.objects.filter(**{f"{field}__in": regions}).aggregate(
-            n=Count("pk"), last=Max("updated_at")
-        )
-        parts.append(f"{state['n']}:{state['last']}")
+    for model, field in REPORTED_MODELS:
+        rows = model.objects.all()
+        if field is not None:
+            rows = rows.filter(**{f"{field}__in": regions})
+        parts.append(_model_state(model, rows))
     return "|".join(parts)
+
+
+def report_period_start(*, region: Region | None, kind: str, by: User) -> date | None:
+    """Where a new report's period starts when none was asked for: the day of the previous
+    report of the same kind and scope that this person got; None when there is none (the
+    summary then starts at the current round)."""
+    previous = (
+        ReportFile.objects.filter(region=region, kind=kind, created_by=by, status=ReportStatus.DONE)
+        .order_by("-created_at")
+        .first()
+    )
+    return timezone.localdate(previous.created_at) if previous else None
 
 
 def report_request(
@@ -53,8 +108,10 @@ def report_request(
     since: date | None,
     by: User,
 ) -> tuple[ReportFile, bool]:
-    """The report to show: a still-valid one with the same parameters and data (reused), or
-    a new queued one. Returns (report, reused)."""
+    """The report to show: a still-valid one with the same parameters, reader's access and
+    data (reused), or a new queued one. Returns (report, reused). Reports past their keeping
+    time are deleted on the way."""
+    reports_expire(limit=EXPIRE_BATCH)
     key = hashlib.sha256(
         "|".join(
             [
@@ -65,6 +122,7 @@ def report_request(
                 lang,
                 str(donor),
                 str(since),
+                scope.scope_key(by, regions),
                 data_state(regions),
             ]
         ).encode()
@@ -72,18 +130,25 @@ def report_request(
     now = timezone.now()
     existing = (
         ReportFile.objects.filter(data_key=key, created_by=by, expires_at__gt=now)
-        .exclude(status=ReportStatus.FAILED)
+        .filter(
+            Q(status=ReportStatus.DONE)
+            | Q(
+                status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+                created_at__gt=now - STUCK_AFTER,
+            )
+        )
         .first()
     )
     if existing:
         return existing, True
     report = ReportFile.objects.create(
         region=region,
+        region_ids=[r.pk for r in regions],
         kind=kind,
         file_format=file_format,
         lang=lang,
         donor=donor,
-        since=since,
+        since=since or report_period_start(region=region, kind=kind, by=by),
         data_key=key,
         created_by=by,
         expires_at=now + timedelta(days=settings.AMPARO_REPORT_DAYS),
@@ -97,10 +162,16 @@ def report_generate(*, report: ReportFile, regions: list[Region]) -> ReportFile:
     try:
         if report.kind == "executive":
             content = render.summary_pdf(
-                queryset, lang=report.lang, donor=report.donor, since=report.since
+                queryset,
+                user=report.created_by,
+                lang=report.lang,
+                donor=report.donor,
+                since=report.since,
             )
         else:
-            content = render.workbook_xlsx(queryset, lang=report.lang, donor=report.donor)
+            content = render.workbook_xlsx(
+                queryset, user=report.created_by, lang=report.lang, donor=report.donor
+            )
     except Exception:
         ReportFile.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED)
         raise
@@ -110,10 +181,12 @@ def report_generate(*, report: ReportFile, regions: list[Region]) -> ReportFile:
     return report
 
 
-def reports_expire() -> int:
-    """Delete reports past their keeping time (run with the worker or from cron)."""
-    old = list(ReportFile.objects.filter(expires_at__lte=timezone.now()))
-    for report in old:
+def reports_expire(*, limit: int | None = None) -> int:
+    """Delete reports past their keeping time, files included (oldest first, at most
+    ``limit`` of them). Runs when a report is asked for and from ``amparo expire-reports``."""
+    old = ReportFile.objects.filter(expires_at__lte=timezone.now()).order_by("expires_at")
+    found = list(old[:limit] if limit is not None else old)
+    for report in found:
         report.file.delete(save=False)
         report.delete()
-    return len(old)
+    return len(found)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
@@ -24,6 +26,10 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
                 "region": region,
                 "may_full": all(
                     access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions
+                ),
+                # A focal point's report holds their own sector's findings and measures.
+                "own_sectors_only": any(
+                    access.sector_filter(request.user, r) != Q() for r in regions
                 ),
             },
         )
@@ -54,8 +60,16 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
         by=request.user,
     )
     if not reused:
-        tasks.generate_report.enqueue(str(report.pk), [r.pk for r in regions])
+        tasks.generate_report.enqueue(str(report.pk), report.region_ids)
     return redirect("report-status", pk=report.pk)
+
+
+def report_file_name(report: ReportFile) -> str:
+    """The download's name, in the language of the page (ASCII words: some mail and file
+    systems still mangle the rest)."""
+    scope = report.region.code if report.region else pgettext("report file name", "program")
+    audience = "-" + pgettext("report file name", "donors") if report.donor else ""
+    return f"amparo-{scope}-{report.kind}{audience}-{report.lang}.{report.file_format}"
 
 
 @login_required
@@ -71,11 +85,20 @@ def region_reports(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own(request: HttpRequest, pk) -> ReportFile:
+    """The user's own unexpired report, while they may still see every region in it: a
+    regional report's region, or for a program report the regions it was made over."""
     report = get_object_or_404(
-        ReportFile, pk=pk, created_by=request.user, expires_at__gt=timezone.now()
+        ReportFile.objects.select_related("region"),
+        pk=pk,
+        created_by=request.user,
+        expires_at__gt=timezone.now(),
     )
     if report.region is not None:
         access.region_or_404(request.user, report.region.code)  # still allowed to see it
+    elif not set(report.region_ids) <= set(
+        access.regions_visible(request.user).values_list("pk", flat=True)
+    ):
+        raise Http404
     return report
 
 
@@ -91,9 +114,7 @@ def report_download(request: HttpRequest, pk) -> FileResponse:
     report = _own(request, pk)
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    scope = report.region.code if report.region else "programa"
-    audience = "-donantes" if report.donor else ""
-    name = f"amparo-{scope}-{report.kind}{audience}-{report.lang}.{report.file_format}"
+    name = report_file_name(report)
     return FileResponse(
         report.file.open("rb"),
         as_attachment=True,

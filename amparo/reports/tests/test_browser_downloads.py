@@ -61,7 +61,7 @@ def test_a_coordinator_downloads_the_region_reports(
         for row in sheet.iter_rows(values_only=True)
         for value in row
     }
-    assert len(workbook.sheetnames) == 4
+    assert len(workbook.sheetnames) == 5
     assert {"TUR-01", "Registro de huéspedes incompleto", "Ordenanza regional"} <= cells
 
     page.goto(f"{page.base_url}/regions/PE-LOR/measures/")

@@ -13,11 +13,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Finding
 from amparo.mitigation.models import Measure
-from amparo.reports import render, tabular
+from amparo.partnerships.models import Meeting
+from amparo.reports import render, scope, tabular
 from amparo.reports.models import ReportFile
 from amparo.territory.models import Contact, Organization, Region
+
+OPERATOR = scope.operator()
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +33,16 @@ def _media(settings, tmp_path):
 def demo(db, settings):
     settings.DEBUG = True
     call_command("demo", stdout=StringIO())
-    Finding.objects.filter(pk=Finding.objects.first().pk).update(evidence="EVIDENCIA-CONFIDENCIAL")
+    # Text only those who see details may read: evidence on Loreto's findings, and a
+    # contact of the meeting behind Loreto's open next steps.
+    Finding.objects.filter(assessment__region__code="PE-LOR").update(
+        evidence="EVIDENCIA-CONFIDENCIAL"
+    )
     org = Organization.objects.filter(region__code="PE-LOR").first()
-    Contact.objects.create(organization=org, name="Alguien", email="privado@example.org")
+    contact = Contact.objects.create(organization=org, name="Alguien", email="privado@example.org")
+    Meeting.objects.filter(
+        region__code="PE-LOR", next_steps__done_on__isnull=True
+    ).first().contacts.add(contact)
 
 
 def _text(pdf: bytes) -> tuple[int, str]:
@@ -48,7 +59,7 @@ def _text(pdf: bytes) -> tuple[int, str]:
 )
 def test_the_program_summary_reads_back_in_each_language(demo, lang, heading, section) -> None:
     pages, text = _text(
-        render.summary_pdf(Region.objects.all(), lang=lang, donor=False, since=None)
+        render.summary_pdf(Region.objects.all(), user=OPERATOR, lang=lang, donor=False, since=None)
     )
     assert pages >= 2
     assert heading in text and section in text
@@ -61,32 +72,74 @@ def test_the_program_summary_reads_back_in_each_language(demo, lang, heading, se
     assert f" {loreto.pastors_trained} " in row.replace("\n", " ")
 
 
-def test_the_region_summary_names_the_region_and_pages_are_numbered(demo) -> None:
+@pytest.mark.parametrize(
+    ("lang", "headings"),
+    [
+        (
+            "es",
+            [
+                "Resumen ejecutivo · Loreto",
+                "Ministerio por ministerio",
+                "Cobertura de la evaluación por ministerio",
+                "Problemas pendientes",
+                "Medidas por ministerio y tipo",
+                "Indicadores clave frente a la meta",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Executive summary · Loreto",
+                "Ministry by ministry",
+                "Assessment coverage by ministry",
+                "Open problems",
+                "Measures by ministry and kind",
+                "Key indicators against target",
+            ],
+        ),
+    ],
+)
+def test_the_region_summary_names_the_region_and_pages_are_numbered(demo, lang, headings) -> None:
     pages, text = _text(
         render.summary_pdf(
-            Region.objects.filter(code="PE-LOR"), lang="es", donor=False, since=date(2025, 1, 1)
+            Region.objects.filter(code="PE-LOR"),
+            user=OPERATOR,
+            lang=lang,
+            donor=False,
+            since=date(2025, 1, 1),
         )
     )
-    assert "Resumen ejecutivo · Loreto" in text
-    assert f"Página 1 / {pages}" in text or f"Página 1 / {pages}".replace(" ", "") in text.replace(
-        " ", ""
-    )
+    for heading in headings:
+        assert heading in text
+    assert pages >= 2  # exact page counts: test_report_workbook.py, on fixed data
+    page = "Página" if lang == "es" else "Page"
+    assert f"{page} 1 / {pages}".replace(" ", "") in text.replace(" ", "")
+    assert f"{page} {pages} / {pages}".replace(" ", "") in text.replace(" ", "")
 
 
 def test_the_donor_version_hides_what_viewers_may_not_see(demo) -> None:
-    full = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=False, since=None))[1]
-    donor = _text(render.summary_pdf(Region.objects.all(), lang="es", donor=True, since=None))[1]
+    coordinator = User.objects.get(username="demo-coordinador")
+    loreto = Region.objects.filter(code="PE-LOR")
+    full = _text(render.summary_pdf(loreto, user=coordinator, lang="es", donor=False, since=None))[
+        1
+    ]
+    donor = _text(render.summary_pdf(loreto, user=coordinator, lang="es", donor=True, since=None))[
+        1
+    ]
     assert "donantes" in donor and "donantes" not in full
-    assert "privado@example.org" not in donor
+    assert "privado@example.org" in full and "EVIDENCIA-CONFIDENCIAL" in full
+    assert "privado@example.org" not in donor and "EVIDENCIA-CONFIDENCIAL" not in donor
     workbook = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=True))
+        io.BytesIO(render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="es", donor=True))
     )
     values = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
     assert "EVIDENCIA-CONFIDENCIAL" not in values
-    pastors = [r[6].value for r in workbook["Eventos"].iter_rows(min_row=2)]
+    pastors = [r[5].value for r in workbook["Asistencia"].iter_rows(min_row=2)]
     assert all(v == "<5" or v == 0 or v >= 5 for v in pastors) and "<5" in pastors
     full_book = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="es", donor=False))
+        io.BytesIO(
+            render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="es", donor=False)
+        )
     )
     assert "EVIDENCIA-CONFIDENCIAL" in {
         str(c.value) for row in full_book["Hallazgos"].iter_rows() for c in row
@@ -95,9 +148,11 @@ def test_the_donor_version_hides_what_viewers_may_not_see(demo) -> None:
 
 def test_the_workbook_has_typed_columns_and_headers_in_the_language(demo) -> None:
     book = load_workbook(
-        io.BytesIO(render.workbook_xlsx(Region.objects.all(), lang="en", donor=False))
+        io.BytesIO(
+            render.workbook_xlsx(Region.objects.all(), user=OPERATOR, lang="en", donor=False)
+        )
     )
-    assert book.sheetnames == ["Events", "Findings", "Measures", "Observations"]
+    assert book.sheetnames == ["Events", "Attendance", "Findings", "Measures", "Observations"]
     assert [c.value for c in book["Measures"][1]][:4] == ["Region", "Sector", "Kind", "Title"]
     first_event = next(book["Events"].iter_rows(min_row=2))
     assert isinstance(first_event[3].value, __import__("datetime").datetime)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.reports import render
+from amparo.reports import render, scope
 from amparo.territory.models import Region
 
 
@@ -38,11 +38,14 @@ class Command(BaseCommand):
             since = date.fromisoformat(options["since"]) if options["since"] else None
         except ValueError:
             raise CommandError("--since must be a date YYYY-MM-DD") from None
+        reader = scope.operator()
         if options["kind"] == "executive":
             content = render.summary_pdf(
-                regions, lang=options["lang"], donor=options["donor"], since=since
+                regions, user=reader, lang=options["lang"], donor=options["donor"], since=since
             )
         else:
-            content = render.workbook_xlsx(regions, lang=options["lang"], donor=options["donor"])
+            content = render.workbook_xlsx(
+                regions, user=reader, lang=options["lang"], donor=options["donor"]
+            )
         Path(options["output"]).write_bytes(content)
         self.stdout.write(f"wrote {options['output']} ({len(content):,} bytes)")

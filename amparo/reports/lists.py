@@ -1,0 +1,143 @@
+"""List pages as CSV: the same rows as on the page, asked of the same query functions with
+the same access, written by ``tabular.csv_bytes`` (text that a spreadsheet would run is
+quoted)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.indicators.dashboard import dashboard
+from amparo.mitigation import queries as mitigation_queries
+from amparo.partnerships import queries as partnership_queries
+from amparo.partnerships.models import NextStep
+from amparo.reports.tabular import csv_bytes
+from amparo.suppression import THRESHOLD
+
+
+def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
+
+
+@login_required
+def rounds_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The region's assessment rounds, as on the rounds page, with their number of findings
+    in the sectors the user may read."""
+    region = access.region_or_404(request.user, code)
+    rounds = (
+        region.assessments.select_related("matrix")
+        .annotate(n_findings=Count("findings", filter=access.sector_filter(
+            request.user, region, field="findings__sector"
+        )))
+        .order_by("-number")
+    )  # fmt: skip
+    return _csv(
+        f"{pgettext('file name', 'rounds')}-{region.code}",
+        [_("Round"), _("Status"), _("Started on"), _("Completed on"), _("Matrix"), _("Findings")],
+        (
+            [
+                a.number,
+                a.get_status_display(),
+                a.started_on,
+                timezone.localdate(a.completed_at) if a.completed_at else None,
+                a.matrix.name,
+                a.n_findings,
+            ]
+            for a in rounds
+        ),
+    )
+
+
+@login_required
+def my_measures_csv(request: HttpRequest) -> HttpResponse:
+    """The measures the user follows up, as on "my measures"."""
+    measures = mitigation_queries.measure_list(access.measures_followed(request.user)).order_by(
+        "due_on", "pk"
+    )
+    return _csv(
+        pgettext("file name", "my-measures"),
+        [_("Region"), _("Sector"), _("Kind"), _("Title"), _("Status"), _("Due")],
+        (
+            [
+                m.region.name,
+                m.sector.code,
+                m.get_kind_display(),
+                m.title,
+                m.get_status_display(),
+                m.due_on,
+            ]
+            for m in measures
+        ),
+    )
+
+
+@login_required
+def my_tasks_csv(request: HttpRequest) -> HttpResponse:
+    """The user's open next steps, as on "my tasks"."""
+    steps = partnership_queries.open_steps(
+        NextStep.objects.filter(
+            owner=request.user, meeting__region__in=access.regions_visible(request.user)
+        )
+    ).select_related("meeting")
+    return _csv(
+        pgettext("file name", "my-tasks"),
+        [_("Region"), _("Due"), _("Next step"), _("Meeting")],
+        ([s.meeting.region.name, s.due_on, s.description, s.meeting.purpose] for s in steps),
+    )
+
+
+@login_required
+def partnerships_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The region's partnerships, as on its partnerships page."""
+    region = access.region_or_404(request.user, code)
+    partnerships = region.partnerships.select_related(
+        "organization", "introduced_by__organization"
+    ).order_by("organization__name")
+    return _csv(
+        f"{pgettext('file name', 'partnerships')}-{region.code}",
+        [_("Organization"), _("Stage"), _("In this stage since"), _("Introduced by"),
+         _("Signed agreement")],
+        (
+            [
+                p.organization.name,
+                p.get_stage_display(),
+                p.since,
+                p.introduced_by.organization.name if p.introduced_by else "",
+                _("yes") if p.agreement else _("no"),
+            ]
+            for p in partnerships
+        ),
+    )  # fmt: skip
+
+
+@login_required
+def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
+    """The region's indicator values, as charted on its indicators page: one row per
+    indicator and period. Those who may not see details get counts under 5 suppressed and
+    such points left out, as in the charts."""
+    region = access.region_or_404(request.user, code)
+    board = dashboard(access.regions_visible(request.user).filter(pk=region.pk), key_only=False)
+    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    rows = []
+    for view in board.indicators:
+        for period, value in view.series:
+            if view.is_count and not see_small and 0 < value < THRESHOLD:
+                continue
+            shown = round(value) if view.is_count else value
+            rows.append([view.indicator.code, view.indicator.name, period, shown, view.target])
+    return _csv(
+        f"{pgettext('file name', 'indicators')}-{region.code}",
+        [_("Indicator"), _("Name"), _("Period"), _("Value"), _("Target")],
+        rows,
+    )

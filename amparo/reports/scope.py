@@ -1,0 +1,54 @@
+"""What a report may contain: the rows of its regions that its reader may read, asked of
+``amparo.accounts.access`` exactly as the pages ask, so a focal point's report holds their
+own sector and nothing more."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from amparo.accounts import access
+from amparo.accounts.models import Role, User
+from amparo.assessment.models import Finding
+from amparo.mitigation.models import Measure
+from amparo.territory.models import Region
+
+
+def operator() -> User:
+    """The reader of reports written on the command line: whoever runs ``amparo report`` on
+    the server reads the whole database anyway, so the report has program-wide rights. The
+    stand-in is never saved."""
+    user = User(username="amparo-command-line", is_active=True)
+    user._amparo_grants = (access.Grant(Role.PROGRAM_ADMIN, None, None),)
+    return user
+
+
+def findings_readable(user: User, regions: list[Region]) -> QuerySet[Finding]:
+    """The findings of every round of ``regions`` in the sectors ``user`` may read."""
+    if not regions:
+        return Finding.objects.none()
+    allowed = reduce(
+        or_, (Q(assessment__region=r) & access.sector_filter(user, r) for r in regions)
+    )
+    return Finding.objects.filter(allowed)
+
+
+def measures_readable(user: User, regions: list[Region]) -> QuerySet[Measure]:
+    """The measures of ``regions`` that ``user`` may read, as on the measure pages."""
+    if not regions:
+        return Measure.objects.none()
+    return reduce(or_, (access.measures_visible(user, r) for r in regions))
+
+
+def scope_key(user: User, regions: list[Region]) -> str:
+    """What decides the rows a report holds for ``user``: their grants over ``regions``.
+    A report made under one set of grants is never handed out under another."""
+    ids = {r.pk for r in regions}
+    relevant = sorted(
+        (g.role, g.region_id or 0, g.sector_id or 0)
+        for g in access.grants(user)
+        if g.region_id is None or g.region_id in ids
+    )
+    return ";".join(f"{role}:{region}:{sector}" for role, region, sector in relevant)
