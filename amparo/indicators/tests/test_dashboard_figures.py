@@ -208,7 +208,10 @@ def test_the_report_draws_the_same_charts_as_the_dashboard(world, catalog) -> No
     MeasureMove.objects.update(at=datetime(2026, 6, 15, tzinfo=UTC))
     regions = Region.objects.filter(pk=world.region_a.pk)
     for donor in (True, False):
-        summary = executive_summary(regions, donor=donor, since=None)
+        reader = world.users["viewer" if donor else "coordinator"]
+        summary = executive_summary(regions, user=reader, donor=donor, since=None)
+        # The region's total covers March's 3: a donor gets neither.
+        assert summary.board.lines[0].rollout.pastors_trained == ("—" if donor else 24)
         view, chart = next((v, c) for v, c in summary.charts if v.indicator.code == "CH-PASTORS")
         web = world.client("viewer" if donor else "coordinator").get(
             reverse("region-dashboard", args=["PE-LOR"])
