@@ -19,10 +19,11 @@ def _follow(response) -> str:
 def test_a_region_goes_from_nothing_to_launched_groups(world, playbook, stages) -> None:
     client = world.client("admin")
     code = world.region_b.code
-    churches = [
-        Organization.objects.create(name=f"Iglesia {n}", kind="church", region=world.region_b)
-        for n in range(3)
-    ]
+    for n in range(3):
+        church = {"name": f"Iglesia {n}", "kind": "church", "city": "Pucallpa"}
+        _follow(client.post(reverse("organization-create", args=[code]), church))
+    churches = list(Organization.objects.filter(region=world.region_b, kind="church"))
+    assert len(churches) == 3
     _follow(client.post(reverse("rollout-create", args=[code]),
                         {"playbook": playbook.pk, "started_on": "2025-01-06"}))  # fmt: skip
     rollout = Rollout.objects.get(region=world.region_b)
