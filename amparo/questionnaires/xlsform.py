@@ -64,6 +64,16 @@ def questions_version(groups: Sequence[GroupSpec]) -> str:
     return "v" + hashlib.sha256(content.encode()).hexdigest()[:10]
 
 
+def form_version(form: FormSpec) -> str:
+    """The form's published version: the questions' version plus the region and round the
+    form is bound to. ODK Central refuses a second form definition under the same id and
+    version, so Loreto's round 1 and Ucayali's round 2 must not share one."""
+    scope = (form.region_code or "all").lower()
+    if form.round_number is not None:
+        scope += f"-r{form.round_number}"
+    return f"{questions_version(form.groups)}-{scope}"
+
+
 def list_name(group: GroupSpec, question: QuestionSpec) -> str:
     return f"{group.name}_{question.name}"
 
@@ -159,7 +169,7 @@ def build_sheets(form: FormSpec) -> dict[str, list[list[str]]]:
         survey.append(_survey_row(type="end_group", name=group.name))
     settings = [
         ["form_title", "form_id", "version", "default_language"],
-        [form.title, form.form_id, version, LANG_ES],
+        [form.title, form.form_id, form_version(form), LANG_ES],
     ]
     return {"survey": survey, "choices": choices, "settings": settings}
 

@@ -47,7 +47,19 @@ def test_the_form_has_the_three_sheets_labels_in_both_languages_and_a_version(ro
     settings_row = dict(zip(sheets["settings"][0], sheets["settings"][1], strict=True))
     assert settings_row["form_id"] == "amparo_tur"
     assert settings_row["default_language"] == "Español (es)"
-    assert settings_row["version"] == xlsform.questions_version(spec.groups)
+    assert settings_row["version"] == (
+        f"{xlsform.questions_version(spec.groups)}-pe-lor-r{round_lor.number}"
+    )
+
+
+def test_forms_of_two_regions_never_share_an_id_and_version(round_lor, catalog) -> None:
+    # ODK Central keeps one definition per form id and version.
+    tourism = [Sector.objects.get(code="TUR")]
+    loreto = services.form_spec(sectors=tourism, assessment=round_lor)
+    any_region = services.form_spec(sectors=tourism, assessment=None)
+    assert loreto.form_id == any_region.form_id
+    assert xlsform.form_version(loreto) != xlsform.form_version(any_region)
+    assert xlsform.form_version(any_region).endswith("-all")
 
 
 def test_the_version_changes_when_a_question_changes(round_lor) -> None:
