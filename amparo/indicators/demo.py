@@ -79,8 +79,11 @@ def demo_indicators_create() -> int:
     rng = random.Random(30)  # noqa: S311 - synthetic demo numbers
     all_indicators = list(Indicator.objects.order_by("code"))
     indicators = [i for i in all_indicators if i.typed]
-    for code in ("PE-LOR", "PE-UCA"):
-        region = Region.objects.get(code=code)
+    demo_regions = list(Region.objects.filter(code__in=("PE-LOR", "PE-UCA")).order_by("code"))
+    computed = [i for i in all_indicators if not i.typed]
+    # One milestone month for all regions, so the program's card compares every region.
+    church = computed_points(demo_regions) if any(i.computed_from for i in computed) else {}
+    for region in demo_regions:
         for indicator in indicators:
             low, high = SCALE[indicator.unit]
             small = SMALL_COUNTS.get(indicator.code)
@@ -103,7 +106,7 @@ def demo_indicators_create() -> int:
             _goal(indicator, region, TargetKind.TARGET, date(2026, 10, 1), (baseline + target) / 2)
             _goal(indicator, region, TargetKind.TARGET, date(2027, 1, 1), target)
         _reintegrated_plausible(region, rng)
-        _goals_without_typed_values(region, [i for i in all_indicators if not i.typed])
+        _goals_without_typed_values(region, computed, church)
     _measures_linked()
     return Observation.objects.filter(is_demo=True).count()
 
@@ -120,10 +123,11 @@ def _reintegrated_plausible(region: Region, rng: random.Random) -> None:
         _observe(reintegrated, region, row.period, float(row.value) * share)
 
 
-def _goals_without_typed_values(region: Region, indicators: list[Indicator]) -> None:
-    """Baselines and targets of the church-track indicators (for the months the demo rollout
-    has values) and of the ratios."""
-    church = computed_points([region]) if any(i.computed_from for i in indicators) else {}
+def _goals_without_typed_values(
+    region: Region, indicators: list[Indicator], church: dict[str, list]
+) -> None:
+    """Baselines and targets of the church-track indicators (a milestone for the latest month
+    the demo rollouts have values, the same in every region) and of the ratios."""
     for indicator in indicators:
         if indicator.computed_from in CHURCH_TRACK_GOALS:
             baseline, target = CHURCH_TRACK_GOALS[indicator.computed_from]
