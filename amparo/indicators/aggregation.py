@@ -60,6 +60,26 @@ def cells(method: str, points: Iterable[Point], period: date) -> list[Point]:
     return [p for p in points if p.period == period]
 
 
+def cells_by_period(
+    method: str, points: Iterable[Point], targets: Iterable[Point], *, until: date
+) -> dict[date, list[Point]]:
+    """The cells (see ``cells``) of every period that has a value and so may be shown or
+    compared with its target. For ``last`` that also includes each period of a target,
+    up to ``until``, in which a region that set the target holds a value: a stock holds
+    its latest earlier value, so it can be compared with a target of a later period. A
+    period after ``until`` has no value yet, held or not."""
+    points = list(points)
+    found = {period: cells(method, points, period) for period, _v in series(method, points)}
+    if method == LAST:
+        for target in targets:
+            if target.period in found or target.period > until:
+                continue
+            held = cells(method, points, target.period)
+            if any(c.region == target.region for c in held):
+                found[target.period] = held
+    return dict(sorted(found.items()))
+
+
 def _latest_by_region(points: Iterable[Point]) -> list[Point]:
     latest: dict[str, Point] = {}
     for p in points:

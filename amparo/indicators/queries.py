@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from amparo.indicators import aggregation, periods
 from amparo.indicators.models import (
@@ -157,6 +158,7 @@ def indicator_views(
     ):
         marks[move["measure__indicators"]].append((move["at"].date(), move["measure__title"]))
 
+    today = timezone.localdate()
     views = []
     for indicator in indicators:
         if indicator.computed_from:
@@ -169,6 +171,7 @@ def indicator_views(
             observed,
             goals.get((indicator.pk, TargetKind.TARGET), []),
             goals.get((indicator.pk, TargetKind.BASELINE), []),
+            today=today,
         )
         view.marks = sorted(marks.get(indicator.pk, []))
         views.append(view)
@@ -181,6 +184,8 @@ def _indicator_view(
     observed: dict[int, list[Point]],
     targets: list[Point],
     baselines: list[Point],
+    *,
+    today: date,
 ) -> IndicatorView:
     method = indicator.aggregation
     if method == aggregation.RATIO and indicator.numerator and indicator.denominator:
@@ -203,7 +208,7 @@ def _indicator_view(
         cells_of = {}
     else:
         series = aggregation.series(method, points)
-        cells_of = {period: aggregation.cells(method, points, period) for period, _v in series}
+        cells_of = aggregation.cells_by_period(method, points, targets, until=today)
         reported = {period: {c.region for c in found} for period, found in cells_of.items()}
 
         def combined(period: date, regions: list[str]) -> float | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html
 
 from amparo.accounts.models import User
 from amparo.partnerships.models import Material, Meeting, NextStep, Partnership, PartnershipMove
@@ -65,40 +65,33 @@ DEMO_MEETINGS = (
 )
 
 
-def _pdf_string(line: str) -> str:
-    """``line`` as the text of a PDF string: accents dropped, brackets escaped."""
-    plain = unicodedata.normalize("NFKD", line).encode("ascii", "ignore").decode()
-    return plain.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+DEMO_AGREEMENT_HTML = """<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><title>Convenio de ejemplo (demo)</title>
+<style>
+  @page {{ size: A4; margin: 2.5cm; }}
+  body {{ font-family: sans-serif; font-size: 12pt; line-height: 1.5; }}
+  .demo {{ font-size: 64pt; font-weight: bold; color: #b00020; letter-spacing: 0.1em; }}
+  .note {{ font-size: 14pt; border: 2px solid #b00020; padding: 0.4em; }}
+</style></head>
+<body>
+  <p class="demo">DEMO</p>
+  <p class="note">Convenio de ejemplo - no es un documento real</p>
+  <h1>Convenio de colaboración contra la trata de personas</h1>
+  <p>Entre el equipo del programa y <strong>{partner}</strong>.</p>
+  <p>Las partes acuerdan trabajar juntas para prevenir la explotación sexual de niñas,
+  niños y adolescentes en la región: compartir información, formar a sus equipos y
+  dar seguimiento a los acuerdos de cada reunión. Texto inventado para la demostración.</p>
+  <p>Firmas: ______________________ &nbsp; ______________________ (demo)</p>
+</body></html>
+"""
 
 
 def demo_agreement_pdf(partner: str) -> bytes:
     """A one-page PDF that says, in large letters, that it is a demo agreement with
     ``partner``: a stand-in for the signed document, not a real one."""
-    title, note, name = (
-        _pdf_string(line)
-        for line in ("DEMO", "Convenio de ejemplo - no es un documento real", partner)
-    )
-    text = (
-        f"BT /F1 48 Tf 72 700 Td ({title}) Tj /F1 14 Tf 0 -40 Td ({note}) Tj "
-        f"0 -24 Td ({name}) Tj ET"
-    )
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    pdf, offsets = "%PDF-1.4\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += f"{number} 0 obj\n{body}\nendobj\n"
-    xref = len(pdf)
-    pdf += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
-    pdf += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
-    pdf += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
-    return pdf.encode("ascii")
+    from weasyprint import HTML
+
+    return HTML(string=format_html(DEMO_AGREEMENT_HTML, partner=partner)).write_pdf()
 
 
 def _demo_agreement_attach(partnership: Partnership) -> None:

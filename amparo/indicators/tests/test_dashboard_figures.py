@@ -225,3 +225,41 @@ def test_the_report_draws_the_same_charts_as_the_dashboard(world, catalog) -> No
         size = re.compile(r'viewBox="[^"]*"|(?:x|y|x1|x2|y1|y2|cx|cy|points|d)="[^"]*"')
         assert size.sub("", chart) == size.sub("", web_chart)
         assert view.current == 12
+
+
+def test_a_stock_is_compared_with_a_later_target_by_its_held_value(world, catalog) -> None:
+    protocols = catalog["OUT-PROTOCOLS"]
+    protocols.is_key = True
+    protocols.save()
+    _observe(protocols, world.region_a, {date(2025, 1, 1): 6})
+    _goal(protocols, world.region_a, "baseline", date(2025, 1, 1), 2)
+    _goal(protocols, world.region_a, "target", date(2026, 1, 1), 10)
+    _goal(protocols, world.region_a, "target", date(2099, 1, 1), 30)  # a year not yet begun
+    url = reverse("region-dashboard", args=["PE-LOR"])
+    for role in ("coordinator", "viewer"):
+        view = _views(world.client(role), url)["OUT-PROTOCOLS"]
+        # Nothing reported in 2026: the 6 protocols of 2025 still stand.
+        assert (view.period, view.current, view.baseline, view.target) == (
+            date(2026, 1, 1),
+            6,
+            2,
+            10,
+        ), role
+        assert view.compared and view.progress_percent == 50, role
+        assert view.series == [(date(2025, 1, 1), 6)], role
+    page = world.client("coordinator").get(url).content.decode()
+    card = page.split("OUT-PROTOCOLS")[1][:1500]
+    assert "50% del camino" in card and "en 2026" in card
+
+
+def test_a_viewer_gets_no_progress_from_a_small_held_stock(world, catalog) -> None:
+    ordinances = catalog["OUT-ORDINANCES"]
+    ordinances.is_key = True
+    ordinances.save()
+    _observe(ordinances, world.region_a, {date(2025, 1, 1): 3})
+    _goal(ordinances, world.region_a, "target", date(2026, 1, 1), 6)
+    url = reverse("region-dashboard", args=["PE-LOR"])
+    coordinator = _views(world.client("coordinator"), url)["OUT-ORDINANCES"]
+    assert (coordinator.current, coordinator.progress_percent) == (3, 50)
+    viewer = _views(world.client("viewer"), url)["OUT-ORDINANCES"]
+    assert (viewer.current, viewer.progress) == ("<5", None)

@@ -209,3 +209,82 @@ def test_a_series_point_over_a_small_count_is_hidden_from_viewers(rows) -> None:
             assert value == pytest.approx(sum(covered))
             if any(0 < round(v) < 5 for v in covered):
                 assert covers_small(covered)
+
+
+def _held(method, rows, targets, until):
+    """As ``_combined``, with the cells of the target periods a stock holds a value in."""
+    from amparo.indicators.aggregation import cells_by_period
+
+    found = cells_by_period(method, rows, targets, until=until)
+    reported = {p: {c.region for c in found[p]} for p in found}
+    return reported, lambda period, regions: aggregate(
+        method, [c for c in found.get(period, []) if c.region in regions]
+    )
+
+
+def test_a_stock_is_compared_with_a_later_target_by_its_held_value() -> None:
+    from amparo.indicators.aggregation import compare
+
+    rows = [Point("A", Q[1], 1)]
+    targets = [Point("A", Q[3], 2)]
+    reported, combined = _held("last", rows, targets, until=date(2026, 11, 28))
+    found = compare("last", reported, combined, targets, [])
+    assert (found.period, found.current, found.target, found.compared) == (Q[3], 1, 2, True)
+    assert progress(found.current, found.baseline, found.target, higher_is_better=True) == 0.5
+    # Before the target's quarter begins there is no value of that quarter to compare.
+    reported, combined = _held("last", rows, targets, until=date(2026, 9, 30))
+    found = compare("last", reported, combined, targets, [])
+    assert (found.period, found.current, found.target, found.compared) == (Q[1], 1, 2, False)
+    # A flow does not hold: nothing done in the last quarter is not the second quarter's 1.
+    reported, combined = _held("sum", rows, targets, until=date(2026, 11, 28))
+    assert compare("sum", reported, combined, targets, []).compared is False
+
+
+targets = st.lists(
+    st.builds(
+        Point,
+        st.sampled_from(["A", "B", "C"]),
+        st.sampled_from([date(2026, m, 1) for m in range(1, 10)]),
+        st.floats(1, 1000, allow_nan=False),
+    ),
+    max_size=6,
+)
+
+
+@given(points, targets, st.sampled_from([date(2026, m, 15) for m in range(1, 10)]))
+def test_a_stock_is_compared_at_the_latest_target_its_regions_hold_a_value_for(
+    rows, goals, until
+) -> None:
+    from amparo.indicators.aggregation import compare
+
+    def held(region, period):
+        earlier = [p for p in rows if p.region == region and p.period <= period]
+        return max(earlier, key=lambda p: p.period) if earlier else None
+
+    reported, combined = _held("last", rows, goals, until)
+    found = compare("last", reported, combined, goals, [])
+    # A period someone reported in has values whatever ``until`` says.
+    began = {p.period for p in rows} | {d for d in {t.period for t in goals} if d <= until}
+    eligible = [t.period for t in goals if t.period in began and held(t.region, t.period)]
+    assert found.compared == bool(eligible)
+    if not eligible:
+        return
+    period = max(eligible)
+    regions = sorted({t.region for t in goals if t.period == period and held(t.region, period)})
+    goal_of = {t.region: t.value for t in goals if t.period == period}
+    assert (found.period, found.regions) == (period, tuple(regions))
+    assert found.current == pytest.approx(sum(held(r, period).value for r in regions))
+    assert found.target == pytest.approx(sum(goal_of[r] for r in regions))
+
+
+@given(points, targets)
+def test_only_a_stock_has_values_in_periods_nobody_reported_in(rows, goals) -> None:
+    from amparo.indicators.aggregation import cells, cells_by_period
+
+    for method in ("sum", "mean"):
+        found = cells_by_period(method, rows, goals, until=date(2027, 1, 1))
+        assert list(found) == [p for p, _v in series(method, rows)]
+    found = cells_by_period("last", rows, goals, until=date(2027, 1, 1))
+    for period, held in found.items():
+        assert held == cells("last", rows, period)
+        assert period in {p.period for p in rows} | {t.period for t in goals}

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.mitigation import uploads
+from amparo.partnerships.demo import demo_agreement_pdf
 from amparo.partnerships.models import Meeting, NextStep, Partnership, PartnershipMove
 from amparo.partnerships.services import WITH_AGREEMENT
 
@@ -49,8 +50,11 @@ def test_every_signed_or_active_demo_partnership_has_a_demo_agreement(demo):
             partnership.agreement_name, len(content), io.BytesIO(content)
         )
         assert verdict.ok and verdict.content_type == partnership.agreement_type
-        text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        pages = PdfReader(io.BytesIO(content)).pages
+        text = pages[0].extract_text()
+        assert len(pages) == 1
         assert "DEMO" in text and "no es un documento real" in text
+        assert partnership.organization.name in " ".join(text.split())
     assert not Partnership.objects.exclude(stage__in=WITH_AGREEMENT).exclude(agreement="").exists()
 
 
@@ -74,3 +78,9 @@ def test_running_the_demo_again_changes_nothing(demo):
     before = _snapshot(demo)
     call_command("demo", stdout=StringIO())
     assert _snapshot(demo) == before
+
+
+def test_a_demo_agreement_spells_the_partners_name_as_written():
+    name = "Asociación de Iglesias <Señor> & Ñaña (demo)"
+    text = PdfReader(io.BytesIO(demo_agreement_pdf(name))).pages[0].extract_text()
+    assert name in " ".join(text.split())
