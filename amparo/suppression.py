@@ -6,7 +6,7 @@ Counts of people from 1 to 4 could point to individuals in a small town, so view
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
@@ -49,3 +49,42 @@ def suppress_covering(
     if isinstance(shown, str) or not covers_small(cells, threshold=threshold):
         return shown
     return HIDDEN_TOTAL
+
+
+def withheld_in_group(values: Mapping[str, float], *, threshold: int = THRESHOLD) -> set[str]:
+    """The values of one indicator, region and period that a reader who may not see small
+    counts must not get. ``values`` maps each disaggregation (``"sex=f"``) to its count,
+    ``""`` to the total. Withheld: every count from 1 to ``threshold - 1``; the total
+    whenever a disaggregated count is withheld (``suppress_with_total``); and, in a
+    dimension (``sex``, ``age_band``) where a single count is withheld, the smallest other
+    count of it, since the region's total is shown elsewhere (its chart) and the shown
+    counts of the dimension would otherwise give the hidden one back."""
+    withheld = {key for key, value in values.items() if covers_small([value], threshold=threshold)}
+    cells = {key: value for key, value in values.items() if key}
+    if not withheld & cells.keys():
+        return withheld
+    withheld.add("")
+    dimensions: dict[str, list[str]] = {}
+    for key in cells:
+        dimensions.setdefault(key.split("=", 1)[0], []).append(key)
+    for keys in dimensions.values():
+        hidden = [key for key in keys if key in withheld]
+        shown = sorted((cells[key], key) for key in keys if key not in withheld)
+        if len(hidden) == 1 and shown:
+            withheld.add(shown[0][1])
+    return withheld
+
+
+def withheld_rows(
+    rows: Iterable[tuple[Hashable, Hashable, str, float]], *, threshold: int = THRESHOLD
+) -> set[Hashable]:
+    """Of ``rows`` given as (id, group, disaggregation, value), with a group per indicator,
+    region and period, the ids whose value is withheld by ``withheld_in_group``."""
+    groups: dict[Hashable, dict[str, tuple[Hashable, float]]] = {}
+    for row_id, group, disaggregation, value in rows:
+        groups.setdefault(group, {})[disaggregation] = (row_id, value)
+    found: set[Hashable] = set()
+    for members in groups.values():
+        keys = withheld_in_group({k: v for k, (_id, v) in members.items()}, threshold=threshold)
+        found |= {members[key][0] for key in keys if key in members}
+    return found
