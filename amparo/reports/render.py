@@ -3,18 +3,21 @@ HTML and SVG charts as the pages) and the workbook as XLSX."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
-from amparo.indicators.models import Observation
+from amparo.indicators.models import Observation, Unit
 from amparo.reports import content, scope, tabular
+from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
+from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows
 from amparo.territory.models import Region
 
 
@@ -38,6 +41,36 @@ def summary_pdf(
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def _attendance_tables(
+    events: list[Event], attendance: list[Attendance], *, donor: bool
+) -> tuple[dict[int, ShownTable], dict[int, tuple[object, ...]]]:
+    """Each event's attendance table as the workbook's reader may see it, and each
+    attendance row's shown counts: in the donor version small counts are "<5" and an
+    event's total is withheld whenever one of its rows is hidden (the two sheets side by
+    side would give it back)."""
+    rows_of: dict[int, list[Attendance]] = defaultdict(list)
+    for row in attendance:
+        rows_of[row.event_id].append(row)
+    tables = {}
+    cells = {}
+    for event in events:
+        rows = rows_of[event.pk]
+        table = shown_table(
+            [(a.pastors, a.leaders, a.others) for a in rows], columns=3, see_small=not donor
+        )
+        tables[event.pk] = table
+        cells.update({a.pk: shown for a, shown in zip(rows, table.rows, strict=True)})
+    return tables, cells
+
+
+def _observation_value(observation: Observation, withheld: set[int]) -> object:
+    """An observation's value in the workbook: "<5" for a small count, "—" for one withheld
+    because it would give a small count of its group back."""
+    if observation.pk in withheld:
+        return SUPPRESSED if covers_small([float(observation.value)]) else HIDDEN_TOTAL
+    return float(observation.value)
+
+
 def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bool) -> bytes:
     """Events (one row each, with their attendance totals), attendance, findings, measures
     and observations, one sheet each, with headers in ``lang``; findings and measures only
@@ -45,22 +78,17 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
     counts."""
     region_list = list(regions)
     with translation.override(lang):
-        small = lambda n: n if not donor or not n or n >= 5 else "<5"  # noqa: E731
-        events = (
+        events = list(
             Event.objects.filter(rollout__region__in=region_list)
             .select_related("rollout__region", "stage")
-            .annotate(
-                n_pastors=Sum("attendance__pastors"),
-                n_leaders=Sum("attendance__leaders"),
-                n_others=Sum("attendance__others"),
-            )
             .order_by("rollout__region__name", "starts_on", "pk")
         )
-        attendance = (
+        attendance = list(
             Attendance.objects.filter(event__rollout__region__in=region_list)
             .select_related("event__rollout__region", "event__stage", "organization")
             .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
         )
+        tables, attendance_cells = _attendance_tables(events, attendance, donor=donor)
         findings = (
             scope.findings_readable(user, region_list)
             .select_related("assessment__region", "sector", "threat")
@@ -71,8 +99,17 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
             .select_related("region", "sector")
             .order_by("region__name", "sector__code", "pk")
         )
-        observations = Observation.objects.filter(region__in=region_list).select_related(
-            "region", "indicator"
+        observations = list(
+            Observation.objects.filter(region__in=region_list).select_related("region", "indicator")
+        )
+        withheld = (
+            withheld_rows(
+                (o.pk, (o.indicator_id, o.region_id, o.period), o.disaggregation, float(o.value))
+                for o in observations
+                if o.indicator.unit == Unit.COUNT
+            )
+            if donor
+            else set()
         )
         sheets = [
             (
@@ -96,9 +133,7 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
                         e.starts_on,
                         e.ends_on,
                         e.city,
-                        small(e.n_pastors or 0),
-                        small(e.n_leaders or 0),
-                        small(e.n_others or 0),
+                        *tables[e.pk].totals,
                     ]
                     for e in events
                 ),
@@ -122,9 +157,7 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
                         a.event.starts_on,
                         a.event.city,
                         a.organization.name,
-                        small(a.pastors),
-                        small(a.leaders),
-                        small(a.others),
+                        *attendance_cells[a.pk],
                     ]
                     for a in attendance
                 ),
@@ -190,7 +223,7 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
                         o.indicator.code,
                         o.period,
                         o.disaggregation,
-                        small(float(o.value)) if o.indicator.unit == "count" else float(o.value),
+                        _observation_value(o, withheld),
                         o.source,
                     ]
                     for o in observations
