@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Schema, Status
@@ -31,12 +31,13 @@ from amparo.api.schemas import (
 )
 from amparo.assessment.models import Assessment, Finding
 from amparo.indicators import services as indicator_services
-from amparo.indicators.models import Indicator, Observation
+from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.mitigation.models import Measure
 from amparo.rollout import planner, progress
 from amparo.rollout import queries as rollout_queries
 from amparo.rollout.models import Attendance, Event, Rollout, Stage
+from amparo.suppression import THRESHOLD, withheld_rows
 from amparo.territory.models import Organization, Region, Sector
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -300,6 +301,34 @@ def indicators(request: HttpRequest):
     return Indicator.objects.order_by("code")
 
 
+def _observations_withheld(
+    request: HttpRequest, regions: list[Region], rows: QuerySet[Observation]
+) -> list[int]:
+    """Of ``rows`` (whole groups of an indicator, region and period), the counts withheld
+    from the user in regions whose details they may not see: small ones, and those that
+    would give a small one back (``withheld_rows``). Only groups with a small value are
+    read."""
+    hidden = [r.pk for r in regions if not access.can(request.user, Capability.VIEW_DETAIL, r)]
+    if not hidden:
+        return []
+    small = Observation.objects.filter(
+        indicator=OuterRef("indicator"),
+        region=OuterRef("region"),
+        period=OuterRef("period"),
+        value__gt=0,
+        value__lt=THRESHOLD,
+    )
+    candidates = rows.filter(region__in=hidden, indicator__unit=Unit.COUNT).filter(Exists(small))
+    return sorted(
+        withheld_rows(
+            (pk, (indicator, region, period), disaggregation, float(value))
+            for pk, indicator, region, period, disaggregation, value in candidates.values_list(
+                "pk", "indicator", "region", "period", "disaggregation", "value"
+            )
+        )
+    )
+
+
 @api.get("/observations", response={200: list[ObservationOut], **ERRORS}, tags=["indicators"])
 @paginate(Pages)
 def observations(
@@ -310,18 +339,23 @@ def observations(
     period_to: date | None = None,
     updated_since: datetime | None = None,
 ):
+    """Values; for regions whose details the user may not see, counts from 1 to 4 are
+    null, and so are the total and sister values that would give them back."""
     regions = _regions(request, region)
-    rows = (
-        Observation.objects.filter(region__in=regions)
-        .select_related("indicator", "region")
-        .annotate(see_small=_seeing_small(request, regions, "region"))
-    )
+    rows = Observation.objects.filter(region__in=regions)
     if indicator:
         rows = rows.filter(indicator__code=indicator)
     if period_from:
         rows = rows.filter(period__gte=period_from)
     if period_to:
         rows = rows.filter(period__lte=period_to)
+    withheld = _observations_withheld(request, regions, rows)
+    rows = rows.select_related("indicator", "region").annotate(
+        see_small=_seeing_small(request, regions, "region"),
+        withheld=Case(When(pk__in=withheld, then=Value(True)), default=Value(False))
+        if withheld
+        else Value(False),
+    )
     if updated_since:
         rows = rows.filter(updated_at__gte=_since(updated_since))
     return rows.order_by("pk")

@@ -237,9 +237,11 @@ class IndicatorOut(Schema):
 
 
 def _observation_withheld(observation) -> bool:
-    """Only counts of people are suppressed; percentages, soles and days are not."""
-    return observation.indicator.unit == Unit.COUNT and _hidden(
-        observation.value, getattr(observation, "see_small", False)
+    """Only counts of people are suppressed; percentages, soles and days are not. Besides
+    small counts, ``withheld`` marks a total or sister value that would give one back."""
+    return observation.indicator.unit == Unit.COUNT and (
+        getattr(observation, "withheld", False)
+        or _hidden(observation.value, getattr(observation, "see_small", False))
     )
 
 
@@ -252,7 +254,9 @@ class ObservationOut(Schema):
     value: Decimal | None = Field(description="null when suppressed")
     suppressed: bool = Field(
         description="true when a count from 1 to 4 is withheld (null) because the user "
-        "may not see the region's details"
+        "may not see the region's details; so is the total of its indicator, region and "
+        "period, and where needed another value of the same disaggregation, which would "
+        "give it back"
     )
     source: str
     updated_at: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -57,3 +58,45 @@ def test_the_openapi_document_explains_suppressed_values(db) -> None:
     for name in ("ObservationOut", "AttendanceOut"):
         assert "suppressed" in schemas[name]["required"]
         assert "1 to 4" in schemas[name]["properties"]["suppressed"]["description"]
+
+
+def _by_sex(filled) -> None:
+    from amparo.indicators.models import Indicator, Observation
+
+    for disaggregation, value in (("sex=f", 3), ("sex=m", 9)):
+        Observation.objects.create(
+            indicator=Indicator.objects.get(code="OUT-TRAINED"),
+            region=filled.region_a,
+            period=date(2025, 10, 1),
+            disaggregation=disaggregation,
+            value=value,
+        )
+
+
+def _quarter(world, role: str) -> dict[str, object]:
+    rows = bearer(world, role).get("/api/v1/observations?region=PE-LOR&limit=100").json()
+    return {
+        row["disaggregation"]: (row["value"], row["suppressed"])
+        for row in rows["items"]
+        if row["indicator"] == "OUT-TRAINED" and row["period"] == "2025-10-01"
+    }
+
+
+def test_a_viewer_gets_no_total_or_sister_value_over_a_small_disaggregated_count(filled) -> None:
+    _by_sex(filled)
+    # Total 12 with women "<5" and men 9 would give the 3 women back, either way round.
+    assert _quarter(filled, "viewer") == {
+        "": (None, True),
+        "sex=f": (None, True),
+        "sex=m": (None, True),
+    }
+
+
+def test_a_coordinator_gets_every_disaggregated_count(filled) -> None:
+    _by_sex(filled)
+    quarter = _quarter(filled, "coordinator")
+    assert {k: (Decimal(v), s) for k, (v, s) in quarter.items()} == {
+        "": (12, False),
+        "sex=f": (3, False),
+        "sex=m": (9, False),
+    }
