@@ -14,11 +14,10 @@ from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
-from amparo.indicators.models import Computed, Indicator
-from amparo.indicators.queries import IndicatorView, computed_points, indicator_views
+from amparo.indicators.models import Indicator
+from amparo.indicators.queries import IndicatorView, indicator_views
 from amparo.mitigation.models import Measure, MeasureStatus
 from amparo.rollout import queries as rollout_queries
-from amparo.suppression import suppress, suppress_covering
 from amparo.territory.models import Region, Sector
 
 
@@ -36,10 +35,15 @@ class RegionLine:
     rollout: rollout_queries.RegionProgress
     risk: RiskProfile
     measures: dict[str, int]
-    # As the user may see them: for viewers, "<5", or withheld when the total covers a
-    # month of fewer than 5 pastors (its chart would give that month back).
-    pastors_trained: int | str = 0
-    groups_active: int | str = 0
+
+    # As the user may see them (``rollout_queries.withhold_small_counts``).
+    @property
+    def pastors_trained(self) -> int | str:
+        return self.rollout.pastors_trained
+
+    @property
+    def groups_active(self) -> int | str:
+        return self.rollout.groups_active
 
 
 @dataclass
@@ -138,7 +142,10 @@ def dashboard(
     Without ``see_small_counts`` (viewers), counts follow the suppression rule: below 5
     shown as "<5", and no total or current value that covers such a count."""
     region_list = list(regions.order_by("name"))
-    progress = {line.region.pk: line for line in rollout_queries.program_overview(regions)}
+    progress = {
+        line.region.pk: line
+        for line in rollout_queries.program_overview(regions, see_small_counts=see_small_counts)
+    }
     risks = risk_profiles(region_list, user)
     measures = measures_by_status(region_list, user)
     indicators = Indicator.objects.filter(is_key=True) if key_only else Indicator.objects.all()
@@ -150,23 +157,9 @@ def dashboard(
     lines = [
         RegionLine(r, progress[r.pk], risks[r.pk], measures.get(r.pk, {})) for r in region_list
     ]
-    if see_small_counts:
-        for line in lines:
-            line.pastors_trained = line.rollout.pastors_trained
-            line.groups_active = line.rollout.groups_active
-    else:
+    if not see_small_counts:
         for view in views:
             view.withhold_small_counts()
-        pastors = next(
-            (v.points for v in views if v.indicator.computed_from == Computed.PASTORS_TRAINED),
-            None,
-        )
-        if pastors is None and any(line.rollout.rollout for line in lines):
-            pastors = computed_points(region_list)[Computed.PASTORS_TRAINED]
-        for line in lines:
-            months = [p.value for p in pastors or [] if p.region == str(line.region.pk)]
-            line.pastors_trained = suppress_covering(line.rollout.pastors_trained, months)
-            line.groups_active = suppress(line.rollout.groups_active)
     return Dashboard(lines=lines, indicators=views, statuses=list(MeasureStatus.choices))
 
 

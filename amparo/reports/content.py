@@ -188,10 +188,6 @@ def executive_summary(
     for line in board.lines:
         if not line.risk.levels:
             line.risk.levels = [(level, 0) for level in names]
-        # The dashboard's own figures: for donors they are suppressed together with the
-        # monthly counts they sum, so no total gives a hidden month back.
-        line.rollout.pastors_trained = line.pastors_trained
-        line.rollout.groups_active = line.groups_active
     rendered = []
     for view in board.indicators:
         if view.is_count and isinstance(view.current, float):

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from amparo.rollout import progress
 from amparo.rollout.models import (
@@ -20,6 +21,7 @@ from amparo.rollout.models import (
     Stage,
     StageKind,
 )
+from amparo.suppression import suppress, suppress_covering
 from amparo.territory.models import OrganizationKind, Region
 
 
@@ -127,7 +129,8 @@ def event_attendance(event: Event) -> AttendanceSummary:
 
 @dataclass
 class RegionProgress:
-    """One line of the program page."""
+    """One line of the program page. Its counts are as the reader may see them (see
+    ``program_overview``)."""
 
     region: Region
     rollout: Rollout | None
@@ -135,16 +138,48 @@ class RegionProgress:
     next_stage: Stage | None = None
     stages_done: int = 0
     stages_total: int = 0
-    pastors_trained: int = 0
-    churches_represented: int = 0
-    groups_launched: int = 0
-    groups_active: int = 0
+    pastors_trained: int | str = 0
+    churches_represented: int | str = 0
+    groups_launched: int | str = 0
+    groups_active: int | str = 0
 
 
-def program_overview(regions: QuerySet[Region]) -> list[RegionProgress]:
+def pastors_by_month(rollouts: list[Rollout]) -> dict[int, list[int]]:
+    """Per region, the pastors trained at the done leader trainings of each month, as the
+    church-track chart counts them (by the month a training ends)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    for row in (
+        Attendance.objects.filter(
+            event__rollout__in=rollouts,
+            event__status=EventStatus.DONE,
+            event__stage__kind=StageKind.LEADER_TRAINING,
+        )
+        .annotate(month=TruncMonth("event__ends_on"))
+        .values("event__rollout__region", "month")
+        .annotate(n=Sum("pastors"))
+    ):
+        found[row["event__rollout__region"]].append(row["n"] or 0)
+    return found
+
+
+def withhold_small_counts(lines: list[RegionProgress], months: dict[int, list[int]]) -> None:
+    """Apply the viewer rule to the program's lines: counts from 1 to 4 show as "<5", and
+    pastors trained is withheld when it covers a month of the region with fewer than 5
+    (the monthly chart would give that month back). ``months``: ``pastors_by_month``."""
+    for line in lines:
+        line.pastors_trained = suppress_covering(line.pastors_trained, months[line.region.pk])
+        line.churches_represented = suppress(line.churches_represented)
+        line.groups_launched = suppress(line.groups_launched)
+        line.groups_active = suppress(line.groups_active)
+
+
+def program_overview(
+    regions: QuerySet[Region], *, see_small_counts: bool = True
+) -> list[RegionProgress]:
     """Every visible region side by side: stage reached, pastors trained at done leader
     trainings, churches represented there, groups launched and active. Regions without a
-    rollout appear as not started."""
+    rollout appear as not started. Without ``see_small_counts`` (viewers), the counts follow
+    ``withhold_small_counts`` (one query more)."""
     regions = list(regions.order_by("name"))
     rollouts = list(
         Rollout.objects.filter(region__in=regions)
@@ -207,6 +242,8 @@ def program_overview(regions: QuerySet[Region]) -> list[RegionProgress]:
         )
         covered.add(rollout.region_id)
     lines += [RegionProgress(region=r, rollout=None) for r in regions if r.pk not in covered]
+    if not see_small_counts:
+        withhold_small_counts(lines, pastors_by_month(rollouts) if rollouts else defaultdict(list))
     return sorted(lines, key=lambda line: line.region.name)
 
 

@@ -18,9 +18,10 @@ from amparo.rollout.views.saving import save_or_form_errors
 
 @login_required
 def program_overview(request: HttpRequest) -> HttpResponse:
-    lines = queries.program_overview(access.regions_visible(request.user))
-    see_small = all(access.can(request.user, Capability.VIEW_DETAIL, line.region) for line in lines)
-    return render(request, "rollout/program.html", {"lines": lines, "see_small": see_small})
+    regions = access.regions_visible(request.user)
+    see_small = all(access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions)
+    lines = queries.program_overview(regions, see_small_counts=see_small)
+    return render(request, "rollout/program.html", {"lines": lines})
 
 
 @login_required
