@@ -35,6 +35,9 @@ class ReportFile(models.Model):
     donor = models.BooleanField(default=False)
     since = models.DateField(null=True, blank=True)
     data_key = models.CharField(max_length=64, db_index=True)  # parameters + state of the data
+    # The reader's grants over the regions when asked (``scope.scope_key``): the report is
+    # handed out only while they are the same, not after a downgrade.
+    scope_key = models.TextField(blank=True)
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )

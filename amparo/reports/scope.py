@@ -45,7 +45,11 @@ def measures_readable(user: User, regions: list[Region]) -> QuerySet[Measure]:
 def scope_key(user: User, regions: list[Region]) -> str:
     """What decides the rows a report holds for ``user``: their grants over ``regions``.
     A report made under one set of grants is never handed out under another."""
-    ids = {r.pk for r in regions}
+    return grants_key(user, {r.pk for r in regions})
+
+
+def grants_key(user: User, ids: set[int]) -> str:
+    """``scope_key`` over the regions of the given ids (no query beyond the grants)."""
     relevant = sorted(
         (g.role, g.region_id or 0, g.sector_id or 0)
         for g in access.grants(user)

@@ -112,6 +112,7 @@ def report_request(
     data (reused), or a new queued one. Returns (report, reused). Reports past their keeping
     time are deleted on the way."""
     reports_expire(limit=EXPIRE_BATCH)
+    reader_scope = scope.scope_key(by, regions)
     key = hashlib.sha256(
         "|".join(
             [
@@ -122,7 +123,7 @@ def report_request(
                 lang,
                 str(donor),
                 str(since),
-                scope.scope_key(by, regions),
+                reader_scope,
                 data_state(regions),
             ]
         ).encode()
@@ -150,6 +151,7 @@ def report_request(
         donor=donor,
         since=since or report_period_start(region=region, kind=kind, by=by),
         data_key=key,
+        scope_key=reader_scope,
         created_by=by,
         expires_at=now + timedelta(days=settings.AMPARO_REPORT_DAYS),
     )

@@ -15,6 +15,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.reports import services, tasks
 from amparo.reports.models import ReportFile, ReportStatus
+from amparo.reports.scope import grants_key
 
 
 def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
@@ -85,8 +86,10 @@ def region_reports(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _own(request: HttpRequest, pk) -> ReportFile:
-    """The user's own unexpired report, while they may still see every region in it: a
-    regional report's region, or for a program report the regions it was made over."""
+    """The user's own unexpired report, while they may still see every region in it (a
+    regional report's region, or for a program report the regions it was made over) with
+    the same grants as when they asked: a coordinator who became a viewer does not get the
+    full report any more."""
     report = get_object_or_404(
         ReportFile.objects.select_related("region"),
         pk=pk,
@@ -98,6 +101,8 @@ def _own(request: HttpRequest, pk) -> ReportFile:
     elif not set(report.region_ids) <= set(
         access.regions_visible(request.user).values_list("pk", flat=True)
     ):
+        raise Http404
+    if report.scope_key != grants_key(request.user, set(report.region_ids)):
         raise Http404
     return report
 

@@ -44,6 +44,21 @@ def test_a_program_report_is_refused_once_a_region_is_no_longer_visible(world, l
     assert client.get(reverse("report-status", args=[report.pk])).status_code == 404
 
 
+def test_a_full_report_is_refused_once_its_reader_is_only_a_viewer(world, loreto) -> None:
+    client = world.client("coordinator")
+    client.post(reverse("region-reports", args=["PE-LOR"]), {"kind": "workbook", "lang": "es"})
+    report = ReportFile.objects.get()
+    assert not report.donor
+    download = reverse("report-download", args=[report.pk])
+    response = client.get(download)
+    assert response.status_code == 200
+    response.close()
+    Membership.objects.filter(user=world.users["coordinator"]).update(role=Role.VIEWER)
+    client = world.client("coordinator")
+    assert client.get(download).status_code == 404
+    assert client.get(reverse("report-status", args=[report.pk])).status_code == 404
+
+
 def test_download_names_follow_the_page_language(world, loreto) -> None:
     user = _two_region_coordinator(world)
     from django.test import Client
