@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,12 +16,12 @@ from django.utils.translation import pgettext
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.indicators.dashboard import dashboard
+from amparo.indicators.models import Indicator
+from amparo.indicators.queries import indicator_views
 from amparo.mitigation import queries as mitigation_queries
 from amparo.partnerships import queries as partnership_queries
 from amparo.partnerships.models import NextStep
 from amparo.reports.tabular import csv_bytes
-from amparo.suppression import THRESHOLD
 
 
 def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
@@ -127,15 +127,23 @@ def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
     indicator and period. Those who may not see details get counts under 5 suppressed and
     such points left out, as in the charts."""
     region = access.region_or_404(request.user, code)
-    board = dashboard(access.regions_visible(request.user).filter(pk=region.pk), key_only=False)
+    views = indicator_views(
+        Indicator.objects.order_by("code"),
+        access.regions_visible(request.user).filter(pk=region.pk),
+        measure_scope=Q(pk__in=[]),  # the marks of measures are not listed
+    )
     see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
-    rows = []
-    for view in board.indicators:
-        for period, value in view.series:
-            if view.is_count and not see_small and 0 < value < THRESHOLD:
-                continue
-            shown = round(value) if view.is_count else value
-            rows.append([view.indicator.code, view.indicator.name, period, shown, view.target])
+    rows = [
+        [
+            view.indicator.code,
+            view.indicator.name,
+            period,
+            round(value) if view.is_count else value,
+            view.target,
+        ]
+        for view in views
+        for period, value in view.series_for(see_small_counts=see_small)
+    ]
     return _csv(
         f"{pgettext('file name', 'indicators')}-{region.code}",
         [_("Indicator"), _("Name"), _("Period"), _("Value"), _("Target")],

@@ -83,3 +83,19 @@ def test_a_regions_indicators_download_suppresses_small_counts_for_viewers(world
     assert [(r[2], r[3]) for r in mine] == [("2026-01-01", "3"), ("2026-02-01", "12")]
     viewer = [r for r in _rows(world.client("viewer").get(url)) if r[0] == indicator.code]
     assert [(r[2], r[3]) for r in viewer] == [("2026-02-01", "12")]
+
+
+def test_a_viewers_indicators_download_has_the_points_of_their_chart(world, loreto) -> None:
+    indicator = (
+        Indicator.objects.filter(unit="count", computed_from="", aggregation="sum")
+        .order_by("code")
+        .first()
+    )
+    # An estimate of 4.6 people counts as 5, as on the chart; 0.4 counts as none.
+    for month, value in ((1, 3), (2, 12), (3, 4.6), (4, 0.4)):
+        Observation.objects.create(
+            indicator=indicator, region=world.region_a, period=date(2026, month, 1), value=value
+        )
+    rows = _rows(world.client("viewer").get(reverse("indicators-csv", args=["PE-LOR"])))
+    viewer = [(r[2], r[3]) for r in rows if r[0] == indicator.code]
+    assert viewer == [("2026-02-01", "12"), ("2026-03-01", "5"), ("2026-04-01", "0")]
