@@ -117,7 +117,10 @@ def measure_save(
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
-    it the ``fields`` are applied to the measure as it is now."""
+    it the ``fields`` are applied to the measure as it is now.
+
+    ``findings`` replaces the links to the region's latest round only; links to findings of
+    earlier rounds stay."""
     creating = measure is None
     if measure is not None and expected_version is not None:
         concurrency.claim(measure, expected=expected_version)
@@ -148,7 +151,11 @@ def measure_save(
     measure.full_clean()
     measure.save()
     if findings is not None:
-        measure.findings.set(findings)
+        # The form offers the latest round's findings only; links to earlier rounds (kept
+        # when a round is cloned) still justify those rounds' residuals.
+        latest = _latest_round(region)
+        earlier = measure.findings.exclude(assessment=latest) if latest else []
+        measure.findings.set([*earlier, *findings])
     if creating:
         MeasureMove.objects.create(measure=measure, from_status="", to_status=measure.status, by=by)
     return measure
