@@ -256,3 +256,18 @@ def test_a_matrix_a_completed_round_uses_is_kept_and_can_be_copied(world) -> Non
     copy.refresh_from_db()
     assert copy.grid[0][0] == "critical"
     assert world.client("coordinator").post(reverse("matrix-copy", args=["5x5"])).status_code == 403
+
+
+def test_a_threat_without_an_english_description_shows_the_spanish_one(world, settings) -> None:
+    Threat.objects.create(
+        code="TUR-09",
+        sector=world.sector,
+        title_es="Hospedajes sin registro",
+        title_en="Unregistered lodgings",
+        description_es="Alojamientos que no piden documentos a los menores.",
+    )
+    client = world.client("coordinator")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("threat-list")).content.decode()
+    assert "Unregistered lodgings" in page
+    assert "Alojamientos que no piden documentos a los menores." in page
