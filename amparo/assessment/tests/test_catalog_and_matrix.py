@@ -271,3 +271,11 @@ def test_a_threat_without_an_english_description_shows_the_spanish_one(world, se
     page = client.get(reverse("threat-list")).content.decode()
     assert "Unregistered lodgings" in page
     assert "Alojamientos que no piden documentos a los menores." in page
+
+
+def test_the_new_matrix_form_offers_the_sizes_the_service_accepts(db) -> None:
+    from amparo.assessment.forms import MatrixCreateForm
+
+    form = MatrixCreateForm()
+    for name in ("likelihood_levels", "impact_levels"):
+        assert [n for n, _ in form.fields[name].choices] == list(services.MATRIX_SIZES)
