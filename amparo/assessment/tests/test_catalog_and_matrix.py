@@ -279,3 +279,16 @@ def test_the_new_matrix_form_offers_the_sizes_the_service_accepts(db) -> None:
     form = MatrixCreateForm()
     for name in ("likelihood_levels", "impact_levels"):
         assert [n for n, _ in form.fields[name].choices] == list(services.MATRIX_SIZES)
+
+
+def test_a_matrix_with_the_longest_code_can_be_copied_many_times(world) -> None:
+    original = services.matrix_default_ensure()
+    code = "m" * 40
+    RiskMatrix.objects.filter(pk=original.pk).update(code=code)
+    client = world.client("admin")
+    for _ in range(11):
+        assert client.post(reverse("matrix-copy", args=[code])).status_code == 302
+    codes = set(RiskMatrix.objects.exclude(code=code).values_list("code", flat=True))
+    assert len(codes) == 11
+    assert all(len(c) <= 40 for c in codes)
+    assert "m" * 34 + "-copia" in codes and "m" * 31 + "-copia-11" in codes
