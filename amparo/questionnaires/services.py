@@ -36,6 +36,7 @@ from amparo.territory.services import LoadCount
 WRITE_BATCH = 2000
 PROGRESS_EVERY = 5000  # rows between two progress reports
 ABANDONED_AFTER = timedelta(days=1)  # an upload neither confirmed nor discarded by then
+PRUNE_PER_UPLOAD = 20  # abandoned files an upload clears; the cron command clears the rest
 logger = logging.getLogger(__name__)
 
 
@@ -316,16 +317,23 @@ def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile)
     )
     job.file.save(f"{job.pk}", upload, save=False)
     job.save()
-    import_files_prune(older_than=ABANDONED_AFTER)
+    # After the commit: a deleted file cannot be brought back if the upload is rolled back,
+    # and a failed clean-up must not cost the person their upload. ``amparo prune-imports``
+    # (cron) deletes whatever is left beyond the limit.
+    transaction.on_commit(
+        lambda: import_files_prune(older_than=ABANDONED_AFTER, limit=PRUNE_PER_UPLOAD),
+        robust=True,
+    )
     return job
 
 
 @transaction.atomic
-def import_files_prune(*, older_than: timedelta) -> int:
+def import_files_prune(*, older_than: timedelta, limit: int | None = None) -> int:
     """Delete the files of uploads checked but never confirmed nor discarded (ready or
-    failed for longer than ``older_than``, and not kept on request); a ready one becomes
-    discarded. Returns how many files were deleted."""
-    abandoned = list(
+    failed for longer than ``older_than``, and not kept on request), the oldest first and at
+    most ``limit`` of them (all without one); a ready one becomes discarded. Returns how many
+    files were deleted."""
+    candidates = (
         ImportJob.objects.select_for_update(skip_locked=True)  # one being confirmed now
         .filter(
             status__in=[JobStatus.READY, JobStatus.FAILED],
@@ -333,7 +341,9 @@ def import_files_prune(*, older_than: timedelta) -> int:
             keep_file=False,
         )
         .exclude(file="")
+        .order_by("created_at", "pk")
     )
+    abandoned = list(candidates if limit is None else candidates[:limit])
     for job in abandoned:
         _forget_file(job)
     ImportJob.objects.filter(
