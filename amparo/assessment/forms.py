@@ -4,10 +4,12 @@ choices from the sectors the person may change."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
+from amparo.assessment.services import MATRIX_SIZES
 from amparo.concurrency import add_version_field
 from amparo.territory.models import english_active
 
@@ -130,7 +132,10 @@ class FindingForm(forms.ModelForm):
         return cleaned
 
 
-COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Write the colour as #rrggbb, e.g. #b71c1c."))
+def validate_colour(value: str) -> None:
+    """Refuse anything but ``#rrggbb`` (``scoring.is_colour``)."""
+    if not scoring.is_colour(value):
+        raise ValidationError(_("Write the colour as #rrggbb, e.g. #b71c1c."), code="invalid")
 
 
 class MatrixCreateForm(forms.Form):
@@ -145,13 +150,13 @@ class MatrixCreateForm(forms.Form):
     name_en = forms.CharField(label=_("name (English)"), max_length=200)
     likelihood_levels = forms.TypedChoiceField(
         label=_("Likelihood levels"),
-        choices=[(n, str(n)) for n in range(2, 8)],
+        choices=[(n, str(n)) for n in MATRIX_SIZES],
         coerce=int,
         initial=5,
     )
     impact_levels = forms.TypedChoiceField(
         label=_("Impact levels"),
-        choices=[(n, str(n)) for n in range(2, 8)],
+        choices=[(n, str(n)) for n in MATRIX_SIZES],
         coerce=int,
         initial=5,
     )
@@ -211,7 +216,7 @@ class MatrixForm(forms.Form):
                 initial=level["colour"],
                 max_length=7,
                 label=_("colour of “%(code)s”") % {"code": code},
-                validators=[COLOUR],
+                validators=[validate_colour],
                 widget=forms.TextInput(attrs={"type": "color"}),
             )
         for li, row in enumerate(matrix.grid, start=1):

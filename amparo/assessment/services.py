@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,12 +82,19 @@ def matrix_locked(matrix: RiskMatrix) -> bool:
     return Assessment.objects.filter(matrix=matrix, status=RoundStatus.COMPLETED).exists()
 
 
+def _copy_codes(code: str) -> Iterator[str]:
+    """``<code>-copia``, ``<code>-copia-2``, ...: the original code is shortened so that
+    every candidate fits the code's length."""
+    limit = RiskMatrix._meta.get_field("code").max_length
+    for suffix in ("-copia", *(f"-copia-{n}" for n in range(2, 1000))):
+        yield f"{code[: limit - len(suffix)]}{suffix}"
+
+
 @transaction.atomic
 def matrix_copy(*, matrix: RiskMatrix) -> RiskMatrix:
     """A copy of ``matrix`` under a new code, free to edit and not the default."""
     taken = set(RiskMatrix.objects.values_list("code", flat=True))
-    stem = f"{matrix.code[:32]}-copia"
-    code = next(c for c in (stem, *(f"{stem}-{n}" for n in range(2, 1000))) if c not in taken)
+    code = next(c for c in _copy_codes(matrix.code) if c not in taken)
     copy = RiskMatrix(
         code=code,
         name_es=f"{matrix.name_es[:190]} (copia)",

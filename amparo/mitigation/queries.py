@@ -50,9 +50,8 @@ def library_controls(
 
 def kinds_without_control(wanted: Iterable[str], found: Iterable[str]) -> list[str]:
     """The ``wanted`` kinds of measure (in their usual order) that no ``found`` entry has."""
-    present = set(found)
     wanted = set(wanted)
-    return [k for k in MeasureKind.values if k in wanted and k not in present]
+    return [kind for kind in lifecycle.missing_kinds(found) if kind in wanted]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from amparo import concurrency
 from amparo.accounts import access
+from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
@@ -117,7 +118,10 @@ def measure_save(
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
-    it the ``fields`` are applied to the measure as it is now."""
+    it the ``fields`` are applied to the measure as it is now.
+
+    ``findings`` replaces the links to the region's latest round only; links to findings of
+    earlier rounds stay."""
     creating = measure is None
     if measure is not None and expected_version is not None:
         concurrency.claim(measure, expected=expected_version)
@@ -148,7 +152,11 @@ def measure_save(
     measure.full_clean()
     measure.save()
     if findings is not None:
-        measure.findings.set(findings)
+        # The form offers the latest round's findings only; links to earlier rounds (kept
+        # when a round is cloned) still justify those rounds' residuals.
+        latest = _latest_round(region)
+        earlier = measure.findings.exclude(assessment=latest) if latest else []
+        measure.findings.set([*earlier, *findings])
     if creating:
         MeasureMove.objects.create(measure=measure, from_status="", to_status=measure.status, by=by)
     return measure
@@ -253,31 +261,35 @@ class Reminder:
 
 def reminders(*, today: date, within_days: int) -> list[Reminder]:
     """For each person following up open measures: those overdue and those due soon, among
-    the measures their memberships still let them open (``access.measures_followed``), so
-    nobody is told about a measure of a sector or region they no longer see."""
+    the measures their memberships still let them open (``access.can`` to view the measure's
+    region and sector), so nobody is told about a measure of a sector or region they no
+    longer see. One query for the measures, then one for each person's memberships."""
     horizon = today + timedelta(days=within_days)
-    owners = User.objects.filter(
-        is_active=True,
-        owned_measures__status__in=lifecycle.OPEN,
-        owned_measures__due_on__lte=horizon,
-    ).distinct()
-    found = []
-    for owner in owners.order_by("username"):
-        measures = list(
-            access.measures_followed(owner)
-            .filter(status__in=lifecycle.OPEN, due_on__isnull=False, due_on__lte=horizon)
-            .select_related("region", "sector")
-            .order_by("due_on", "pk")
+    due = (
+        Measure.objects.filter(
+            owner__is_active=True,
+            status__in=lifecycle.OPEN,
+            due_on__isnull=False,
+            due_on__lte=horizon,
         )
-        if measures:
-            found.append(
-                Reminder(
-                    owner,
-                    [m for m in measures if m.due_on < today],
-                    [m for m in measures if m.due_on >= today],
-                )
-            )
-    return found
+        .select_related("owner", "region", "sector")
+        .order_by("owner__username", "owner_id", "due_on", "pk")
+    )
+    owners: dict[int, User] = {}
+    followed: dict[int, list[Measure]] = {}
+    for measure in due:
+        # One user object per person, so their memberships are read only once.
+        owner = owners.setdefault(measure.owner_id, measure.owner)
+        if access.can(owner, Capability.VIEW, measure.region, measure.sector_id):
+            followed.setdefault(owner.pk, []).append(measure)
+    return [
+        Reminder(
+            owners[owner_id],
+            [m for m in measures if m.due_on < today],
+            [m for m in measures if m.due_on >= today],
+        )
+        for owner_id, measures in followed.items()
+    ]
 
 
 def reminders_send(*, today: date, within_days: int, dry_run: bool = False) -> int:

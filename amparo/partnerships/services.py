@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.mitigation import uploads
 from amparo.mitigation.services import UPLOAD_MESSAGES
@@ -115,8 +114,9 @@ def partnership_move(*, partnership: Partnership, to: str, on: date, by: User) -
 
 def _check_owner(owner: User, region: Region) -> None:
     """Refuse an owner who cannot follow up work in ``region``: only those with a
-    non-viewer membership of the region (or of every region) may own a next step."""
-    if not access.can(owner, Capability.VIEW_DETAIL, region):
+    non-viewer membership of the region (or of every region) may own a next step, the same
+    people the forms offer (``access.people_who_can_change``)."""
+    if not access.people_who_can_change(region).filter(pk=owner.pk).exists():
         raise ValidationError(
             {"owner": _("%(name)s cannot follow up next steps in this region.") % {"name": owner}}
         )

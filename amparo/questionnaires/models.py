@@ -20,6 +20,9 @@ class Questionnaire(BilingualTitle):
     code = models.CharField(_("code"), max_length=20, unique=True)
     from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
     edited = models.BooleanField(_("edited by users"), default=False)
+    # The catalog entry as last loaded, so a user's edit is reported only when the catalog
+    # itself changes afterwards, not on every load.
+    catalog_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["sector__code"]

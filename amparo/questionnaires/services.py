@@ -3,7 +3,9 @@ then write on confirmation in one transaction)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from amparo.territory.services import LoadCount
 WRITE_BATCH = 2000
 PROGRESS_EVERY = 5000  # rows between two progress reports
 ABANDONED_AFTER = timedelta(days=1)  # an upload neither confirmed nor discarded by then
+PRUNE_PER_UPLOAD = 20  # abandoned files an upload clears; the cron command clears the rest
 logger = logging.getLogger(__name__)
 
 
@@ -56,12 +59,14 @@ def _catalog_question(entry: dict, threats: dict[str, Threat]) -> dict[str, obje
 @transaction.atomic
 def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
     """Create the pack's missing questionnaires and bring the others up to the catalog. A
-    questionnaire users edited is never overwritten: when the catalog differs from it, its
-    code is added to ``kept`` so the command can say so. Questions the catalog no longer
-    has are left in place, since past rounds' answers refer to them."""
+    questionnaire users edited is never overwritten: when the catalog entry changed since it
+    was last loaded, its code is added to ``kept`` so the command can say so (once per
+    catalog change, not on every load). Questions the catalog no longer has are left in
+    place, since past rounds' answers refer to them."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
+        fingerprint = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
         questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
         if questionnaire is None:
             questionnaire = Questionnaire.objects.create(
@@ -70,6 +75,7 @@ def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str])
                 title_es=entry["title_es"],
                 title_en=entry["title_en"],
                 from_catalog=True,
+                catalog_hash=fingerprint,
             )
             for order, q in enumerate(entry["questions"], start=1):
                 Question.objects.create(
@@ -80,12 +86,21 @@ def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str])
                 )
             count.add("questionnaires", created=True, changed=False)
             continue
-        if _catalog_update(questionnaire, entry, threats, apply=False):
-            if questionnaire.edited:
+        if questionnaire.edited:
+            catalog_changed = (
+                questionnaire.catalog_hash != fingerprint
+                if questionnaire.catalog_hash
+                # Loaded before fingerprints were kept: compare with the content, once.
+                else _catalog_update(questionnaire, entry, threats, apply=False)
+            )
+            if catalog_changed:
                 kept.append(questionnaire.code)
-            else:
-                _catalog_update(questionnaire, entry, threats, apply=True)
-                count.add("questionnaires", created=False, changed=True)
+        elif _catalog_update(questionnaire, entry, threats, apply=False):
+            _catalog_update(questionnaire, entry, threats, apply=True)
+            count.add("questionnaires", created=False, changed=True)
+        if questionnaire.catalog_hash != fingerprint:
+            questionnaire.catalog_hash = fingerprint
+            questionnaire.save(update_fields=["catalog_hash"])
 
 
 def _catalog_update(
@@ -316,16 +331,23 @@ def import_job_create(*, assessment: Assessment, by: User, upload: UploadedFile)
     )
     job.file.save(f"{job.pk}", upload, save=False)
     job.save()
-    import_files_prune(older_than=ABANDONED_AFTER)
+    # After the commit: a deleted file cannot be brought back if the upload is rolled back,
+    # and a failed clean-up must not cost the person their upload. ``amparo prune-imports``
+    # (cron) deletes whatever is left beyond the limit.
+    transaction.on_commit(
+        lambda: import_files_prune(older_than=ABANDONED_AFTER, limit=PRUNE_PER_UPLOAD),
+        robust=True,
+    )
     return job
 
 
 @transaction.atomic
-def import_files_prune(*, older_than: timedelta) -> int:
+def import_files_prune(*, older_than: timedelta, limit: int | None = None) -> int:
     """Delete the files of uploads checked but never confirmed nor discarded (ready or
-    failed for longer than ``older_than``, and not kept on request); a ready one becomes
-    discarded. Returns how many files were deleted."""
-    abandoned = list(
+    failed for longer than ``older_than``, and not kept on request), the oldest first and at
+    most ``limit`` of them (all without one); a ready one becomes discarded. Returns how many
+    files were deleted."""
+    candidates = (
         ImportJob.objects.select_for_update(skip_locked=True)  # one being confirmed now
         .filter(
             status__in=[JobStatus.READY, JobStatus.FAILED],
@@ -333,7 +355,9 @@ def import_files_prune(*, older_than: timedelta) -> int:
             keep_file=False,
         )
         .exclude(file="")
+        .order_by("created_at", "pk")
     )
+    abandoned = list(candidates if limit is None else candidates[:limit])
     for job in abandoned:
         _forget_file(job)
     ImportJob.objects.filter(

@@ -17,7 +17,6 @@ from amparo.territory.models import (
     BilingualName,
     Organization,
     Region,
-    english_active,
 )
 from amparo.versioned import version_field, version_positive
 
@@ -30,19 +29,7 @@ class StageKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class DescribedInBothLanguages(BilingualDescription):
-    """A description in Spanish and English; ``description`` follows the active language
-    and falls back to the Spanish text while the English one is empty."""
-
-    class Meta:
-        abstract = True
-
-    @property
-    def description(self) -> str:
-        return (self.description_en if english_active() else "") or self.description_es
-
-
-class Playbook(BilingualName, DescribedInBothLanguages):
+class Playbook(BilingualName, BilingualDescription):
     """The replicable sequence of stages the program reproduces region after region."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -60,7 +47,7 @@ class Playbook(BilingualName, DescribedInBothLanguages):
         return self.name
 
 
-class Stage(BilingualName, DescribedInBothLanguages):
+class Stage(BilingualName, BilingualDescription):
     """One step of a playbook. Prerequisites always come earlier in the order, which rules
     out cycles; ``min_gap_days`` is the wait after the prerequisites end."""
 

@@ -120,7 +120,8 @@ def _int(value: Any, where: str, minimum: int = 0) -> int:
 
 
 def parse_plan_input(raw: Mapping[str, Any]) -> PlanInput:
-    """Build and validate a ``PlanInput`` from the JSON form; raises ``PlanInputError``."""
+    """Build and validate a ``PlanInput`` from the JSON form; raises ``PlanInputError``
+    naming the bad part for any input it cannot use, whatever its shape."""
     if not isinstance(raw, Mapping):
         raise PlanInputError("the input must be a JSON object")
     for key in ("start", "regions", "stages", "teams"):
@@ -129,9 +130,9 @@ def parse_plan_input(raw: Mapping[str, Any]) -> PlanInput:
     start = _date(raw["start"], "start")
     stages = tuple(
         StageInput(
-            code=str(s["code"]),
+            code=str(s.get("code", "")),
             days=_int(s.get("days"), f"stage {s.get('code')!r} days", minimum=1),
-            after=tuple(str(a) for a in s.get("after", [])),
+            after=_codes(s.get("after", []), f"stage {s.get('code')!r} after"),
             min_gap_days=_int(s.get("min_gap_days", 0), f"stage {s.get('code')!r} min_gap_days"),
         )
         for s in _objects(raw["stages"], "stages")
@@ -140,7 +141,10 @@ def parse_plan_input(raw: Mapping[str, Any]) -> PlanInput:
     for r in _objects(raw["regions"], "regions"):
         code = str(r.get("code", ""))
         blackouts = []
-        for pair in r.get("blackouts", []):
+        raw_blackouts = r.get("blackouts", [])
+        if not isinstance(raw_blackouts, list):
+            raise PlanInputError(f"region {code!r}: blackouts must be a list of [first, last]")
+        for pair in raw_blackouts:
             if not isinstance(pair, list | tuple) or len(pair) != 2:
                 raise PlanInputError(f"region {code!r}: a blackout is a pair [first, last]")
             first = _date(pair[0], f"region {code!r} blackout")
@@ -152,12 +156,13 @@ def parse_plan_input(raw: Mapping[str, Any]) -> PlanInput:
                 code=code,
                 earliest=earliest,
                 blackouts=tuple(blackouts),
-                done=tuple(str(d) for d in r.get("done", [])),
+                done=_codes(r.get("done", []), f"region {code!r} done"),
             )
         )
     teams = tuple(
         TeamInput(
-            code=str(t.get("code", "")), stages=frozenset(str(s) for s in t.get("stages", []))
+            code=str(t.get("code", "")),
+            stages=frozenset(_codes(t.get("stages", []), f"team {t.get('code')!r} stages")),
         )
         for t in _objects(raw["teams"], "teams")
     )
@@ -177,6 +182,15 @@ def parse_plan_input(raw: Mapping[str, Any]) -> PlanInput:
     plan = PlanInput(start, tuple(regions), stages, teams, travel, float(limit))
     validate(plan)
     return plan
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    """A list of codes (text or numbers, read as text)."""
+    if not isinstance(value, list) or not all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        raise PlanInputError(f"{where}: expected a list of codes, got {value!r}")
+    return tuple(str(v) for v in value)
 
 
 def _objects(value: Any, name: str) -> list[Mapping[str, Any]]:
@@ -691,12 +705,13 @@ def events_from_json(rows: Iterable[Mapping[str, Any]]) -> list[PlannedEvent]:
 
 
 def plan_from_json_text(text: str) -> PlanInput:
+    """Parse the planner's JSON text; raises ``PlanInputError`` for text that is not JSON
+    and for input ``parse_plan_input`` refuses."""
     try:
-        return parse_plan_input(json.loads(text))
+        raw = json.loads(text)
     except json.JSONDecodeError as error:
         raise PlanInputError(f"not valid JSON: {error.msg} (line {error.lineno})") from None
-    except (KeyError, TypeError, AttributeError) as error:
-        raise PlanInputError(f"malformed input: {error}") from None
+    return parse_plan_input(raw)
 
 
 def finish_of(events: Iterable[PlannedEvent]) -> date | None:

@@ -48,6 +48,9 @@ class BilingualTitle(models.Model):
 
 
 class BilingualDescription(models.Model):
+    """A description in Spanish and English; ``description`` follows the active language
+    and falls back to the Spanish text while the English one is empty."""
+
     description_es = models.TextField(_("description (Spanish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
 
@@ -56,7 +59,7 @@ class BilingualDescription(models.Model):
 
     @property
     def description(self) -> str:
-        return self.description_en if english_active() else self.description_es
+        return (self.description_en if english_active() else "") or self.description_es
 
 
 class CatalogEntry(models.Model):

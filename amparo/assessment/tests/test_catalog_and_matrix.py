@@ -256,3 +256,39 @@ def test_a_matrix_a_completed_round_uses_is_kept_and_can_be_copied(world) -> Non
     copy.refresh_from_db()
     assert copy.grid[0][0] == "critical"
     assert world.client("coordinator").post(reverse("matrix-copy", args=["5x5"])).status_code == 403
+
+
+def test_a_threat_without_an_english_description_shows_the_spanish_one(world, settings) -> None:
+    Threat.objects.create(
+        code="TUR-09",
+        sector=world.sector,
+        title_es="Hospedajes sin registro",
+        title_en="Unregistered lodgings",
+        description_es="Alojamientos que no piden documentos a los menores.",
+    )
+    client = world.client("coordinator")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("threat-list")).content.decode()
+    assert "Unregistered lodgings" in page
+    assert "Alojamientos que no piden documentos a los menores." in page
+
+
+def test_the_new_matrix_form_offers_the_sizes_the_service_accepts(db) -> None:
+    from amparo.assessment.forms import MatrixCreateForm
+
+    form = MatrixCreateForm()
+    for name in ("likelihood_levels", "impact_levels"):
+        assert [n for n, _ in form.fields[name].choices] == list(services.MATRIX_SIZES)
+
+
+def test_a_matrix_with_the_longest_code_can_be_copied_many_times(world) -> None:
+    original = services.matrix_default_ensure()
+    code = "m" * 40
+    RiskMatrix.objects.filter(pk=original.pk).update(code=code)
+    client = world.client("admin")
+    for _ in range(11):
+        assert client.post(reverse("matrix-copy", args=[code])).status_code == 302
+    codes = set(RiskMatrix.objects.exclude(code=code).values_list("code", flat=True))
+    assert len(codes) == 11
+    assert all(len(c) <= 40 for c in codes)
+    assert "m" * 34 + "-copia" in codes and "m" * 31 + "-copia-11" in codes

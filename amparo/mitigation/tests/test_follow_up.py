@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,3 +100,20 @@ def test_someone_who_lost_their_membership_gets_no_reminder(world) -> None:
     _due_measure(world, coordinator, world.sector, "Vencida")
     Membership.objects.filter(user=coordinator).delete()
     assert services.reminders(today=timezone.localdate(), within_days=7) == []
+
+
+def _reminder_queries() -> int:
+    with CaptureQueriesContext(connection) as queries:
+        services.reminders(today=timezone.localdate(), within_days=7)
+    return len(queries)
+
+
+def test_reminders_read_the_measures_once_and_each_persons_memberships_once(world) -> None:
+    focal, coordinator, admin = (world.users[n] for n in ("focal", "coordinator", "admin"))
+    for n in range(3):
+        _due_measure(world, focal, world.sector, f"Turismo {n}")
+    assert _reminder_queries() == 1 + 1
+    for n in range(3):
+        _due_measure(world, coordinator, world.other_sector, f"Educación {n}")
+        _due_measure(world, admin, world.sector, f"Del administrador {n}")
+    assert _reminder_queries() == 1 + 3

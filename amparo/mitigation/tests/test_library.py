@@ -75,3 +75,15 @@ def test_the_library_offers_nothing_new_when_every_missing_kind_has_a_control(
     page = _library(world.client("coordinator"), threat="TUR-01", kind=["policy", "program"])
     assert "no tiene ningún control" not in page
     assert reverse("measure-create", args=["PE-LOR"]) + "?" not in page
+
+
+def test_the_kinds_without_a_library_entry_keep_the_usual_order() -> None:
+    from amparo.mitigation.queries import kinds_without_control
+
+    assert kinds_without_control(["program", "policy"], ["policy"]) == ["program"]
+    assert kinds_without_control(["program", "procedure", "policy"], []) == [
+        "policy",
+        "procedure",
+        "program",
+    ]
+    assert kinds_without_control([], ["policy"]) == []

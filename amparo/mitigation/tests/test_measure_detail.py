@@ -76,3 +76,18 @@ def test_a_valid_status_change_still_goes_back_to_the_page(world, measure_a) -> 
     assert response.status_code == 302
     measure_a.refresh_from_db()
     assert measure_a.status == "drafting"
+
+
+@pytest.mark.parametrize(("role", "shown"), [("viewer", False), ("coordinator", True)])
+def test_who_follows_a_measure_up_is_shown_only_to_the_region_team(
+    world, measure_a, role, shown
+) -> None:
+    focal = world.users["focal"]
+    focal.first_name, focal.last_name = "Lidia", "Huaymacari"
+    focal.save()
+    measure_a.owner = focal
+    measure_a.save()
+    url = reverse("measure-detail", args=["PE-LOR", measure_a.pk])
+    page = world.client(role).get(url).content.decode()
+    assert ("Huaymacari" in page) == shown
+    assert ("Seguimiento a cargo de" in page) == shown

@@ -189,3 +189,26 @@ def test_an_upload_through_the_page_reports_a_bad_file(world, measure_a) -> None
     )
     assert response.status_code == 422
     assert "Suba un PDF" in response.content.decode()
+
+
+def test_editing_a_measure_keeps_the_findings_of_earlier_rounds(world, round_a, threats, measure_a):
+    from amparo.assessment.services import assessment_start, completion_problems
+
+    first = add_finding(round_a, threats["TUR-01"], inherent=(5, 5), residual=(2, 2))
+    measure_a.findings.set([first])
+    _to_implemented(measure_a, world.users["coordinator"])
+    second_round = assessment_start(region=world.region_a, clone_previous=True)
+    copy = second_round.findings.get(threat=threats["TUR-01"])
+    services.measure_save(
+        region=world.region_a,
+        by=world.users["coordinator"],
+        measure=measure_a,
+        findings=[copy],
+        title="Ordenanza regional revisada",
+    )
+    assert set(measure_a.findings.all()) == {first, copy}
+    assert "lowered_without_measure" not in [p.kind for p in completion_problems(round_a)]
+    services.measure_save(
+        region=world.region_a, by=world.users["coordinator"], measure=measure_a, findings=[]
+    )
+    assert list(measure_a.findings.all()) == [first]

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from amparo.accounts.models import Membership, Role, User
+from amparo.partnerships import services
 from amparo.partnerships.models import Meeting, NextStep
 from amparo.tests.queries import page_queries
 
@@ -227,3 +229,21 @@ def test_the_pages_cost_the_same_with_more_people_and_steps(world, meeting, step
             due_on=timezone.localdate() + timedelta(days=n),
         )
     assert [page_queries(client, u) for u in urls] == small
+
+
+@pytest.mark.parametrize("owner", ["viewer", "outsider"])
+def test_the_service_refuses_an_owner_the_forms_would_not_offer(world, meeting, step, owner):
+    with pytest.raises(ValidationError) as refused:
+        services.next_step_add(
+            meeting=meeting, description="Algo", owner=world.users[owner], due_on=date(2026, 10, 1)
+        )
+    assert "owner" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        services.next_step_update(
+            step=step, description="Algo", owner=world.users[owner], due_on=date(2026, 10, 1)
+        )
+    assert list(meeting.next_steps.all()) == [step]
+    focal = services.next_step_add(
+        meeting=meeting, description="Otro", owner=world.users["focal"], due_on=date(2026, 10, 1)
+    )
+    assert focal.owner == world.users["focal"]

@@ -97,19 +97,66 @@ def test_others_cannot_open_the_admin_site(world, catalog) -> None:
         assert world.client(role).get(url).status_code == 302, role  # to the admin login
 
 
-def test_a_catalog_load_keeps_edited_questionnaires_and_names_them(catalog) -> None:
+def _catalog_changed(monkeypatch, code: str, title_en: str) -> None:
+    """The next loads read a catalog whose questionnaire ``code`` has a new English title."""
+    from amparo.questionnaires import services
+
+    real = services.read_pack_file
+
+    def changed(pack: str, name: str) -> dict:
+        content = real(pack, name)
+        for entry in content.get("questionnaires", []):
+            if entry["code"] == code:
+                entry["title_en"] = title_en
+        return content
+
+    monkeypatch.setattr(services, "read_pack_file", changed)
+
+
+def test_a_catalog_load_keeps_edited_questionnaires_and_names_them(catalog, monkeypatch) -> None:
     edited, plain = Questionnaire.objects.order_by("code")[:2]
     for questionnaire in (edited, plain):
         question = questionnaire.questions.first()
         question.label_en = "changed by users"
         question.save()
     Questionnaire.objects.filter(pk=edited.pk).update(edited=True)
+    _catalog_changed(monkeypatch, edited.code, "The catalog's new title")
     out = StringIO()
     call_command("load_catalog", stdout=out)
     assert edited.questions.filter(label_en="changed by users").exists()
     assert not plain.questions.filter(label_en="changed by users").exists()  # back as shipped
     assert f"catalog changed: {edited.code}" in out.getvalue()
     assert plain.code not in out.getvalue().split("catalog changed:")[1]
+    edited.refresh_from_db()
+    assert edited.title_en != "The catalog's new title"
+    call_command("load_catalog", stdout=(again := StringIO()))
+    assert "kept users' edits" not in again.getvalue()  # said once per catalog change
+
+
+def test_an_edited_questionnaire_is_not_reported_while_the_catalog_stays_the_same(
+    catalog,
+) -> None:
+    edited = Questionnaire.objects.order_by("code").first()
+    question = edited.questions.first()
+    question.label_en = "changed by users"
+    question.save()
+    Questionnaire.objects.filter(pk=edited.pk).update(edited=True)
+    for _load in range(2):
+        call_command("load_catalog", stdout=(out := StringIO()))
+        assert "kept users' edits" not in out.getvalue()
+    assert edited.questions.filter(label_en="changed by users").exists()
+
+
+def test_a_questionnaire_loaded_before_fingerprints_is_compared_once(catalog) -> None:
+    edited = Questionnaire.objects.order_by("code").first()
+    question = edited.questions.first()
+    question.label_en = "changed by users"
+    question.save()
+    Questionnaire.objects.filter(pk=edited.pk).update(edited=True, catalog_hash="")
+    call_command("load_catalog", stdout=(out := StringIO()))
+    assert f"catalog changed: {edited.code}" in out.getvalue()
+    call_command("load_catalog", stdout=(again := StringIO()))
+    assert "kept users' edits" not in again.getvalue()
 
 
 def test_a_catalog_load_without_changes_changes_nothing(catalog) -> None:

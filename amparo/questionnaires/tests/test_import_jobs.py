@@ -203,7 +203,7 @@ def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch
 
 
 def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
-    world, round_lor
+    world, round_lor, django_capture_on_commit_callbacks
 ) -> None:
     from datetime import timedelta
 
@@ -220,7 +220,8 @@ def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
     paths = {job.pk: services.storage_path(job) for job in ImportJob.objects.all()}
     assert all(path.exists() for path in paths.values())
 
-    _job(world, round_lor, "new.csv", content)
+    with django_capture_on_commit_callbacks(execute=True):
+        _job(world, round_lor, "new.csv", content)
 
     jobs = {job.pk: job for job in ImportJob.objects.all()}
     assert not paths[old_ready.pk].exists() and not jobs[old_ready.pk].file
@@ -256,3 +257,55 @@ def test_a_file_kept_on_request_stays_after_the_import(world, round_lor) -> None
     job.refresh_from_db()
     assert (job.status, job.keep_file) == ("done", True)
     assert services.storage_path(job).read_bytes() == _kobo_csv(round_lor, [{}])
+
+
+def _abandoned_jobs(round_lor, count: int) -> list[ImportJob]:
+    """``count`` checked uploads nobody confirmed, two days old and older, oldest first."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    jobs = []
+    for n in range(count):
+        job = ImportJob(assessment=round_lor, original_name=f"{n}.csv", status="ready")
+        job.file.save(f"{job.pk}", ContentFile(b"a,b\n"), save=False)
+        job.save()
+        jobs.append(job)
+    for n, job in enumerate(jobs):
+        age = timedelta(days=2, hours=count - n)
+        ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
+    return jobs
+
+
+def test_an_upload_clears_twenty_abandoned_files_and_the_command_the_rest(
+    world, round_lor, django_capture_on_commit_callbacks
+) -> None:
+    abandoned = _abandoned_jobs(round_lor, 23)
+    paths = [services.storage_path(job) for job in abandoned]
+    with django_capture_on_commit_callbacks(execute=True):
+        _job(world, round_lor, "new.csv", _kobo_csv(round_lor, [{}]))
+    assert [path.exists() for path in paths] == [False] * 20 + [True] * 3  # the oldest first
+    call_command("prune_imports", stdout=(out := StringIO()))
+    assert "deleted 3 abandoned import file(s)" in out.getvalue()
+    assert not any(path.exists() for path in paths)
+    assert set(
+        ImportJob.objects.filter(pk__in=[j.pk for j in abandoned]).values_list("status", "file")
+    ) == {("discarded", "")}
+
+
+def test_an_upload_that_is_rolled_back_deletes_no_other_file(
+    world, round_lor, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import transaction
+
+    abandoned = _abandoned_jobs(round_lor, 2)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _job(world, round_lor, "new.csv", _kobo_csv(round_lor, [{}]))
+        raise RuntimeError("the request failed after the upload")
+    assert all(services.storage_path(job).exists() for job in abandoned)
+    assert not ImportJob.objects.filter(original_name="new.csv").exists()

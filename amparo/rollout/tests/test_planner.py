@@ -3,6 +3,7 @@ schedule checked against every rule, and clear errors for bad input."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from datetime import date, timedelta
 
@@ -285,3 +286,44 @@ def test_bad_input_is_refused_with_the_problem_named(change, message) -> None:
     with pytest.raises(PlanInputError) as refused:
         parse_plan_input(raw)
     assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r["stages"][0].pop("code"), "every stage needs a code"),
+        (lambda r: r["stages"][0].update(after=5), "stage 'meeting' after: expected a list"),
+        (lambda r: r["stages"][0].update(after="meeting"), "stage 'meeting' after"),
+        (lambda r: r["regions"][0].update(done=5), "region 'PE-MDD' done: expected a list"),
+        (lambda r: r["regions"][0].update(blackouts=5), "region 'PE-MDD': blackouts must be"),
+        (lambda r: r["teams"][0].update(stages=5), "team 'A' stages: expected a list"),
+        (lambda r: r["teams"][0].update(stages=[["meeting"]]), "team 'A' stages"),
+    ],
+)  # fmt: skip
+def test_badly_shaped_input_is_refused_with_the_part_named(change, message) -> None:
+    import copy
+
+    raw = copy.deepcopy(EXAMPLE)
+    change(raw)
+    with pytest.raises(PlanInputError) as refused:
+        parse_plan_input(raw)
+    assert message in str(refused.value)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=3),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stage=st.dictionaries(st.sampled_from(["code", "days", "after", "min_gap_days"]), _JSON),
+    region=st.dictionaries(st.sampled_from(["code", "earliest", "blackouts", "done"]), _JSON),
+    team=st.dictionaries(st.sampled_from(["code", "stages"]), _JSON),
+)
+def test_any_shape_of_input_is_planned_or_refused_with_a_plan_input_error(stage, region, team):
+    raw = {"start": "2027-01-04", "regions": [region], "stages": [stage], "teams": [team]}
+    with contextlib.suppress(PlanInputError):  # anything else fails the test
+        parse_plan_input(raw)
