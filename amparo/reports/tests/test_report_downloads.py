@@ -52,7 +52,7 @@ def test_a_full_report_is_refused_once_its_reader_is_only_a_viewer(world, loreto
     download = reverse("report-download", args=[report.pk])
     response = client.get(download)
     assert response.status_code == 200
-    response.close()
+    _close_file(response)
     Membership.objects.filter(user=world.users["coordinator"]).update(role=Role.VIEWER)
     client = world.client("coordinator")
     assert client.get(download).status_code == 404
@@ -95,7 +95,7 @@ def test_the_request_status_and_download_pages_use_few_queries(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("report-download", args=[report.pk]))
         assert response.status_code == 200
-        response.close()
+        _close_file(response)
 
 
 def test_the_summary_carries_the_same_hotlines_as_the_site_footer(world, loreto) -> None:
