@@ -30,6 +30,7 @@ from amparo.territory.models import Contact, Region, Sector
 PROBLEM_LINES = 8  # open problems listed per region; the rest are counted
 TOP_FINDINGS = 5  # highest-risk findings listed per region
 STEP_LINES = 10
+RECENT_LINES = 12  # measures changed in the period, listed per region; the rest are counted
 
 
 @dataclass
@@ -53,6 +54,7 @@ class RegionPart:
     issues: int = 0
     problems: list[str] = field(default_factory=list)
     more_problems: int = 0
+    more_recent: int = 0
     recent: list[Measure] = field(default_factory=list)
     open_steps: list[StepLine] = field(default_factory=list)
     plan_finish: str | None = None
@@ -159,12 +161,14 @@ def region_part(
     part.problems = problems[:PROBLEM_LINES]
     part.more_problems = len(problems) - len(part.problems)
     if since:
-        part.recent = list(
+        changed = list(
             measures.filter(moves__at__date__gte=since)
             .distinct()
             .select_related("sector")
             .order_by("sector__code", "title")
         )
+        part.recent = changed[:RECENT_LINES]
+        part.more_recent = len(changed) - len(part.recent)
     if not donor:
         steps = partnership_queries.open_steps(
             NextStep.objects.filter(meeting__region=region)

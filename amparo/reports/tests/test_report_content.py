@@ -88,6 +88,21 @@ def test_done_since_the_last_report_lists_status_changes_in_the_period(world, lo
     summary = _summary(world, "coordinator", since=since)
     assert summary.since == since
     assert summary.parts[0].recent == [recent.measure]
+    assert summary.parts[0].more_recent == 0
+
+
+def test_a_long_list_of_changes_is_cut_and_the_rest_counted(world, loreto) -> None:
+    from amparo.mitigation.models import Measure
+    from amparo.reports.content import RECENT_LINES
+
+    for n in range(RECENT_LINES + 3):
+        measure = Measure.objects.create(
+            region=world.region_a, sector=world.sector, kind="program", title=f"Medida {n:02d}"
+        )
+        MeasureMove.objects.create(measure=measure, to_status="drafting")
+    since = timezone.localdate() - timedelta(days=1)
+    part = _summary(world, "coordinator", since=since).parts[0]
+    assert len(part.recent) == RECENT_LINES and part.more_recent == 3
 
 
 def test_the_period_starts_with_the_round_when_no_date_is_given(world, loreto) -> None:
