@@ -244,10 +244,9 @@ def findings(
     updated_since: datetime | None = None,
 ):
     regions = _regions(request, region)
-    rounds = Assessment.objects.filter(region__in=regions).select_related("region")
-    rows = Finding.objects.none()
-    for assessment in rounds:
-        rows |= access.findings_visible(request.user, assessment)
+    rows = Finding.objects.filter(
+        access.sector_scope(request.user, regions, region_field="assessment__region")
+    )
     rows = rows.select_related("assessment__region", "sector", "threat").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
@@ -277,9 +276,7 @@ def measures(
 ):
     """Measures; ``due_from`` and ``due_to`` bound the due date (both included)."""
     regions = _regions(request, region)
-    rows = Measure.objects.none()
-    for r in regions:
-        rows |= access.measures_visible(request.user, r)
+    rows = Measure.objects.filter(access.sector_scope(request.user, regions))
     rows = rows.select_related("region", "sector").prefetch_related("findings").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
