@@ -211,6 +211,14 @@ def rollout_or_404(user: User, region: Region, pk: int) -> Rollout:
     return _first_or_404(rollout)
 
 
+def rollout_by_id_or_404(user: User, pk: int) -> Rollout:
+    """A rollout looked up by its id alone (the API), visible exactly as on its pages."""
+    region = Region.objects.filter(rollouts__pk=pk).first()
+    if region is None:
+        raise Http404
+    return rollout_or_404(user, region, pk)
+
+
 def event_or_404(user: User, region: Region, pk: int) -> Event:
     require(user, Capability.VIEW, region)
     events = Event.objects.select_related("stage", "rollout__playbook", "team").filter(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -34,7 +34,7 @@ from amparo.indicators import services as indicator_services
 from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.mitigation.models import Measure
-from amparo.rollout import planner, progress
+from amparo.rollout import planner
 from amparo.rollout import queries as rollout_queries
 from amparo.rollout.models import Attendance, Event, Rollout, Stage
 from amparo.suppression import THRESHOLD, withheld_rows
@@ -158,11 +158,7 @@ def _with_stage_states(rollout: Rollout) -> Rollout:
     rollout's board."""
     stages = list(rollout.playbook.stages.all())
     by_code = {s.code: s for s in stages}
-    codes = {s.pk: s.code for s in stages}
-    states = progress.stage_states(
-        rollout_queries.stage_specs(stages),
-        rollout_queries.event_specs(rollout.events.all(), codes),
-    )
+    states = rollout_queries.stage_states(stages, rollout.events.all())
     rollout.stages = [
         {
             "code": state.code,
@@ -211,10 +207,7 @@ def rollouts(
 @api.get("/rollouts/{id}", response={200: RolloutOut, **ERRORS}, tags=["church track"])
 def rollout(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
     """One rollout with the state of every stage."""
-    region = Region.objects.filter(rollouts__pk=id).first()
-    if region is None:
-        raise Http404
-    found = access.rollout_or_404(request.user, region, id)
+    found = access.rollout_by_id_or_404(request.user, id)
     return _with_stage_states(_rollouts_with_stages(Rollout.objects.filter(pk=found.pk)).get())
 
 

@@ -200,3 +200,19 @@ class TestSectorScope:
 
         rows = Measure.objects.filter(access.sector_scope(None, [world.region_a]))
         assert rows.count() == 4
+
+
+def test_it_finds_a_rollout_by_id_only_for_those_who_see_its_region(world) -> None:
+    from amparo.rollout.models import Playbook, Rollout
+
+    playbook = Playbook.objects.create(code="iglesias")
+    rollout = Rollout.objects.create(region=world.region_a, playbook=playbook)
+    for role in ("admin", "coordinator", "focal", "viewer"):
+        assert access.rollout_by_id_or_404(world.users[role], rollout.pk) == rollout
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["outsider"], rollout.pk)
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["admin"], rollout.pk + 1)
+    elsewhere = Rollout.objects.create(region=world.region_b, playbook=playbook)
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["coordinator"], elsewhere.pk)
