@@ -12,6 +12,7 @@ sector.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -172,6 +173,26 @@ def sector_filter(user: User, region: Region, field: str = "sector") -> Q:
     return Q(**{f"{field}__in": sectors}) if sectors else Q(pk__in=[])
 
 
+def sector_scope(
+    user: User | None,
+    regions: Iterable[Region],
+    *,
+    region_field: str = "region",
+    sector_field: str = "sector",
+) -> Q:
+    """A filter for sector-bound rows of ``regions`` that ``user`` may read: in each region,
+    the rows of the sectors the user's grants there cover (``sector_filter``). Regions the
+    user holds no grant in yield no rows; no regions yield no rows. ``user`` None (a
+    program-wide computation with no reader) filters nothing. Reads only the user's cached
+    grants."""
+    if user is None:
+        return Q()
+    allowed = Q(pk__in=[])
+    for region in regions:
+        allowed |= Q(**{region_field: region}) & sector_filter(user, region, field=sector_field)
+    return allowed
+
+
 def require_program_admin(user: User) -> None:
     """Program-level changes (playbooks, catalog, planner): 403 for anyone else."""
     if not is_program_admin(user):
@@ -188,6 +209,14 @@ def rollout_or_404(user: User, region: Region, pk: int) -> Rollout:
     require(user, Capability.VIEW, region)
     rollout = Rollout.objects.select_related("playbook", "region").filter(region=region, pk=pk)
     return _first_or_404(rollout)
+
+
+def rollout_by_id_or_404(user: User, pk: int) -> Rollout:
+    """A rollout looked up by its id alone (the API), visible exactly as on its pages."""
+    region = Region.objects.filter(rollouts__pk=pk).first()
+    if region is None:
+        raise Http404
+    return rollout_or_404(user, region, pk)
 
 
 def event_or_404(user: User, region: Region, pk: int) -> Event:
@@ -290,11 +319,7 @@ def measure_by_id_or_404(user: User, pk: int) -> Measure:
 
 def measures_followed(user: User) -> QuerySet[Measure]:
     """Measures the user follows up, limited to what their memberships still let them read."""
-    regions = regions_visible(user)
-    allowed = Q(pk__in=[])
-    for region in regions:
-        allowed |= Q(region=region) & sector_filter(user, region)
-    return Measure.objects.filter(owner=user).filter(allowed)
+    return Measure.objects.filter(owner=user).filter(sector_scope(user, regions_visible(user)))
 
 
 def people_who_can_change(region: Region, sector: Sector | int | None = None) -> QuerySet[User]:

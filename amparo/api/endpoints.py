@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Body, Field, Path, Query, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -34,7 +34,7 @@ from amparo.indicators import services as indicator_services
 from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.mitigation.models import Measure
-from amparo.rollout import planner, progress
+from amparo.rollout import planner
 from amparo.rollout import queries as rollout_queries
 from amparo.rollout.models import Attendance, Event, Rollout, Stage
 from amparo.suppression import THRESHOLD, withheld_rows
@@ -158,11 +158,7 @@ def _with_stage_states(rollout: Rollout) -> Rollout:
     rollout's board."""
     stages = list(rollout.playbook.stages.all())
     by_code = {s.code: s for s in stages}
-    codes = {s.pk: s.code for s in stages}
-    states = progress.stage_states(
-        rollout_queries.stage_specs(stages),
-        rollout_queries.event_specs(rollout.events.all(), codes),
-    )
+    states = rollout_queries.stage_states(stages, rollout.events.all())
     rollout.stages = [
         {
             "code": state.code,
@@ -211,10 +207,7 @@ def rollouts(
 @api.get("/rollouts/{id}", response={200: RolloutOut, **ERRORS}, tags=["church track"])
 def rollout(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)):
     """One rollout with the state of every stage."""
-    region = Region.objects.filter(rollouts__pk=id).first()
-    if region is None:
-        raise Http404
-    found = access.rollout_or_404(request.user, region, id)
+    found = access.rollout_by_id_or_404(request.user, id)
     return _with_stage_states(_rollouts_with_stages(Rollout.objects.filter(pk=found.pk)).get())
 
 
@@ -244,10 +237,9 @@ def findings(
     updated_since: datetime | None = None,
 ):
     regions = _regions(request, region)
-    rounds = Assessment.objects.filter(region__in=regions).select_related("region")
-    rows = Finding.objects.none()
-    for assessment in rounds:
-        rows |= access.findings_visible(request.user, assessment)
+    rows = Finding.objects.filter(
+        access.sector_scope(request.user, regions, region_field="assessment__region")
+    )
     rows = rows.select_related("assessment__region", "sector", "threat").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)
@@ -277,9 +269,7 @@ def measures(
 ):
     """Measures; ``due_from`` and ``due_to`` bound the due date (both included)."""
     regions = _regions(request, region)
-    rows = Measure.objects.none()
-    for r in regions:
-        rows |= access.measures_visible(request.user, r)
+    rows = Measure.objects.filter(access.sector_scope(request.user, regions))
     rows = rows.select_related("region", "sector").prefetch_related("findings").order_by("pk")
     if sector:
         rows = rows.filter(sector__code=sector)

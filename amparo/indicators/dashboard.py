@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from amparo import charts
@@ -53,20 +53,6 @@ class Dashboard:
     statuses: list[tuple[str, str]]
 
 
-def sector_scope(
-    user: User | None, regions: list[Region], region_field: str, sector_field: str
-) -> Q:
-    """Rows of ``regions`` in the sectors ``user`` may read there (all rows for None)."""
-    if user is None:
-        return Q()
-    allowed = Q(pk__in=[])
-    for region in regions:
-        allowed |= Q(**{region_field: region}) & access.sector_filter(
-            user, region, field=sector_field
-        )
-    return allowed
-
-
 def risk_profiles(regions: list[Region], user: User | None = None) -> dict[int, RiskProfile]:
     """Each region's latest round: sectors with a finding, and findings per current level,
     counting only the findings of the sectors ``user`` may read."""
@@ -85,7 +71,11 @@ def risk_profiles(regions: list[Region], user: User | None = None) -> dict[int, 
     per_round: dict[int, list[tuple]] = defaultdict(list)
     for row in (
         Finding.objects.filter(assessment__in=rounds.values())
-        .filter(sector_scope(user, regions, "assessment__region", "sector"))
+        .filter(
+            access.sector_scope(
+                user, regions, region_field="assessment__region", sector_field="sector"
+            )
+        )
         .values_list(
             "assessment",
             "sector",
@@ -122,7 +112,7 @@ def measures_by_status(
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for row in (
         Measure.objects.filter(region__in=regions)
-        .filter(sector_scope(user, regions, "region", "sector"))
+        .filter(access.sector_scope(user, regions, region_field="region", sector_field="sector"))
         .values("region", "status")
         .annotate(n=Count("pk"))
     ):
@@ -152,7 +142,9 @@ def dashboard(
     views = indicator_views(
         indicators,
         regions,
-        measure_scope=sector_scope(user, region_list, "measure__region", "measure__sector"),
+        measure_scope=access.sector_scope(
+            user, region_list, region_field="measure__region", sector_field="measure__sector"
+        ),
     )
     lines = [
         RegionLine(r, progress[r.pk], risks[r.pk], measures.get(r.pk, {})) for r in region_list

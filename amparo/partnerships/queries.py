@@ -7,6 +7,8 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
+from amparo.accounts import access
+from amparo.accounts.models import User
 from amparo.partnerships.models import (
     Meeting,
     NextStep,
@@ -47,12 +49,15 @@ def pipeline(regions: QuerySet[Region]) -> list[PipelineRow]:
     return list(rows.values())
 
 
-def region_partnerships(region: Region) -> QuerySet[Partnership]:
-    """The region's partnerships with their introducers and their stage moves (oldest
-    first, with who made each), in a fixed number of queries."""
-    return region.partnerships.select_related(
-        "organization", "introduced_by__organization"
-    ).prefetch_related(Prefetch("moves", queryset=PartnershipMove.objects.select_related("by")))
+def region_partnerships(region: Region, *, moves: bool = True) -> QuerySet[Partnership]:
+    """The region's partnerships with their introducers and, unless ``moves`` is False,
+    their stage moves (oldest first, with who made each), in a fixed number of queries."""
+    rows = region.partnerships.select_related("organization", "introduced_by__organization")
+    if moves:
+        rows = rows.prefetch_related(
+            Prefetch("moves", queryset=PartnershipMove.objects.select_related("by"))
+        )
+    return rows
 
 
 def regions_with_agreement(regions: QuerySet[Region]) -> set[int]:
@@ -72,6 +77,13 @@ def open_steps(steps: QuerySet[NextStep]) -> QuerySet[NextStep]:
         steps.filter(done_on__isnull=True)
         .select_related("owner", "meeting__region")
         .order_by("due_on")
+    )
+
+
+def my_open_steps(user: User) -> QuerySet[NextStep]:
+    """The open next steps ``user`` owns, in the regions they may still see ("my tasks")."""
+    return open_steps(
+        NextStep.objects.filter(owner=user, meeting__region__in=access.regions_visible(user))
     )
 
 

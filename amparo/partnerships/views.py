@@ -234,11 +234,7 @@ def next_step_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    steps = queries.open_steps(
-        NextStep.objects.filter(
-            owner=request.user, meeting__region__in=access.regions_visible(request.user)
-        )
-    )
+    steps = queries.my_open_steps(request.user)
     return render(
         request, "partnerships/tasks.html", {"steps": steps, "today": timezone.localdate()}
     )

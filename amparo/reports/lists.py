@@ -20,7 +20,6 @@ from amparo.indicators.models import Indicator
 from amparo.indicators.queries import indicator_views
 from amparo.mitigation import queries as mitigation_queries
 from amparo.partnerships import queries as partnership_queries
-from amparo.partnerships.models import NextStep
 from amparo.reports.tabular import csv_bytes
 
 
@@ -85,11 +84,7 @@ def my_measures_csv(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_tasks_csv(request: HttpRequest) -> HttpResponse:
     """The user's open next steps, as on "my tasks"."""
-    steps = partnership_queries.open_steps(
-        NextStep.objects.filter(
-            owner=request.user, meeting__region__in=access.regions_visible(request.user)
-        )
-    ).select_related("meeting")
+    steps = partnership_queries.my_open_steps(request.user)
     return _csv(
         pgettext("file name", "my-tasks"),
         [_("Region"), _("Due"), _("Next step"), _("Meeting")],
@@ -101,9 +96,9 @@ def my_tasks_csv(request: HttpRequest) -> HttpResponse:
 def partnerships_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The region's partnerships, as on its partnerships page."""
     region = access.region_or_404(request.user, code)
-    partnerships = region.partnerships.select_related(
-        "organization", "introduced_by__organization"
-    ).order_by("organization__name")
+    partnerships = partnership_queries.region_partnerships(region, moves=False).order_by(
+        "organization__name"
+    )
     return _csv(
         f"{pgettext('file name', 'partnerships')}-{region.code}",
         [_("Organization"), _("Stage"), _("In this stage since"), _("Introduced by"),

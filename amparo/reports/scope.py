@@ -4,10 +4,7 @@ own sector and nothing more."""
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from amparo.accounts import access
 from amparo.accounts.models import Role, User
@@ -27,19 +24,17 @@ def operator() -> User:
 
 def findings_readable(user: User, regions: list[Region]) -> QuerySet[Finding]:
     """The findings of every round of ``regions`` in the sectors ``user`` may read."""
-    if not regions:
-        return Finding.objects.none()
-    allowed = reduce(
-        or_, (Q(assessment__region=r) & access.sector_filter(user, r) for r in regions)
+    return Finding.objects.filter(
+        access.sector_scope(user, regions, region_field="assessment__region")
     )
-    return Finding.objects.filter(allowed)
 
 
 def measures_readable(user: User, regions: list[Region]) -> QuerySet[Measure]:
-    """The measures of ``regions`` that ``user`` may read, as on the measure pages."""
-    if not regions:
-        return Measure.objects.none()
-    return reduce(or_, (access.measures_visible(user, r) for r in regions))
+    """The measures of ``regions`` that ``user`` may read, as on the measure pages (a region
+    the user may not see at all is not found)."""
+    for region in regions:
+        access.require(user, access.Capability.VIEW, region)
+    return Measure.objects.filter(access.sector_scope(user, regions))
 
 
 def scope_key(user: User, regions: list[Region]) -> str:

@@ -41,6 +41,13 @@ def event_specs(events: Iterable[Event], codes: dict[int, str]) -> list[progress
     return [progress.EventSpec(codes[e.stage_id], e.status, e.starts_on, e.ends_on) for e in events]
 
 
+def stage_states(stages: list[Stage], events: Iterable[Event]) -> list[progress.StageState]:
+    """The state of each of a rollout's ``stages`` (in order, prerequisites prefetched) given
+    its ``events``: what its board, the program overview and the API show."""
+    codes = {s.pk: s.code for s in stages}
+    return progress.stage_states(stage_specs(stages), event_specs(events, codes))
+
+
 def playbook_with_stages(playbook_qs: QuerySet[Playbook]) -> QuerySet[Playbook]:
     return playbook_qs.prefetch_related(
         Prefetch("stages", queryset=Stage.objects.prefetch_related("prerequisites"))
@@ -72,8 +79,7 @@ def rollout_board(rollout: Rollout) -> Board:
     stages = list(rollout.playbook.stages.prefetch_related("prerequisites"))
     by_code = {s.code: s for s in stages}
     events = list(rollout.events.select_related("team").order_by("starts_on", "pk"))
-    codes = {s.pk: s.code for s in stages}
-    states = progress.stage_states(stage_specs(stages), event_specs(events, codes))
+    states = stage_states(stages, events)
     per_stage: dict[int, list[Event]] = defaultdict(list)
     for event in events:
         per_stage[event.stage_id].append(event)
@@ -219,11 +225,8 @@ def program_overview(
     covered = set()
     for rollout in rollouts:
         stages = list(rollout.playbook.stages.all())
-        codes = {s.pk: s.code for s in stages}
         by_code = {s.code: s for s in stages}
-        states = progress.stage_states(
-            stage_specs(stages), event_specs(events_by_rollout[rollout.pk], codes)
-        )
+        states = stage_states(stages, events_by_rollout[rollout.pk])
         reached = progress.stage_reached(states)
         next_state = next((s for s in states if s.state != progress.DONE), None)
         lines.append(

@@ -137,3 +137,82 @@ def test_superusers_and_inactive_users_follow_up_as_their_grants_say(world) -> N
     world.users["focal"].save()
     assert _names(access.people_who_can_change(world.region_b)) == {"admin", "outsider"}
     assert "focal" not in _names(access.people_who_can_change(world.region_a))
+
+
+class TestSectorScope:
+    """``access.sector_scope``: the sector-bound rows of several regions a user may read."""
+
+    @pytest.fixture
+    def measures(self, world) -> dict[tuple[str, str], int]:
+        from amparo.mitigation.models import Measure
+
+        return {
+            (region.code, sector.code): Measure.objects.create(
+                region=region, sector=sector, kind="policy", title=f"{region.code} {sector.code}"
+            ).pk
+            for region in (world.region_a, world.region_b)
+            for sector in (world.sector, world.other_sector)
+        }
+
+    @staticmethod
+    def readable(user, regions) -> set[tuple[str, str]]:
+        from amparo.mitigation.models import Measure
+
+        rows = Measure.objects.filter(access.sector_scope(user, regions))
+        return {(m.region.code, m.sector.code) for m in rows.select_related("region", "sector")}
+
+    @pytest.mark.parametrize(
+        ("role", "expected"),
+        [
+            ("admin", {("PE-LOR", "TUR"), ("PE-LOR", "EDU"), ("PE-UCA", "TUR"), ("PE-UCA", "EDU")}),
+            ("coordinator", {("PE-LOR", "TUR"), ("PE-LOR", "EDU")}),
+            ("focal", {("PE-LOR", "TUR")}),
+            ("viewer", {("PE-LOR", "TUR"), ("PE-LOR", "EDU")}),
+            ("outsider", set()),
+        ],
+    )
+    def test_it_gives_each_role_the_rows_of_its_regions_and_sectors(
+        self, world, measures, role: str, expected: set[tuple[str, str]]
+    ) -> None:
+        regions = [world.region_a, world.region_b]
+        assert self.readable(world.users[role], regions) == expected
+
+    def test_it_applies_each_regions_own_sectors(self, world, measures) -> None:
+        from amparo.accounts.models import Membership
+
+        user = world.users["outsider"]
+        Membership.objects.create(
+            user=user, role=Role.FOCAL_POINT, region=world.region_a, sector=world.sector
+        )
+        Membership.objects.create(
+            user=user, role=Role.FOCAL_POINT, region=world.region_b, sector=world.other_sector
+        )
+        regions = [world.region_a, world.region_b]
+        assert self.readable(user, regions) == {("PE-LOR", "TUR"), ("PE-UCA", "EDU")}
+
+    def test_it_keeps_to_the_regions_asked_for(self, world, measures) -> None:
+        admin = world.users["admin"]
+        assert self.readable(admin, [world.region_b]) == {("PE-UCA", "TUR"), ("PE-UCA", "EDU")}
+        assert self.readable(admin, []) == set()
+
+    def test_it_filters_nothing_without_a_reader(self, world, measures) -> None:
+        from amparo.mitigation.models import Measure
+
+        rows = Measure.objects.filter(access.sector_scope(None, [world.region_a]))
+        assert rows.count() == 4
+
+
+def test_it_finds_a_rollout_by_id_only_for_those_who_see_its_region(world) -> None:
+    from amparo.rollout.models import Playbook, Rollout
+
+    playbook = Playbook.objects.create(code="iglesias")
+    rollout = Rollout.objects.create(region=world.region_a, playbook=playbook)
+    for role in ("admin", "coordinator", "focal", "viewer"):
+        assert access.rollout_by_id_or_404(world.users[role], rollout.pk) == rollout
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["outsider"], rollout.pk)
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["admin"], rollout.pk + 1)
+    elsewhere = Rollout.objects.create(region=world.region_b, playbook=playbook)
+    with pytest.raises(Http404):
+        access.rollout_by_id_or_404(world.users["coordinator"], elsewhere.pk)

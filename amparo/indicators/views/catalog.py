@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.indicators import services
-from amparo.indicators.dashboard import sector_scope
 from amparo.indicators.forms import IndicatorForm
 from amparo.indicators.models import Indicator
 from amparo.mitigation.models import Measure
@@ -20,9 +19,8 @@ from amparo.rollout.views.saving import save_or_form_errors
 
 
 def _measures_visible(user: User) -> QuerySet[Measure]:
-    regions = list(access.regions_visible(user))
     return (
-        Measure.objects.filter(sector_scope(user, regions, "region", "sector"))
+        Measure.objects.filter(access.sector_scope(user, access.regions_visible(user)))
         .select_related("region", "sector")
         .order_by("region__code", "sector__code", "title")
     )
