@@ -68,16 +68,42 @@ def cells_by_period(
     up to ``until``, in which a region that set the target holds a value: a stock holds
     its latest earlier value, so it can be compared with a target of a later period. A
     period after ``until`` has no value yet, held or not."""
-    points = list(points)
-    found = {period: cells(method, points, period) for period, _v in series(method, points)}
+    points, targets = list(points), list(targets)
+    periods = sorted({p.period for p in points})
+    extra = [t.period for t in targets if t.period <= until] if method == LAST else []
+    grouped = _cells_at(method, points, [*periods, *extra])
+    found = {period: grouped[period] for period in periods}
     if method == LAST:
         for target in targets:
             if target.period in found or target.period > until:
                 continue
-            held = cells(method, points, target.period)
+            held = grouped[target.period]
             if any(c.region == target.region for c in held):
                 found[target.period] = held
     return dict(sorted(found.items()))
+
+
+def _cells_at(method: str, points: list[Point], periods: Iterable[date]) -> dict[date, list[Point]]:
+    """``cells`` for many periods in one pass over the points (not one pass per period:
+    a country-scale dashboard has thousands of points per indicator)."""
+    wanted = sorted(set(periods))
+    if method != LAST:
+        by_period: dict[date, list[Point]] = {}
+        for p in points:
+            by_period.setdefault(p.period, []).append(p)
+        return {period: by_period.get(period, []) for period in wanted}
+    ordered = sorted(points, key=lambda p: p.period)  # stable: the first of equals wins
+    latest: dict[str, Point] = {}
+    found: dict[date, list[Point]] = {}
+    i = 0
+    for period in wanted:
+        while i < len(ordered) and ordered[i].period <= period:
+            p = ordered[i]
+            if p.region not in latest or p.period > latest[p.region].period:
+                latest[p.region] = p
+            i += 1
+        found[period] = sorted(latest.values(), key=lambda p: p.region)
+    return found
 
 
 def _latest_by_region(points: Iterable[Point]) -> list[Point]:
@@ -91,9 +117,11 @@ def _latest_by_region(points: Iterable[Point]) -> list[Point]:
 def series(method: str, points: Iterable[Point]) -> list[tuple[date, float]]:
     """Per period with a value, the regions combined by ``method`` (see the module)."""
     points = list(points)
+    periods = sorted({p.period for p in points})
+    grouped = _cells_at(method, points, periods)
     found = []
-    for period in sorted({p.period for p in points}):
-        value = aggregate(method, cells(method, points, period))
+    for period in periods:
+        value = aggregate(method, grouped[period])
         if value is not None:
             found.append((period, value))
     return found
@@ -116,13 +144,15 @@ def ratio_series(
     """Per period, the sum of the numerator over the sum of the denominator (regions that
     report both); periods whose denominator sums to zero are left out."""
     top, bottom = ratio_points(numerators, denominators)
+    tops: dict[date, float] = {}
+    bottoms: dict[date, float] = {}
+    for p in top:
+        tops[p.period] = tops.get(p.period, 0.0) + p.value
+    for p in bottom:
+        bottoms[p.period] = bottoms.get(p.period, 0.0) + p.value
     found = []
-    for period in sorted({p.period for p in top}):
-        value = ratio(
-            sum(p.value for p in top if p.period == period),
-            sum(p.value for p in bottom if p.period == period),
-            percent=percent,
-        )
+    for period in sorted(tops):
+        value = ratio(tops[period], bottoms[period], percent=percent)
         if value is not None:
             found.append((period, value))
     return found

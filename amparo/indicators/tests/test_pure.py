@@ -288,3 +288,17 @@ def test_only_a_stock_has_values_in_periods_nobody_reported_in(rows, goals) -> N
     for period, held in found.items():
         assert held == cells("last", rows, period)
         assert period in {p.period for p in rows} | {t.period for t in goals}
+
+
+@given(points, st.sampled_from(["sum", "mean", "last"]))
+def test_the_one_pass_cells_match_the_cells_of_each_period(rows, method) -> None:
+    from amparo.indicators.aggregation import _cells_at, cells
+
+    periods = [date(2026, m, 1) for m in range(1, 9)]
+    grouped = _cells_at(method, rows, periods)
+    for period in periods:
+        assert grouped[period] == cells(method, rows, period)
+    assert series(method, rows) == [
+        (period, aggregate(method, cells(method, rows, period)))
+        for period in sorted({p.period for p in rows})
+    ]
