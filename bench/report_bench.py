@@ -27,6 +27,7 @@ def main() -> None:
     from django.core.management import call_command
     from pypdf import PdfReader
 
+    from amparo.accounts.access import server_operator
     from amparo.reports.render import summary_pdf
     from amparo.territory.models import Region
 
@@ -34,7 +35,9 @@ def main() -> None:
     call_command("demo", stdout=StringIO())
     for lang in ("es", "en"):
         began = time.perf_counter()
-        pdf = summary_pdf(Region.objects.all(), lang=lang, donor=False, since=None)
+        pdf = summary_pdf(
+            Region.objects.all(), user=server_operator(), lang=lang, donor=False, since=None
+        )
         seconds = time.perf_counter() - began
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         print(

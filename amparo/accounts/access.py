@@ -91,6 +91,15 @@ def grants(user: User) -> tuple[Grant, ...]:
     return found
 
 
+def server_operator() -> User:
+    """A reader with program-wide rights for work started on the server itself (``amparo
+    report`` on the command line: whoever runs it reads the whole database anyway). Never
+    saved and never signed in."""
+    user = User(username="amparo-command-line", is_active=True)
+    user._amparo_grants = (Grant(Role.PROGRAM_ADMIN, None, None),)
+    return user
+
+
 def can(user: User, capability: Capability, region: Region, sector_id: int | None = None) -> bool:
     """Whether ``user`` has ``capability`` over ``region`` (and ``sector_id`` if given)."""
     return any(g.covers(capability, region.pk, sector_id) for g in grants(user))

@@ -7,19 +7,15 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from amparo.accounts import access
-from amparo.accounts.models import Role, User
+from amparo.accounts.models import User
 from amparo.assessment.models import Finding
 from amparo.mitigation.models import Measure
 from amparo.territory.models import Region
 
 
 def operator() -> User:
-    """The reader of reports written on the command line: whoever runs ``amparo report`` on
-    the server reads the whole database anyway, so the report has program-wide rights. The
-    stand-in is never saved."""
-    user = User(username="amparo-command-line", is_active=True)
-    user._amparo_grants = (access.Grant(Role.PROGRAM_ADMIN, None, None),)
-    return user
+    """The reader of reports written on the command line (see ``access.server_operator``)."""
+    return access.server_operator()
 
 
 def findings_readable(user: User, regions: list[Region]) -> QuerySet[Finding]:
