@@ -256,7 +256,9 @@ def xlsform_bytes(spec: xlsform.FormSpec) -> bytes:
 def import_context(assessment: Assessment, allowed_regions: set[str]) -> submissions.ImportContext:
     """What a file for ``assessment`` may contain: every sector's questions, the versions of
     the single-sector forms and of the all-sectors form."""
-    questionnaires = _questionnaires(list(Sector.objects.all()))
+    # The region's country only, as the export does: another country's pack would change
+    # the all-sectors form's version.
+    questionnaires = _questionnaires(list(Sector.objects.filter(country=assessment.region.country)))
     groups = _groups(questionnaires)
     fields = tuple(
         submissions.FieldSpec(

@@ -241,3 +241,21 @@ def test_the_commands_export_and_import(world, round_lor, tmp_path) -> None:
         stdout=(real := StringIO()),
     )
     assert "imported 2" in real.getvalue() and Submission.objects.count() == 2
+
+
+def test_another_countrys_questionnaires_leave_a_regions_all_sectors_form_valid(round_lor) -> None:
+    from amparo.questionnaires.models import Question, Questionnaire
+
+    abroad = Sector.objects.create(code="XTUR", name_es="Turismo", name_en="Tourism", country="CO")
+    questionnaire = Questionnaire.objects.create(
+        sector=abroad, code="Q-XTUR", title_es="Turismo", title_en="Tourism"
+    )
+    Question.objects.create(
+        questionnaire=questionnaire, order=1, name="hostels", kind="integer",
+        label_es="¿Cuántos hospedajes?", label_en="How many hostels?",
+    )  # fmt: skip
+    country = list(Sector.objects.filter(country="PE"))
+    exported = services.form_spec(sectors=country, assessment=round_lor)
+    context = services.import_context(round_lor, {"PE-LOR"})
+    assert xlsform.questions_version(exported.groups) in context.versions
+    assert all(field.group != "xtur" for field in context.fields)

@@ -30,10 +30,16 @@ class Command(BaseCommand):
             )
             if assessment is None:
                 raise CommandError(f"no assessment round with ID {options['round']}")
+        # A round's form holds its region's country's sectors, as the web export does.
+        available = (
+            Sector.objects.filter(country=assessment.region.country)
+            if assessment is not None
+            else Sector.objects.all()
+        )
         if options["sector"] == "all":
-            sectors = list(Sector.objects.all())
+            sectors = list(available)
         else:
-            sectors = list(Sector.objects.filter(code=options["sector"].upper()))
+            sectors = list(available.filter(code=options["sector"].upper()))
             if not sectors:
                 raise CommandError(f"unknown sector {options['sector']!r}")
         try:
