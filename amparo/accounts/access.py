@@ -144,6 +144,14 @@ def regions_visible(user: User) -> QuerySet[Region]:
     return Region.objects.filter(pk__in={g.region_id for g in user_grants})
 
 
+def regions_where(user: User, capability: Capability) -> QuerySet[Region]:
+    """Every region in which the user holds ``capability`` over region-wide objects."""
+    held = [g for g in grants(user) if g.covers(capability, g.region_id or 0, None)]
+    if any(g.region_id is None for g in held):
+        return Region.objects.all()
+    return Region.objects.filter(pk__in={g.region_id for g in held})
+
+
 def region_or_404(user: User, code: str) -> Region:
     """The region with ISO code ``code`` if the user may see it; 404 otherwise."""
     region = regions_visible(user).filter(code=code).first()

@@ -81,10 +81,10 @@ def open_steps(steps: QuerySet[NextStep]) -> QuerySet[NextStep]:
 
 
 def my_open_steps(user: User) -> QuerySet[NextStep]:
-    """The open next steps ``user`` owns, in the regions they may still see ("my tasks")."""
-    return open_steps(
-        NextStep.objects.filter(owner=user, meeting__region__in=access.regions_visible(user))
-    )
+    """The open next steps ``user`` owns, in the regions where they may still close them
+    ("my tasks"): an owner who became a viewer there no longer gets them."""
+    regions = access.regions_where(user, access.Capability.VIEW_DETAIL)
+    return open_steps(NextStep.objects.filter(owner=user, meeting__region__in=regions))
 
 
 def is_overdue(step: NextStep, today: date) -> bool:

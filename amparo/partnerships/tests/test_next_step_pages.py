@@ -247,3 +247,12 @@ def test_the_service_refuses_an_owner_the_forms_would_not_offer(world, meeting, 
         meeting=meeting, description="Otro", owner=world.users["focal"], due_on=date(2026, 10, 1)
     )
     assert focal.owner == world.users["focal"]
+
+
+def test_an_owner_who_became_a_viewer_no_longer_finds_the_step_among_their_tasks(world, step):
+    client = world.client("coordinator")
+    assert "Enviar convenio" in client.get(reverse("my-tasks")).content.decode()
+    Membership.objects.filter(user=world.users["coordinator"]).update(role=Role.VIEWER)
+    client = world.client("coordinator")
+    assert "Enviar convenio" not in client.get(reverse("my-tasks")).content.decode()
+    assert client.post(reverse("step-done", args=[step.pk])).status_code == 403
