@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -350,9 +350,11 @@ def event_materials(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
     event = access.event_or_404(request.user, region, pk)
-    ids = [int(v) for v in request.POST.getlist("versions") if v.isdigit()]
-    services.event_materials_set(
-        event=event, versions=list(MaterialVersion.objects.filter(pk__in=ids))
-    )
+    ids = {int(v) for v in request.POST.getlist("versions") if v.isdigit()}
+    # Only versions of the materials this event's stage uses, as the event page offers.
+    versions = list(MaterialVersion.objects.filter(pk__in=ids, material__stages=event.stage))
+    if len(versions) != len(ids):
+        return HttpResponseBadRequest(_("Choose among the materials this stage uses."))
+    services.event_materials_set(event=event, versions=versions)
     messages.success(request, _("Materials used recorded."))
     return redirect("event-detail", code=region.code, pk=event.pk)

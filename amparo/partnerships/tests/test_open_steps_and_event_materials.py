@@ -98,3 +98,15 @@ def test_an_event_records_the_material_version_it_used_and_shows_it(world, event
     # Recording again replaces the list: the event used the first version after all.
     world.client("coordinator").post(url, {"versions": [first.pk]})
     assert list(event.materials_used.all()) == [first]
+
+
+def test_an_event_refuses_a_version_of_a_material_its_stage_does_not_use(world, event, media_root):
+    used = Material.objects.create(code="usado", title_es="Usado", title_en="Used", kind="series")
+    used.stages.set([event.stage])
+    other = Material.objects.create(code="otro", title_es="Otro", title_en="Other", kind="manual")
+    kept, foreign = _version(used, "es", "1"), _version(other, "es", "1")
+    url = reverse("event-materials", args=["PE-LOR", event.pk])
+    client = world.client("coordinator")
+    assert client.post(url, {"versions": [kept.pk]}).status_code == 302
+    assert client.post(url, {"versions": [kept.pk, foreign.pk]}).status_code == 400
+    assert list(event.materials_used.all()) == [kept]
