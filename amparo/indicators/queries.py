@@ -22,7 +22,8 @@ from amparo.indicators.models import (
     Unit,
 )
 from amparo.mitigation.models import MeasureMove, MeasureStatus
-from amparo.rollout.models import Attendance, EventStatus, GroupReport, RecoveryGroup, StageKind
+from amparo.rollout import queries as rollout_queries
+from amparo.rollout.models import GroupReport, RecoveryGroup
 from amparo.suppression import covers_small, suppress_covering
 from amparo.territory.models import OrganizationKind, Region
 
@@ -31,15 +32,7 @@ Point = aggregation.Point
 
 def computed_points(regions: list[Region]) -> dict[str, list[Point]]:
     """Church-track indicators per region and month, from the rollout data of ``regions``."""
-    training = (
-        Attendance.objects.filter(
-            event__rollout__region__in=regions,
-            event__status=EventStatus.DONE,
-            event__stage__kind=StageKind.LEADER_TRAINING,
-        )
-        .annotate(month=TruncMonth("event__ends_on"))
-        .values("event__rollout__region", "month")
-    )
+    training = rollout_queries.training_attendance_by_month(region__in=regions)
     pastors = training.annotate(n=Sum("pastors"))
     churches = training.annotate(
         n=Count("organization", distinct=True, filter=Q(organization__kind=OrganizationKind.CHURCH))

@@ -150,20 +150,27 @@ class RegionProgress:
     groups_active: int | str = 0
 
 
+def training_attendance_by_month(**rollout_filter: object) -> QuerySet:
+    """Attendance at done leader trainings grouped by region (``event__rollout__region``)
+    and the month a training ends (``month``), ready for a count to be annotated: the one
+    definition the program page and the church-track indicators share."""
+    return (
+        Attendance.objects.filter(
+            event__status=EventStatus.DONE,
+            event__stage__kind=StageKind.LEADER_TRAINING,
+            **{f"event__rollout__{k}": v for k, v in rollout_filter.items()},
+        )
+        .annotate(month=TruncMonth("event__ends_on"))
+        .values("event__rollout__region", "month")
+    )
+
+
 def pastors_by_month(rollouts: list[Rollout]) -> dict[int, list[int]]:
     """Per region, the pastors trained at the done leader trainings of each month, as the
     church-track chart counts them (by the month a training ends)."""
     found: dict[int, list[int]] = defaultdict(list)
-    for row in (
-        Attendance.objects.filter(
-            event__rollout__in=rollouts,
-            event__status=EventStatus.DONE,
-            event__stage__kind=StageKind.LEADER_TRAINING,
-        )
-        .annotate(month=TruncMonth("event__ends_on"))
-        .values("event__rollout__region", "month")
-        .annotate(n=Sum("pastors"))
-    ):
+    rows = training_attendance_by_month(pk__in=[r.pk for r in rollouts]).annotate(n=Sum("pastors"))
+    for row in rows:
         found[row["event__rollout__region"]].append(row["n"] or 0)
     return found
 
