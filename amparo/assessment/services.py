@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
@@ -17,7 +15,7 @@ from amparo import concurrency
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
-from amparo.catalog import read_pack_file
+from amparo.catalog import entry_fingerprint, read_pack_file
 from amparo.territory.models import Region, Sector
 from amparo.territory.services import LoadCount
 
@@ -147,8 +145,7 @@ CATALOG_THREAT_FIELDS = (
 def catalog_entry_hash(entry: dict[str, object]) -> str:
     """A fingerprint of a catalog threat entry: equal exactly when the catalog's text, sector
     and flags are equal."""
-    fields = {k: entry[k] for k in ("code", "sector", *CATALOG_THREAT_FIELDS)}
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
+    return entry_fingerprint({k: entry[k] for k in ("code", "sector", *CATALOG_THREAT_FIELDS)})
 
 
 @transaction.atomic

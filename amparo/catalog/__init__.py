@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -26,3 +27,9 @@ def read_pack_file(pack: str, name: str) -> dict[str, Any]:
     path = CATALOG_DIR / pack / f"{name}.json"
     with path.open(encoding="utf-8") as handle:
         return json.load(handle)
+
+
+def entry_fingerprint(entry: dict[str, Any]) -> str:
+    """A fingerprint of a catalog entry, kept on the row it was loaded into: equal exactly
+    when the entry is, so a load can tell whether the catalog changed since the last one."""
+    return hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()

@@ -3,9 +3,7 @@ then write on confirmation in one transaction)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, RoundStatus, Threat
-from amparo.catalog import read_pack_file
+from amparo.catalog import entry_fingerprint, read_pack_file
 from amparo.questionnaires import submissions, xlsform
 from amparo.questionnaires.models import (
     AnswerTally,
@@ -66,7 +64,7 @@ def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str])
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
     for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
-        fingerprint = hashlib.sha256(json.dumps(entry, sort_keys=True).encode()).hexdigest()
+        fingerprint = entry_fingerprint(entry)
         questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
         if questionnaire is None:
             questionnaire = Questionnaire.objects.create(
