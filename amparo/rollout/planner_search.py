@@ -145,7 +145,9 @@ def improve(
         delta = new.cost - timing.cost
         if delta <= 0 or rng.random() < math.exp(-delta / temperature):
             orders, timing = candidate, new
-            if new.cost < best.cost:
+            # The best is judged by finish first: the cost's second term (the regions'
+            # finishes) can outweigh a day of finish when regions are many.
+            if (new.finish, new.cost) < (best.finish, best.cost):
                 best_orders, best, last_gain = [list(o) for o in candidate], new, steps
     return events_of(g, best_orders, best)
 
