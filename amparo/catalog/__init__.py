@@ -12,10 +12,9 @@ CATALOG_DIR = Path(__file__).resolve().parent
 
 
 def available_packs() -> list[str]:
-    """Country packs shipped with amparo, by folder name."""
-    return sorted(
-        p.name for p in CATALOG_DIR.iterdir() if p.is_dir() and not p.name.startswith("_")
-    )
+    """Country packs shipped with amparo, by folder name: the folders that hold a pack's
+    files (every pack has its territory), not the code's own folders such as tests."""
+    return sorted(p.name for p in CATALOG_DIR.iterdir() if (p / "territory.json").is_file())
 
 
 def read_pack_file(pack: str, name: str) -> dict[str, Any]:

@@ -4,13 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.assessment.services import threats_catalog_load
 from amparo.catalog import available_packs
-from amparo.indicators.services import indicators_catalog_load
-from amparo.mitigation.services import controls_catalog_load
-from amparo.questionnaires.services import questionnaires_catalog_load
-from amparo.rollout.services import playbook_catalog_load
-from amparo.territory.services import LoadCount, territory_catalog_load
+from amparo.catalog.load import catalog_load
 
 
 class Command(BaseCommand):
@@ -30,27 +25,18 @@ class Command(BaseCommand):
             raise CommandError(
                 f"unknown pack(s): {', '.join(unknown)}; available: {', '.join(available_packs())}"
             )
-        count = LoadCount()
-        kept: list[str] = []
-        clashes: list[str] = []
-        for pack in packs:
-            territory_catalog_load(pack=pack, count=count)
-            playbook_catalog_load(pack=pack, count=count)
-            threats_catalog_load(pack=pack, count=count, kept=kept, clashes=clashes)
-            controls_catalog_load(pack=pack, count=count, kept=kept)
-            questionnaires_catalog_load(pack=pack, count=count, kept=kept)
-            indicators_catalog_load(pack=pack, count=count, kept=kept)
+        count = catalog_load(packs=packs)
         created = ", ".join(f"{k} {v}" for k, v in sorted(count.created.items())) or "none"
         updated = ", ".join(f"{k} {v}" for k, v in sorted(count.updated.items())) or "none"
         self.stdout.write(f"catalog {'+'.join(packs)}: created {created}; updated {updated}")
-        if kept:
+        if count.kept:
             self.stdout.write(
-                f"kept users' edits of {len(kept)} entries that the catalog changed: "
-                f"{', '.join(kept)} (review them in the threat catalog, the control library "
-                "or the questionnaires of the admin site)"
+                f"kept users' edits of {len(count.kept)} entries that the catalog changed: "
+                f"{', '.join(count.kept)} (review them in the threat catalog, the indicators, "
+                "the control library or the questionnaires of the admin site)"
             )
-        if clashes:
+        for kind, codes in sorted(count.clashes.items()):
             self.stdout.write(
-                f"left {len(clashes)} users' threats as they are, the catalog has threats with "
-                f"the same code: {', '.join(clashes)} (rename them to load the catalog's)"
+                f"left {len(codes)} users' {kind} as they are, the catalog has {kind} with "
+                f"the same code: {', '.join(codes)} (rename them to load the catalog's)"
             )
