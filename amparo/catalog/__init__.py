@@ -1,5 +1,6 @@
 """The starter catalog: data files per country pack (``pe`` = Peru), loaded by
-``amparo load-catalog``. Nothing outside a pack's files assumes a country."""
+``amparo load-catalog`` (``load.py``) under one set of rules (``sync.py``, applied by
+``apply.py``). Nothing outside a pack's files assumes a country."""
 
 from __future__ import annotations
 
