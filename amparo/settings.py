@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "amparo.partnerships",
     "amparo.api",
     "amparo.reports",
+    "amparo.ops",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

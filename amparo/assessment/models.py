@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from amparo.assessment import scoring
+from amparo.catalog.models import CatalogSynced
 from amparo.territory.models import (
     BilingualDescription,
     BilingualName,
@@ -59,22 +60,13 @@ class RiskMatrix(BilingualName):
         }
 
 
-class Threat(BilingualTitle, BilingualDescription, CatalogEntry):
+class Threat(BilingualTitle, BilingualDescription, CatalogEntry, CatalogSynced):
     """A problem in a ministry's area that enables child sex trafficking or tourism."""
 
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="threats", verbose_name=_("sector")
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
-    edited = models.BooleanField(
-        _("edited by users"),
-        default=False,
-        help_text=_("Catalog updates do not overwrite an edited threat; they are reported."),
-    )
-    # The catalog entry as last loaded, so a user's edit is reported only when the catalog
-    # itself changes afterwards, not on every load.
-    catalog_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(inherit=False)
 

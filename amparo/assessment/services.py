@@ -15,9 +15,10 @@ from amparo import concurrency
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatus, Threat
-from amparo.catalog import entry_fingerprint, read_pack_file
+from amparo.catalog import read_pack_file
+from amparo.catalog.apply import CatalogKind, catalog_entries_apply
+from amparo.catalog.sync import LoadCount
 from amparo.territory.models import Region, Sector
-from amparo.territory.services import LoadCount
 
 DEFAULT_MATRIX_CODE = "5x5"
 
@@ -142,64 +143,36 @@ CATALOG_THREAT_FIELDS = (
 )
 
 
-def catalog_entry_hash(entry: dict[str, object]) -> str:
-    """A fingerprint of a catalog threat entry: equal exactly when the catalog's text, sector
-    and flags are equal."""
-    return entry_fingerprint({k: entry[k] for k in ("code", "sector", *CATALOG_THREAT_FIELDS)})
-
-
 @transaction.atomic
-def threats_catalog_load(
-    *, pack: str, count: LoadCount, kept: list[str], clashes: list[str] | None = None
-) -> None:
-    """Load the pack's threats by code.
-
-    - A threat users edited is never overwritten; its code is added to ``kept`` when the
-      catalog entry changed since it was last loaded (once per catalog change).
-    - A threat users created is never touched, even when the catalog has one with the same
-      code; that code is added to ``clashes`` so the command can say so."""
+def threats_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's threats by code, by the catalog's rules (``amparo/catalog/sync.py``):
+    threats users edited or created are never overwritten, and are listed in ``count`` once
+    per catalog change. The sector of a catalog threat is fixed: the catalog finds it by it."""
     matrix_default_ensure()
     sectors = {s.code: s for s in Sector.objects.all()}
-    existing = {t.code: t for t in Threat.objects.all()}
-    for entry in read_pack_file(pack, "threats")["threats"]:
+
+    def create(entry: dict, **catalog: object) -> Threat:
         values = {k: entry[k] for k in CATALOG_THREAT_FIELDS}
-        fingerprint = catalog_entry_hash(entry)
-        threat = existing.get(entry["code"])
-        if threat is None:
-            Threat.objects.create(
-                code=entry["code"],
-                sector=sectors[entry["sector"]],
-                from_catalog=True,
-                catalog_hash=fingerprint,
-                **values,
-            )
-            count.add("threats", created=True, changed=False)
-            continue
-        if not threat.from_catalog:
-            if clashes is not None:
-                clashes.append(threat.code)
-            continue
-        if threat.edited:
-            catalog_changed = (
-                threat.catalog_hash != fingerprint
-                if threat.catalog_hash
-                # Loaded before fingerprints were kept: compare with the text, once.
-                else any(getattr(threat, k) != v for k, v in values.items())
-            )
-            if catalog_changed:
-                kept.append(threat.code)
-            if threat.catalog_hash != fingerprint:
-                threat.catalog_hash = fingerprint
-                threat.save(update_fields=["catalog_hash"])
-            continue
-        changed = [k for k, v in values.items() if getattr(threat, k) != v]
-        if changed or threat.catalog_hash != fingerprint:
-            for name in changed:
-                setattr(threat, name, values[name])
-            threat.catalog_hash = fingerprint
-            threat.save(update_fields=[*changed, "catalog_hash"])
-        if changed:
-            count.add("threats", created=False, changed=True)
+        sector = sectors[entry["sector"]]
+        return Threat.objects.create(code=entry["code"], sector=sector, **values, **catalog)
+
+    def update(threat: Threat, entry: dict) -> None:
+        changed = [k for k in CATALOG_THREAT_FIELDS if getattr(threat, k) != entry[k]]
+        for name in changed:
+            setattr(threat, name, entry[name])
+        threat.save(update_fields=changed)
+
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="threats",
+            create=create,
+            differs=lambda t, e: any(getattr(t, k) != e[k] for k in CATALOG_THREAT_FIELDS),
+            update=update,
+        ),
+        entries=read_pack_file(pack, "threats")["threats"],
+        rows={t.code: t for t in Threat.objects.all()},
+        count=count,
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """The starter catalog: data files per country pack (``pe`` = Peru), loaded by
-``amparo load-catalog``. Nothing outside a pack's files assumes a country."""
+``amparo load-catalog`` (``load.py``) under one set of rules (``sync.py``, applied by
+``apply.py``). Nothing outside a pack's files assumes a country."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ CATALOG_DIR = Path(__file__).resolve().parent
 
 
 def available_packs() -> list[str]:
-    """Country packs shipped with amparo, by folder name."""
-    return sorted(
-        p.name for p in CATALOG_DIR.iterdir() if p.is_dir() and not p.name.startswith("_")
-    )
+    """Country packs shipped with amparo, by folder name: the folders that hold a pack's
+    files (every pack has its territory), not the code's own folders such as tests."""
+    return sorted(p.name for p in CATALOG_DIR.iterdir() if (p / "territory.json").is_file())
 
 
 def read_pack_file(pack: str, name: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from amparo.catalog.models import CatalogSynced
 from amparo.mitigation.models import Measure
 from amparo.territory.models import BilingualName, CatalogEntry, Region, Sector, english_active
 
@@ -50,7 +51,7 @@ class Computed(models.TextChoices):
     GROUPS_ACTIVE = "groups_active", _("Recovery groups active (church track)")
 
 
-class Indicator(BilingualName, CatalogEntry):
+class Indicator(BilingualName, CatalogEntry, CatalogSynced):
     code = models.CharField(_("code"), max_length=20, unique=True)
     level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices)
@@ -91,8 +92,6 @@ class Indicator(BilingualName, CatalogEntry):
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="indicators", verbose_name=_("linked measures")
     )
-    from_catalog = models.BooleanField(default=False)
-    edited = models.BooleanField(default=False)
 
     history = HistoricalRecords(inherit=False)
 

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
+from amparo.catalog.apply import CatalogKind, catalog_entries_apply
+from amparo.catalog.sync import LoadCount
 from amparo.indicators.models import Aggregation, Indicator, Observation, Target
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
 from amparo.territory.models import Region, Sector
-from amparo.territory.services import LoadCount
 
 CATALOG_FIELDS = (
     "name_es",
@@ -37,36 +38,47 @@ CATALOG_FIELDS = (
 
 
 @transaction.atomic
-def indicators_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Load the pack's indicators by code (edited ones are kept and listed). Ratios come
-    after the indicators they divide, since a ratio always has its two parts."""
+def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's indicators by code, by the catalog's rules (``amparo/catalog/sync.py``):
+    indicators users edited or created are never overwritten, and are listed in ``count``
+    once per catalog change. Ratios come after the indicators they divide, since a ratio
+    always has its two parts."""
     content = read_pack_file(pack, "indicators")["indicators"]
     sectors = {s.code: s for s in Sector.objects.all()}
-    # Loaded once and kept current, so a ratio finds the parts created earlier in the loop.
+    # Kept current by the load, so a ratio finds the parts created before it.
     by_code = {
         i.code: i for i in Indicator.objects.select_related("sector", "numerator", "denominator")
     }
-    for entry in sorted(content, key=lambda e: e["aggregation"] == "ratio"):
-        values = {k: entry[k] for k in CATALOG_FIELDS}
-        values["is_key"] = entry.get("key", False)
-        values["sector"] = sectors.get(entry.get("sector") or "")
-        values["numerator"] = by_code.get(entry.get("numerator") or "")
-        values["denominator"] = by_code.get(entry.get("denominator") or "")
-        indicator = by_code.get(entry["code"])
-        if indicator is None:
-            by_code[entry["code"]] = Indicator.objects.create(
-                code=entry["code"], from_catalog=True, **values
-            )
-            count.add("indicators", created=True, changed=False)
-            continue
-        changed = [k for k, v in values.items() if getattr(indicator, k) != v]
-        if changed and indicator.edited:
-            kept.append(indicator.code)
-        elif changed:
-            for name in changed:
-                setattr(indicator, name, values[name])
-            indicator.save(update_fields=changed)
-            count.add("indicators", created=False, changed=True)
+
+    def values(entry: dict) -> dict[str, object]:
+        return {
+            **{k: entry[k] for k in CATALOG_FIELDS},
+            "is_key": entry.get("key", False),
+            "sector": sectors.get(entry.get("sector") or ""),
+            "numerator": by_code.get(entry.get("numerator") or ""),
+            "denominator": by_code.get(entry.get("denominator") or ""),
+        }
+
+    def update(indicator: Indicator, entry: dict) -> None:
+        wanted = values(entry)
+        changed = [k for k, v in wanted.items() if getattr(indicator, k) != v]
+        for name in changed:
+            setattr(indicator, name, wanted[name])
+        indicator.save(update_fields=changed)
+
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="indicators",
+            create=lambda entry, **catalog: Indicator.objects.create(
+                code=entry["code"], **values(entry), **catalog
+            ),
+            differs=lambda i, e: any(getattr(i, k) != v for k, v in values(e).items()),
+            update=update,
+        ),
+        entries=sorted(content, key=lambda e: e["aggregation"] == "ratio"),
+        rows=by_code,
+        count=count,
+    )
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from amparo.assessment.models import Finding, Threat
+from amparo.catalog.models import CatalogSynced
 from amparo.territory.models import (
     BilingualDescription,
     BilingualTitle,
@@ -39,7 +40,7 @@ class MeasureStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-class Control(BilingualTitle, BilingualDescription, CatalogEntry):
+class Control(BilingualTitle, BilingualDescription, CatalogEntry, CatalogSynced):
     """A reference measure from the library, mapped to frameworks and to the threats it
     treats. Measures start from one and are then adapted."""
 
@@ -52,8 +53,6 @@ class Control(BilingualTitle, BilingualDescription, CatalogEntry):
     threats = models.ManyToManyField(
         Threat, blank=True, related_name="controls", verbose_name=_("threats treated")
     )
-    from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
-    edited = models.BooleanField(_("edited by users"), default=False)
 
     history = HistoricalRecords(inherit=False)
 

@@ -20,10 +20,11 @@ from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Threat
 from amparo.catalog import read_pack_file
+from amparo.catalog.apply import CatalogKind, catalog_entries_apply
+from amparo.catalog.sync import LoadCount
 from amparo.mitigation import lifecycle, uploads
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
 from amparo.territory.models import Region, Sector, english_active
-from amparo.territory.services import LoadCount
 
 CATALOG_CONTROL_FIELDS = (
     "kind",
@@ -38,33 +39,41 @@ CATALOG_CONTROL_FIELDS = (
 
 
 @transaction.atomic
-def controls_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Load the pack's control library by code; like threats, a control users edited is
-    never overwritten and is reported in ``kept`` when the catalog changed."""
+def controls_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's control library by code, by the catalog's rules
+    (``amparo/catalog/sync.py``): controls users edited or created are never overwritten,
+    and are listed in ``count`` once per catalog change."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
-    existing = {c.code: c for c in Control.objects.prefetch_related("threats")}
-    for entry in read_pack_file(pack, "controls")["controls"]:
+
+    def treated(entry: dict) -> set[int]:
+        return {threats[c].pk for c in entry["threats"] if c in threats}
+
+    def create(entry: dict, **catalog: object) -> Control:
         values = {k: entry[k] for k in CATALOG_CONTROL_FIELDS}
-        wanted = {threats[c].pk for c in entry["threats"] if c in threats}
-        control = existing.get(entry["code"])
-        if control is None:
-            control = Control.objects.create(
-                code=entry["code"], sector=sectors[entry["sector"]], from_catalog=True, **values
-            )
-            control.threats.set(wanted)
-            count.add("controls", created=True, changed=False)
-            continue
-        changed = [k for k, v in values.items() if getattr(control, k) != v]
-        links_differ = {t.pk for t in control.threats.all()} != wanted
-        if (changed or links_differ) and control.edited:
-            kept.append(control.code)
-        elif changed or links_differ:
-            for name in changed:
-                setattr(control, name, values[name])
-            control.save()
-            control.threats.set(wanted)
-            count.add("controls", created=False, changed=True)
+        sector = sectors[entry["sector"]]
+        control = Control.objects.create(code=entry["code"], sector=sector, **values, **catalog)
+        control.threats.set(treated(entry))
+        return control
+
+    def differs(control: Control, entry: dict) -> bool:
+        return any(getattr(control, k) != entry[k] for k in CATALOG_CONTROL_FIELDS) or (
+            {t.pk for t in control.threats.all()} != treated(entry)
+        )
+
+    def update(control: Control, entry: dict) -> None:
+        changed = [k for k in CATALOG_CONTROL_FIELDS if getattr(control, k) != entry[k]]
+        for name in changed:
+            setattr(control, name, entry[name])
+        control.save(update_fields=changed)
+        control.threats.set(treated(entry))
+
+    catalog_entries_apply(
+        kind=CatalogKind(name="controls", create=create, differs=differs, update=update),
+        entries=read_pack_file(pack, "controls")["controls"],
+        rows={c.code: c for c in Control.objects.prefetch_related("threats")},
+        count=count,
+    )
 
 
 # --- measures ----------------------------------------------------------------------------

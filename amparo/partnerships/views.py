@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.form_errors import save_or_form_errors
 from amparo.partnerships import queries, services
 from amparo.partnerships.forms import (
     MaterialForm,
@@ -31,7 +32,6 @@ from amparo.partnerships.models import (
     Partnership,
     PartnershipStage,
 )
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 @login_required

@@ -10,19 +10,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from amparo.assessment.models import Assessment, Threat
+from amparo.catalog.models import CatalogSynced
 from amparo.territory.models import BilingualTitle, Sector, english_active
 
 
-class Questionnaire(BilingualTitle):
+class Questionnaire(BilingualTitle, CatalogSynced):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("sector")
     )
     code = models.CharField(_("code"), max_length=20, unique=True)
-    from_catalog = models.BooleanField(_("from the starter catalog"), default=False)
-    edited = models.BooleanField(_("edited by users"), default=False)
-    # The catalog entry as last loaded, so a user's edit is reported only when the catalog
-    # itself changes afterwards, not on every load.
-    catalog_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["sector__code"]

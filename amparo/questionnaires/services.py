@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, RoundStatus, Threat
-from amparo.catalog import entry_fingerprint, read_pack_file
+from amparo.catalog import read_pack_file
+from amparo.catalog.apply import CatalogKind, catalog_entries_apply
+from amparo.catalog.sync import LoadCount
 from amparo.questionnaires import submissions, xlsform
 from amparo.questionnaires.models import (
     AnswerTally,
@@ -31,7 +33,6 @@ from amparo.questionnaires.models import (
     Submission,
 )
 from amparo.territory.models import Region, Sector
-from amparo.territory.services import LoadCount
 
 WRITE_BATCH = 2000
 PROGRESS_EVERY = 5000  # rows between two progress reports
@@ -55,50 +56,42 @@ def _catalog_question(entry: dict, threats: dict[str, Threat]) -> dict[str, obje
 
 
 @transaction.atomic
-def questionnaires_catalog_load(*, pack: str, count: LoadCount, kept: list[str]) -> None:
-    """Create the pack's missing questionnaires and bring the others up to the catalog. A
-    questionnaire users edited is never overwritten: when the catalog entry changed since it
-    was last loaded, its code is added to ``kept`` so the command can say so (once per
-    catalog change, not on every load). Questions the catalog no longer has are left in
-    place, since past rounds' answers refer to them."""
+def questionnaires_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's questionnaires by code, by the catalog's rules
+    (``amparo/catalog/sync.py``): questionnaires users edited or created are never
+    overwritten, and are listed in ``count`` once per catalog change. Questions the catalog
+    no longer has are left in place, since past rounds' answers refer to them."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
-    for entry in read_pack_file(pack, "questionnaires")["questionnaires"]:
-        fingerprint = entry_fingerprint(entry)
-        questionnaire = Questionnaire.objects.filter(code=entry["code"]).first()
-        if questionnaire is None:
-            questionnaire = Questionnaire.objects.create(
-                code=entry["code"],
-                sector=sectors[entry["sector"]],
-                title_es=entry["title_es"],
-                title_en=entry["title_en"],
-                from_catalog=True,
-                catalog_hash=fingerprint,
+
+    def create(entry: dict, **catalog: object) -> Questionnaire:
+        questionnaire = Questionnaire.objects.create(
+            code=entry["code"],
+            sector=sectors[entry["sector"]],
+            title_es=entry["title_es"],
+            title_en=entry["title_en"],
+            **catalog,
+        )
+        for order, q in enumerate(entry["questions"], start=1):
+            Question.objects.create(
+                questionnaire=questionnaire,
+                order=order,
+                name=q["name"],
+                **_catalog_question(q, threats),
             )
-            for order, q in enumerate(entry["questions"], start=1):
-                Question.objects.create(
-                    questionnaire=questionnaire,
-                    order=order,
-                    name=q["name"],
-                    **_catalog_question(q, threats),
-                )
-            count.add("questionnaires", created=True, changed=False)
-            continue
-        if questionnaire.edited:
-            catalog_changed = (
-                questionnaire.catalog_hash != fingerprint
-                if questionnaire.catalog_hash
-                # Loaded before fingerprints were kept: compare with the content, once.
-                else _catalog_update(questionnaire, entry, threats, apply=False)
-            )
-            if catalog_changed:
-                kept.append(questionnaire.code)
-        elif _catalog_update(questionnaire, entry, threats, apply=False):
-            _catalog_update(questionnaire, entry, threats, apply=True)
-            count.add("questionnaires", created=False, changed=True)
-        if questionnaire.catalog_hash != fingerprint:
-            questionnaire.catalog_hash = fingerprint
-            questionnaire.save(update_fields=["catalog_hash"])
+        return questionnaire
+
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="questionnaires",
+            create=create,
+            differs=lambda q, e: _catalog_update(q, e, threats, apply=False),
+            update=lambda q, e: _catalog_update(q, e, threats, apply=True),
+        ),
+        entries=read_pack_file(pack, "questionnaires")["questionnaires"],
+        rows={q.code: q for q in Questionnaire.objects.all()},
+        count=count,
+    )
 
 
 def _catalog_update(

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import services as assessment_services
+from amparo.form_errors import save_or_form_errors
 from amparo.questionnaires import queries, services, tasks
 from amparo.questionnaires.models import JobStatus
-from amparo.rollout.views.saving import save_or_form_errors
 from amparo.territory.models import Sector
 
 

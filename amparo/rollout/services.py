@@ -17,6 +17,7 @@ from amparo import concurrency
 from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
+from amparo.catalog.sync import LoadCount
 from amparo.rollout import progress
 from amparo.rollout.models import (
     Attendance,
@@ -30,7 +31,6 @@ from amparo.rollout.models import (
     Stage,
 )
 from amparo.territory.models import Organization, OrganizationKind, Region
-from amparo.territory.services import LoadCount
 
 
 class StageOrderError(ValidationError):

@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
 from amparo.catalog import read_pack_file
+from amparo.catalog.sync import LoadCount
 from amparo.territory.models import Contact, Organization, Region, Sector
-
-
-@dataclass
-class LoadCount:
-    """How a catalog load changed the database, per kind of row."""
-
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-
-    def add(self, kind: str, *, created: bool, changed: bool) -> None:
-        if created:
-            self.created[kind] = self.created.get(kind, 0) + 1
-        elif changed:
-            self.updated[kind] = self.updated.get(kind, 0) + 1
 
 
 def _upsert(model: type, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[bool, bool]:

@@ -66,10 +66,10 @@ def test_program_admins_read_the_change_log_with_filters(world) -> None:
 def test_measure_and_event_pages_keep_their_history_out_of_the_title(world) -> None:
     from datetime import date
 
+    from amparo.catalog.sync import LoadCount
     from amparo.mitigation.models import Measure
     from amparo.rollout import services as rollout_services
     from amparo.rollout.models import Event, Playbook, Rollout
-    from amparo.territory.services import LoadCount
 
     measure = Measure.objects.create(
         region=world.region_a, sector=world.sector, kind="policy", title="Ordenanza"

@@ -423,8 +423,8 @@ def test_every_url_is_in_the_sweep() -> None:
 
 @pytest.fixture
 def objects(world, settings, tmp_path):
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     settings.MEDIA_ROOT = tmp_path
     playbook_catalog_load(pack="pe", count=LoadCount())

@@ -11,10 +11,10 @@ from django.test import Client
 from amparo.api.services import token_create
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
+from amparo.catalog.sync import LoadCount
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, Playbook, Rollout
 from amparo.rollout.services import playbook_catalog_load
-from amparo.territory.services import LoadCount
 
 ROLES = ["admin", "coordinator", "focal", "viewer", "outsider"]
 

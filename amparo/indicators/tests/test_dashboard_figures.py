@@ -91,8 +91,8 @@ def test_a_ratio_is_the_latest_periods_parts_divided(world, catalog) -> None:
 
 
 def _pastors(world, region, per_month: dict[date, int]) -> None:
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     if not Playbook.objects.exists():
         playbook_catalog_load(pack="pe", count=LoadCount())

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from amparo.indicators import services as indicator_services
 from amparo.indicators.models import Indicator
 from amparo.mitigation.models import Measure
 from amparo.tests.queries import page_queries
@@ -102,6 +103,49 @@ def test_a_catalog_indicator_keeps_its_code_and_survives_a_reload(world, catalog
     call_command("load_catalog", stdout=StringIO())
     trained.refresh_from_db()
     assert trained.name_es == "Personal capacitado (región)"
+
+
+def _edit_on_the_page(world, code: str, name_es: str) -> None:
+    indicator = Indicator.objects.get(code=code)
+    values = {
+        "code": code, "name_es": name_es, "name_en": indicator.name_en,
+        "level": indicator.level, "unit": indicator.unit, "direction": indicator.direction,
+        "aggregation": indicator.aggregation, "frequency": indicator.frequency,
+        "disaggregations": "", "caveat_es": "", "caveat_en": "",
+    }  # fmt: skip
+    response = world.client("admin").post(reverse("indicator-edit", args=[code]), values)
+    assert response.status_code == 302
+
+
+def test_an_edited_indicator_is_not_listed_again_on_every_load(world, catalog) -> None:
+    # It used to be listed as "kept" on every load, although the catalog had not changed.
+    _edit_on_the_page(world, "OUT-TRAINED", "Personal capacitado (región)")
+    for _load in range(2):
+        call_command("load_catalog", stdout=(out := StringIO()))
+        assert "kept users' edits" not in out.getvalue()
+    assert Indicator.objects.get(code="OUT-TRAINED").name_es == "Personal capacitado (región)"
+
+
+def test_a_catalog_indicator_never_overwrites_one_an_admin_created(world, catalog, monkeypatch):
+    # It used to be overwritten when a new catalog version brought the same code.
+    world.client("admin").post(reverse("indicator-create"), NEW)
+    real = indicator_services.read_pack_file
+
+    def with_shelters(pack: str, name: str) -> dict:
+        content = real(pack, name)
+        shipped = next(e for e in content["indicators"] if e["code"] == "OUT-TRAINED")
+        content["indicators"].append({**shipped, "code": "OUT-SHELTERS", "name_es": "Otro"})
+        return content
+
+    monkeypatch.setattr(indicator_services, "read_pack_file", with_shelters)
+    call_command("load_catalog", stdout=(out := StringIO()))
+    mine = Indicator.objects.get(code="OUT-SHELTERS")
+    assert (mine.name_es, mine.aggregation, mine.from_catalog) == (
+        "Albergues abiertos",
+        "last",
+        False,
+    )
+    assert "the catalog has indicators with the same code: OUT-SHELTERS" in out.getvalue()
 
 
 def _measures(world, n: int) -> list[Measure]:

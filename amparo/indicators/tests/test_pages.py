@@ -132,8 +132,8 @@ def test_targets_are_set_per_region_and_shown_against_values(world, catalog) -> 
 
 
 def _church_track(world) -> None:
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     playbook_catalog_load(pack="pe", count=LoadCount())
     playbook = Playbook.objects.get(code="iglesias")

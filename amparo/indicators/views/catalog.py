@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.models import User
+from amparo.form_errors import save_or_form_errors
 from amparo.indicators import services
 from amparo.indicators.forms import IndicatorForm
 from amparo.indicators.models import Indicator
 from amparo.mitigation.models import Measure
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 def _measures_visible(user: User) -> QuerySet[Measure]:

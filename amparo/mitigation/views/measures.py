@@ -16,11 +16,11 @@ from amparo.accounts.access import Capability
 from amparo.assessment.models import Threat
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
+from amparo.form_errors import save_or_form_errors
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
 from amparo.reports.tabular import csv_bytes
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 @login_required

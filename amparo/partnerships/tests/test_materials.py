@@ -24,8 +24,8 @@ def material(media_root) -> Material:
 
 @pytest.fixture
 def stages(world) -> list[Stage]:
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     playbook_catalog_load(pack="pe", count=LoadCount())
     return list(Stage.objects.filter(code__in=["conferencia", "capacitacion", "lanzamiento"]))

@@ -45,8 +45,8 @@ def test_the_region_page_costs_the_same_with_more_open_next_steps(world):
 
 @pytest.fixture
 def event(world) -> Event:
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     playbook_catalog_load(pack="pe", count=LoadCount())
     playbook = Playbook.objects.get(code="iglesias")

@@ -35,8 +35,8 @@ def _ok(response):
 def test_a_coordinator_takes_a_fraternity_to_signed_and_the_planner_proposes_the_region(
     world, fraternity
 ) -> None:
+    from amparo.catalog.sync import LoadCount
     from amparo.rollout.services import playbook_catalog_load
-    from amparo.territory.services import LoadCount
 
     playbook_catalog_load(pack="pe", count=LoadCount())
     client = world.client("coordinator")

@@ -4,10 +4,10 @@ from datetime import date
 
 import pytest
 
+from amparo.catalog.sync import LoadCount
 from amparo.rollout import services
 from amparo.rollout.models import Event, Playbook, Rollout, Team
 from amparo.territory.models import Organization
-from amparo.territory.services import LoadCount
 
 
 @pytest.fixture

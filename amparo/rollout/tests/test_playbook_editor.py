@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from amparo.catalog.sync import LoadCount
 from amparo.rollout import services
 from amparo.rollout.models import Stage
-from amparo.territory.services import LoadCount
 
 
 @pytest.fixture(autouse=True)

@@ -13,11 +13,11 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
+from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import attendance_table, queries, services
 from amparo.rollout.forms import AttendanceForm, EventForm
 from amparo.rollout.models import Event
-from amparo.rollout.views.saving import save_or_form_errors
 from amparo.territory.models import Region
 
 

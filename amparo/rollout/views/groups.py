@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.form_errors import save_or_form_errors
 from amparo.rollout import services
 from amparo.rollout.forms import GroupForm, GroupReportForm
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 @login_required

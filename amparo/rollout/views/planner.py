@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
+from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.queries import regions_with_agreement
 from amparo.rollout import delays, planner, planning, queries
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, Playbook, Team
-from amparo.rollout.views.saving import save_or_form_errors
 
 RECENT_RUNS = 8
 

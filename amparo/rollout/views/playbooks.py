@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.audit import object_history
+from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import PlaybookForm, StageForm
 from amparo.rollout.models import Playbook
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 @login_required

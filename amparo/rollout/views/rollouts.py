@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
-from amparo.rollout.views.saving import save_or_form_errors
 
 
 @login_required

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.backup import RestoreError, restore
+from amparo.ops.backup import RestoreError, restore
 
 
 class Command(BaseCommand):

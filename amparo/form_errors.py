@@ -1,4 +1,5 @@
-"""The one way church-track views hand validated input to a service."""
+"""The one way a view hands validated input to a service: a rule the service refuses
+becomes errors on the form, in the person's language."""
 
 from __future__ import annotations
 

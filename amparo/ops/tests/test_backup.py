@@ -10,9 +10,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from amparo import backup as backups
 from amparo.mitigation import services as mitigation_services
 from amparo.mitigation.models import Measure
+from amparo.ops import backup as backups
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amparo.backup import backup
+from amparo.ops.backup import backup
 
 
 class Command(BaseCommand):
