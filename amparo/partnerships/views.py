@@ -31,7 +31,7 @@ from amparo.partnerships.models import (
     Partnership,
     PartnershipStage,
 )
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 
 @login_required

@@ -14,7 +14,7 @@ from amparo.assessment import scoring, services
 from amparo.assessment.forms import MatrixCreateForm, MatrixForm, ThreatForm
 from amparo.assessment.models import RiskMatrix, Threat
 from amparo.audit import object_history
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 from amparo.territory.models import Sector
 
 

@@ -15,7 +15,7 @@ from amparo.indicators import services
 from amparo.indicators.forms import IndicatorForm
 from amparo.indicators.models import Indicator
 from amparo.mitigation.models import Measure
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 
 def _measures_visible(user: User) -> QuerySet[Measure]:

@@ -14,7 +14,7 @@ from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.rollout import services
 from amparo.rollout.forms import GroupForm, GroupReportForm
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 
 @login_required

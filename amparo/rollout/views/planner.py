@@ -18,7 +18,7 @@ from amparo.rollout import delays, planner, planning, queries
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, Playbook, Team
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 RECENT_RUNS = 8
 

@@ -14,7 +14,7 @@ from amparo.audit import object_history
 from amparo.rollout import queries, services
 from amparo.rollout.forms import PlaybookForm, StageForm
 from amparo.rollout.models import Playbook
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 
 @login_required

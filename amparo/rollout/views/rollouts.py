@@ -13,7 +13,7 @@ from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
-from amparo.rollout.views.saving import save_or_form_errors
+from amparo.saving import save_or_form_errors
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""The one way church-track views hand validated input to a service."""
+"""The one way views hand validated form input to a service."""
 
 from __future__ import annotations
 
