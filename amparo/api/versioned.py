@@ -35,7 +35,9 @@ def patch_or_conflict(
                 "detail": {
                     "message": _("Someone else changed it since the version you sent."),
                     "version": row.version,
-                    "current": shape.from_orm(row).model_dump(mode="json"),
+                    # Python values, so that the API's renderer writes them as in the
+                    # lists (times to the millisecond).
+                    "current": shape.from_orm(row).model_dump(),
                 },
             },
         )
