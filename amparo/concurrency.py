@@ -9,15 +9,22 @@ actions) use ``claim_current``, which moves the version on too, so an edit form 
 before them is noticed as stale. Both must run inside the caller's transaction: the
 ``UPDATE`` also locks the row until it ends.
 
+Services that save such a row take each field as a keyword argument that defaults to
+``UNCHANGED``, so a caller states only what it changes (an API ``PATCH``, an accepted
+suggestion) and the rest stays as stored. Pages edit these rows through ``edit_page``, the
+one flow from a submitted form to the saved row, the form's errors or the conflict page;
+the API has its counterpart in ``amparo.api.versioned``.
+
 The comparison shown to the person lives in ``amparo.conflicts`` (pure).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import enum
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.db import models, transaction
@@ -27,6 +34,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from amparo.conflicts import MAX_VERSION, FieldComparison, compare_fields, differing, is_stale
+from amparo.form_errors import save_or_form_errors
 
 M = TypeVar("M", bound=models.Model)
 
@@ -74,6 +82,24 @@ def claim_current(rows: QuerySet[M], pk: int) -> M:
     if not rows.model._default_manager.filter(pk=pk).update(version=F("version") + 1):
         raise rows.model.DoesNotExist
     return rows.get(pk=pk)
+
+
+class Unchanged(enum.Enum):
+    """The type of ``UNCHANGED``: an argument the caller left out of a change."""
+
+    UNCHANGED = "unchanged"
+
+
+# The default of a service's field arguments: the stored value (a new row's default) stays.
+UNCHANGED = Unchanged.UNCHANGED
+
+
+def apply_changes(instance: models.Model, values: Mapping[str, object]) -> set[str]:
+    """Set on ``instance`` each of ``values`` that is not ``UNCHANGED``; the names set."""
+    changed = {name for name, value in values.items() if value is not UNCHANGED}
+    for name in changed:
+        setattr(instance, name, values[name])
+    return changed
 
 
 def next_version(rows: QuerySet) -> int:
@@ -170,13 +196,22 @@ def _codes(value: object) -> set[str]:
     return {str(value)}
 
 
-def conflict_for(form: forms.ModelForm, current: models.Model, *, skip: tuple = ()) -> Conflict:
+def _row_fields(form: forms.ModelForm) -> list[tuple[str, forms.Field]]:
+    """The fields of ``form`` that show the row's own values: the visible model fields
+    (not ``version``, nor a form-only field such as an override reason)."""
+    names = form._meta.fields or ()
+    return [
+        (name, field)
+        for name, field in form.fields.items()
+        if name in names and name != "version" and not field.widget.is_hidden
+    ]
+
+
+def conflict_for(form: forms.ModelForm, current: models.Model) -> Conflict:
     """Compare the stored row ``current`` with the values ``form`` (valid, stale) carries,
-    over the form's visible fields except ``skip``."""
+    over the row's fields on the form."""
     rows, labels = [], {}
-    for name, field in form.fields.items():
-        if name == "version" or name in skip or field.widget.is_hidden:
-            continue
+    for name, field in _row_fields(form):
         stored = _stored(field, current, name)
         submitted = field.prepare_value(form.cleaned_data.get(name))
         if isinstance(field, forms.ModelMultipleChoiceField):
@@ -192,32 +227,51 @@ def reapply_initial(form: forms.ModelForm, current: models.Model) -> dict[str, o
     return {**form.cleaned_data, "version": current.version}
 
 
-def conflict_context(
-    form: forms.ModelForm,
-    current: models.Model,
-    make_form: Callable[[dict[str, object]], forms.ModelForm],
-    *,
-    skip: tuple = (),
-) -> dict[str, object]:
-    """Template context of a conflict page: the comparison, and in ``form`` a new edit form
-    (built by ``make_form`` from initial values) holding the person's values on top of the
-    current version."""
-    return {
-        "conflict": conflict_for(form, current, skip=skip),
-        "form": make_form(reapply_initial(form, current)),
-    }
+# --- the one flow of an edit page ------------------------------------------------------
 
 
-def conflict_page(
+def edit_page(
     request: HttpRequest,
-    template: str,
-    context: dict[str, object],
     form: forms.ModelForm,
-    current: models.Model,
-    make_form: Callable[[dict[str, object]], forms.ModelForm],
     *,
-    skip: tuple = (),
+    save: Callable[[dict[str, Any], int | None], M],
+    reload: Callable[[], M],
+    refill: Callable[[M, dict[str, object]], forms.ModelForm],
+    template: str,
+    context: Callable[[M | None], dict[str, object]],
+    saved: Callable[[M], HttpResponse],
 ) -> HttpResponse:
-    """The edit page answering a stale save: 409, ``context`` plus the conflict."""
-    conflict = conflict_context(form, current, make_form, skip=skip)
-    return render(request, template, {**context, **conflict}, status=409)
+    """The one way a page edits (or creates) a row that carries a version.
+
+    On a valid POST, ``save(values, expected_version)`` calls the service with the form's
+    values (without ``version``) and the version the form was loaded with (None for a new
+    row); the answer is then ``saved(row)``. A rule the service refuses becomes errors on
+    the form (422). When someone saved the row meanwhile the answer is 409, with the
+    conflict: the row as ``reload()`` reads it now and the person's values field by field,
+    who saved meanwhile, and ``refill(current, initial)``, the edit form holding the
+    person's values on top of the current version. Anything else shows the form (200, or
+    422 with its errors). ``context(row)`` is the page around the form, for the row shown
+    (None for a new one).
+    """
+    shown = form.instance if form.instance.pk else None
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        expected = values.pop("version", None)
+        try:
+            row = save_or_form_errors(form, lambda: save(values, expected))
+        except VersionConflict:
+            current = reload()
+            page = {
+                **context(current),
+                "conflict": conflict_for(form, current),
+                "form": refill(current, reapply_initial(form, current)),
+            }
+            return render(request, template, page, status=409)
+        if row is not None:
+            return saved(row)
+    return render(
+        request,
+        template,
+        {**context(shown), "form": form},
+        status=422 if form.errors else 200,
+    )

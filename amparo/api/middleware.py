@@ -10,18 +10,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-PREFIX = "/api/v1/"
+from amparo.api.errors import ERROR_NAMES
 
-ERROR_NAMES = {
-    400: "bad_request",
-    401: "not_authenticated",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    409: "conflict",
-    413: "too_large",
-    422: "invalid_request",
-}
+PREFIX = "/api/v1/"
 
 
 def error_detail(status: int, allowed: str = "") -> str | None:

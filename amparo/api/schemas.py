@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from amparo.concurrency import UNCHANGED
 from amparo.conflicts import MAX_VERSION
 from amparo.indicators.models import Unit
 from amparo.suppression import suppress
@@ -313,7 +314,19 @@ Rating = Annotated[int, Field(ge=1, le=99)]
 Day = Annotated[date, Field(ge=date(1900, 1, 1), le=date(2999, 12, 31))]
 
 
-class FindingPatch(Schema):
+class VersionedPatch(Schema):
+    """A change to a row that carries a version: the one the client last read, and the
+    fields it sends."""
+
+    def sent(self, name: str) -> object:
+        """The value sent for the field ``name`` (``null`` included), or ``UNCHANGED`` when
+        the client left it out, so that the service keeps the stored value."""
+        if name not in type(self).model_fields:
+            raise AttributeError(name)
+        return getattr(self, name) if name in self.model_fields_set else UNCHANGED
+
+
+class FindingPatch(VersionedPatch):
     """Ratings and evidence of a finding; ``version`` is the one the client last read."""
 
     version: Version
@@ -328,7 +341,7 @@ class FindingPatch(Schema):
     justification: Text = None
 
 
-class MeasurePatch(Schema):
+class MeasurePatch(VersionedPatch):
     """Text, dates and expected effect of a measure (its status moves on the pages)."""
 
     version: Version
@@ -340,7 +353,7 @@ class MeasurePatch(Schema):
     lowers_impact: Annotated[int, Field(ge=0, le=4)] = None
 
 
-class EventPatch(Schema):
+class EventPatch(VersionedPatch):
     """Dates, place and notes of an event (completing and cancelling are page actions)."""
 
     version: Version

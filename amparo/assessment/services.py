@@ -18,6 +18,7 @@ from amparo.assessment.models import Assessment, Finding, RiskMatrix, RoundStatu
 from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED, Unchanged
 from amparo.territory.models import Region, Sector
 
 DEFAULT_MATRIX_CODE = "5x5"
@@ -338,14 +339,24 @@ def finding_save(
     by: User,
     finding: Finding | None = None,
     expected_version: int | None = None,
-    **fields: object,
+    threat: Threat | Unchanged = UNCHANGED,
+    inherent_likelihood: int | Unchanged = UNCHANGED,
+    inherent_impact: int | Unchanged = UNCHANGED,
+    current_controls: str | Unchanged = UNCHANGED,
+    residual_likelihood: int | Unchanged | None = UNCHANGED,
+    residual_impact: int | Unchanged | None = UNCHANGED,
+    evidence: str | Unchanged = UNCHANGED,
+    evidence_source: str | Unchanged = UNCHANGED,
+    confidence: str | Unchanged = UNCHANGED,
+    justification: str | Unchanged = UNCHANGED,
 ) -> Finding:
     """Record or change a finding. Ratings must lie inside the round's matrix; a completed
-    round is read-only.
+    round is read-only. Fields left ``UNCHANGED`` keep their stored value (a new finding
+    needs its threat and inherent ratings).
 
     A change made on a form states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
-    it the ``fields`` are applied to the finding as it is now (e.g. accepting suggested
+    it the fields given are applied to the finding as it is now (e.g. accepting suggested
     ratings)."""
     if assessment.status == RoundStatus.COMPLETED:
         raise ValidationError(_("This round is completed; start a new round to change findings."))
@@ -354,8 +365,21 @@ def finding_save(
     elif finding is not None:
         finding = concurrency.claim_current(Finding.objects.select_related("threat"), finding.pk)
     finding = finding or Finding(assessment=assessment)
-    for name, value in fields.items():
-        setattr(finding, name, value)
+    concurrency.apply_changes(
+        finding,
+        {
+            "threat": threat,
+            "inherent_likelihood": inherent_likelihood,
+            "inherent_impact": inherent_impact,
+            "current_controls": current_controls,
+            "residual_likelihood": residual_likelihood,
+            "residual_impact": residual_impact,
+            "evidence": evidence,
+            "evidence_source": evidence_source,
+            "confidence": confidence,
+            "justification": justification,
+        },
+    )
     finding.sector = finding.threat.sector
     spec = assessment.matrix.spec()
     errors = {}

@@ -18,13 +18,14 @@ from amparo import concurrency
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.accounts.models import User
-from amparo.assessment.models import Assessment, Threat
+from amparo.assessment.models import Assessment, Finding, Threat
 from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED, Unchanged
 from amparo.mitigation import lifecycle, uploads
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
-from amparo.territory.models import Region, Sector, english_active
+from amparo.territory.models import Contact, Organization, Region, Sector, english_active
 
 CATALOG_CONTROL_FIELDS = (
     "kind",
@@ -117,17 +118,28 @@ def measure_save(
     by: User,
     measure: Measure | None = None,
     expected_version: int | None = None,
-    findings: list | None = None,
-    **fields: object,
+    sector: Sector | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    organization: Organization | Unchanged | None = UNCHANGED,
+    responsible: Contact | Unchanged | None = UNCHANGED,
+    owner: User | Unchanged | None = UNCHANGED,
+    findings: list[Finding] | Unchanged = UNCHANGED,
+    starts_on: date | Unchanged | None = UNCHANGED,
+    due_on: date | Unchanged | None = UNCHANGED,
+    lowers_likelihood: int | Unchanged = UNCHANGED,
+    lowers_impact: int | Unchanged = UNCHANGED,
 ) -> Measure:
     """Create or change a measure's description (not its status: see ``measure_move``).
     Organization, contact and findings must belong to the measure's region and sector; a
     new follow-up person (or the person of a measure moved to another sector) must be able
-    to change the measure's sector in the region.
+    to change the measure's sector in the region. Fields left ``UNCHANGED`` keep their
+    stored value (a new measure needs its sector, kind and title).
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
-    it the ``fields`` are applied to the measure as it is now.
+    it the fields given are applied to the measure as it is now.
 
     ``findings`` replaces the links to the region's latest round only; links to findings of
     earlier rounds stay."""
@@ -137,20 +149,34 @@ def measure_save(
     elif measure is not None:
         measure = concurrency.claim_current(Measure.objects.all(), measure.pk)
     measure = measure or Measure(region=region, owner=by)
-    for name, value in fields.items():
-        setattr(measure, name, value)
+    changed = concurrency.apply_changes(
+        measure,
+        {
+            "sector": sector,
+            "kind": kind,
+            "title": title,
+            "description": description,
+            "organization": organization,
+            "responsible": responsible,
+            "owner": owner,
+            "starts_on": starts_on,
+            "due_on": due_on,
+            "lowers_likelihood": lowers_likelihood,
+            "lowers_impact": lowers_impact,
+        },
+    )
     errors = {}
     if measure.organization and measure.organization.region_id != region.pk:
         errors["organization"] = _("Choose an organization of this region.")
     if measure.responsible and measure.responsible.organization.region_id != region.pk:
         errors["responsible"] = _("Choose a contact of this region.")
-    if findings is not None and any(
+    if findings is not UNCHANGED and any(
         f.assessment.region_id != region.pk or f.sector_id != measure.sector_id for f in findings
     ):
         errors["findings"] = _("Choose findings of this region and sector.")
     if (
         measure.owner_id
-        and ("owner" in fields or "sector" in fields)
+        and changed & {"owner", "sector"}
         and not access.people_who_can_change(region, measure.sector_id)
         .filter(pk=measure.owner_id)
         .exists()
@@ -160,7 +186,7 @@ def measure_save(
         raise ValidationError(errors)
     measure.full_clean()
     measure.save()
-    if findings is not None:
+    if findings is not UNCHANGED:
         # The form offers the latest round's findings only; links to earlier rounds (kept
         # when a round is cloned) still justify those rounds' residuals.
         latest = _latest_round(region)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import services as assessment_services
+from amparo.concurrency import UNCHANGED
 from amparo.form_errors import save_or_form_errors
 from amparo.questionnaires import queries, services, tasks
 from amparo.questionnaires.models import JobStatus
@@ -163,14 +164,13 @@ def accept_suggestion(request: HttpRequest, code: str, pk: int, finding_pk: int)
     finding = access.finding_or_404(request.user, assessment, finding_pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
     suggestion = services.rating_suggestion(assessment, finding.threat)
-    changes = {}
-    if suggestion.likelihood:
-        changes["inherent_likelihood"] = suggestion.likelihood
-    if suggestion.impact:
-        changes["inherent_impact"] = suggestion.impact
     try:
         assessment_services.finding_save(
-            assessment=assessment, by=request.user, finding=finding, **changes
+            assessment=assessment,
+            by=request.user,
+            finding=finding,
+            inherent_likelihood=suggestion.likelihood or UNCHANGED,
+            inherent_impact=suggestion.impact or UNCHANGED,
         )
         messages.success(request, _("The suggested ratings were applied; adjust them if needed."))
     except assessment_services.ValidationError as error:

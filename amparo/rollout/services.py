@@ -18,6 +18,7 @@ from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED, Unchanged
 from amparo.rollout import progress
 from amparo.rollout.models import (
     Attendance,
@@ -29,6 +30,7 @@ from amparo.rollout.models import (
     RecoveryGroup,
     Rollout,
     Stage,
+    Team,
 )
 from amparo.territory.models import Organization, OrganizationKind, Region
 
@@ -278,17 +280,25 @@ def event_save(
     event: Event | None = None,
     expected_version: int | None = None,
     override_reason: str = "",
-    **fields: object,
+    stage: Stage | Unchanged = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
+    starts_on: date | Unchanged = UNCHANGED,
+    ends_on: date | Unchanged = UNCHANGED,
+    city: str | Unchanged = UNCHANGED,
+    venue: str | Unchanged = UNCHANGED,
+    team: Team | Unchanged | None = UNCHANGED,
+    notes: str | Unchanged = UNCHANGED,
 ) -> Event:
     """Plan an event or change one. The stage order is checked against the rollout's other
     events: planning needs each prerequisite planned or done early enough, a done event
     needs them done, and a change may not take away what a later stage's event relies on.
     Only a program admin may override, and the reason is recorded; an event already
-    overridden keeps its reason while its stage and dates are unchanged.
+    overridden keeps its reason while its stage and dates are unchanged. Fields left
+    ``UNCHANGED`` keep their stored value (a new event needs its stage, dates and city).
 
     A change states the ``expected_version`` it was loaded with and raises
     ``concurrency.VersionConflict`` (writing nothing) when someone saved meanwhile; without
-    it the ``fields`` are applied to the event as it is now."""
+    it the fields given are applied to the event as it is now."""
     if event is not None and expected_version is not None:
         concurrency.claim(event, expected=expected_version)
     elif event is not None:
@@ -301,8 +311,19 @@ def event_save(
         else None
     )
     event = event or Event(rollout=rollout)
-    for name, value in fields.items():
-        setattr(event, name, value)
+    concurrency.apply_changes(
+        event,
+        {
+            "stage": stage,
+            "status": status,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "city": city,
+            "venue": venue,
+            "team": team,
+            "notes": notes,
+        },
+    )
     if event.stage.playbook_id != rollout.playbook_id:
         raise ValidationError({"stage": _("This stage belongs to another playbook.")})
     if event.status == EventStatus.CANCELLED:

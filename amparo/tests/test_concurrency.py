@@ -159,3 +159,21 @@ def test_two_simultaneous_saves_on_two_connections_cannot_both_win(transactional
         thread.join(10)
     assert outcomes == {"first": "saved", "second": "conflict"}
     assert Measure.objects.get(pk=measure.pk).version == 2
+
+
+def test_only_the_arguments_given_are_applied_to_the_row() -> None:
+    finding = Finding(evidence="stored", inherent_likelihood=3, residual_likelihood=2)
+    changed = concurrency.apply_changes(
+        finding,
+        {
+            "evidence": "new",
+            "residual_likelihood": None,
+            "inherent_likelihood": concurrency.UNCHANGED,
+        },
+    )
+    assert changed == {"evidence", "residual_likelihood"}
+    assert (finding.evidence, finding.residual_likelihood, finding.inherent_likelihood) == (
+        "new",
+        None,
+        3,
+    )

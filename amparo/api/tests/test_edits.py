@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 from django.test import Client
 
+from amparo.api.schemas import FindingPatch
 from amparo.api.services import token_create
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, Playbook, Rollout
 from amparo.rollout.services import playbook_catalog_load
@@ -196,3 +198,84 @@ def test_the_list_endpoints_report_the_version(world, rows) -> None:
     for resource in ("findings", "measures", "events"):
         items = Client().get(f"/api/v1/{resource}", headers=headers).json()["items"]
         assert items and all(item["version"] == 1 for item in items)
+
+
+@pytest.mark.parametrize("resource", CHANGES)
+def test_the_409_answer_has_the_error_shape_and_the_row_as_the_list_gives_it(
+    world, rows, resource
+) -> None:
+    key, change = CHANGES[resource]
+    row = rows["A"][key]
+    headers = _bearer(world, "coordinator")
+    path = f"/api/v1/{resource}/{row.pk}"
+    assert _patch(Client(), path, {"version": 1, **change}, **headers).status_code == 200
+    response = _patch(Client(), path, {"version": 1, **change}, **headers)
+    listed = Client().get(f"/api/v1/{resource}?region=PE-LOR&limit=500", headers=headers).json()
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "conflict",
+        "detail": {
+            "message": "Otra persona lo cambió después de la versión que envió.",
+            "version": 2,
+            "current": next(item for item in listed["items"] if item["id"] == row.pk),
+        },
+    }
+    english = _patch(
+        Client(), path, {"version": 1, **change}, **headers, **{"Accept-Language": "en"}
+    )
+    assert english.json()["detail"]["message"] == (
+        "Someone else changed it since the version you sent."
+    )
+
+
+# resource -> (what a first change sets, what a second change sends alone)
+PARTIAL = {
+    "findings": (
+        {"evidence": "Registro", "residual_likelihood": 2, "residual_impact": 2},
+        {"confidence": "high"},
+    ),
+    "measures": ({"title": "Ordenanza", "due_on": "2026-06-30"}, {"lowers_impact": 2}),
+    "events": ({"venue": "Auditorio", "city": "Pucallpa"}, {"notes": "Llevar proyector"}),
+}
+
+
+@pytest.mark.parametrize("resource", PARTIAL)
+def test_a_change_sets_only_the_fields_it_sends(world, rows, resource) -> None:
+    key = CHANGES[resource][0]
+    row = rows["A"][key]
+    first, second = PARTIAL[resource]
+    headers = _bearer(world, "admin")
+    path = f"/api/v1/{resource}/{row.pk}"
+    assert _patch(Client(), path, {"version": 1, **first}, **headers).status_code == 200
+    response = _patch(Client(), path, {"version": 2, **second}, **headers)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["version"] == 3
+    assert {k: body[k] for k in {**first, **second}} == {**first, **second}
+
+
+def test_null_clears_an_optional_field_and_only_that_one(world, rows) -> None:
+    headers = _bearer(world, "admin")
+    finding, measure = rows["A"]["finding"], rows["A"]["measure"]
+    path = f"/api/v1/findings/{finding.pk}"
+    set_residual = {"version": 1, "residual_likelihood": 2, "residual_impact": 2}
+    assert _patch(Client(), path, set_residual, **headers).status_code == 200
+    cleared = {"version": 2, "residual_likelihood": None, "residual_impact": None}
+    body = _patch(Client(), path, cleared, **headers).json()
+    assert (body["residual_likelihood"], body["residual_impact"]) == (None, None)
+    assert (body["inherent_likelihood"], body["inherent_impact"]) == (3, 3)
+
+    path = f"/api/v1/measures/{measure.pk}"
+    dates = {"version": 1, "starts_on": "2026-01-01", "due_on": "2026-06-30"}
+    assert _patch(Client(), path, dates, **headers).status_code == 200
+    body = _patch(Client(), path, {"version": 2, "due_on": None}, **headers).json()
+    assert (body["starts_on"], body["due_on"], body["title"]) == ("2026-01-01", None, "m")
+
+
+def test_a_change_tells_the_service_only_what_was_sent() -> None:
+    patch = FindingPatch.model_validate({"version": 3, "evidence": "x", "residual_impact": None})
+    assert patch.sent("evidence") == "x"
+    assert patch.sent("residual_impact") is None
+    assert patch.sent("inherent_likelihood") is UNCHANGED
+    with pytest.raises(AttributeError):
+        patch.sent("evidense")

@@ -53,7 +53,7 @@ def _keep_the_test_connection():
 
 @pytest.fixture(autouse=True)
 def _short_plans(monkeypatch) -> None:
-    monkeypatch.setattr("amparo.api.endpoints.PLAN_TIME_CAP_S", 0.2)
+    monkeypatch.setattr("amparo.api.routes.church_track.PLAN_TIME_CAP_S", 0.2)
 
 
 @pytest.fixture(params=["admin", "viewer"])

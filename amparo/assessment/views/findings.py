@@ -3,6 +3,8 @@ Focal points see and change only their sector; viewers see levels, never evidenc
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +16,9 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import scoring, services
 from amparo.assessment.forms import FindingForm
-from amparo.assessment.models import RoundStatus
+from amparo.assessment.models import Finding, RoundStatus
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_page
-from amparo.form_errors import save_or_form_errors
+from amparo.concurrency import edit_page
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.services import rating_suggestion
 from amparo.reports.tabular import csv_bytes
@@ -144,43 +145,40 @@ def finding_edit(
         sectors=sectors,
         initial=initial,
     )
-    page = {"region": region, "assessment": assessment, "finding": finding}
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        expected = fields.pop("version", None)
-        try:
-            saved = save_or_form_errors(
-                form,
-                lambda: services.finding_save(
-                    assessment=assessment,
-                    by=request.user,
-                    finding=finding,
-                    expected_version=expected,
-                    **fields,
-                ),
-            )
-        except VersionConflict:
-            current = access.finding_or_404(request.user, assessment, finding_pk)
-            return conflict_page(
-                request,
-                "assessment/finding_form.html",
-                {**page, "finding": current},
-                form,
-                current,
-                lambda initial: FindingForm(
-                    instance=current, assessment=assessment, sectors=sectors, initial=initial
-                ),
-            )
-        if saved:
-            messages.success(request, _("Finding saved."))
-            return redirect(
-                "finding-detail", code=region.code, pk=assessment.pk, finding_pk=saved.pk
-            )
-    return render(
+
+    def save(values: dict[str, Any], expected: int | None) -> Finding:
+        return services.finding_save(
+            assessment=assessment,
+            by=request.user,
+            finding=finding,
+            expected_version=expected,
+            threat=values["threat"],
+            inherent_likelihood=values["inherent_likelihood"],
+            inherent_impact=values["inherent_impact"],
+            current_controls=values["current_controls"],
+            residual_likelihood=values["residual_likelihood"],
+            residual_impact=values["residual_impact"],
+            evidence=values["evidence"],
+            evidence_source=values["evidence_source"],
+            confidence=values["confidence"],
+            justification=values["justification"],
+        )
+
+    def saved(row: Finding) -> HttpResponse:
+        messages.success(request, _("Finding saved."))
+        return redirect("finding-detail", code=region.code, pk=assessment.pk, finding_pk=row.pk)
+
+    return edit_page(
         request,
-        "assessment/finding_form.html",
-        {**page, "form": form},
-        status=422 if form.errors else 200,
+        form,
+        save=save,
+        reload=lambda: access.finding_or_404(request.user, assessment, finding_pk),
+        refill=lambda current, initial: FindingForm(
+            instance=current, assessment=assessment, sectors=sectors, initial=initial
+        ),
+        template="assessment/finding_form.html",
+        context=lambda row: {"region": region, "assessment": assessment, "finding": row},
+        saved=saved,
     )
 
 

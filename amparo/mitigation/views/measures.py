@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,11 +17,11 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment.models import Threat
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_page
+from amparo.concurrency import edit_page
 from amparo.form_errors import save_or_form_errors
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
-from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
+from amparo.mitigation.models import Control, Measure, MeasureKind, MeasureStatus
 from amparo.reports.tabular import csv_bytes
 
 
@@ -139,42 +141,42 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         owners=owners,
         initial=_new_measure_initial(request) if measure is None else None,
     )
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        findings = list(fields.pop("findings"))
-        expected = fields.pop("version", None)
-        try:
-            saved = save_or_form_errors(
-                form,
-                lambda: services.measure_save(
-                    region=region,
-                    by=request.user,
-                    measure=measure,
-                    expected_version=expected,
-                    findings=findings,
-                    **fields,
-                ),
-            )
-        except VersionConflict:
-            current = access.measure_or_404(request.user, region, pk)
-            return conflict_page(
-                request,
-                "mitigation/measure_form.html",
-                {"region": region, "measure": current},
-                form,
-                current,
-                lambda initial: MeasureForm(
-                    instance=current, region=region, sectors=sectors, owners=owners, initial=initial
-                ),
-            )
-        if saved:
-            messages.success(request, _("Measure saved."))
-            return redirect("measure-detail", code=region.code, pk=saved.pk)
-    return render(
+
+    def save(values: dict[str, Any], expected: int | None) -> Measure:
+        return services.measure_save(
+            region=region,
+            by=request.user,
+            measure=measure,
+            expected_version=expected,
+            sector=values["sector"],
+            kind=values["kind"],
+            title=values["title"],
+            description=values["description"],
+            organization=values["organization"],
+            responsible=values["responsible"],
+            owner=values["owner"],
+            findings=list(values["findings"]),
+            starts_on=values["starts_on"],
+            due_on=values["due_on"],
+            lowers_likelihood=values["lowers_likelihood"],
+            lowers_impact=values["lowers_impact"],
+        )
+
+    def saved(row: Measure) -> HttpResponse:
+        messages.success(request, _("Measure saved."))
+        return redirect("measure-detail", code=region.code, pk=row.pk)
+
+    return edit_page(
         request,
-        "mitigation/measure_form.html",
-        {"region": region, "form": form, "measure": measure},
-        status=422 if form.errors else 200,
+        form,
+        save=save,
+        reload=lambda: access.measure_or_404(request.user, region, pk),
+        refill=lambda current, initial: MeasureForm(
+            instance=current, region=region, sectors=sectors, owners=owners, initial=initial
+        ),
+        template="mitigation/measure_form.html",
+        context=lambda row: {"region": region, "measure": row},
+        saved=saved,
     )
 
 

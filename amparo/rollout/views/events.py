@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.concurrency import VersionConflict, conflict_page
+from amparo.concurrency import edit_page
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import attendance_table, queries, services
@@ -40,43 +42,39 @@ def event_edit(
         may_override=may_override,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
-        override = fields.pop("override_reason", "")
-        expected = fields.pop("version", None)
-        try:
-            saved = save_or_form_errors(
-                form,
-                lambda: services.event_save(
-                    rollout=rollout,
-                    by=request.user,
-                    event=event,
-                    expected_version=expected,
-                    override_reason=override,
-                    **fields,
-                ),
-            )
-        except VersionConflict:
-            current = access.event_or_404(request.user, region, pk)
-            return conflict_page(
-                request,
-                "rollout/event_form.html",
-                {"region": region, "rollout": rollout, "event": current},
-                form,
-                current,
-                lambda initial: EventForm(
-                    instance=current, rollout=rollout, may_override=may_override, initial=initial
-                ),
-                skip=("override_reason",),
-            )
-        if saved:
-            messages.success(request, _("Event saved."))
-            return redirect("event-detail", code=region.code, pk=saved.pk)
-    return render(
+
+    def save(values: dict[str, Any], expected: int | None) -> Event:
+        return services.event_save(
+            rollout=rollout,
+            by=request.user,
+            event=event,
+            expected_version=expected,
+            override_reason=values.get("override_reason", ""),
+            stage=values["stage"],
+            status=values["status"],
+            starts_on=values["starts_on"],
+            ends_on=values["ends_on"],
+            city=values["city"],
+            venue=values["venue"],
+            team=values["team"],
+            notes=values["notes"],
+        )
+
+    def saved(row: Event) -> HttpResponse:
+        messages.success(request, _("Event saved."))
+        return redirect("event-detail", code=region.code, pk=row.pk)
+
+    return edit_page(
         request,
-        "rollout/event_form.html",
-        {"form": form, "region": region, "rollout": rollout, "event": event},
-        status=422 if form.errors else 200,
+        form,
+        save=save,
+        reload=lambda: access.event_or_404(request.user, region, pk),
+        refill=lambda current, initial: EventForm(
+            instance=current, rollout=rollout, may_override=may_override, initial=initial
+        ),
+        template="rollout/event_form.html",
+        context=lambda row: {"region": region, "rollout": rollout, "event": row},
+        saved=saved,
     )
 
 

@@ -1,0 +1,137 @@
+"""Indicators and their observed values, read and pushed."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.api.errors import ERRORS
+from amparo.api.filters import regions_asked, seeing_detail, since
+from amparo.api.pagination import Pages
+from amparo.api.schemas import ImportedOut, IndicatorOut, ObservationIn, ObservationOut
+from amparo.indicators import services as indicator_services
+from amparo.indicators.models import Indicator, Observation, Unit
+from amparo.indicators.observation_import import IndicatorSpec, parse_observations
+from amparo.suppression import THRESHOLD, withheld_rows
+from amparo.territory.models import Region
+
+router = Router(tags=["indicators"])
+
+
+@router.get(
+    "/indicators",
+    response={200: list[IndicatorOut], **ERRORS},
+    operation_id="amparo_api_endpoints_indicators",
+)
+@paginate(Pages)
+def indicators(request: HttpRequest):
+    access.require_member(request.user)
+    return Indicator.objects.order_by("code")
+
+
+def _observations_withheld(
+    request: HttpRequest, regions: list[Region], rows: QuerySet[Observation]
+) -> list[int]:
+    """Of ``rows`` (whole groups of an indicator, region and period), the counts withheld
+    from the user in regions whose details they may not see: small ones, and those that
+    would give a small one back (``withheld_rows``). Only groups with a small value are
+    read."""
+    hidden = [r.pk for r in regions if not access.can(request.user, Capability.VIEW_DETAIL, r)]
+    if not hidden:
+        return []
+    small = Observation.objects.filter(
+        indicator=OuterRef("indicator"),
+        region=OuterRef("region"),
+        period=OuterRef("period"),
+        value__gt=0,
+        value__lt=THRESHOLD,
+    )
+    candidates = rows.filter(region__in=hidden, indicator__unit=Unit.COUNT).filter(Exists(small))
+    return sorted(
+        withheld_rows(
+            (pk, (indicator, region, period), disaggregation, float(value))
+            for pk, indicator, region, period, disaggregation, value in candidates.values_list(
+                "pk", "indicator", "region", "period", "disaggregation", "value"
+            )
+        )
+    )
+
+
+@router.get(
+    "/observations",
+    response={200: list[ObservationOut], **ERRORS},
+    operation_id="amparo_api_endpoints_observations",
+)
+@paginate(Pages)
+def observations(
+    request: HttpRequest,
+    region: str | None = None,
+    indicator: str | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+    updated_since: datetime | None = None,
+):
+    """Values; for regions whose details the user may not see, counts from 1 to 4 are
+    null, and so are the total and sister values that would give them back."""
+    regions = regions_asked(request, region)
+    rows = Observation.objects.filter(region__in=regions)
+    if indicator:
+        rows = rows.filter(indicator__code=indicator)
+    if period_from:
+        rows = rows.filter(period__gte=period_from)
+    if period_to:
+        rows = rows.filter(period__lte=period_to)
+    withheld = _observations_withheld(request, regions, rows)
+    rows = rows.select_related("indicator", "region").annotate(
+        see_small=seeing_detail(request, regions, "region"),
+        withheld=Case(When(pk__in=withheld, then=Value(True)), default=Value(False))
+        if withheld
+        else Value(False),
+    )
+    if updated_since:
+        rows = rows.filter(updated_at__gte=since(updated_since))
+    return rows.order_by("pk")
+
+
+@router.post(
+    "/observations",
+    response={200: ImportedOut, **ERRORS},
+    operation_id="amparo_api_endpoints_observations_push",
+)
+def observations_push(request: HttpRequest, payload: list[ObservationIn]):
+    """Add or replace values; the same rules as the file import. All or nothing."""
+    if not payload or len(payload) > 1000:
+        return Status(
+            422,
+            {"error": "invalid_request", "detail": _("Send between 1 and 1000 observations.")},
+        )
+    codes = {item.region.upper() for item in payload}
+    allowed = {
+        r.code
+        for r in access.regions_visible(request.user).filter(code__in=codes)
+        if access.can(request.user, Capability.CHANGE_REGION, r)
+    }
+    visible = {r.code for r in access.regions_visible(request.user).filter(code__in=codes)}
+    if codes - visible:
+        return Status(404, {"error": "not_found", "detail": sorted(codes - visible)})
+    if codes - allowed:
+        raise PermissionDenied
+    specs = {
+        i.code: IndicatorSpec(i.frequency, i.typed, frozenset(i.disaggregations))
+        for i in Indicator.objects.all()
+    }
+    header = ["indicator", "region", "period", "value", "disaggregation", "source", "note"]
+    rows = iter([header] + [[getattr(item, k) for k in header] for item in payload])
+    result = parse_observations(rows, specs, frozenset(allowed))
+    if result.problems:
+        detail = [
+            {"item": p.row - 2, "field": p.column, "reason": p.reason} for p in result.problems
+        ]
+        return Status(422, {"error": "invalid_observations", "detail": detail})
+    return {"imported": indicator_services.observations_import(rows=result.valid, by=request.user)}
