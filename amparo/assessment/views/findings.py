@@ -18,9 +18,9 @@ from amparo.assessment.models import RoundStatus
 from amparo.audit import object_history
 from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation.queries import finding_treatment
-from amparo.questionnaires.services import rating_suggestion
-from amparo.reports.tabular import csv_bytes
+from amparo.questionnaires.suggestions import rating_suggestion
 from amparo.rollout.views.saving import save_or_form_errors
+from amparo.tabular import csv_bytes
 
 
 def _int(value: str | None) -> int | None:

@@ -19,8 +19,8 @@ from amparo.concurrency import VersionConflict, conflict_page
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, MeasureKind, MeasureStatus
-from amparo.reports.tabular import csv_bytes
 from amparo.rollout.views.saving import save_or_form_errors
+from amparo.tabular import csv_bytes
 
 
 @login_required

@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from amparo.questionnaires import services, submissions
-from amparo.questionnaires.models import AnswerTally, ImportJob, Submission
-from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv
+from amparo.imports import services
+from amparo.imports.models import ImportJob
+from amparo.questionnaires import import_kind, submissions
+from amparo.questionnaires.models import AnswerTally, Submission
+from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv, answers_job
 
 
 def _xlsx(content: bytes) -> bytes:
@@ -46,13 +48,17 @@ def _cut_sheet(content: bytes) -> bytes:
 
 def _job(world, round_lor, name: str, content: bytes) -> ImportJob:
     return services.import_job_create(
-        assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile(name, content)
+        kind=import_kind.FIELD_ANSWERS,
+        by=world.users["admin"],
+        region=round_lor.region,
+        target=round_lor,
+        upload=SimpleUploadedFile(name, content),
     )
 
 
 def test_a_damaged_workbook_fails_the_job_with_its_reason(world, round_lor) -> None:
     damaged = _cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40)))
-    job = services.import_read(job=_job(world, round_lor, "kobo.xlsx", damaged))
+    job = answers_job(world, round_lor, "kobo.xlsx", damaged)
     assert job.status == "failed"
     assert job.problems[-1][2] == "damaged_file"
     page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
@@ -69,8 +75,8 @@ def test_an_unexpected_error_while_reading_fails_the_job_and_is_logged(
 
     monkeypatch.setattr(submissions, "parse_submissions", broken)
     job = _job(world, round_lor, "kobo.csv", _kobo_csv(round_lor, [{}]))
-    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
-        job = services.import_read(job=job)
+    with caplog.at_level(logging.ERROR, logger="amparo.imports.services"):
+        job = services.import_check(job=job)
     assert (job.status, job.problem_count) == ("failed", 1)
     assert job.problems[0][2] == "read_failed" and job.finished_at is not None
     assert "disk gone" in caplog.text
@@ -103,12 +109,12 @@ def _integer_question():
 def test_a_huge_number_is_a_problem_of_the_preview_and_the_rest_imports(world, round_lor) -> None:
     question = _integer_question()
     content = _kobo_csv(round_lor, [{question.name: "1e300"}, {question.name: "99999"}, {}])
-    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    job = answers_job(world, round_lor, "kobo.csv", content)
     assert (job.status, job.rows_valid) == ("ready", 2)
     assert job.problems == [[2, f"tur/{question.name}", "too_large", "1e300"]]
     page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
     assert "un número demasiado grande" in page.content.decode()
-    services.import_confirm(job=job, keep_file=False)
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     job = services.import_write(job=job)
     assert (job.status, job.rows_imported) == ("done", 2)
     tally = AnswerTally.objects.get(question=question)
@@ -119,17 +125,17 @@ def test_a_write_that_fails_midway_writes_nothing_and_says_why(
     world, round_lor, monkeypatch, caplog
 ) -> None:
     content = _kobo_csv(round_lor, [{}] * 7)
-    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
-    services.import_confirm(job=job, keep_file=False)
-    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    job = answers_job(world, round_lor, "kobo.csv", content)
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
+    monkeypatch.setattr(import_kind, "WRITE_BATCH", 2)
     written = []
 
     def tallies_fail(assessment, tallies):
         written.append(Submission.objects.count())  # batches were written before this
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(services, "_add_tallies", tallies_fail)
-    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+    monkeypatch.setattr(import_kind, "_add_tallies", tallies_fail)
+    with caplog.at_level(logging.ERROR, logger="amparo.imports.services"):
         job = services.import_write(job=job)
     assert written == [7]
     assert Submission.objects.count() == 0 and not AnswerTally.objects.exists()
@@ -163,17 +169,17 @@ def test_a_completed_round_takes_no_upload(world, round_lor) -> None:
 
 
 def test_a_file_checked_before_the_round_was_completed_is_not_imported(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    job = answers_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}]))
     _complete(round_lor)
     with pytest.raises(services.ValidationError, match="completada"):
-        services.import_confirm(job=job, keep_file=False)
+        services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     job.refresh_from_db()
     assert job.status == "ready"
 
 
 def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
-    services.import_confirm(job=job, keep_file=False)
+    job = answers_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}]))
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     _complete(round_lor)
     job = services.import_write(job=job)
     assert (job.status, job.problems[0][2]) == ("failed", "round_completed")
@@ -181,25 +187,25 @@ def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, ro
 
 
 def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}] * 9)))
-    services.import_confirm(job=job, keep_file=False)
+    job = answers_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}] * 9))
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     monkeypatch.setattr(services, "PROGRESS_EVERY", 4)
     url = reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk])
     client = world.client("admin")
     seen = []
-    add_tallies = services._add_tallies
+    add_tallies = import_kind._add_tallies
 
     def look_at_the_page(assessment, tallies):
         seen.append(client.get(url).content.decode())  # while the write is still open
         add_tallies(assessment, tallies)
 
-    monkeypatch.setattr(services, "_add_tallies", look_at_the_page)
+    monkeypatch.setattr(import_kind, "_add_tallies", look_at_the_page)
     job = services.import_write(job=job)
     assert job.status == "done"
-    assert "7 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
+    assert "8 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
     # Once done, the page no longer reports progress nor leaves a file behind.
     assert services.import_progress(job) == job.rows_done
-    assert not list((services._write_progress_path(job)).parent.glob("*.progress"))
+    assert not list((services._writing_progress_path(job)).parent.glob("*.progress"))
 
 
 def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
@@ -211,7 +217,7 @@ def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
 
     content = _kobo_csv(round_lor, [{}])
     old_ready, old_failed, recent, old_done_kept = (
-        services.import_read(job=_job(world, round_lor, f"{n}.csv", content)) for n in range(4)
+        answers_job(world, round_lor, f"{n}.csv", content) for n in range(4)
     )
     ImportJob.objects.filter(pk=old_failed.pk).update(status="failed")
     ImportJob.objects.filter(pk=old_done_kept.pk).update(status="done", keep_file=True)
@@ -250,7 +256,7 @@ def test_a_file_over_the_size_limit_is_refused_and_no_job_is_made(
 
 
 def test_a_file_kept_on_request_stays_after_the_import(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    job = answers_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}]))
     world.client("admin").post(
         reverse("import-confirm", args=["PE-LOR", round_lor.pk, job.pk]), {"keep_file": "on"}
     )
@@ -268,7 +274,13 @@ def _abandoned_jobs(round_lor, count: int) -> list[ImportJob]:
 
     jobs = []
     for n in range(count):
-        job = ImportJob(assessment=round_lor, original_name=f"{n}.csv", status="ready")
+        job = ImportJob(
+            kind="field_answers",
+            region=round_lor.region,
+            target=round_lor,
+            original_name=f"{n}.csv",
+            status="ready",
+        )
         job.file.save(f"{job.pk}", ContentFile(b"a,b\n"), save=False)
         job.save()
         jobs.append(job)

@@ -13,11 +13,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from amparo import tabular
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Finding
 from amparo.mitigation.models import Measure
 from amparo.partnerships.models import Meeting
-from amparo.reports import render, scope, tabular
+from amparo.reports import render, scope
 from amparo.reports.models import ReportFile
 from amparo.territory.models import Contact, Organization, Region
 

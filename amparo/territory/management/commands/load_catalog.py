@@ -8,7 +8,7 @@ from amparo.assessment.services import threats_catalog_load
 from amparo.catalog import available_packs
 from amparo.indicators.services import indicators_catalog_load
 from amparo.mitigation.services import controls_catalog_load
-from amparo.questionnaires.services import questionnaires_catalog_load
+from amparo.questionnaires.catalog import questionnaires_catalog_load
 from amparo.rollout.services import playbook_catalog_load
 from amparo.territory.services import LoadCount, territory_catalog_load
 
