@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -26,9 +26,6 @@ from amparo.imports.models import ImportJob, target_filter
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, RecoveryGroup, Rollout
 from amparo.territory.models import Contact, Organization, Region, Sector
-
-if TYPE_CHECKING:
-    from amparo.imports.kinds import ImportKind
 
 
 class Capability(enum.Enum):
@@ -283,8 +280,15 @@ def may_import(user: User | None, capability: Capability, region: Region | None)
     return can(user, capability, region)
 
 
+class ImportRights(Protocol):
+    """What access needs of a kind of import (``amparo.imports.kinds.ImportKind``)."""
+
+    name: str
+    capability: Capability
+
+
 def import_job_or_404(
-    user: User, region: Region, kind: ImportKind, pk: object, target: Model | None = None
+    user: User, region: Region, kind: ImportRights, pk: object, target: Model | None = None
 ) -> ImportJob:
     """A job of ``kind`` into ``region`` (and ``target``): 404 for those who may not see
     the region, 403 for those who see it but may not import this kind there, whoever

@@ -69,6 +69,7 @@ def job_page(
             "rows_done": services.import_progress(job),
             "problems": queries.problem_rows(job),
             "reasons_template": kind_of(job).reasons_template,
+            "not_allowed": kind_of(job).not_allowed,
             **context,
         },
     )

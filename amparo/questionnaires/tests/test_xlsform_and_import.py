@@ -83,7 +83,9 @@ def test_a_form_without_a_round_lets_the_interviewer_choose_the_region(catalog) 
     assert warnings == [] and "PE-MDD" in xform
 
 
-def _kobo_csv(round_lor, rows: list[dict[str, str]], version: str | None = None) -> bytes:
+def kobo_csv(round_lor, rows: list[dict[str, str]], version: str | None = None) -> bytes:
+    """A KoboToolbox CSV export of the tourism form of ``round_lor``: a row per dict of
+    answers by question name (unnamed questions get their first choice, 4 or a text)."""
     sector = Sector.objects.get(code="TUR")
     spec = form_spec(sectors=[sector], assessment=round_lor)
     questions = sector.questionnaires.get().questions.all()
@@ -152,7 +154,7 @@ def test_upload_preview_confirm_and_reimport(world, round_lor) -> None:
     first_choice = (
         Sector.objects.get(code="TUR").questionnaires.get().questions.filter(kind="choice").first()
     )
-    content = _kobo_csv(round_lor, [{}, {}, {first_choice.name: "not-a-choice"}])
+    content = kobo_csv(round_lor, [{}, {}, {first_choice.name: "not-a-choice"}])
     url = reverse("import-upload", args=["PE-LOR", round_lor.pk])
     response = client.post(url, {"file": SimpleUploadedFile("kobo.csv", content)})
     job = ImportJob.objects.get()
@@ -182,7 +184,7 @@ def test_only_coordinators_and_admins_import(world, round_lor) -> None:
 
     Membership.objects.create(user=world.users["outsider"], role="viewer", region=round_lor.region)
     url = reverse("import-upload", args=["PE-LOR", round_lor.pk])
-    content = _kobo_csv(round_lor, [{}])
+    content = kobo_csv(round_lor, [{}])
     assert (
         world.client("outsider")
         .post(url, {"file": SimpleUploadedFile("k.csv", content)})
@@ -196,19 +198,11 @@ def test_only_coordinators_and_admins_import(world, round_lor) -> None:
     assert not ImportJob.objects.exists()
 
 
-def test_wrong_files_are_refused_at_upload(world, round_lor) -> None:
-    client = world.client("admin")
-    url = reverse("import-upload", args=["PE-LOR", round_lor.pk])
-    client.post(url, {"file": SimpleUploadedFile("virus.exe", b"MZ")})
-    client.post(url, {"file": SimpleUploadedFile("fake.xlsx", b"not a zip")})
-    assert not ImportJob.objects.exists()
-
-
 def test_the_answers_suggest_ratings_that_can_be_accepted(world, round_lor) -> None:
     sector = Sector.objects.get(code="TUR")
     rated = sector.questionnaires.get().questions.exclude(rates="").exclude(threat=None).first()
     worst = max(rated.choices, key=lambda c: c["rating"] or 0)
-    content = _kobo_csv(round_lor, [{rated.name: worst["name"]}] * 3)
+    content = kobo_csv(round_lor, [{rated.name: worst["name"]}] * 3)
     job = answers_job(world, round_lor, "k.csv", content)
     services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     services.import_write(job=job)
@@ -237,7 +231,7 @@ def test_the_commands_export_and_import(world, round_lor, tmp_path) -> None:
     )
     assert _convert(out.read_bytes())[1] == []
     source = tmp_path / "kobo.csv"
-    source.write_bytes(_kobo_csv(round_lor, [{}, {}]))
+    source.write_bytes(kobo_csv(round_lor, [{}, {}]))
     call_command(
         "import_submissions",
         str(source),
