@@ -9,6 +9,7 @@ stores the kind's ``name``.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import ClassVar
@@ -35,7 +36,7 @@ class WriteRefused(Exception):
         self.reason = reason
 
 
-class ImportKind:
+class ImportKind(ABC):
     """One kind of import. Subclasses set the class attributes and the two steps,
     ``check`` and ``write``; they may replace ``rows`` (where rows come from) and
     ``refusal`` (when no rows may come in)."""
@@ -61,15 +62,15 @@ class ImportKind:
         the upload and at confirmation; ``write`` checks it again under a lock."""
         return None
 
+    @abstractmethod
     def check(self, job: ImportJob, rows: Iterator[Row], on_row: OnRow) -> CheckReport:
         """Read and check every row without writing anything."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, job: ImportJob, rows: Iterator[Row], on_row: OnRow) -> int:
         """Write the valid rows (checking them again on the way) and return how many
         were written. Runs inside the pipeline's one transaction: raise ``WriteRefused``
         to stop with a reason; any other error also rolls everything back."""
-        raise NotImplementedError
 
 
 @contextmanager

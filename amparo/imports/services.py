@@ -157,8 +157,8 @@ def import_confirm(*, job: ImportJob, by: User, keep_file: bool) -> ImportJob:
     if locked.status != JobStatus.READY:
         raise ValidationError(_("This file is not ready to be imported."))
     kind = kind_of(locked)
-    _refuse_unless_allowed(kind, by, job.region)
-    _refuse_if_closed(kind, job.region, job.target)
+    _refuse_unless_allowed(kind, by, locked.region)
+    _refuse_if_closed(kind, locked.region, locked.target)
     locked.status, locked.keep_file, locked.confirmed_by = JobStatus.WRITING, keep_file, by
     locked.save(update_fields=["status", "keep_file", "confirmed_by"])
     return locked

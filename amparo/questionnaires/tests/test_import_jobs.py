@@ -234,3 +234,14 @@ def test_the_command_refuses_a_file_without_its_columns_cleanly(
             "import_submissions", str(source), round=round_lor.pk, user="admin", stdout=out
         )
     assert ("missing_column" if content.startswith(b"a") else "empty_file") in out.getvalue()
+
+
+def test_a_row_of_another_region_is_named_as_such(world, round_lor) -> None:
+    content = kobo_csv(round_lor, [{}, {}]).replace(b"PE-LOR", b"PE-UCA", 1)  # the first row
+    job = answers_job(world, round_lor, "k.csv", content)
+    assert (job.rows_valid, job.problems) == (
+        1,
+        [[2, "amparo_region", "region_not_allowed", "PE-UCA"]],
+    )
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    assert "una región distinta de la de la ronda" in page.content.decode()
