@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "amparo.rollout",
     "amparo.assessment",
     "amparo.mitigation",
+    "amparo.imports",
     "amparo.questionnaires",
     "amparo.indicators",
     "amparo.partnerships",

@@ -46,7 +46,10 @@ def main() -> None:
 
     from amparo.accounts.models import Membership, User
     from amparo.assessment.services import assessment_start
-    from amparo.questionnaires import services, xlsform
+    from amparo.imports import services
+    from amparo.questionnaires import xlsform
+    from amparo.questionnaires.form_export import form_spec
+    from amparo.questionnaires.import_kind import FIELD_ANSWERS
     from amparo.territory.models import Region, Sector
 
     call_command("migrate", verbosity=0)
@@ -56,7 +59,7 @@ def main() -> None:
     region = Region.objects.get(code="PE-LOR")
     assessment = assessment_start(region=region, clone_previous=False)
     sector = Sector.objects.get(code="TUR")
-    spec = services.form_spec(sectors=[sector], assessment=assessment)
+    spec = form_spec(sectors=[sector], assessment=assessment)
     version = xlsform.questions_version(spec.groups)
     questions = list(sector.questionnaires.get().questions.all())
 
@@ -87,7 +90,11 @@ def main() -> None:
             )
     size_mb = path.stat().st_size / 1e6
     job = services.import_job_create(
-        assessment=assessment, by=user, upload=SimpleUploadedFile("kobo.csv", path.read_bytes())
+        kind=FIELD_ANSWERS,
+        by=user,
+        region=region,
+        target=assessment,
+        upload=SimpleUploadedFile("kobo.csv", path.read_bytes()),
     )
 
     def phase(name, action):
@@ -106,9 +113,9 @@ def main() -> None:
 
     engine = os.environ["DATABASE_URL"].split(":")[0]
     print(f"rows={args.rows} file={size_mb:.1f} MB database={engine}")
-    job = phase("check (preview)", lambda: services.import_read(job=job))
+    job = phase("check (preview)", lambda: services.import_check(job=job))
     assert job.rows_valid == args.rows, (job.rows_valid, job.problems[:3])
-    services.import_confirm(job=job, keep_file=False)
+    services.import_confirm(job=job, by=user, keep_file=False)
     job = phase("write", lambda: services.import_write(job=job))
     assert job.rows_imported == args.rows
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
 from amparo.assessment.models import Assessment, Finding
+from amparo.imports.models import ImportJob, target_filter
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, RecoveryGroup, Rollout
 from amparo.territory.models import Contact, Organization, Region, Sector
@@ -265,6 +267,39 @@ def _first_or_404(rows: QuerySet) -> object:
     if found is None:
         raise Http404
     return found
+
+
+def may_import(user: User | None, capability: Capability, region: Region | None) -> bool:
+    """Whether ``user`` may import rows that need ``capability`` into ``region``. Without a
+    region (rows that name their own, as in an API request), whether they hold it in some
+    region; each row is then checked against ``regions_where``."""
+    if user is None:
+        return False
+    if region is None:
+        return regions_where(user, capability).exists()
+    return can(user, capability, region)
+
+
+class ImportRights(Protocol):
+    """What access needs of a kind of import (``amparo.imports.kinds.ImportKind``)."""
+
+    name: str
+    capability: Capability
+
+
+def import_job_or_404(
+    user: User, region: Region, kind: ImportRights, pk: object, target: Model | None = None
+) -> ImportJob:
+    """A job of ``kind`` into ``region`` (and ``target``): 404 for those who may not see
+    the region, 403 for those who see it but may not import this kind there, whoever
+    uploaded the job."""
+    require(user, kind.capability, region)
+    jobs = ImportJob.objects.select_related("created_by", "region").filter(
+        kind=kind.name, region=region, pk=pk
+    )
+    if target is not None:
+        jobs = jobs.filter(**target_filter(target))
+    return _first_or_404(jobs)
 
 
 def sectors_visible(user: User, region: Region) -> QuerySet[Sector]:

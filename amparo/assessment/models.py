@@ -4,6 +4,7 @@ assessment rounds per region and their findings."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -116,6 +117,10 @@ class Assessment(models.Model):
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The imports of field answers into the round (deleted with it).
+    imports = GenericRelation(
+        "imports.ImportJob", content_type_field="target_type", object_id_field="target_id"
+    )
 
     history = HistoricalRecords(inherit=False)
 

@@ -9,7 +9,7 @@ from amparo.assessment.services import threats_catalog_load
 from amparo.catalog.sync import LoadCount
 from amparo.indicators.services import indicators_catalog_load
 from amparo.mitigation.services import controls_catalog_load
-from amparo.questionnaires.services import questionnaires_catalog_load
+from amparo.questionnaires.catalog import questionnaires_catalog_load
 from amparo.rollout.services import playbook_catalog_load
 from amparo.territory.services import territory_catalog_load
 

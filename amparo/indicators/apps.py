@@ -8,3 +8,9 @@ class IndicatorsConfig(AppConfig):
     name = "amparo.indicators"
     label = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from amparo.imports.kinds import register
+        from amparo.indicators.import_kind import OBSERVATIONS
+
+        register(OBSERVATIONS)

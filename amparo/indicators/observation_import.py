@@ -4,16 +4,16 @@ with the columns ``indicator``, ``region``, ``period``, ``value`` and optionally
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from amparo.imports.checking import CheckReport, Problem, body_rows, header_row
 from amparo.indicators.periods import parse_period
-from amparo.questionnaires.submissions import Problem, UnreadableFile
+from amparo.tabular import Row
 
 REQUIRED = ("indicator", "region", "period", "value")
 OPTIONAL = ("disaggregation", "source", "note")
-MAX_PROBLEMS = 500
 
 
 @dataclass(frozen=True)
@@ -36,39 +36,22 @@ class ObservationRow:
 
 
 @dataclass
-class ObservationParse:
-    rows_read: int = 0
+class ObservationParse(CheckReport):
     valid: list[ObservationRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    unknown_columns: list[str] = field(default_factory=list)
-    fatal: bool = False
-
-    def add(self, problem: Problem) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
 
 
 def parse_observations(
-    rows: Iterator[list[str] | Exception],
+    rows: Iterator[Row],
     indicators: Mapping[str, IndicatorSpec],
     allowed_regions: frozenset[str],
     max_rows: int = 50_000,
+    on_row: Callable[[int], None] | None = None,
 ) -> ObservationParse:
-    """Check every row; valid ones are kept (observation files are small: ``max_rows``)."""
+    """Check every row; valid ones are kept (observation files are small: ``max_rows``).
+    ``on_row`` hears how many rows were handled so far (progress)."""
     result = ObservationParse()
-    try:
-        header = next(rows)
-    except (StopIteration, UnreadableFile) as error:
-        result.add(
-            Problem(1, "", str(error) if isinstance(error, UnreadableFile) else "empty_file")
-        )
-        result.fatal = True
-        return result
-    if isinstance(header, Exception) or not any(c.strip() for c in header):
-        result.add(Problem(1, "", "empty_file"))
-        result.fatal = True
+    header = header_row(rows, result)
+    if header is None:
         return result
     names = [h.strip().lower() for h in header]
     missing = [c for c in REQUIRED if c not in names]
@@ -80,21 +63,9 @@ def parse_observations(
         return result
     at = {name: names.index(name) for name in REQUIRED + OPTIONAL if name in names}
     seen: set[tuple[str, str, object, str]] = set()
-    for number, row in enumerate(rows, start=2):
-        if isinstance(row, UnreadableFile):
-            result.add(Problem(number, "", str(row)))
-            result.fatal = True
-            return result
-        if isinstance(row, Exception):
-            result.rows_read += 1
-            result.add(Problem(number, "", "unreadable_row"))
-            continue
-        if not any(c.strip() for c in row):
-            continue
-        result.rows_read += 1
+    for number, row in body_rows(rows, result, on_row):
         if result.rows_read > max_rows:
-            result.add(Problem(number, "", "too_many_rows"))
-            result.fatal = True
+            result.refuse(Problem(number, "", "too_many_rows"))
             return result
 
         def cell(name: str, row: list[str] = row) -> str:
@@ -141,6 +112,7 @@ def parse_observations(
                 result.add(problem)
             continue
         seen.add(key)
+        result.rows_valid += 1
         result.valid.append(
             ObservationRow(
                 number,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amparo.indicators.views import catalog, dashboards, entry
+from amparo.indicators.views import catalog, dashboards, entry, imports
 
 R = "regions/<str:code>/"
 
@@ -13,6 +13,17 @@ urlpatterns = [
     path(R + "dashboard/", dashboards.region_dashboard, name="region-dashboard"),
     path(R + "indicators/", dashboards.region_indicators, name="region-indicators"),
     path(R + "indicators/entry/", entry.entry_grid, name="indicator-entry"),
-    path(R + "indicators/import/", entry.import_observations, name="indicator-import"),
+    path(R + "indicators/import/", imports.import_observations, name="indicator-import"),
+    path(R + "indicators/import/<uuid:job_id>/", imports.import_job, name="indicator-import-job"),
+    path(
+        R + "indicators/import/<uuid:job_id>/confirm/",
+        imports.import_confirm,
+        name="indicator-import-confirm",
+    ),
+    path(
+        R + "indicators/import/<uuid:job_id>/discard/",
+        imports.import_discard,
+        name="indicator-import-discard",
+    ),
     path(R + "indicators/<str:indicator_code>/targets/", entry.targets, name="indicator-targets"),
 ]

@@ -8,3 +8,9 @@ class QuestionnairesConfig(AppConfig):
     name = "amparo.questionnaires"
     label = "questionnaires"
     verbose_name = _("Field questionnaires")
+
+    def ready(self) -> None:
+        from amparo.imports.kinds import register
+        from amparo.questionnaires.import_kind import FIELD_ANSWERS
+
+        register(FIELD_ANSWERS)

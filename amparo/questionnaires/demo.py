@@ -10,7 +10,11 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from amparo.accounts.models import User
-from amparo.questionnaires import services, xlsform
+from amparo.imports import services
+from amparo.imports.models import JobStatus
+from amparo.questionnaires import xlsform
+from amparo.questionnaires.form_export import form_spec
+from amparo.questionnaires.import_kind import FIELD_ANSWERS
 from amparo.territory.models import Region, Sector
 
 DEMO_ROWS = 24
@@ -30,7 +34,7 @@ def demo_questionnaires_create(*, by: User) -> int:
         if questionnaire is None:
             continue
         questions = list(questionnaire.questions.all())
-        spec = services.form_spec(sectors=[sector], assessment=assessment)
+        spec = form_spec(sectors=[sector], assessment=assessment)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         group = code.lower()
@@ -64,11 +68,17 @@ def demo_questionnaires_create(*, by: User) -> int:
                 ]
             )
         upload = SimpleUploadedFile(f"demo-{group}.csv", buffer.getvalue().encode())
-        job = services.import_read(
-            job=services.import_job_create(assessment=assessment, by=by, upload=upload)
+        job = services.import_check(
+            job=services.import_job_create(
+                kind=FIELD_ANSWERS,
+                by=by,
+                region=loreto,
+                target=assessment,
+                upload=upload,
+            )
         )
-        if job.status == "ready" and job.rows_valid > job.rows_already:
-            services.import_confirm(job=job, keep_file=False)
+        if job.status == JobStatus.READY and job.to_import:
+            services.import_confirm(job=job, by=by, keep_file=False)
             imported += services.import_write(job=job).rows_imported
         else:  # already imported on an earlier run: leave no trace of this check
             services.import_discard(job=job)

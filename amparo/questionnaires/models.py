@@ -1,11 +1,9 @@
-"""Field questionnaires per sector, the imports of their submissions, and what the
-answers add up to. Submissions hold answers about institutions, never about people."""
+"""Field questionnaires per sector, the submissions imported into a round (by jobs of the
+import pipeline, ``amparo.imports``), and what the answers add up to. Submissions hold
+answers about institutions, never about people."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,56 +82,6 @@ class Question(models.Model):
         return name
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Waiting")
-    READING = "reading", _("Reading the file")
-    READY = "ready", _("Ready to import")
-    WRITING = "writing", _("Importing")
-    DONE = "done", _("Imported")
-    FAILED = "failed", _("Cannot be imported")
-    DISCARDED = "discarded", _("Discarded")
-
-
-def upload_path(instance: ImportJob, filename: str) -> str:
-    return f"imports/{instance.pk}"
-
-
-class ImportJob(models.Model):
-    """One uploaded file: read and checked first (the preview), written only when the user
-    confirms. The file is deleted afterwards unless the user asked to keep it."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="imports")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    file = models.FileField(upload_to=upload_path, blank=True, max_length=200)
-    original_name = models.CharField(max_length=200)
-    file_format = models.CharField(max_length=10)  # csv | xlsx
-    size = models.PositiveBigIntegerField(default=0)
-    keep_file = models.BooleanField(_("keep the file after the import"), default=False)
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    source = models.CharField(max_length=10, blank=True)  # kobo | odk
-    rows_done = models.PositiveIntegerField(default=0)  # progress while reading
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_valid = models.PositiveIntegerField(default=0)
-    rows_already = models.PositiveIntegerField(default=0)  # imported before
-    rows_imported = models.PositiveIntegerField(default=0)
-    problem_count = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list)  # the first problems: [row, column, reason, value]
-    unknown_columns = models.JSONField(default=list)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-
 class Submission(models.Model):
     """One filled-in form, keyed by its instance ID so a re-import adds nothing."""
 
@@ -141,7 +89,9 @@ class Submission(models.Model):
     instance_id = models.CharField(max_length=100)
     submitted_at = models.CharField(max_length=40, blank=True)
     source = models.CharField(max_length=10)
-    job = models.ForeignKey(ImportJob, on_delete=models.SET_NULL, null=True, related_name="+")
+    job = models.ForeignKey(
+        "imports.ImportJob", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     answers = models.JSONField()  # {"tur/question": "value"}
 
     class Meta:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 
 from amparo.assessment.models import Assessment
-from amparo.questionnaires.models import AnswerTally, ImportJob, Question, Questionnaire
+from amparo.questionnaires.models import AnswerTally, Question, Questionnaire
 from amparo.territory.models import Sector
 
 
@@ -54,7 +54,3 @@ def questionnaires_with_tallies(
             summaries.append(QuestionSummary(question, counts, answers, mean))
         out.append((questionnaire, summaries))
     return out
-
-
-def problem_rows(job: ImportJob) -> list[dict[str, object]]:
-    return [{"row": p[0], "column": p[1], "reason": p[2], "value": p[3]} for p in job.problems]

@@ -8,20 +8,17 @@ a callback so the caller can count them (preview) or write them (import).
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import BinaryIO
 
+from amparo.imports.checking import CheckReport, Problem, body_rows, header_row
 from amparo.questionnaires.xlsform import META_REGION, META_ROUND, META_VERSION
+from amparo.tabular import Row
 
-MAX_PROBLEMS = 500
 MAX_TEXT = 500
 MAX_INTEGER = 2**31 - 1  # ODK Collect's largest integer answer
-csv.field_size_limit(1024 * 1024)  # a cell over 1 MB is reported, not read
 
 KOBO_META = {
     "_id",
@@ -86,103 +83,12 @@ class ImportContext:
 
 
 @dataclass(frozen=True)
-class Problem:
-    row: int  # the spreadsheet row number: the header is row 1
-    column: str
-    reason: str  # a code, translated for display
-    value: str = ""
-
-
-@dataclass(frozen=True)
 class ParsedSubmission:
     row: int
     instance_id: str
     submitted_at: str
     region: str
     answers: dict[tuple[str, str], str]  # (group, name) -> normalized value
-
-
-@dataclass
-class ParseResult:
-    source: str = ""  # kobo | odk
-    rows_read: int = 0
-    rows_valid: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    problem_count: int = 0
-    unknown_columns: list[str] = field(default_factory=list)
-    fatal: bool = False  # the file as a whole cannot be imported
-
-    def add(self, problem: Problem) -> None:
-        self.problem_count += 1
-        if len(self.problems) < MAX_PROBLEMS:
-            self.problems.append(problem)
-
-
-# --- reading files -----------------------------------------------------------------------
-
-
-class UnreadableFile(ValueError):
-    """The file is not a spreadsheet amparo can read (reason is a problem code)."""
-
-
-def csv_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:
-    """Rows of a CSV file as lists of strings (UTF-8, with or without BOM; comma or
-    semicolon). A row that cannot be read is yielded as the exception instead."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    try:
-        try:
-            sample = text.read(4096)
-        except UnicodeDecodeError:
-            raise UnreadableFile("not_utf8") from None
-        text.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        reader = csv.reader(text, delimiter=delimiter)
-        while True:
-            try:
-                yield next(reader)
-            except StopIteration:
-                return
-            except UnicodeDecodeError:
-                yield UnreadableFile("not_utf8")
-                return
-            except csv.Error as error:
-                yield error
-    finally:
-        text.detach()  # the caller owns (and closes) the underlying file
-
-
-def xlsx_rows(stream: BinaryIO) -> Iterator[list[str] | Exception]:
-    """Rows of the first sheet of an .xlsx file, cells as strings; formulas give their last
-    computed value, never the formula."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise UnreadableFile("not_xlsx") from None
-    try:
-        # In read-only mode the sheet is parsed while rows are read, so a damaged part
-        # (sheet XML cut short, a missing part) only shows here.
-        try:
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            while True:
-                try:
-                    row = next(rows)
-                except StopIteration:
-                    return
-                yield ["" if cell is None else _cell_text(cell) for cell in row]
-        except Exception:  # zipfile, XML and openpyxl errors alike
-            yield UnreadableFile("damaged_file")
-    finally:
-        workbook.close()
-
-
-def _cell_text(cell: object) -> str:
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if hasattr(cell, "isoformat"):
-        return cell.isoformat()
-    return str(cell)
 
 
 # --- columns ------------------------------------------------------------------------------
@@ -287,30 +193,17 @@ def _hash(instance_id: str) -> int:
 
 
 def parse_submissions(
-    rows: Iterator[list[str] | Exception],
+    rows: Iterator[Row],
     context: ImportContext,
     on_valid: Callable[[ParsedSubmission], None],
-    on_progress: Callable[[int], None] | None = None,
-    progress_every: int = 5000,
-) -> ParseResult:
+    on_row: Callable[[int], None] | None = None,
+) -> CheckReport:
     """Check every row against the questionnaire and the context; hand valid rows to
-    ``on_valid``. Never raises for bad content: every problem is reported with its row."""
-    result = ParseResult()
-    try:
-        header = next(rows)
-    except StopIteration:
-        header = None
-    except UnreadableFile as error:
-        result.add(Problem(1, "", str(error)))
-        result.fatal = True
-        return result
-    if isinstance(header, UnreadableFile):
-        result.add(Problem(1, "", str(header)))
-        result.fatal = True
-        return result
-    if header is None or isinstance(header, Exception) or not any(c.strip() for c in header):
-        result.add(Problem(1, "", "empty_file"))
-        result.fatal = True
+    ``on_valid``. Never raises for bad content: every problem is reported with its row.
+    ``on_row`` hears how many rows were handled so far (progress)."""
+    result = CheckReport()
+    header = header_row(rows, result)
+    if header is None:
         return result
     columns = map_columns(header, context.fields)
     result.source, result.unknown_columns = columns.source, columns.unknown
@@ -323,29 +216,14 @@ def parse_submissions(
         (META_REGION, columns.region),
     ):
         if index is None:
-            result.add(Problem(1, needed, "missing_column"))
-            result.fatal = True
+            result.refuse(Problem(1, needed, "missing_column"))
     if result.fatal:
         return result
     if not columns.answers:
-        result.add(Problem(1, "", "no_known_questions"))
-        result.fatal = True
+        result.refuse(Problem(1, "", "no_known_questions"))
         return result
     seen: set[int] = set()
-    for number, row in enumerate(rows, start=2):
-        if on_progress and number % progress_every == 0:
-            on_progress(number - 1)
-        if isinstance(row, UnreadableFile):
-            result.add(Problem(number, "", str(row)))
-            result.fatal = True
-            return result
-        if isinstance(row, Exception):
-            result.rows_read += 1
-            result.add(Problem(number, "", "unreadable_row"))
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        result.rows_read += 1
+    for number, row in body_rows(rows, result, on_row):
         parsed = _check_row(number, row, columns, context, result, seen)
         if parsed is not None:
             result.rows_valid += 1
@@ -358,7 +236,7 @@ def _check_row(
     row: list[str],
     columns: Columns,
     context: ImportContext,
-    result: ParseResult,
+    result: CheckReport,
     seen: set[int],
 ) -> ParsedSubmission | None:
     problems = []

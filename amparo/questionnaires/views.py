@@ -1,14 +1,16 @@
 """Questionnaires of a round: export the XLSForm, upload field submissions, preview and
-confirm the import, and accept the ratings the answers suggest."""
+confirm the import (the import pipeline's pages, ``amparo.imports.views``), and accept the
+ratings the answers suggest."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -16,14 +18,19 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.assessment import services as assessment_services
+from amparo.assessment.models import Assessment
 from amparo.concurrency import UNCHANGED
-from amparo.form_errors import save_or_form_errors
-from amparo.questionnaires import queries, services, tasks
-from amparo.questionnaires.models import JobStatus
-from amparo.territory.models import Sector
+from amparo.imports import queries as import_queries
+from amparo.imports import views as import_views
+from amparo.imports.models import ImportJob
+from amparo.questionnaires import queries
+from amparo.questionnaires.form_export import form_spec, xlsform_bytes
+from amparo.questionnaires.import_kind import FIELD_ANSWERS, import_allowed
+from amparo.questionnaires.suggestions import rating_suggestion
+from amparo.territory.models import Region, Sector
 
 
-class UploadForm(forms.Form):
+class UploadForm(import_views.UploadForm):
     file = forms.FileField(
         label=gettext_lazy("Export file (CSV or XLSX)"),
         help_text=gettext_lazy("As downloaded from KoboToolbox or ODK Central."),
@@ -35,7 +42,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
     region = access.region_or_404(request.user, code)
     assessment = access.assessment_or_404(request.user, region, pk)
     sectors = access.sectors_visible(request.user, region)
-    can_import = access.can(request.user, Capability.CHANGE_REGION, region)
+    can_import = access.can(request.user, FIELD_ANSWERS.capability, region)
     return render(
         request,
         "questionnaires/questionnaires.html",
@@ -46,8 +53,10 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "can_export": access.sectors_changeable(request.user, region).exists(),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
-            "round_open": services.import_allowed(assessment),
-            "jobs": assessment.imports.select_related("created_by")[:10] if can_import else [],
+            "round_open": import_allowed(assessment),
+            "jobs": import_queries.recent_jobs(FIELD_ANSWERS, region, assessment)
+            if can_import
+            else [],
         },
     )
 
@@ -65,8 +74,8 @@ def export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         access.require(request.user, Capability.CHANGE_SECTOR, region, sector.pk)
         sectors = [sector]
     try:
-        content = services.xlsform_bytes(services.form_spec(sectors=sectors, assessment=assessment))
-    except services.ValidationError as error:
+        content = xlsform_bytes(form_spec(sectors=sectors, assessment=assessment))
+    except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("questionnaires", code=region.code, pk=assessment.pk)
     response = HttpResponse(
@@ -78,53 +87,46 @@ def export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return response
 
 
+def _job_url(region: Region, assessment: Assessment, job: ImportJob) -> str:
+    return reverse("import-job", args=[region.code, assessment.pk, job.pk])
+
+
 @login_required
 @require_POST
 def upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    access.require(request.user, Capability.CHANGE_REGION, region)
+    access.require(request.user, FIELD_ANSWERS.capability, region)
     assessment = access.assessment_or_404(request.user, region, pk)
-    form = UploadForm(request.POST, request.FILES)
-    job = form.is_valid() and save_or_form_errors(
-        form,
-        lambda: services.import_job_create(
-            assessment=assessment, by=request.user, upload=form.cleaned_data["file"]
-        ),
+    return import_views.upload(
+        request,
+        kind=FIELD_ANSWERS,
+        region=region,
+        target=assessment,
+        form=UploadForm(request.POST, request.FILES),
+        job_url=lambda job: _job_url(region, assessment, job),
+        back_url=reverse("questionnaires", args=[region.code, assessment.pk]),
     )
-    if not job:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("questionnaires", code=region.code, pk=assessment.pk)
-    tasks.read_import.enqueue(str(job.pk))
-    return redirect("import-job", code=region.code, pk=assessment.pk, job_id=job.pk)
 
 
 def _job(request: HttpRequest, code: str, pk: int, job_id: str) -> tuple:
     region = access.region_or_404(request.user, code)
-    access.require(request.user, Capability.CHANGE_REGION, region)
     assessment = access.assessment_or_404(request.user, region, pk)
-    job = assessment.imports.filter(pk=job_id).first()
-    if job is None:
-        raise Http404
+    job = access.import_job_or_404(request.user, region, FIELD_ANSWERS, job_id, assessment)
     return region, assessment, job
 
 
 @login_required
 def import_job(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpResponse:
     region, assessment, job = _job(request, code, pk, job_id)
-    running = job.status in (JobStatus.QUEUED, JobStatus.READING, JobStatus.WRITING)
-    return render(
+    return import_views.job_page(
         request,
-        "questionnaires/import_job.html",
-        {
+        job=job,
+        template="questionnaires/import_job.html",
+        context={
             "region": region,
             "assessment": assessment,
-            "job": job,
-            "running": running,
-            "rows_done": services.import_progress(job),
-            "problems": queries.problem_rows(job),
-            "to_import": max(job.rows_valid - job.rows_already, 0),
+            "confirm_url": reverse("import-confirm", args=[region.code, assessment.pk, job.pk]),
+            "discard_url": reverse("import-discard", args=[region.code, assessment.pk, job.pk]),
         },
     )
 
@@ -133,27 +135,16 @@ def import_job(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpRes
 @require_POST
 def import_confirm(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpResponse:
     region, assessment, job = _job(request, code, pk, job_id)
-    try:
-        services.import_confirm(job=job, keep_file=request.POST.get("keep_file") == "on")
-    except services.ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("import-job", code=region.code, pk=assessment.pk, job_id=job.pk)
-    try:
-        tasks.write_import.enqueue(str(job.pk))
-    except Exception:
-        messages.error(request, _("The import failed; nothing was written."))
-    return redirect("import-job", code=region.code, pk=assessment.pk, job_id=job.pk)
+    return import_views.confirm(request, job=job, job_url=_job_url(region, assessment, job))
 
 
 @login_required
 @require_POST
 def import_discard(request: HttpRequest, code: str, pk: int, job_id: str) -> HttpResponse:
     region, assessment, job = _job(request, code, pk, job_id)
-    if job.status not in (JobStatus.READY, JobStatus.FAILED):
-        raise PermissionDenied
-    services.import_discard(job=job)
-    messages.success(request, _("The file was discarded; nothing was imported."))
-    return redirect("questionnaires", code=region.code, pk=assessment.pk)
+    return import_views.discard(
+        request, job=job, back_url=reverse("questionnaires", args=[region.code, assessment.pk])
+    )
 
 
 @login_required
@@ -163,7 +154,7 @@ def accept_suggestion(request: HttpRequest, code: str, pk: int, finding_pk: int)
     assessment = access.assessment_or_404(request.user, region, pk)
     finding = access.finding_or_404(request.user, assessment, finding_pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
-    suggestion = services.rating_suggestion(assessment, finding.threat)
+    suggestion = rating_suggestion(assessment, finding.threat)
     try:
         assessment_services.finding_save(
             assessment=assessment,

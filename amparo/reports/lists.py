@@ -20,7 +20,7 @@ from amparo.indicators.models import Indicator
 from amparo.indicators.queries import indicator_views
 from amparo.mitigation import queries as mitigation_queries
 from amparo.partnerships import queries as partnership_queries
-from amparo.reports.tabular import csv_bytes
+from amparo.tabular import csv_bytes
 
 
 def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:

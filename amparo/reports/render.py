@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from amparo import tabular
 from amparo.accounts.models import User
 from amparo.indicators.models import Observation, Unit
-from amparo.reports import content, scope, tabular
+from amparo.reports import content, scope
 from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
 from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows

@@ -18,9 +18,9 @@ from django.utils import timezone
 
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
+from amparo.imports.models import ImportJob
 from amparo.mitigation.models import Evidence, Measure
 from amparo.partnerships.models import Material, MaterialVersion, Meeting, NextStep, Partnership
-from amparo.questionnaires.models import ImportJob
 from amparo.reports.models import ReportFile
 from amparo.rollout.models import Event, PlanRun, Playbook, RecoveryGroup, Rollout, Stage
 from amparo.territory.models import Contact, Organization
@@ -318,6 +318,24 @@ SWEEP = {
     "region-indicators": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "indicator-entry": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "indicator-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "indicator-import-job": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["values_job"].pk},
+    ),
+    "indicator-import-confirm": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["values_job"].pk},
+    ),
+    "indicator-import-discard": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["values_job"].pk},
+    ),
     "indicator-targets": (
         CHANGE,
         True,
@@ -483,7 +501,14 @@ def objects(world, settings, tmp_path):
                 due_on=date(2026, 2, 1),
             ),
             "job": ImportJob.objects.create(
-                assessment=assessment, original_name="x.csv", file_format="csv"
+                kind="field_answers",
+                region=region,
+                target=assessment,
+                original_name="x.csv",
+                file_format="csv",
+            ),
+            "values_job": ImportJob.objects.create(
+                kind="observations", region=region, original_name="x.csv", file_format="csv"
             ),
         }
     from amparo.indicators.models import Indicator

@@ -15,9 +15,9 @@ from amparo.api.errors import ERRORS
 from amparo.api.filters import regions_asked, seeing_detail, since
 from amparo.api.pagination import Pages
 from amparo.api.schemas import ImportedOut, IndicatorOut, ObservationIn, ObservationOut
-from amparo.indicators import services as indicator_services
+from amparo.imports import services as import_services
+from amparo.indicators.import_kind import OBSERVATIONS
 from amparo.indicators.models import Indicator, Observation, Unit
-from amparo.indicators.observation_import import IndicatorSpec, parse_observations
 from amparo.suppression import THRESHOLD, withheld_rows
 from amparo.territory.models import Region
 
@@ -122,16 +122,18 @@ def observations_push(request: HttpRequest, payload: list[ObservationIn]):
         return Status(404, {"error": "not_found", "detail": sorted(codes - visible)})
     if codes - allowed:
         raise PermissionDenied
-    specs = {
-        i.code: IndicatorSpec(i.frequency, i.typed, frozenset(i.disaggregations))
-        for i in Indicator.objects.all()
-    }
     header = ["indicator", "region", "period", "value", "disaggregation", "source", "note"]
-    rows = iter([header] + [[getattr(item, k) for k in header] for item in payload])
-    result = parse_observations(rows, specs, frozenset(allowed))
-    if result.problems:
+    job = import_services.import_rows(
+        kind=OBSERVATIONS,
+        by=request.user,
+        region=None,
+        rows=[header] + [[getattr(item, k) for k in header] for item in payload],
+        name="API",
+    )
+    if job.problem_count:
         detail = [
-            {"item": p.row - 2, "field": p.column, "reason": p.reason} for p in result.problems
+            {"item": row - 2, "field": column, "reason": reason}
+            for row, column, reason, _value in job.problems
         ]
         return Status(422, {"error": "invalid_observations", "detail": detail})
-    return {"imported": indicator_services.observations_import(rows=result.valid, by=request.user)}
+    return {"imported": job.rows_imported}

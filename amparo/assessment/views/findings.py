@@ -20,8 +20,8 @@ from amparo.assessment.models import Finding, RoundStatus
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
 from amparo.mitigation.queries import finding_treatment
-from amparo.questionnaires.services import rating_suggestion
-from amparo.reports.tabular import csv_bytes
+from amparo.questionnaires.suggestions import rating_suggestion
+from amparo.tabular import csv_bytes
 
 
 def _int(value: str | None) -> int | None:

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
+from amparo.imports.models import ImportJob
 from amparo.indicators import periods
 from amparo.indicators.models import Indicator, Observation, Target
 from amparo.mitigation.models import Measure, MeasureMove
@@ -81,12 +82,15 @@ def test_region_pages_cost_the_same_queries_at_any_size(world, catalog, role) ->
 
 
 def _preview_queries(client, content: bytes, name: str) -> int:
+    """The queries of an upload (checked at once by the tests' task runner) and of the
+    job's page that shows the preview."""
     with CaptureQueriesContext(connection) as queries:
         response = client.post(
             reverse("indicator-import", args=["PE-LOR"]),
             {"file": SimpleUploadedFile(name, content)},
         )
-    assert response.status_code == 200
+        assert response.status_code == 302
+        assert client.get(response.url).status_code == 200
     return len(queries)
 
 
@@ -113,12 +117,12 @@ def test_an_xlsx_file_is_previewed_and_imported(world, catalog) -> None:
     book.save(stream)
     client = world.client("coordinator")
     url = reverse("indicator-import", args=["PE-LOR"])
-    response = client.post(url, {"file": SimpleUploadedFile("valores.xlsx", stream.getvalue())})
-    result = response.context["result"]
-    assert (result.rows_read, len(result.valid), result.problem_count) == (4, 3, 1)
-    assert [(p.row, p.reason) for p in result.problems] == [(4, "not_a_number")]
+    client.post(url, {"file": SimpleUploadedFile("valores.xlsx", stream.getvalue())})
+    job = ImportJob.objects.get()
+    assert (job.file_format, job.rows_read, job.rows_valid, job.problem_count) == ("xlsx", 4, 3, 1)
+    assert [(row, reason) for row, _column, reason, _value in job.problems] == [(4, "not_a_number")]
     assert not Observation.objects.exists()
-    client.post(url, {"token": response.context["token"]})
+    client.post(reverse("indicator-import-confirm", args=["PE-LOR", job.pk]))
     saved = {
         (o.indicator.code, o.period, o.disaggregation): (o.value, o.source)
         for o in Observation.objects.select_related("indicator")

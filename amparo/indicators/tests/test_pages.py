@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from amparo.imports.models import ImportJob
 from amparo.indicators.models import Indicator, Observation, Target
 from amparo.rollout.models import Attendance, Event, Playbook, RecoveryGroup, Rollout
 from amparo.territory.models import Organization, Region
@@ -94,18 +95,28 @@ def test_a_file_import_previews_row_problems_then_writes_all_valid_rows(world, c
         reverse("indicator-import", args=["PE-LOR"]),
         {"file": SimpleUploadedFile("values.csv", content)},
     )
-    result = response.context["result"]
-    assert (result.rows_read, len(result.valid), result.problem_count) == (6, 1, 5)
-    assert [(p.row, p.reason) for p in result.problems] == [
+    job = ImportJob.objects.get()
+    assert response.url == reverse("indicator-import-job", args=["PE-LOR", job.pk])
+    assert (job.status, job.rows_read, job.rows_valid, job.problem_count) == ("ready", 6, 1, 5)
+    assert [(row, reason) for row, _column, reason, _value in job.problems] == [
         (3, "not_a_number"),
         (4, "computed_indicator"),
         (5, "region_not_allowed"),
         (6, "unknown_indicator"),
         (7, "bad_period"),
     ]
+    page = client.get(response.url).content.decode()
+    assert "no es un número" in page and "Importar 1 valor" in page
     assert not Observation.objects.exists()
-    client.post(reverse("indicator-import", args=["PE-LOR"]), {"token": response.context["token"]})
+    client.post(reverse("indicator-import-confirm", args=["PE-LOR", job.pk]))
     assert Observation.objects.get().value == Decimal("10")
+    job.refresh_from_db()
+    assert (job.status, job.rows_imported, job.confirmed_by) == (
+        "done",
+        1,
+        world.users["coordinator"],
+    )
+    assert not job.file  # not kept unless asked
 
 
 def test_targets_are_set_per_region_and_shown_against_values(world, catalog) -> None:

@@ -1,13 +1,9 @@
-"""Typing observations (a grid per region and period), baselines and targets, and
-importing them from CSV / XLSX with a preview."""
+"""Typing observations (a grid per region and period), baselines and targets."""
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,10 +15,6 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.indicators import periods, services
 from amparo.indicators.models import Frequency, Indicator, Observation, Target, TargetKind
-from amparo.indicators.observation_import import IndicatorSpec, parse_observations
-from amparo.questionnaires.submissions import csv_rows, xlsx_rows
-
-PENDING_DIR = "indicator-imports"
 
 
 def _decimal(text: str) -> Decimal | str | None:
@@ -142,69 +134,3 @@ def targets(request: HttpRequest, code: str, indicator_code: str) -> HttpRespons
         },
         status=422 if error else 200,
     )
-
-
-def _specs() -> dict[str, IndicatorSpec]:
-    return {
-        i.code: IndicatorSpec(i.frequency, i.typed, frozenset(i.disaggregations))
-        for i in Indicator.objects.all()
-    }
-
-
-def _parse(path: Path, region):
-    reader = xlsx_rows if path.suffix == ".xlsx" else csv_rows
-    with path.open("rb") as stream:
-        return parse_observations(reader(stream), _specs(), frozenset({region.code}))
-
-
-@login_required
-def import_observations(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload -> preview with every problem by row -> confirm: all valid rows in one
-    transaction. The file waits in a private folder between the two steps."""
-    region = access.region_or_404(request.user, code)
-    access.require(request.user, Capability.CHANGE_REGION, region)
-    folder = Path(settings.MEDIA_ROOT) / PENDING_DIR
-    if request.method == "POST" and "file" in request.FILES:
-        upload = request.FILES["file"]
-        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
-        if (
-            not upload.name.lower().endswith((".csv", ".xlsx"))
-            or upload.size > settings.AMPARO_MAX_IMPORT_MB * 2**20
-        ):
-            messages.error(request, _("Upload a CSV or XLSX file."))
-            return redirect("indicator-import", code=region.code)
-        folder.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        path = folder / f"{token}{suffix}"
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        request.session["indicator_import"] = {
-            "token": token,
-            "suffix": suffix,
-            "region": region.code,
-        }
-        return render(
-            request,
-            "indicators/import.html",
-            {"region": region, "result": _parse(path, region), "token": token},
-        )
-    if request.method == "POST":
-        pending = request.session.pop("indicator_import", None)
-        if (
-            not pending
-            or pending["token"] != request.POST.get("token")
-            or pending["region"] != region.code
-        ):
-            messages.error(request, _("Upload the file again."))
-            return redirect("indicator-import", code=region.code)
-        path = folder / f"{pending['token']}{pending['suffix']}"
-        result = _parse(path, region)
-        path.unlink(missing_ok=True)
-        if result.fatal or not result.valid:
-            messages.error(request, _("Nothing could be imported from this file."))
-        else:
-            count = services.observations_import(rows=result.valid, by=request.user)
-            messages.success(request, _("%(n)s values imported.") % {"n": count})
-        return redirect("region-indicators", code=region.code)
-    return render(request, "indicators/import.html", {"region": region, "result": None})

@@ -22,7 +22,7 @@ from amparo.form_errors import save_or_form_errors
 from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, Measure, MeasureKind, MeasureStatus
-from amparo.reports.tabular import csv_bytes
+from amparo.tabular import csv_bytes
 
 
 @login_required

@@ -99,9 +99,9 @@ def test_others_cannot_open_the_admin_site(world, catalog) -> None:
 
 def _catalog_changed(monkeypatch, code: str, title_en: str) -> None:
     """The next loads read a catalog whose questionnaire ``code`` has a new English title."""
-    from amparo.questionnaires import services
+    from amparo.questionnaires import catalog
 
-    real = services.read_pack_file
+    real = catalog.read_pack_file
 
     def changed(pack: str, name: str) -> dict:
         content = real(pack, name)
@@ -110,7 +110,7 @@ def _catalog_changed(monkeypatch, code: str, title_en: str) -> None:
                 entry["title_en"] = title_en
         return content
 
-    monkeypatch.setattr(services, "read_pack_file", changed)
+    monkeypatch.setattr(catalog, "read_pack_file", changed)
 
 
 def test_a_catalog_load_keeps_edited_questionnaires_and_names_them(catalog, monkeypatch) -> None:

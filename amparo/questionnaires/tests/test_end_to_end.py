@@ -11,8 +11,11 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from amparo.questionnaires import services
+from amparo.imports import services
+from amparo.questionnaires.form_export import form_spec, xlsform_bytes
+from amparo.questionnaires.import_kind import FIELD_ANSWERS
 from amparo.questionnaires.models import AnswerTally, Question, Submission
+from amparo.questionnaires.suggestions import rating_suggestion
 from amparo.territory.models import Sector
 
 
@@ -142,17 +145,21 @@ def _kobo_xlsx(form: ExportedForm, count: int) -> bytes:
 
 def _import(world, round_lor, name: str, content: bytes):
     job = services.import_job_create(
-        assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile(name, content)
+        kind=FIELD_ANSWERS,
+        by=world.users["admin"],
+        region=round_lor.region,
+        target=round_lor,
+        upload=SimpleUploadedFile(name, content),
     )
-    job = services.import_read(job=job)
+    job = services.import_check(job=job)
     assert (job.status, job.problems, job.unknown_columns) == ("ready", [], []), name
-    services.import_confirm(job=job, keep_file=False)
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     return services.import_write(job=job)
 
 
 def test_an_exported_form_comes_back_from_odk_central_and_kobo(world, round_lor) -> None:
     sector = Sector.objects.get(code="TUR")
-    exported = services.xlsform_bytes(services.form_spec(sectors=[sector], assessment=round_lor))
+    exported = xlsform_bytes(form_spec(sectors=[sector], assessment=round_lor))
     form = _read_exported(exported)
     assert form.hidden["amparo_region"] == "PE-LOR"
     assert form.hidden["amparo_round"] == str(round_lor.number)
@@ -190,7 +197,7 @@ def test_an_exported_form_comes_back_from_odk_central_and_kobo(world, round_lor)
             if choice.get("rating"):
                 weighted[question.rates][0] += choice["rating"] * answers
                 weighted[question.rates][1] += answers
-    suggestion = services.rating_suggestion(round_lor, rated.threat)
+    suggestion = rating_suggestion(round_lor, rated.threat)
     for dimension, (total, answers) in weighted.items():
         expected = round(total / answers) if answers else None
         assert getattr(suggestion, dimension) == expected, dimension

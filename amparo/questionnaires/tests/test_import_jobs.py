@@ -13,9 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from amparo.questionnaires import services, submissions
-from amparo.questionnaires.models import AnswerTally, ImportJob, Submission
-from amparo.questionnaires.tests.test_xlsform_and_import import _kobo_csv
+from amparo.imports import services
+from amparo.imports.models import ImportJob
+from amparo.questionnaires import import_kind, submissions
+from amparo.questionnaires.models import AnswerTally, Submission
+from amparo.questionnaires.tests.test_xlsform_and_import import answers_job, kobo_csv
 
 
 def _xlsx(content: bytes) -> bytes:
@@ -46,13 +48,17 @@ def _cut_sheet(content: bytes) -> bytes:
 
 def _job(world, round_lor, name: str, content: bytes) -> ImportJob:
     return services.import_job_create(
-        assessment=round_lor, by=world.users["admin"], upload=SimpleUploadedFile(name, content)
+        kind=import_kind.FIELD_ANSWERS,
+        by=world.users["admin"],
+        region=round_lor.region,
+        target=round_lor,
+        upload=SimpleUploadedFile(name, content),
     )
 
 
 def test_a_damaged_workbook_fails_the_job_with_its_reason(world, round_lor) -> None:
-    damaged = _cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40)))
-    job = services.import_read(job=_job(world, round_lor, "kobo.xlsx", damaged))
+    damaged = _cut_sheet(_xlsx(kobo_csv(round_lor, [{}] * 40)))
+    job = answers_job(world, round_lor, "kobo.xlsx", damaged)
     assert job.status == "failed"
     assert job.problems[-1][2] == "damaged_file"
     page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
@@ -68,9 +74,9 @@ def test_an_unexpected_error_while_reading_fails_the_job_and_is_logged(
         raise RuntimeError("disk gone")
 
     monkeypatch.setattr(submissions, "parse_submissions", broken)
-    job = _job(world, round_lor, "kobo.csv", _kobo_csv(round_lor, [{}]))
-    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
-        job = services.import_read(job=job)
+    job = _job(world, round_lor, "kobo.csv", kobo_csv(round_lor, [{}]))
+    with caplog.at_level(logging.ERROR, logger="amparo.imports.services"):
+        job = services.import_check(job=job)
     assert (job.status, job.problem_count) == ("failed", 1)
     assert job.problems[0][2] == "read_failed" and job.finished_at is not None
     assert "disk gone" in caplog.text
@@ -83,7 +89,7 @@ def test_the_command_reports_a_damaged_workbook_instead_of_crashing(
     world, round_lor, tmp_path
 ) -> None:
     source = tmp_path / "kobo.xlsx"
-    source.write_bytes(_cut_sheet(_xlsx(_kobo_csv(round_lor, [{}] * 40))))
+    source.write_bytes(_cut_sheet(_xlsx(kobo_csv(round_lor, [{}] * 40))))
     out = StringIO()
     with pytest.raises(CommandError, match="nothing can be imported"):
         call_command(
@@ -102,13 +108,13 @@ def _integer_question():
 
 def test_a_huge_number_is_a_problem_of_the_preview_and_the_rest_imports(world, round_lor) -> None:
     question = _integer_question()
-    content = _kobo_csv(round_lor, [{question.name: "1e300"}, {question.name: "99999"}, {}])
-    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
+    content = kobo_csv(round_lor, [{question.name: "1e300"}, {question.name: "99999"}, {}])
+    job = answers_job(world, round_lor, "kobo.csv", content)
     assert (job.status, job.rows_valid) == ("ready", 2)
     assert job.problems == [[2, f"tur/{question.name}", "too_large", "1e300"]]
     page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
     assert "un número demasiado grande" in page.content.decode()
-    services.import_confirm(job=job, keep_file=False)
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     job = services.import_write(job=job)
     assert (job.status, job.rows_imported) == ("done", 2)
     tally = AnswerTally.objects.get(question=question)
@@ -118,18 +124,18 @@ def test_a_huge_number_is_a_problem_of_the_preview_and_the_rest_imports(world, r
 def test_a_write_that_fails_midway_writes_nothing_and_says_why(
     world, round_lor, monkeypatch, caplog
 ) -> None:
-    content = _kobo_csv(round_lor, [{}] * 7)
-    job = services.import_read(job=_job(world, round_lor, "kobo.csv", content))
-    services.import_confirm(job=job, keep_file=False)
-    monkeypatch.setattr(services, "WRITE_BATCH", 2)
+    content = kobo_csv(round_lor, [{}] * 7)
+    job = answers_job(world, round_lor, "kobo.csv", content)
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
+    monkeypatch.setattr(import_kind, "WRITE_BATCH", 2)
     written = []
 
     def tallies_fail(assessment, tallies):
         written.append(Submission.objects.count())  # batches were written before this
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(services, "_add_tallies", tallies_fail)
-    with caplog.at_level(logging.ERROR, logger="amparo.questionnaires.services"):
+    monkeypatch.setattr(import_kind, "_add_tallies", tallies_fail)
+    with caplog.at_level(logging.ERROR, logger="amparo.imports.services"):
         job = services.import_write(job=job)
     assert written == [7]
     assert Submission.objects.count() == 0 and not AnswerTally.objects.exists()
@@ -155,7 +161,7 @@ def test_a_completed_round_takes_no_upload(world, round_lor) -> None:
     assert reverse("import-upload", args=["PE-LOR", round_lor.pk]) not in page
     response = client.post(
         reverse("import-upload", args=["PE-LOR", round_lor.pk]),
-        {"file": SimpleUploadedFile("k.csv", _kobo_csv(round_lor, [{}]))},
+        {"file": SimpleUploadedFile("k.csv", kobo_csv(round_lor, [{}]))},
         follow=True,
     )
     assert "Esta ronda está completada" in response.content.decode()
@@ -163,17 +169,17 @@ def test_a_completed_round_takes_no_upload(world, round_lor) -> None:
 
 
 def test_a_file_checked_before_the_round_was_completed_is_not_imported(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
+    job = answers_job(world, round_lor, "k.csv", kobo_csv(round_lor, [{}]))
     _complete(round_lor)
     with pytest.raises(services.ValidationError, match="completada"):
-        services.import_confirm(job=job, keep_file=False)
+        services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     job.refresh_from_db()
     assert job.status == "ready"
 
 
 def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
-    services.import_confirm(job=job, keep_file=False)
+    job = answers_job(world, round_lor, "k.csv", kobo_csv(round_lor, [{}]))
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     _complete(round_lor)
     job = services.import_write(job=job)
     assert (job.status, job.problems[0][2]) == ("failed", "round_completed")
@@ -181,131 +187,61 @@ def test_a_round_completed_between_confirmation_and_write_gets_nothing(world, ro
 
 
 def test_the_page_shows_how_far_the_write_has_come(world, round_lor, monkeypatch) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}] * 9)))
-    services.import_confirm(job=job, keep_file=False)
+    job = answers_job(world, round_lor, "k.csv", kobo_csv(round_lor, [{}] * 9))
+    services.import_confirm(job=job, by=world.users["admin"], keep_file=False)
     monkeypatch.setattr(services, "PROGRESS_EVERY", 4)
     url = reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk])
     client = world.client("admin")
     seen = []
-    add_tallies = services._add_tallies
+    add_tallies = import_kind._add_tallies
 
     def look_at_the_page(assessment, tallies):
         seen.append(client.get(url).content.decode())  # while the write is still open
         add_tallies(assessment, tallies)
 
-    monkeypatch.setattr(services, "_add_tallies", look_at_the_page)
+    monkeypatch.setattr(import_kind, "_add_tallies", look_at_the_page)
     job = services.import_write(job=job)
     assert job.status == "done"
-    assert "7 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
+    assert "8 de 9 filas procesadas hasta ahora" in seen[0] and "hx-trigger" in seen[0]
     # Once done, the page no longer reports progress nor leaves a file behind.
     assert services.import_progress(job) == job.rows_done
-    assert not list((services._write_progress_path(job)).parent.glob("*.progress"))
+    assert not list((services._writing_progress_path(job)).parent.glob("*.progress"))
 
 
-def test_uploads_left_unconfirmed_for_a_day_are_deleted_at_the_next_upload(
-    world, round_lor, django_capture_on_commit_callbacks
+def test_the_command_tells_a_focal_point_who_imports_field_answers(
+    world, round_lor, tmp_path
 ) -> None:
-    from datetime import timedelta
+    # It used to read the file and refuse every row as "a region you cannot import into".
+    source = tmp_path / "kobo.csv"
+    source.write_bytes(kobo_csv(round_lor, [{}]))
+    rule = "Solo los coordinadores de la región y los administradores del programa importan"
+    with pytest.raises(CommandError, match=rule):
+        call_command("import_submissions", str(source), round=round_lor.pk, user="focal")
+    assert not ImportJob.objects.exists() and Submission.objects.count() == 0
 
-    from django.utils import timezone
 
-    content = _kobo_csv(round_lor, [{}])
-    old_ready, old_failed, recent, old_done_kept = (
-        services.import_read(job=_job(world, round_lor, f"{n}.csv", content)) for n in range(4)
+@pytest.mark.parametrize("content", [b"a,b\n1,2\n", b",,\n1,2\n"], ids=["columns", "empty"])
+def test_the_command_refuses_a_file_without_its_columns_cleanly(
+    world, round_lor, tmp_path, content
+) -> None:
+    # No "Exception ignored in: <generator object csv_rows>" before the message: the
+    # project's test settings make such an unraisable exception fail this test.
+    source = tmp_path / "kobo.csv"
+    source.write_bytes(content)
+    out = StringIO()
+    with pytest.raises(CommandError, match="nothing can be imported"):
+        call_command(
+            "import_submissions", str(source), round=round_lor.pk, user="admin", stdout=out
+        )
+    assert ("missing_column" if content.startswith(b"a") else "empty_file") in out.getvalue()
+
+
+def test_a_row_of_another_region_is_named_as_such(world, round_lor) -> None:
+    content = kobo_csv(round_lor, [{}, {}]).replace(b"PE-LOR", b"PE-UCA", 1)  # the first row
+    job = answers_job(world, round_lor, "k.csv", content)
+    assert (job.rows_valid, job.problems) == (
+        1,
+        [[2, "amparo_region", "region_not_allowed", "PE-UCA"]],
     )
-    ImportJob.objects.filter(pk=old_failed.pk).update(status="failed")
-    ImportJob.objects.filter(pk=old_done_kept.pk).update(status="done", keep_file=True)
-    two_days_ago = timezone.now() - timedelta(days=2)
-    ImportJob.objects.exclude(pk=recent.pk).update(created_at=two_days_ago)
-    paths = {job.pk: services.storage_path(job) for job in ImportJob.objects.all()}
-    assert all(path.exists() for path in paths.values())
-
-    with django_capture_on_commit_callbacks(execute=True):
-        _job(world, round_lor, "new.csv", content)
-
-    jobs = {job.pk: job for job in ImportJob.objects.all()}
-    assert not paths[old_ready.pk].exists() and not jobs[old_ready.pk].file
-    assert not paths[old_failed.pk].exists() and not jobs[old_failed.pk].file
-    assert (jobs[old_ready.pk].status, jobs[old_failed.pk].status) == ("discarded", "failed")
-    assert paths[recent.pk].exists() and jobs[recent.pk].status == "ready"
-    assert paths[old_done_kept.pk].exists()
-
-
-def test_a_file_over_the_size_limit_is_refused_and_no_job_is_made(
-    world, round_lor, settings
-) -> None:
-    settings.AMPARO_MAX_IMPORT_MB = 1
-    rows = _kobo_csv(round_lor, [{}] * 2)
-    big = rows + b"\n" * (1024 * 1024)
-    response = world.client("admin").post(
-        reverse("import-upload", args=["PE-LOR", round_lor.pk]),
-        {"file": SimpleUploadedFile("kobo.csv", big)},
-        follow=True,
-    )
-    assert "El archivo supera los 1 MB." in response.content.decode()
-    assert not ImportJob.objects.exists()
-    # Just under the limit is taken.
-    _job(world, round_lor, "kobo.csv", rows + b"\n" * (1024 * 1024 - len(rows)))
-    assert ImportJob.objects.count() == 1
-
-
-def test_a_file_kept_on_request_stays_after_the_import(world, round_lor) -> None:
-    job = services.import_read(job=_job(world, round_lor, "k.csv", _kobo_csv(round_lor, [{}])))
-    world.client("admin").post(
-        reverse("import-confirm", args=["PE-LOR", round_lor.pk, job.pk]), {"keep_file": "on"}
-    )
-    job.refresh_from_db()
-    assert (job.status, job.keep_file) == ("done", True)
-    assert services.storage_path(job).read_bytes() == _kobo_csv(round_lor, [{}])
-
-
-def _abandoned_jobs(round_lor, count: int) -> list[ImportJob]:
-    """``count`` checked uploads nobody confirmed, two days old and older, oldest first."""
-    from datetime import timedelta
-
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    jobs = []
-    for n in range(count):
-        job = ImportJob(assessment=round_lor, original_name=f"{n}.csv", status="ready")
-        job.file.save(f"{job.pk}", ContentFile(b"a,b\n"), save=False)
-        job.save()
-        jobs.append(job)
-    for n, job in enumerate(jobs):
-        age = timedelta(days=2, hours=count - n)
-        ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - age)
-    return jobs
-
-
-def test_an_upload_clears_twenty_abandoned_files_and_the_command_the_rest(
-    world, round_lor, django_capture_on_commit_callbacks
-) -> None:
-    abandoned = _abandoned_jobs(round_lor, 23)
-    paths = [services.storage_path(job) for job in abandoned]
-    with django_capture_on_commit_callbacks(execute=True):
-        _job(world, round_lor, "new.csv", _kobo_csv(round_lor, [{}]))
-    assert [path.exists() for path in paths] == [False] * 20 + [True] * 3  # the oldest first
-    call_command("prune_imports", stdout=(out := StringIO()))
-    assert "deleted 3 abandoned import file(s)" in out.getvalue()
-    assert not any(path.exists() for path in paths)
-    assert set(
-        ImportJob.objects.filter(pk__in=[j.pk for j in abandoned]).values_list("status", "file")
-    ) == {("discarded", "")}
-
-
-def test_an_upload_that_is_rolled_back_deletes_no_other_file(
-    world, round_lor, django_capture_on_commit_callbacks
-) -> None:
-    from django.db import transaction
-
-    abandoned = _abandoned_jobs(round_lor, 2)
-    with (
-        django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(RuntimeError),
-        transaction.atomic(),
-    ):
-        _job(world, round_lor, "new.csv", _kobo_csv(round_lor, [{}]))
-        raise RuntimeError("the request failed after the upload")
-    assert all(services.storage_path(job).exists() for job in abandoned)
-    assert not ImportJob.objects.filter(original_name="new.csv").exists()
+    page = world.client("admin").get(reverse("import-job", args=["PE-LOR", round_lor.pk, job.pk]))
+    assert "una región distinta de la de la ronda" in page.content.decode()

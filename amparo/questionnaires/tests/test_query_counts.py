@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from amparo.questionnaires.models import AnswerTally, ImportJob, Question
+from amparo.imports.models import ImportJob
+from amparo.questionnaires.models import AnswerTally, Question
 from amparo.tests.queries import page_queries
 
 
 def _jobs(round_lor, world, count: int, problems: int) -> list[ImportJob]:
     return [
         ImportJob.objects.create(
-            assessment=round_lor,
+            kind="field_answers",
+            region=round_lor.region,
+            target=round_lor,
             created_by=world.users["admin"],
             original_name=f"kobo-{n}.csv",
             file_format="csv",

@@ -13,10 +13,9 @@ from amparo.questionnaires.submissions import (
     MAX_INTEGER,
     FieldSpec,
     ImportContext,
-    csv_rows,
     parse_submissions,
-    xlsx_rows,
 )
+from amparo.tabular import csv_rows, xlsx_rows
 
 FIELDS = (
     FieldSpec("tur", "hostels_check", "choice", frozenset({"never", "sometimes", "always"}), True),

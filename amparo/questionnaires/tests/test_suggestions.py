@@ -4,8 +4,8 @@ pull the suggestion towards the middle."""
 from __future__ import annotations
 
 from amparo.catalog import read_pack_file
-from amparo.questionnaires import services
 from amparo.questionnaires.models import AnswerTally, Question
+from amparo.questionnaires.suggestions import rating_suggestion
 
 
 def test_no_dont_know_option_of_the_catalog_carries_a_rating() -> None:
@@ -23,8 +23,8 @@ def test_dont_know_answers_do_not_move_the_suggestion(round_lor) -> None:
     question = Question.objects.get(questionnaire__code="Q-TUR", name="lodgings_check_minors")
     assert question.rates == "likelihood"
     AnswerTally.objects.create(assessment=round_lor, question=question, value="never", count=3)
-    before = services.rating_suggestion(round_lor, question.threat)
+    before = rating_suggestion(round_lor, question.threat)
     AnswerTally.objects.create(assessment=round_lor, question=question, value="dont_know", count=10)
-    after = services.rating_suggestion(round_lor, question.threat)
+    after = rating_suggestion(round_lor, question.threat)
     assert before == after
     assert (after.likelihood, after.answers) == (5, 3)

@@ -17,7 +17,7 @@ from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Finding
 from amparo.mitigation.models import Measure
 from amparo.partnerships.models import Meeting
-from amparo.reports import render, scope, tabular
+from amparo.reports import render, scope
 from amparo.reports.models import ReportFile
 from amparo.territory.models import Contact, Organization, Region
 
@@ -231,10 +231,3 @@ def test_list_pages_download_as_csv_without_formulas(world) -> None:
         reverse("finding-list", args=["PE-LOR", assessment.pk]) + "?format=csv"
     )
     assert csv_page.status_code == 200
-
-
-def test_safe_cells() -> None:
-    assert tabular.safe_cell("=1+1") == "'=1+1"
-    assert tabular.safe_cell("@x") == "'@x"
-    assert tabular.safe_cell("texto") == "texto"
-    assert tabular.safe_cell(-5) == -5

@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.assessment.models import Assessment
-from amparo.questionnaires import services
+from amparo.questionnaires.form_export import form_spec, xlsform_bytes
 from amparo.territory.models import Sector
 
 
@@ -43,10 +44,8 @@ class Command(BaseCommand):
             if not sectors:
                 raise CommandError(f"unknown sector {options['sector']!r}")
         try:
-            content = services.xlsform_bytes(
-                services.form_spec(sectors=sectors, assessment=assessment)
-            )
-        except services.ValidationError as error:
+            content = xlsform_bytes(form_spec(sectors=sectors, assessment=assessment))
+        except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         Path(options["output"]).write_bytes(content)
         self.stdout.write(f"wrote {options['output']} ({len(content)} bytes)")

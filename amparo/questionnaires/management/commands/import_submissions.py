@@ -3,12 +3,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment
-from amparo.questionnaires import services
+from amparo.imports import services
+from amparo.imports.models import JobStatus
+from amparo.questionnaires.import_kind import FIELD_ANSWERS
 
 
 class Command(BaseCommand):
@@ -37,10 +40,16 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error.strerror}") from None
         try:
-            job = services.import_job_create(assessment=assessment, by=user, upload=upload)
-        except services.ValidationError as error:
+            job = services.import_job_create(
+                kind=FIELD_ANSWERS,
+                by=user,
+                region=assessment.region,
+                target=assessment,
+                upload=upload,
+            )
+        except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
-        job = services.import_read(job=job)
+        job = services.import_check(job=job)
         self.stdout.write(
             f"rows read {job.rows_read}; valid {job.rows_valid}; already imported "
             f"{job.rows_already}; problems {job.problem_count}"
@@ -49,13 +58,16 @@ class Command(BaseCommand):
             self.stdout.write(f"  row {row} {column or '-'}: {reason} {value}".rstrip())
         if job.unknown_columns:
             self.stdout.write(f"  ignored columns: {', '.join(job.unknown_columns)}")
-        if options["dry_run"] or job.status != "ready":
+        if options["dry_run"] or job.status != JobStatus.READY:
             services.import_discard(job=job)
-            if job.status != "ready":
+            if job.status != JobStatus.READY:
                 raise CommandError("nothing can be imported from this file")
             return
-        services.import_confirm(job=job, keep_file=options["keep_file"])
+        try:
+            services.import_confirm(job=job, by=user, keep_file=options["keep_file"])
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         job = services.import_write(job=job)
-        if job.status != "done":
+        if job.status != JobStatus.DONE:
             raise CommandError(f"the import failed ({job.problems[0][2]}); nothing was written")
         self.stdout.write(f"imported {job.rows_imported} submission(s)")

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from amparo.questionnaires import services
+from amparo.imports import services
 
 
 class Command(BaseCommand):
     help = (
-        "Delete the files of field-answer uploads left unconfirmed for a day, all of them "
-        "(run from cron; each upload clears only a few)."
+        "Delete the files of uploads of every kind of import (field answers, indicator "
+        "values) left unconfirmed for a day, all of them (run from cron; each upload clears "
+        "only a few)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
