@@ -105,6 +105,7 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
     Only the travel-aware bound is reported when travel times are not metric, never the
     solver's (see ``_add_travel_orders``)."""
+    _load_cp_sat()
     budget = Budget.starting_now(plan.time_limit_s)
     validate(plan)
     baseline = sequential_schedule(plan)
@@ -147,6 +148,14 @@ def starting_point(
 # --- the CP-SAT model --------------------------------------------------------------------
 
 
+def _load_cp_sat() -> None:
+    """Load OR-Tools' CP-SAT on a process's first plan, not with the package: it costs tens
+    of megabytes that the web processes which only show plans never need. It is loaded
+    before the time limit's clock starts, because loading takes about half a second that
+    the limit is not meant to count."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+
 @dataclass
 class _Variables:
     """The CP-SAT model of one plan and the variables its building steps share."""
@@ -168,9 +177,7 @@ def _solve(
     seed: int,
 ) -> PlanResult:
     """The CP-SAT search from ``start`` for the rest of the time limit."""
-    # Loaded here, when a plan is solved: OR-Tools costs every process that imports it
-    # tens of megabytes, and the web processes that only show plans never need it.
-    from ortools.sat.python import cp_model
+    from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
 
     tasks = tasks_of(plan)
     v = _schedule_model(cp_model.CpModel(), plan, tasks, start)
