@@ -13,6 +13,7 @@ import argparse
 import random
 import sys
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -63,18 +64,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     args = parser.parse_args()
     plan = instance(args.regions, args.seed)
-    plan = PlanInput(plan.start, plan.regions, plan.stages, plan.teams, plan.travel_days,
-                     args.limit)  # fmt: skip
+    plan = replace(plan, time_limit_s=args.limit)
     began = time.perf_counter()
     result = plan_rollout(plan, workers=args.workers)
     wall = time.perf_counter() - began
-    makespan = (result.finish - plan.start).days
-    bound = (result.lower_bound - plan.start).days
-    gap = (makespan - bound) / makespan
+    bound = result.finish_days - result.gap_days
     print(f"regions={args.regions} seed={args.seed} workers={args.workers} status={result.status}")
     print(f"wall={wall:.2f}s solve={result.solve_seconds:.2f}s")
-    print(f"finish={result.finish} ({makespan} d) lower_bound={result.lower_bound} ({bound} d)")
-    print(f"gap={gap:.1%} baseline_sequential={result.baseline_sequential_finish}")
+    print(f"finish={result.finish} ({result.finish_days} d) "
+          f"lower_bound={result.lower_bound} ({bound} d)")  # fmt: skip
+    print(f"gap={result.gap_percent:.1f}% baseline_sequential={result.baseline_sequential_finish}")
     print(f"violations={len(violations(plan, result.events))}")
 
 

@@ -57,7 +57,7 @@ class RegionPart:
     more_recent: int = 0
     recent: list[Measure] = field(default_factory=list)
     open_steps: list[StepLine] = field(default_factory=list)
-    plan_finish: str | None = None
+    plan_finish: date | None = None
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Summary:
     board: Dashboard
     charts: list[tuple[object, str]]
     parts: list[RegionPart]
-    plan_finish: str | None
+    plan_finish: date | None
 
 
 def round_start(regions: list[Region]) -> date | None:
@@ -86,23 +86,17 @@ def round_start(regions: list[Region]) -> date | None:
     return min(latest.values(), default=None)
 
 
-def region_finish(result: dict, code: str) -> str | None:
-    """A plan's finish in one region: the end of its last event there, counted as the plan's
-    overall finish is (the day after the last day)."""
-    ends = [e["end"] for e in result.get("events", []) if e.get("region") == code]
-    return max(ends, default=None)
-
-
-def plan_finishes(codes: list[str]) -> tuple[str | None, dict[str, str]]:
+def plan_finishes(codes: list[str]) -> tuple[date | None, dict[str, date]]:
     """The finish of the newest plan turned into events, and for each region in ``codes``
     its finish in the newest such plan that includes it."""
     overall = None
-    per_region: dict[str, str] = {}
+    per_region: dict[str, date] = {}
     for run in PlanRun.objects.filter(applied_at__isnull=False).order_by("-applied_at", "-pk"):
+        result = run.plan_result
         if overall is None:
-            overall = run.result.get("finish")
+            overall = result.finish
         for code in codes:
-            if code not in per_region and (finish := region_finish(run.result, code)):
+            if code not in per_region and (finish := result.region_finish(code)):
                 per_region[code] = finish
         if len(per_region) == len(codes):
             break
@@ -134,7 +128,7 @@ def region_part(
     donor: bool,
     since: date | None,
     today: date,
-    plan_finish: str | None,
+    plan_finish: date | None,
 ) -> RegionPart:
     """One region's part of the summary, limited to the sectors ``user`` may read."""
     part = RegionPart(region, plan_finish=plan_finish)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from amparo.rollout.planner import PlanInput, PlannedEvent, _first_free_day
+from amparo.rollout.planner import PlanInput, PlannedEvent, first_free_day
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def simulate_finish(plan: PlanInput, events: Sequence[PlannedEvent], delays: Seq
         if event.team in team_last:
             where, free = team_last[event.team]
             day = max(day, free + timedelta(days=plan.travel(where, event.region)))
-        day = _first_free_day(regions[event.region], day, length)
+        day = first_free_day(regions[event.region], day, length)
         end = day + timedelta(days=length)
         ends[(event.region, event.stage)] = end
         team_last[event.team] = (event.region, end)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from amparo.rollout.planner import PlannedEvent
+from amparo.rollout.planner import PlanResult
 
 # Colour-blind-safe palette (Okabe-Ito), dark enough for white labels and grey printers.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000"]
@@ -21,27 +20,27 @@ def _months(first: date, last: date) -> list[date]:
 
 
 def gantt_svg(
-    events: Sequence[PlannedEvent],
+    result: PlanResult,
     *,
-    stage_order: Sequence[str],
     stage_labels: dict[str, str],
     region_labels: dict[str, str],
     title: str,
     width: int = 960,
 ) -> str:
     """One row per region (ordered by its first event), one bar per event, labelled with
-    its team; month ticks along the top and a legend of stages underneath."""
-    if not events:
+    its team, coloured by stage in the plan's stage order; month ticks along the top and a
+    legend of stages underneath."""
+    if not result.events:
         return ""
-    first = min(e.start for e in events)
-    last = max(e.end for e in events)
+    first = min(e.start for e in result.events)
+    last = max(e.end for e in result.events)
     span = max((last - first).days, 1)
     left, top, row, right = 130, 46, 24, 12
-    regions = sorted({e.region for e in events},
-                     key=lambda r: min(e.start for e in events if e.region == r))  # fmt: skip
+    rows = result.region_rows
+    stage_order = result.stage_order
     legend_width = sum(24 + 6 * len(stage_labels.get(c, c)) for c in stage_order)
     legend_lines = 1 + legend_width // max(width - left - right, 1)
-    height = top + row * len(regions) + 30 + 16 * legend_lines
+    height = top + row * len(rows) + 30 + 16 * legend_lines
     x = lambda d: left + (width - left - right) * (d - first).days / span  # noqa: E731
     colour = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(stage_order)}
     parts = [
@@ -56,14 +55,14 @@ def gantt_svg(
             continue
         mx = x(month)
         parts.append(f'<line x1="{mx:.1f}" y1="{top - 6}" x2="{mx:.1f}" '
-                     f'y2="{top + row * len(regions)}" stroke="#ccc"/>')  # fmt: skip
+                     f'y2="{top + row * len(rows)}" stroke="#ccc"/>')  # fmt: skip
         parts.append(f'<text x="{mx + 2:.1f}" y="{top - 10}" fill="#333">'
                      f"{month:%Y-%m}</text>")  # fmt: skip
-    for index, region in enumerate(regions):
-        y = top + index * row
+    for index, region_row in enumerate(rows):
+        region, y = region_row.region, top + index * row
         label = escape(region_labels.get(region, region))
         parts.append(f'<text x="4" y="{y + 16}" fill="#111">{label}</text>')
-        for e in (e for e in events if e.region == region):
+        for e in region_row.events:
             x0, x1 = x(e.start), x(e.end)
             tip = escape(
                 f"{region_labels.get(region, region)} · {stage_labels.get(e.stage, e.stage)} · "
@@ -77,7 +76,7 @@ def gantt_svg(
             if x1 - x0 > 14:
                 parts.append(f'<text x="{x0 + 2:.1f}" y="{y + 16}" fill="#fff">'
                              f"{escape(e.team)}</text>")  # fmt: skip
-    legend_y = top + row * len(regions) + 22
+    legend_y = top + row * len(rows) + 22
     lx = left
     for code in stage_order:
         text = escape(stage_labels.get(code, code))

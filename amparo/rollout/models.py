@@ -6,12 +6,15 @@ Only counts are stored about people: no attendee or group-member names exist her
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from amparo.rollout.planner import PlanResult, result_from_json
 from amparo.territory.models import (
     BilingualDescription,
     BilingualName,
@@ -425,3 +428,9 @@ class PlanRun(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.created_at:%Y-%m-%d %H:%M}"
+
+    @cached_property
+    def plan_result(self) -> PlanResult:
+        """The stored answer as the planner's typed result, read once per instance, with
+        the start and stage order of the stored input."""
+        return result_from_json(self.result, self.input)

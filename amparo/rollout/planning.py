@@ -191,19 +191,17 @@ def plan_apply(*, run: PlanRun, by: User) -> int:
     stage the plan schedules there, so nothing is planned twice."""
     if run.applied_at:
         raise ValidationError(_("This plan was already turned into events."))
-    events = run.result["events"]
-    regions = {r.code: r for r in Region.objects.filter(code__in={e["region"] for e in events})}
+    events = run.plan_result.events
+    regions = {r.code: r for r in Region.objects.filter(code__in={e.region for e in events})}
     stages = {s.code: s for s in run.playbook.stages.all()}
-    teams = {t.code: t for t in Team.objects.filter(code__in={e["team"] for e in events})}
+    teams = {t.code: t for t in Team.objects.filter(code__in={e.team for e in events})}
     clashes = Event.objects.filter(
         rollout__playbook=run.playbook,
         rollout__region__in=regions.values(),
         status__in=[EventStatus.PLANNED, EventStatus.DONE],
     ).select_related("rollout__region", "stage")
     taken = {(e.rollout.region.code, e.stage.code) for e in clashes}
-    overlap = sorted(
-        f"{e['region']} / {e['stage']}" for e in events if (e["region"], e["stage"]) in taken
-    )
+    overlap = sorted(f"{e.region} / {e.stage}" for e in events if (e.region, e.stage) in taken)
     if overlap:
         raise ValidationError(
             _("These stages already have events: %(list)s. Cancel them or plan again.")
@@ -212,23 +210,21 @@ def plan_apply(*, run: PlanRun, by: User) -> int:
     rollouts = {}
     for code, region in regions.items():
         rollouts[code], _created = Rollout.objects.get_or_create(
-            region=region, playbook=run.playbook, defaults={"started_on": run.input.get("start")}
+            region=region, playbook=run.playbook, defaults={"started_on": run.plan_result.start}
         )
-    created = []
-    for e in sorted(events, key=lambda e: e["start"]):
-        start = date.fromisoformat(e["start"])
-        created.append(
-            Event(
-                rollout=rollouts[e["region"]],
-                stage=stages[e["stage"]],
-                status=EventStatus.PLANNED,
-                starts_on=start,
-                ends_on=date.fromisoformat(e["end"]) - timedelta(days=1),
-                city=regions[e["region"]].capital,
-                team=teams.get(e["team"]),
-                notes=_("Planned by the rollout planner (plan %(id)s).") % {"id": run.pk},
-            )
+    created = [
+        Event(
+            rollout=rollouts[e.region],
+            stage=stages[e.stage],
+            status=EventStatus.PLANNED,
+            starts_on=e.start,
+            ends_on=e.last_day,
+            city=regions[e.region].capital,
+            team=teams.get(e.team),
+            notes=_("Planned by the rollout planner (plan %(id)s).") % {"id": run.pk},
         )
+        for e in sorted(events, key=lambda e: e.start)
+    ]
     for event in created:
         event.full_clean()
     Event.objects.bulk_create(created)

@@ -4,10 +4,11 @@ period, and the planned finish."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amparo.mitigation.models import Measure, MeasureMove
 from amparo.reports import content
@@ -113,12 +114,17 @@ def _plan(world, events: list[tuple[str, str]], finish: str, applied: bool = Tru
     return PlanRun.objects.create(
         playbook=Playbook.objects.get(code="iglesias"),
         input={},
+        # The stored form of a planner run (``planner.result_to_json`` and the seconds).
         result={
+            "status": "feasible",
             "finish": finish,
+            "lower_bound": "2027-01-04",
+            "baseline_sequential_finish": finish,
             "events": [
                 {"region": code, "stage": "s", "team": "A", "start": "2027-01-04", "end": end}
                 for code, end in events
             ],
+            "solve_seconds": 1.0,
         },
         applied_at=timezone.now() if applied else None,
     )
@@ -129,15 +135,20 @@ def test_a_region_summary_gives_the_regions_own_planned_finish(world, loreto) ->
     PlanRun.objects.filter(pk=older.pk).update(applied_at=timezone.now() - timedelta(days=1))
     _plan(world, [("PE-UCA", "2027-09-01")], "2027-09-01")  # newer, without Loreto
     _plan(world, [("PE-LOR", "2028-01-01")], "2028-01-01", applied=False)  # only a what-if
-    assert _summary(world, "coordinator").plan_finish == "2027-03-01"
+    assert _summary(world, "coordinator").plan_finish == date(2027, 3, 1)
     program = content.executive_summary(
         Region.objects.all(), user=world.users["admin"], donor=False, since=None
     )
-    assert program.plan_finish == "2027-09-01"
+    assert program.plan_finish == date(2027, 9, 1)
     assert {p.region.code: p.plan_finish for p in program.parts if p.plan_finish} == {
-        "PE-LOR": "2027-03-01",
-        "PE-UCA": "2027-09-01",
+        "PE-LOR": date(2027, 3, 1),
+        "PE-UCA": date(2027, 9, 1),
     }
+    # The summary prints the dates as the planner page does.
+    with translation.override("es"):
+        html = render_to_string("reports/executive.html", {"s": program, "lang": "es"})
+    assert "El plan de implementación guardado termina el 2027-09-01." in html
+    assert "fin previsto 2027-03-01" in html
 
 
 def test_no_plan_no_finish(world, loreto) -> None:

@@ -1,8 +1,7 @@
-"""Small filters for the planner's pages."""
+"""``get_item``: a dictionary looked up by a key held in a variable (first written for the
+planner's pages, now used across templates)."""
 
 from __future__ import annotations
-
-from datetime import date, timedelta
 
 from django import template
 
@@ -12,8 +11,3 @@ register = template.Library()
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key)
-
-
-@register.filter
-def add_days(day: date, days: int) -> date:
-    return day + timedelta(days=int(days))

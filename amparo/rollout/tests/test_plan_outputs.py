@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amparo.rollout.delays import DelayModel, simulate_delays, simulate_finish
-from amparo.rollout.gantt import gantt_svg
+from amparo.rollout.gantt import PALETTE, gantt_svg
 from amparo.rollout.planner import (
     PlanInput,
     RegionInput,
@@ -70,8 +71,7 @@ def test_a_delay_model_refuses_impossible_values() -> None:
 
 def test_the_gantt_chart_is_valid_svg_with_a_bar_per_event(result) -> None:
     svg = gantt_svg(
-        result.events,
-        stage_order=["m", "c"],
+        result,
         stage_labels={"m": "Reunión <1>", "c": "Conferencia"},
         region_labels={"A": "Loreto", "B": "Ucayali"},
         title="Plan & more",
@@ -85,5 +85,18 @@ def test_the_gantt_chart_is_valid_svg_with_a_bar_per_event(result) -> None:
     assert min(e.start for e in result.events).isoformat() in texts
 
 
-def test_an_empty_plan_draws_nothing() -> None:
-    assert gantt_svg([], stage_order=[], stage_labels={}, region_labels={}, title="x") == ""
+def test_the_gantt_chart_has_a_row_per_region_and_a_colour_per_stage(result) -> None:
+    svg = gantt_svg(result, stage_labels={}, region_labels={}, title="Plan")
+    root = ET.fromstring(svg)  # noqa: S314 - our own output
+    ns = "{http://www.w3.org/2000/svg}"
+    labels = [t.text for t in root.iter(f"{ns}text") if t.get("x") == "4"]
+    assert labels == [row.region for row in result.region_rows]
+    bars = {r.find(f"{ns}title").text.split(" · ")[1]: r.get("fill")
+            for r in root.iter(f"{ns}rect") if r.find(f"{ns}title") is not None}  # fmt: skip
+    # The legend follows the plan's stage order (prerequisites first), one colour each.
+    assert result.stage_order == ("m", "c")
+    assert bars == {"m": PALETTE[0], "c": PALETTE[1]}
+
+
+def test_an_empty_plan_draws_nothing(result) -> None:
+    assert gantt_svg(replace(result, events=()), stage_labels={}, region_labels={}, title="x") == ""

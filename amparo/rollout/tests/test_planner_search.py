@@ -1,44 +1,42 @@
-"""The planner's starting schedules, without a database: greedy schedules, the local search
-over team orders, and the start windows the solver and the bound share."""
+"""The local search over the teams' orders, without a database, and the second search in a
+child process."""
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from amparo.rollout import planner_search
 from amparo.rollout.planner import (
     PlanInput,
     RegionInput,
     StageInput,
     TeamInput,
-    earliest_starts,
     finish_of,
+    plan_rollout,
+    tasks_of,
     violations,
 )
-from amparo.rollout.planner_bound import latest_starts
-from amparo.rollout.planner_greedy import GreedyInstance, GreedyWeights, greedy_schedule
-from amparo.rollout.planner_search import improve, orders_of, search_until, timed
-from amparo.rollout.tests.test_planner import START, exhaustive_finish, plans
-
-
-def three_regions_one_team() -> PlanInput:
-    # Starting where it can start first sends the team to the far region C too early.
-    return PlanInput(
-        START,
-        (
-            RegionInput("A", START + timedelta(days=3)),
-            RegionInput("B", START),
-            RegionInput("C", START + timedelta(days=3)),
-        ),
-        (StageInput("m", 2), StageInput("c", 2, ("m",), 2)),
-        (TeamInput("x", frozenset({"m", "c"})),),
-        {"A": {"B": 0, "C": 5}, "B": {"C": 1}},
-    )
+from amparo.rollout.planner import search as planner_search
+from amparo.rollout.planner.greedy import GreedyInstance, GreedyWeights, greedy_schedule
+from amparo.rollout.planner.search import (
+    improve,
+    orders_of,
+    search_until,
+    second_search,
+    timed,
+)
+from amparo.rollout.tests.planner_cases import (
+    START,
+    exhaustive_finish,
+    plans,
+    three_regions_one_team,
+)
 
 
 def test_the_local_search_repairs_a_mistake_of_the_greedy_schedule() -> None:
@@ -69,7 +67,7 @@ def test_team_orders_that_contradict_a_region_chain_have_no_schedule() -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans(), st.floats(0, 2), st.floats(0, 2), st.integers(0, 3))
-def test_greedy_and_improved_schedules_keep_every_rule(
+def test_improved_schedules_keep_every_rule(
     plan: PlanInput, tail: float, travel: float, seed: int
 ) -> None:
     instance = GreedyInstance.of(plan)
@@ -82,42 +80,6 @@ def test_greedy_and_improved_schedules_keep_every_rule(
     timing = timed(instance, orders_of(instance, greedy))
     assert timing is not None
     assert START + timedelta(days=timing.finish) <= finish_of(greedy)
-
-
-@st.composite
-def plans_with_stages_done(draw) -> PlanInput:
-    plan = draw(plans())
-    codes = [s.code for s in plan.stages]
-    regions = tuple(
-        replace(r, done=tuple(draw(st.sets(st.sampled_from(codes), max_size=len(codes) - 1))))
-        for r in plan.regions
-    )
-    return replace(plan, regions=regions)
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(plans_with_stages_done())
-def test_every_event_of_a_valid_schedule_lies_within_its_window(plan: PlanInput) -> None:
-    # The solver's start domains and the bound's candidate days come from these windows,
-    # so a window that shut out a valid start would cut off real schedules.
-    events = greedy_schedule(GreedyInstance.of(plan))
-    finish = (finish_of(events) - START).days
-    first, last = earliest_starts(plan), latest_starts(plan, finish)
-    for e in events:
-        assert first[(e.region, e.stage)] <= e.start
-        assert (e.start - START).days <= last[(e.region, e.stage)]
-
-
-def test_the_last_start_leaves_room_for_the_later_stages_and_their_blackouts() -> None:
-    plan = PlanInput(
-        START,
-        (RegionInput("A", START, ((START + timedelta(days=20), START + timedelta(days=24)),)),),
-        (StageInput("m", 2), StageInput("c", 3, ("m",), 5)),
-        (TeamInput("x", frozenset({"m", "c"})),),
-    )
-    # To end by day 25 the conference must start by day 22, which the blackout (days 20
-    # to 24) pushes back to day 17; the meeting then starts by 17 - 5 - 2 = 10.
-    assert latest_starts(plan, 25) == {("A", "c"): 17, ("A", "m"): 10}
 
 
 def test_small_plans_are_answered_without_waiting_for_the_time_limit() -> None:
@@ -156,3 +118,80 @@ def test_no_new_start_once_the_floor_is_reached(monkeypatch) -> None:
     )
     assert finish_of(events) - START == timedelta(days=18)
     assert time.time() - began < 30
+
+
+# --- the second search in a child process ------------------------------------------------
+
+
+@pytest.fixture
+def every_plan_is_large(monkeypatch):
+    monkeypatch.setattr(planner_search, "SECOND_SEARCH_FROM_EVENTS", 0)
+    monkeypatch.setattr(planner_search.os, "cpu_count", lambda: 2)
+
+
+def test_the_second_search_returns_a_schedule_that_keeps_every_rule(every_plan_is_large) -> None:
+    plan = three_regions_one_team()
+    with second_search(plan, 6, 0.1, time.time() + 0.5, seed=1) as second:
+        assert second is not None
+        events = second.result()
+    assert events is not None
+    assert violations(plan, events) == []
+    assert {(e.region, e.stage) for e in events} == {(r, s.code) for r, s in tasks_of(plan)}
+
+
+def test_small_plans_and_single_cores_do_without_a_second_search(monkeypatch) -> None:
+    plan = three_regions_one_team()
+    with second_search(plan, 6, 0.1, time.time() + 0.5, seed=1) as second:
+        assert second is None  # 6 events: below the threshold
+    monkeypatch.setattr(planner_search.os, "cpu_count", lambda: 1)
+    with second_search(plan, 1000, 0.1, time.time() + 0.5, seed=1) as second:
+        assert second is None
+
+
+def test_a_failing_second_search_costs_nothing_but_itself(every_plan_is_large, monkeypatch) -> None:
+    plan = replace(three_regions_one_team(), time_limit_s=1.0)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # starts, answers nothing, fails
+    with second_search(plan, 6, 0.1, time.time() + 0.5, seed=1) as second:
+        assert second is not None
+        assert second.result() is None
+    result = plan_rollout(plan)
+    assert violations(plan, result.events) == []
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")  # cannot even start
+    with second_search(plan, 6, 0.1, time.time() + 0.5, seed=1) as second:
+        assert second is None
+    assert violations(plan, plan_rollout(plan).events) == []
+
+
+def test_a_second_search_that_overruns_is_stopped(
+    every_plan_is_large, monkeypatch, tmp_path
+) -> None:
+    slow = tmp_path / "slow-python"
+    slow.write_text("#!/bin/sh\nsleep 60\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(slow))
+    monkeypatch.setattr(planner_search, "GRACE_SECONDS", 0.2)
+    plan = three_regions_one_team()
+    began = time.perf_counter()
+    with second_search(plan, 6, 0.1, time.time(), seed=1) as second:
+        assert second is not None
+        assert second.result() is None
+        assert second.process.poll() is not None  # killed, not left behind
+    assert time.perf_counter() - began < 30  # did not wait for the minute
+
+
+def test_a_schedule_from_the_second_search_that_breaks_a_rule_is_refused(
+    every_plan_is_large, monkeypatch, tmp_path
+) -> None:
+    # Whatever answers in the child's place, only a schedule that keeps every rule is used.
+    plan = three_regions_one_team()
+    liar = tmp_path / "liar-python"
+    liar.write_text(
+        "#!/bin/sh\ncat > /dev/null\n"
+        'echo \'{"events": [{"region": "A", "stage": "m", "team": "x", '
+        '"start": "2027-01-04", "end": "2027-01-06"}]}\'\n'
+    )
+    liar.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(liar))
+    with second_search(plan, 6, 0.1, time.time() + 5, seed=1) as second:
+        assert second is not None
+        assert second.result() is None

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.queries import regions_with_agreement
-from amparo.rollout import delays, planner, planning, queries
+from amparo.rollout import delays, planning, queries
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, Playbook, Team
@@ -112,40 +112,18 @@ def planner_page(request: HttpRequest) -> HttpResponse:
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
-    result = run.result
-    try:
-        order = planner.stage_order(planner.parse_plan_input(run.input).stages)
-    except planner.PlanInputError:  # a run saved by an older version: show it without a chart
-        order = []
-    events = [
-        planner.PlannedEvent(
-            e["region"], e["stage"], e["team"],
-            date.fromisoformat(e["start"]), date.fromisoformat(e["end"]),
-        )
-        for e in result["events"]
-    ]  # fmt: skip
     stages = {s.code: s.name for s in run.playbook.stages.all()}
     regions = {r.code: r.name for r in access.regions_visible(request.user)}
-    finish, bound = result["finish"], result["lower_bound"]
-    start = date.fromisoformat(run.input["start"])
-    makespan = (date.fromisoformat(finish) - start).days if finish else None
-    gap_days = (date.fromisoformat(finish) - date.fromisoformat(bound)).days if bound else None
     return render(
         request,
         "rollout/plan_run.html",
         {
             "run": run,
-            "result": result,
-            "events": events,
+            "result": run.plan_result,
             "stage_names": stages,
             "region_names": regions,
-            "gap_days": gap_days,
-            "gap_percent": round(100 * gap_days / makespan, 1)
-            if makespan and gap_days is not None
-            else None,
             "gantt": gantt_svg(
-                events,
-                stage_order=order,
+                run.plan_result,
                 stage_labels=stages,
                 region_labels=regions,
                 title=_("Rollout plan"),

@@ -28,26 +28,29 @@ stage gap later), and the extension is dropped for a region whose gaps are short
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-from amparo.rollout.planner import (
-    PlanInput,
-    _first_free_day,
+from amparo.rollout.planner.model import PlanInput
+from amparo.rollout.planner.rules import (
+    Task,
     earliest_starts,
-    merged_blackouts,
-    stage_order,
+    first_free_day,
+    latest_starts,
     tasks_of,
 )
+
+if TYPE_CHECKING:
+    from ortools.linear_solver import pywraplp
 
 # The relaxation has one variable per event and candidate day; beyond this many it would
 # take longer than the search it is meant to help, so the chain bound stands alone.
 MAX_VARIABLES = 400_000
 # With more stage codes than this, only single stages and all stages together are counted.
 MAX_SUBSET_STAGES = 10
-
-Task = tuple[str, str]
 
 
 def travel_aware_bound(plan: PlanInput, lower: int, upper: int, seconds: float) -> int:
@@ -139,79 +142,89 @@ class Counting:
         )
 
 
-def latest_starts(plan: PlanInput, finish: int) -> dict[Task, int]:
-    """The last day (from the start) each event can start and still leave its region's
-    later stages, gaps and blackouts room to end by ``finish``; negative when none can."""
-    stages = {s.code: s for s in plan.stages}
-    latest: dict[Task, int] = {}
-    for region in plan.regions:
-        blackouts = [
-            ((first - plan.start).days, (last - plan.start).days)
-            for first, last in merged_blackouts(region.blackouts)
-        ]
-        starts: dict[str, int] = {}
-        for code in reversed(stage_order(plan.stages)):
-            if code in region.done:
-                continue
-            stage, end = stages[code], finish
-            for other in plan.stages:
-                if code in other.after and other.code in starts:
-                    end = min(end, starts[other.code] - other.min_gap_days)
-            day = end - stage.days
-            for first, last in reversed(blackouts):  # later ones first: one pass suffices
-                if day <= last and first < day + stage.days:
-                    day = first - stage.days
-            starts[code] = latest[(region.code, code)] = day
-    return latest
-
-
 def relaxation_feasible(
     plan: PlanInput, finish: int, seconds: float, counting: Counting | None = None
 ) -> bool | None:
     """Whether the relaxation has a solution ending by ``finish`` (days from the start);
     None when it is too large or undecided within ``seconds``."""
+    # Loaded here, when a bound is proven: OR-Tools costs every process that imports it
+    # tens of megabytes, and the web processes that only show plans never need it.
     from ortools.linear_solver import pywraplp
 
     counting = counting or Counting.of(plan)
-    regions = {r.code: r for r in plan.regions}
-    stages = {s.code: s for s in plan.stages}
-    allowance = counting.allowance
-    latest = latest_starts(plan, finish)
-    days: dict[Task, list[int]] = {}
-    for region_code, stage in tasks_of(plan):
-        region = regions[region_code]
-        first = counting.heads[(region_code, stage.code)]
-        last = latest[(region_code, stage.code)]
-        days[(region_code, stage.code)] = [
-            t
-            for t in range(first, last + 1)
-            if _first_free_day(region, plan.start + timedelta(days=t), stage.days)
-            == plan.start + timedelta(days=t)
-        ]
-        if not days[(region_code, stage.code)]:
-            return False  # no day left for this event
-    if sum(len(d) for d in days.values()) * 2 > MAX_VARIABLES:
+    days = candidate_days(plan, finish, counting)
+    if any(not candidates for candidates in days.values()):
+        return False  # no day left for some event
+    if sum(len(candidates) for candidates in days.values()) * 2 > MAX_VARIABLES:
         return None
     solver = pywraplp.Solver.CreateSolver("GLOP")
     starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
     for variables in starts.values():
-        row = solver.Constraint(1, 1)
-        for variable in variables.values():
-            row.SetCoefficient(variable, 1)
-    # started[task][t]: the share of the task started on or before day t.
-    started: dict[Task, dict[int, object]] = {}
-    for task, variables in starts.items():
-        running, shares = None, {}
-        for t in range(min(variables), max(variables) + 1):
-            share = solver.NumVar(0, 1, "")
-            row = solver.Constraint(0, 0)
-            row.SetCoefficient(share, 1)
-            if running is not None:
-                row.SetCoefficient(running, -1)
-            if t in variables:
-                row.SetCoefficient(variables[t], -1)
-            shares[t] = running = share
-        started[task] = shares
+        _add_row(solver, 1, 1, variables.values())
+    started = {task: _started_by(solver, variables) for task, variables in starts.items()}
+    _add_precedence_rows(solver, plan, started)
+    _add_capacity_rows(solver, plan, starts, counting, finish)
+    solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    status = solver.Solve()
+    if status == pywraplp.Solver.OPTIMAL:
+        return True
+    if status == pywraplp.Solver.INFEASIBLE:
+        return False
+    return None
+
+
+def candidate_days(plan: PlanInput, finish: int, counting: Counting) -> dict[Task, list[int]]:
+    """The days (from the start) each event may start on to end by ``finish``: inside its
+    window and clear of its region's blackouts; an empty list when there is none."""
+    regions = {r.code: r for r in plan.regions}
+    latest = latest_starts(plan, finish)
+    days: dict[Task, list[int]] = {}
+    for region_code, stage in tasks_of(plan):
+        task = (region_code, stage.code)
+        days[task] = [
+            t
+            for t in range(counting.heads[task], latest[task] + 1)
+            if first_free_day(regions[region_code], plan.start + timedelta(days=t), stage.days)
+            == plan.start + timedelta(days=t)
+        ]
+        if not days[task]:
+            break  # nothing can end by ``finish``: no need to look further
+    return days
+
+
+def _add_row(
+    solver: pywraplp.Solver, low: float, high: float, variables: Iterable[pywraplp.Variable]
+) -> None:
+    """``low <= sum(variables) <= high``."""
+    row = solver.Constraint(low, high)
+    for variable in variables:
+        row.SetCoefficient(variable, 1)
+
+
+def _started_by(
+    solver: pywraplp.Solver, starts: dict[int, pywraplp.Variable]
+) -> dict[int, pywraplp.Variable]:
+    """Per day t from the first candidate to the last: a variable for the share of the
+    event started on or before day t."""
+    running, shares = None, {}
+    for t in range(min(starts), max(starts) + 1):
+        share = solver.NumVar(0, 1, "")
+        row = solver.Constraint(0, 0)
+        row.SetCoefficient(share, 1)
+        if running is not None:
+            row.SetCoefficient(running, -1)
+        if t in starts:
+            row.SetCoefficient(starts[t], -1)
+        shares[t] = running = share
+    return shares
+
+
+def _add_precedence_rows(
+    solver: pywraplp.Solver, plan: PlanInput, started: dict[Task, dict[int, pywraplp.Variable]]
+) -> None:
+    """A stage's share started by day t is at most its prerequisite's share started by
+    t minus the prerequisite's days and the gap (the strong form of precedence)."""
+    stages = {s.code: s for s in plan.stages}
     for (region_code, code), shares in started.items():
         stage = stages[code]
         for prerequisite in stage.after:
@@ -226,26 +239,30 @@ def relaxation_feasible(
                 row.SetCoefficient(share, 1)
                 if t - lag >= min(earlier):
                     row.SetCoefficient(earlier[t - lag], -1)
-    horizon = finish + max(allowance.values(), default=0) + 1
+
+
+def _add_capacity_rows(
+    solver: pywraplp.Solver,
+    plan: PlanInput,
+    starts: dict[Task, dict[int, pywraplp.Variable]],
+    counting: Counting,
+    finish: int,
+) -> None:
+    """On every day, for every counted set of stages, no more events of the set run (from
+    their first day to their last plus the region's travel allowance) than there are teams
+    able to deliver one of them."""
+    stages = {s.code: s for s in plan.stages}
+    horizon = finish + max(counting.allowance.values(), default=0) + 1
     for subset, teams in counting.sets:
         members = [task for task in starts if task[1] in subset]
         if teams >= len(members):
             continue
-        per_day: list[list[object]] = [[] for _ in range(horizon)]
+        per_day: list[list[pywraplp.Variable]] = [[] for _ in range(horizon)]
         for task in members:
-            length = stages[task[1]].days + allowance[task[0]]
+            length = stages[task[1]].days + counting.allowance[task[0]]
             for t, variable in starts[task].items():
                 for d in range(t, min(t + length, horizon)):
                     per_day[d].append(variable)
         for variables in per_day:
             if len(variables) > teams:
-                row = solver.Constraint(-solver.infinity(), teams)
-                for variable in variables:
-                    row.SetCoefficient(variable, 1)
-    solver.SetTimeLimit(max(1, int(seconds * 1000)))
-    status = solver.Solve()
-    if status == pywraplp.Solver.OPTIMAL:
-        return True
-    if status == pywraplp.Solver.INFEASIBLE:
-        return False
-    return None
+                _add_row(solver, -solver.infinity(), teams, variables)

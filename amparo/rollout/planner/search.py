@@ -8,22 +8,54 @@ another capable team's order, or swaps two events, and keeps what finishes earli
 on a finish tie, what ends the regions earlier overall). Every schedule it returns keeps
 every rule, because timing is always worked out in full from the orders. On large plans
 ``search_until`` starts again from new greedy schedules while time is left.
+
+The search is pure Python and holds one core. On large plans ``second_search`` runs the
+same greedy start and local search with another seed in a child process (``parallel``)
+while the planner proves the lower bound and searches itself; the better schedule wins.
+The results of one search vary a lot from run to run, so the better of two is clearly
+better. Whatever goes wrong in the child costs quality, never the answer: the planner goes
+on with its own schedule.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
 import random
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from amparo.rollout.planner import PlannedEvent, finish_of
-from amparo.rollout.planner_greedy import GreedyInstance, best_greedy_schedule
+from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
+from amparo.rollout.planner.model import (
+    PlanInput,
+    PlannedEvent,
+    events_from_json,
+    finish_of,
+    plan_to_json,
+)
+from amparo.rollout.planner.rules import violations
 
 # From this many events on, the search starts again from new greedy schedules while time is
 # left: on large plans one run often settles early, and a fresh start finds other plans.
 # Smaller plans settle in well under a second and are answered at once.
 RESTART_FROM_EVENTS = 40
+# Smaller plans settle within a second on one core: a second process would only cost.
+SECOND_SEARCH_FROM_EVENTS = RESTART_FROM_EVENTS
+# How long past its deadline the child may take to answer (start-up, a busy machine).
+GRACE_SECONDS = 2.0
+# What the child runs (``python -m``). Named here rather than imported: importing it into
+# the package would make ``-m`` run a module that is already loaded.
+CHILD_MODULE = "amparo.rollout.planner.parallel"
+# The folder that holds the ``amparo`` package, where the child starts, so that it imports
+# the same amparo as ours.
+_SOURCE_ROOT = str(Path(__file__).resolve().parents[3])
 
 Orders = list[list[int]]  # per team, its task indices in the order it holds them
 
@@ -229,3 +261,75 @@ def _moved(g: GreedyInstance, orders: Orders, timing: Timing, rng: random.Random
     a, b = moved[where].index(i), moved[other].index(j)
     moved[where][a], moved[other][b] = j, i
     return moved
+
+
+# --- a second search in another process -------------------------------------------------
+
+
+class SecondSearch:
+    """A running child search; ``result`` waits for it (at most until its deadline plus
+    ``GRACE_SECONDS``) and returns its schedule, or None when it has none to offer."""
+
+    def __init__(self, process: subprocess.Popen[bytes], plan: PlanInput, until: float):
+        self.process, self.plan, self.until = process, plan, until
+
+    def result(self) -> list[PlannedEvent] | None:
+        wait = max(self.until - time.time(), 0) + GRACE_SECONDS
+        try:
+            output, _ = self.process.communicate(timeout=wait)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return None
+        if self.process.returncode != 0:
+            return None
+        try:
+            events = events_from_json(json.loads(output)["events"])
+        except (ValueError, KeyError, TypeError):
+            return None
+        # The child is our own code, but a schedule is only offered once it is checked.
+        return events if events and not violations(self.plan, events) else None
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:  # not read to the end: a process it started may hold it
+            self.process.stdout.close()
+
+
+@contextmanager
+def second_search(
+    plan: PlanInput, events: int, greedy_seconds: float, until: float, seed: int
+) -> Iterator[SecondSearch | None]:
+    """A child search (``parallel``) for large plans on machines with more than one core,
+    else None: greedy starts and the local search with ``seed`` until the wall-clock time
+    ``until``. The child is stopped when the block ends, whatever happened in it."""
+    if events < SECOND_SEARCH_FROM_EVENTS or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    request = {
+        "plan": plan_to_json(plan),
+        "greedy_seconds": greedy_seconds,
+        "until": until,
+        "seed": seed,
+    }
+    try:
+        # The request goes through a file, not a pipe: nothing to feed while the child runs.
+        with tempfile.TemporaryFile() as request_file:
+            request_file.write(json.dumps(request).encode())
+            request_file.seek(0)
+            process = subprocess.Popen(  # noqa: S603 - this interpreter, our module, no shell
+                [sys.executable, "-m", CHILD_MODULE],
+                stdin=request_file,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                cwd=_SOURCE_ROOT,  # "-m" looks here first: the same amparo as ours
+            )
+    except OSError:  # no process can be started: one search suffices
+        yield None
+        return
+    search = SecondSearch(process, plan, until)
+    try:
+        yield search
+    finally:
+        search.stop()

@@ -13,13 +13,11 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from amparo.rollout.planner import (
-    PlanInput,
-    PlannedEvent,
-    _tails,
+from amparo.rollout.planner.model import PlanInput, PlannedEvent, finish_of
+from amparo.rollout.planner.rules import (
     critical_path_finish,
-    finish_of,
     merged_blackouts,
+    stage_tails,
     tasks_of,
 )
 
@@ -57,7 +55,7 @@ class GreedyInstance:
         where = {code: i for i, code in enumerate(codes)}
         tasks = sorted((r, s.code) for r, s in tasks_of(plan))
         index = {task: i for i, task in enumerate(tasks)}
-        tails = _tails(plan)
+        tails = stage_tails(plan)
         regions = {r.code: r for r in plan.regions}
         day = lambda d: (d - plan.start).days  # noqa: E731 - a local unit conversion
         prerequisites = [

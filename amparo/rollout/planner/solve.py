@@ -1,0 +1,383 @@
+"""``plan_rollout``: the schedule that finishes the last remaining event as early as it can
+find, with a proven lower bound and the sequential baseline to compare with.
+
+Pure Python plus OR-Tools; no Django import. The steps, each with its share of the time
+limit (``Budget``): the sequential baseline and greedy schedules (``greedy``); the
+travel-aware lower bound (``bound``); the local search from the best of them, on large
+plans in two processes at once (``search``); then the CP-SAT model below, started from that
+schedule, for the rest of the time. Each step hands the next a valid schedule, so an answer
+always exists; "optimal" means it meets the proven bound.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from amparo.rollout.planner.bound import capacity_sets, travel_allowance, travel_aware_bound
+from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
+from amparo.rollout.planner.model import (
+    STATUS_FEASIBLE,
+    STATUS_OPTIMAL,
+    PlanInput,
+    PlannedEvent,
+    PlanResult,
+    StageInput,
+    finish_of,
+    stage_order,
+    validate,
+)
+from amparo.rollout.planner.rules import (
+    Task,
+    critical_path_finish,
+    earliest_starts,
+    is_metric,
+    latest_starts,
+    merged_blackouts,
+    sequential_schedule,
+    tasks_of,
+)
+from amparo.rollout.planner.search import search_until, second_search
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+# Parts of the time limit: greedy starting schedules, then proving the travel-aware lower
+# bound (it stops as soon as it is done), then improving the best start by local search
+# until SEARCH_UNTIL of the limit has passed; the CP-SAT search gets the rest. On the
+# benchmark the local search (in two processes) finds more in that time than CP-SAT does.
+HINT_SHARE_OF_TIME = 0.1
+BOUND_SHARE_OF_TIME = 0.35
+SEARCH_UNTIL = 0.9
+# The CP-SAT search gets at least this long, however little of the limit is left.
+MIN_SOLVER_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How a plan's time limit is shared among the steps, counted from ``began``
+    (``time.perf_counter()``)."""
+
+    limit: float
+    began: float
+
+    @classmethod
+    def starting_now(cls, limit: float) -> Budget:
+        return cls(limit, time.perf_counter())
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.began
+
+    @property
+    def greedy_seconds(self) -> float:
+        return self.limit * HINT_SHARE_OF_TIME
+
+    @property
+    def bound_seconds(self) -> float:
+        return self.limit * BOUND_SHARE_OF_TIME
+
+    def search_until(self) -> float:
+        """When the local search stops, as a wall-clock time (``time.time()``), which a
+        second process shares."""
+        return time.time() + self.limit * SEARCH_UNTIL - self.elapsed()
+
+    def solver_seconds(self) -> float:
+        return max(self.limit - self.elapsed(), MIN_SOLVER_SECONDS)
+
+
+@dataclass(frozen=True)
+class StartingPoint:
+    """The best schedule before the CP-SAT search, and the proven lower bound on any
+    schedule's finish (days from the plan's start)."""
+
+    schedule: list[PlannedEvent]
+    proven: int
+
+
+def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanResult:
+    """The schedule that finishes the last remaining event as early as possible, within
+    ``plan.time_limit_s``; ``workers`` and ``seed`` are the CP-SAT search's.
+
+    The best of the sequential baseline and the greedy schedules, improved by local search,
+    is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
+    Only the travel-aware bound is reported when travel times are not metric, never the
+    solver's (see ``_add_travel_orders``)."""
+    _load_cp_sat()
+    budget = Budget.starting_now(plan.time_limit_s)
+    validate(plan)
+    baseline = sequential_schedule(plan)
+    if not tasks_of(plan):
+        return _result(plan, [], 0, plan.start, seconds=0.0)
+    start = starting_point(plan, baseline, budget, seed=seed)
+    baseline_finish = finish_of(baseline)
+    if _days(plan, finish_of(start.schedule)) <= start.proven:  # nothing can finish earlier
+        return _result(plan, start.schedule, start.proven, baseline_finish, budget.elapsed())
+    return _solve(plan, start, baseline_finish, budget, workers=workers, seed=seed)
+
+
+def starting_point(
+    plan: PlanInput, baseline: list[PlannedEvent], budget: Budget, *, seed: int
+) -> StartingPoint:
+    """Greedy schedules improved by local search, on large plans in two processes at once
+    (``search.second_search``), the better of the two (or the baseline) winning; and the
+    travel-aware lower bound, proven while the second process searches."""
+    instance = GreedyInstance.of(plan)
+    greedy_seconds, until = budget.greedy_seconds, budget.search_until()
+    with second_search(plan, len(instance.tasks), greedy_seconds, until, seed + 1) as second:
+        greedy = best_greedy_schedule(instance, greedy_seconds, seed=seed)
+        best = min(baseline, greedy, key=finish_of)
+        proven = travel_aware_bound(
+            plan,
+            _days(plan, critical_path_finish(plan)),
+            _days(plan, finish_of(best)),
+            seconds=budget.bound_seconds,
+        )
+        best = search_until(
+            instance, until, greedy_seconds=greedy_seconds, seed=seed, floor=proven, start=best
+        )
+        reached_bound = _days(plan, finish_of(best)) <= proven
+        other = second.result() if second and not reached_bound else None
+    if other and finish_of(other) < finish_of(best):
+        best = other
+    return StartingPoint(best, proven)
+
+
+# --- the CP-SAT model --------------------------------------------------------------------
+
+
+def _load_cp_sat() -> None:
+    """Load OR-Tools' CP-SAT on a process's first plan, not with the package: it costs tens
+    of megabytes that the web processes which only show plans never need. It is loaded
+    before the time limit's clock starts, because loading takes about half a second that
+    the limit is not meant to count."""
+    from ortools.sat.python import cp_model  # noqa: F401
+
+
+@dataclass
+class _Variables:
+    """The CP-SAT model of one plan and the variables its building steps share."""
+
+    model: cp_model.CpModel
+    start: dict[Task, cp_model.IntVar] = field(default_factory=dict)
+    end: dict[Task, cp_model.IntVar] = field(default_factory=dict)
+    # (team, region, stage): whether the team holds the event
+    assigned: dict[tuple[str, str, str], cp_model.IntVar] = field(default_factory=dict)
+
+
+def _solve(
+    plan: PlanInput,
+    start: StartingPoint,
+    baseline_finish: date,
+    budget: Budget,
+    *,
+    workers: int,
+    seed: int,
+) -> PlanResult:
+    """The CP-SAT search from ``start`` for the rest of the time limit."""
+    from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
+
+    tasks = tasks_of(plan)
+    v = _schedule_model(cp_model.CpModel(), plan, tasks, start)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = budget.solver_seconds()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    status = solver.solve(v.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No schedule found in time (with non-metric travel the model may even refuse the
+        # hint): the starting schedule is valid and is what we can offer.
+        return _result(plan, start.schedule, start.proven, baseline_finish, budget.elapsed())
+    # The solver's own bound holds for the rules only when travel times are metric (see
+    # ``_add_travel_orders``); the relaxation's bound always holds.
+    bound = start.proven
+    if is_metric(plan):
+        bound = max(bound, int(solver.best_objective_bound))
+    events = _solution_events(v, plan, tasks, solver)
+    return _result(plan, events, bound, baseline_finish, budget.elapsed())
+
+
+def _schedule_model(
+    model: cp_model.CpModel,
+    plan: PlanInput,
+    tasks: Sequence[tuple[str, StageInput]],
+    start: StartingPoint,
+) -> _Variables:
+    """The whole model: the rules, the redundant counting, the objective (the latest end,
+    between the proven bound and the starting schedule's finish) and the hints."""
+    horizon = _days(plan, finish_of(start.schedule))
+    v = _Variables(model)
+    _add_event_windows(v, plan, tasks, horizon)
+    _add_team_assignment(v, plan, tasks)
+    _add_capacity_cuts(v, plan, tasks)
+    _add_travel_orders(v, plan, tasks)
+    finish = model.new_int_var(start.proven, max(horizon, start.proven), "finish")
+    model.add_max_equality(finish, list(v.end.values()))
+    model.minimize(finish)
+    _add_hints(v, plan, start.schedule)
+    return v
+
+
+def _add_event_windows(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]], horizon: int
+) -> None:
+    """A start and an end per event, inside its window: from the first day its region's
+    chain allows to the last day that leaves the stages after it room to end by the
+    horizon; clear of its region's merged blackouts; after its prerequisites plus the gap."""
+    regions = {r.code: r for r in plan.regions}
+    heads, latest = earliest_starts(plan), latest_starts(plan, horizon)
+    for region_code, stage in tasks:
+        key = (region_code, stage.code)
+        lo, hi = _days(plan, heads[key]), latest[key]
+        start = v.start[key] = v.model.new_int_var(lo, hi, f"s_{region_code}_{stage.code}")
+        end = v.end[key] = v.model.new_int_var(
+            lo + stage.days, hi + stage.days, f"e_{region_code}_{stage.code}"
+        )
+        v.model.add(end == start + stage.days)
+        blackouts = [
+            v.model.new_fixed_size_interval_var(
+                _days(plan, first), (last - first).days + 1, "blackout"
+            )
+            for first, last in merged_blackouts(regions[region_code].blackouts)
+        ]
+        if blackouts:
+            own = v.model.new_interval_var(start, stage.days, end, "own")
+            v.model.add_no_overlap([own, *blackouts])
+        for prerequisite in stage.after:
+            if (region_code, prerequisite) in v.start:
+                v.model.add(start >= v.end[(region_code, prerequisite)] + stage.min_gap_days)
+
+
+def _add_team_assignment(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]]
+) -> None:
+    """One optional interval per (event, capable team), exactly one of them present, and
+    no two events of a team at once."""
+    for team in plan.teams:
+        intervals = []
+        for region_code, stage in tasks:
+            if stage.code not in team.stages:
+                continue
+            key = (region_code, stage.code)
+            present = v.model.new_bool_var(f"x_{team.code}_{region_code}_{stage.code}")
+            v.assigned[(team.code, *key)] = present
+            interval = v.model.new_optional_interval_var(
+                v.start[key], stage.days, v.end[key], present, "t"
+            )
+            intervals.append(interval)
+        v.model.add_no_overlap(intervals)
+    for region_code, stage in tasks:
+        v.model.add_exactly_one(
+            v.assigned[(t.code, region_code, stage.code)]
+            for t in plan.teams
+            if stage.code in t.stages
+        )
+
+
+def _add_capacity_cuts(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]]
+) -> None:
+    """The lower bound's counting as cumulative constraints: redundant with the per-team
+    rules, but it lets the search see early that too many events crowd the same days."""
+    allowance = travel_allowance(plan)
+    for subset, teams in capacity_sets(plan):
+        members = [(r, s) for r, s in tasks if s.code in subset]
+        if teams < len(members):
+            v.model.add_cumulative(
+                [
+                    v.model.new_fixed_size_interval_var(
+                        v.start[(r, s.code)], s.days + allowance[r], "stretched"
+                    )
+                    for r, s in members
+                ],
+                [1] * len(members),
+                teams,
+            )
+
+
+def _add_travel_orders(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]]
+) -> None:
+    """For each pair of events in different regions an order literal that, when both go to
+    the same team, keeps the travel time between them. Requiring travel between every pair
+    (not only consecutive ones) is exact when travel times are metric; otherwise a schedule
+    is still valid but may travel more than needed, and the solver's bound does not hold."""
+    for i, (region_i, stage_i) in enumerate(tasks):
+        for region_j, stage_j in tasks[i + 1 :]:
+            if region_i == region_j:
+                continue  # no travel within a region; the team no-overlap suffices
+            key_i, key_j = (region_i, stage_i.code), (region_j, stage_j.code)
+            first = v.model.new_bool_var("i_before_j")
+            for team in plan.teams:
+                both = [v.assigned.get((team.code, *key_i)), v.assigned.get((team.code, *key_j))]
+                if any(literal is None for literal in both):
+                    continue
+                v.model.add(
+                    v.start[key_j] >= v.end[key_i] + plan.travel(region_i, region_j)
+                ).only_enforce_if([first, *both])
+                v.model.add(
+                    v.start[key_i] >= v.end[key_j] + plan.travel(region_j, region_i)
+                ).only_enforce_if([~first, *both])
+
+
+def _add_hints(v: _Variables, plan: PlanInput, schedule: Sequence[PlannedEvent]) -> None:
+    """Start the search from ``schedule``: its start days and team choices."""
+    for event in schedule:
+        key = (event.region, event.stage)
+        v.model.add_hint(v.start[key], _days(plan, event.start))
+        for team in plan.teams:
+            if (team.code, *key) in v.assigned:
+                v.model.add_hint(v.assigned[(team.code, *key)], team.code == event.team)
+
+
+def _solution_events(
+    v: _Variables,
+    plan: PlanInput,
+    tasks: Sequence[tuple[str, StageInput]],
+    solver: cp_model.CpSolver,
+) -> list[PlannedEvent]:
+    """The events of the solver's schedule, each with the team it chose."""
+    events = []
+    for region_code, stage in tasks:
+        key = (region_code, stage.code)
+        team = next(
+            t.code
+            for t in plan.teams
+            if (t.code, *key) in v.assigned and solver.value(v.assigned[(t.code, *key)])
+        )
+        first_day = plan.start + timedelta(days=solver.value(v.start[key]))
+        end = first_day + timedelta(days=stage.days)
+        events.append(PlannedEvent(region_code, stage.code, team, first_day, end))
+    return events
+
+
+# --- the answer --------------------------------------------------------------------------
+
+
+def _result(
+    plan: PlanInput,
+    events: Sequence[PlannedEvent],
+    bound: int,
+    baseline_finish: date,
+    seconds: float,
+) -> PlanResult:
+    """``events`` as the answer, optimal when they finish on the proven ``bound`` (days
+    from the start); a plan with nothing left to do finishes on its start day."""
+    finish = finish_of(events) or plan.start
+    return PlanResult(
+        status=STATUS_OPTIMAL if _days(plan, finish) == bound else STATUS_FEASIBLE,
+        finish=finish,
+        lower_bound=plan.start + timedelta(days=bound),
+        baseline_sequential_finish=baseline_finish,
+        events=tuple(sorted(events, key=lambda e: (e.start, e.region, e.stage))),
+        start=plan.start,
+        stage_order=tuple(stage_order(plan.stages)),
+        solve_seconds=seconds,
+    )
+
+
+def _days(plan: PlanInput, day: date) -> int:
+    """``day`` as days from the plan's start."""
+    return (day - plan.start).days
