@@ -1,6 +1,7 @@
 """The one place that turns a user into what they may see or change.
 
-Views and the API ask this module; they never filter by region or role themselves.
+Views and the API ask this module (directly, or through an app's ``queries.py`` lookups
+built on it); they never filter by region or role themselves.
 A user without access to an object gets 404 (its existence is not revealed); a user who
 may see it but not change it gets 403.
 
@@ -14,18 +15,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
-from amparo.assessment.models import Assessment, Finding
-from amparo.imports.models import ImportJob, target_filter
-from amparo.mitigation.models import Measure
-from amparo.rollout.models import Event, RecoveryGroup, Rollout
-from amparo.territory.models import Contact, Organization, Region, Sector
+
+# A region (``territory.Region``) as access sees it: the scope a membership points at. Access
+# reaches the model through ``Membership.region`` and imports no domain app; each app's
+# ``queries.py`` builds its own ``*_visible`` / ``*_or_404`` lookups on the functions here.
+Region = Model
 
 
 class Capability(enum.Enum):
@@ -138,20 +138,35 @@ def history_visible(user: User, region: Region | None = None, sector_id: int | N
     return any(Capability.VIEW_DETAIL in ROLE_CAPABILITIES[g.role] for g in grants(user))
 
 
+def sees_small_counts(user: User, regions: Region | Iterable[Region]) -> bool:
+    """Whether ``user`` sees counts of people from 1 to 4 (and the totals that would give one
+    back) in ``regions`` (one region, or every one of several; no regions: True). Those who
+    may see a region's details do; viewers get such counts suppressed (``amparo.suppression``)
+    on pages, in lists, the API and reports alike."""
+    if isinstance(regions, Model):
+        regions = (regions,)
+    return all(can(user, Capability.VIEW_DETAIL, region) for region in regions)
+
+
+def _regions() -> QuerySet[Region]:
+    """Every region: the model ``Membership.region`` points at."""
+    return Membership._meta.get_field("region").related_model.objects.all()
+
+
 def regions_visible(user: User) -> QuerySet[Region]:
     """Every region in which the user holds any membership (all of them for program-wide ones)."""
     user_grants = grants(user)
     if any(g.region_id is None for g in user_grants):
-        return Region.objects.all()
-    return Region.objects.filter(pk__in={g.region_id for g in user_grants})
+        return _regions()
+    return _regions().filter(pk__in={g.region_id for g in user_grants})
 
 
 def regions_where(user: User, capability: Capability) -> QuerySet[Region]:
     """Every region in which the user holds ``capability`` over region-wide objects."""
     held = [g for g in grants(user) if g.covers(capability, g.region_id or 0, None)]
     if any(g.region_id is None for g in held):
-        return Region.objects.all()
-    return Region.objects.filter(pk__in={g.region_id for g in held})
+        return _regions()
+    return _regions().filter(pk__in={g.region_id for g in held})
 
 
 def region_or_404(user: User, code: str) -> Region:
@@ -160,27 +175,6 @@ def region_or_404(user: User, code: str) -> Region:
     if region is None:
         raise Http404
     return region
-
-
-def organizations_visible(user: User, region: Region) -> QuerySet[Organization]:
-    require(user, Capability.VIEW, region)
-    return Organization.objects.filter(region=region)
-
-
-def organization_or_404(user: User, region: Region, pk: int) -> Organization:
-    organization = organizations_visible(user, region).filter(pk=pk).first()
-    if organization is None:
-        raise Http404
-    return organization
-
-
-def contact_or_404(user: User, region: Region, pk: int) -> Contact:
-    """A contact of the region's organizations; only those who see details may open one."""
-    require(user, Capability.VIEW_DETAIL, region)
-    contact = Contact.objects.filter(organization__region=region, pk=pk).first()
-    if contact is None:
-        raise Http404
-    return contact
 
 
 def sector_filter(user: User, region: Region, field: str = "sector") -> Q:
@@ -212,6 +206,15 @@ def sector_scope(
     return allowed
 
 
+def first_or_404(rows: QuerySet) -> Model:
+    """The first of ``rows`` (already scoped by the functions here); 404 when there is none.
+    The apps' ``*_or_404`` lookups end with it."""
+    found = rows.first()
+    if found is None:
+        raise Http404
+    return found
+
+
 def require_program_admin(user: User) -> None:
     """Program-level changes (playbooks, catalog, planner): 403 for anyone else."""
     if not is_program_admin(user):
@@ -222,51 +225,6 @@ def require_member(user: User) -> None:
     """Program-wide pages that reveal no region's data still need some membership."""
     if not grants(user):
         raise Http404
-
-
-def rollout_or_404(user: User, region: Region, pk: int) -> Rollout:
-    require(user, Capability.VIEW, region)
-    rollout = Rollout.objects.select_related("playbook", "region").filter(region=region, pk=pk)
-    return _first_or_404(rollout)
-
-
-def rollout_by_id_or_404(user: User, pk: int) -> Rollout:
-    """A rollout looked up by its id alone (the API), visible exactly as on its pages."""
-    region = Region.objects.filter(rollouts__pk=pk).first()
-    if region is None:
-        raise Http404
-    return rollout_or_404(user, region, pk)
-
-
-def event_or_404(user: User, region: Region, pk: int) -> Event:
-    require(user, Capability.VIEW, region)
-    events = Event.objects.select_related("stage", "rollout__playbook", "team").filter(
-        rollout__region=region, pk=pk
-    )
-    return _first_or_404(events)
-
-
-def event_by_id_or_404(user: User, pk: int) -> Event:
-    """An event looked up by its id alone (the API), visible exactly as on its pages."""
-    region = Region.objects.filter(rollouts__events__pk=pk).first()
-    if region is None:
-        raise Http404
-    return event_or_404(user, region, pk)
-
-
-def group_or_404(user: User, region: Region, pk: int) -> RecoveryGroup:
-    require(user, Capability.VIEW, region)
-    groups = RecoveryGroup.objects.select_related("church", "rollout", "launch_event").filter(
-        rollout__region=region, pk=pk
-    )
-    return _first_or_404(groups)
-
-
-def _first_or_404(rows: QuerySet) -> object:
-    found = rows.first()
-    if found is None:
-        raise Http404
-    return found
 
 
 def may_import(user: User | None, capability: Capability, region: Region | None) -> bool:
@@ -280,101 +238,7 @@ def may_import(user: User | None, capability: Capability, region: Region | None)
     return can(user, capability, region)
 
 
-class ImportRights(Protocol):
-    """What access needs of a kind of import (``amparo.imports.kinds.ImportKind``)."""
-
-    name: str
-    capability: Capability
-
-
-def import_job_or_404(
-    user: User, region: Region, kind: ImportRights, pk: object, target: Model | None = None
-) -> ImportJob:
-    """A job of ``kind`` into ``region`` (and ``target``): 404 for those who may not see
-    the region, 403 for those who see it but may not import this kind there, whoever
-    uploaded the job."""
-    require(user, kind.capability, region)
-    jobs = ImportJob.objects.select_related("created_by", "region").filter(
-        kind=kind.name, region=region, pk=pk
-    )
-    if target is not None:
-        jobs = jobs.filter(**target_filter(target))
-    return _first_or_404(jobs)
-
-
-def sectors_visible(user: User, region: Region) -> QuerySet[Sector]:
-    """Sectors of the region's country whose sector-bound rows the user may read."""
-    return Sector.objects.filter(country=region.country).filter(
-        sector_filter(user, region, field="pk")
-    )
-
-
-def assessment_or_404(user: User, region: Region, pk: int) -> Assessment:
-    require(user, Capability.VIEW, region)
-    rounds = Assessment.objects.select_related("matrix", "region", "previous").filter(
-        region=region, pk=pk
-    )
-    return _first_or_404(rounds)
-
-
-def findings_visible(user: User, assessment: Assessment) -> QuerySet[Finding]:
-    """The round's findings in the sectors the user may read (a focal point: their own)."""
-    require(user, Capability.VIEW, assessment.region)
-    return assessment.findings.filter(sector_filter(user, assessment.region)).select_related(
-        "threat", "sector"
-    )
-
-
-def finding_or_404(user: User, assessment: Assessment, pk: int) -> Finding:
-    return _first_or_404(findings_visible(user, assessment).filter(pk=pk))
-
-
-def finding_by_id_or_404(user: User, pk: int) -> Finding:
-    """A finding looked up by its id alone (the API): visible exactly as on its round's
-    pages, 404 otherwise."""
-    assessment = (
-        Assessment.objects.select_related("matrix", "region").filter(findings__pk=pk).first()
-    )
-    if assessment is None:
-        raise Http404
-    return finding_or_404(user, assessment, pk)
-
-
-def sectors_changeable(user: User, region: Region) -> QuerySet[Sector]:
-    """Sectors whose rows in ``region`` the user may change (all for coordinators)."""
-    visible = sectors_visible(user, region)
-    allowed = [s.pk for s in visible if can(user, Capability.CHANGE_SECTOR, region, s.pk)]
-    return Sector.objects.filter(pk__in=allowed)
-
-
-def measures_visible(user: User, region: Region) -> QuerySet[Measure]:
-    """The region's measures in the sectors the user may read."""
-    require(user, Capability.VIEW, region)
-    return Measure.objects.filter(region=region).filter(sector_filter(user, region))
-
-
-def measure_or_404(user: User, region: Region, pk: int) -> Measure:
-    return _first_or_404(
-        measures_visible(user, region)
-        .select_related("sector", "organization", "responsible", "owner", "control", "region")
-        .filter(pk=pk)
-    )
-
-
-def measure_by_id_or_404(user: User, pk: int) -> Measure:
-    """A measure looked up by its id alone (the API), visible exactly as on its pages."""
-    region = Region.objects.filter(measures__pk=pk).first()
-    if region is None:
-        raise Http404
-    return measure_or_404(user, region, pk)
-
-
-def measures_followed(user: User) -> QuerySet[Measure]:
-    """Measures the user follows up, limited to what their memberships still let them read."""
-    return Measure.objects.filter(owner=user).filter(sector_scope(user, regions_visible(user)))
-
-
-def people_who_can_change(region: Region, sector: Sector | int | None = None) -> QuerySet[User]:
+def people_who_can_change(region: Region, sector: Model | int | None = None) -> QuerySet[User]:
     """Active users who can follow up work in ``region``: those with a non-viewer membership
     of this region or of every region (superusers count as program admins). For a
     sector-bound object, pass its ``sector``: a focal point of another sector is left out.

@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from ninja import Path
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.territory.models import Region
 
 # Row ids are 64-bit; a larger number in a filter is refused (422) before it reaches the
@@ -41,5 +40,5 @@ def seeing_detail(request: HttpRequest, regions: list[Region], field: str) -> Ca
     """True on each row whose region (reached by ``field``) the user may see in detail:
     small counts, evidence and justification; for the other rows counts from 1 to 4 and
     those texts are withheld."""
-    detailed = [r.pk for r in regions if access.can(request.user, Capability.VIEW_DETAIL, r)]
+    detailed = [r.pk for r in regions if access.sees_small_counts(request.user, r)]
     return Case(When(**{f"{field}__in": detailed}, then=Value(True)), default=Value(False))

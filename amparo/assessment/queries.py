@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding, Threat
 from amparo.mitigation import lifecycle
-from amparo.territory.models import Sector
+from amparo.territory.models import Region, Sector
 
 IN_EFFECT = tuple(lifecycle.IN_EFFECT)  # measure statuses that lower risk today
 
@@ -154,3 +157,32 @@ def heat_counts(findings: QuerySet[Finding], *, residual: bool) -> dict[tuple[in
         .annotate(n=Count("pk"))
     )
     return {(r[l_field], r[i_field]): r["n"] for r in rows}
+
+
+def assessment_or_404(user: User, region: Region, pk: int) -> Assessment:
+    access.require(user, Capability.VIEW, region)
+    rounds = Assessment.objects.select_related("matrix", "region", "previous").filter(
+        region=region, pk=pk
+    )
+    return access.first_or_404(rounds)
+
+
+def findings_visible(user: User, assessment: Assessment) -> QuerySet[Finding]:
+    """The round's findings in the sectors the user may read (a focal point: their own)."""
+    access.require(user, Capability.VIEW, assessment.region)
+    return assessment.findings.filter(access.sector_filter(user, assessment.region)).select_related(
+        "threat", "sector"
+    )
+
+
+def finding_or_404(user: User, assessment: Assessment, pk: int) -> Finding:
+    return access.first_or_404(findings_visible(user, assessment).filter(pk=pk))
+
+
+def finding_by_id_or_404(user: User, pk: int) -> Finding:
+    """A finding looked up by its id alone (the API): visible exactly as on its round's
+    pages, 404 otherwise."""
+    assessment = access.first_or_404(
+        Assessment.objects.select_related("matrix", "region").filter(findings__pk=pk)
+    )
+    return finding_or_404(user, assessment, pk)

@@ -9,6 +9,9 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Finding
 from amparo.mitigation import lifecycle
@@ -137,3 +140,29 @@ def systemic_view(
         work = lifecycle.SectorWork(mine, gaps.get(sector.pk, 0))
         rows.append(SystemicRow(sector, cells, lifecycle.maturity(work), gaps.get(sector.pk, 0)))
     return SystemicView(rows)
+
+
+def measures_visible(user: User, region: Region) -> QuerySet[Measure]:
+    """The region's measures in the sectors the user may read."""
+    access.require(user, Capability.VIEW, region)
+    return Measure.objects.filter(region=region).filter(access.sector_filter(user, region))
+
+
+def measure_or_404(user: User, region: Region, pk: int) -> Measure:
+    return access.first_or_404(
+        measures_visible(user, region)
+        .select_related("sector", "organization", "responsible", "owner", "control", "region")
+        .filter(pk=pk)
+    )
+
+
+def measure_by_id_or_404(user: User, pk: int) -> Measure:
+    """A measure looked up by its id alone (the API), visible exactly as on its pages."""
+    return measure_or_404(user, access.first_or_404(Region.objects.filter(measures__pk=pk)), pk)
+
+
+def measures_followed(user: User) -> QuerySet[Measure]:
+    """Measures the user follows up, limited to what their memberships still let them read."""
+    return Measure.objects.filter(owner=user).filter(
+        access.sector_scope(user, access.regions_visible(user))
+    )

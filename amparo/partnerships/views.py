@@ -32,6 +32,8 @@ from amparo.partnerships.models import (
     Partnership,
     PartnershipStage,
 )
+from amparo.rollout import queries as rollout_queries
+from amparo.territory import queries as territory_queries
 
 
 @login_required
@@ -135,7 +137,7 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     form = MeetingForm(
         request.POST or None,
         region=region,
-        organizations=access.organizations_visible(request.user, region),
+        organizations=territory_queries.organizations_visible(request.user, region),
         owners=access.people_who_can_change(region),
     )
     if request.method == "POST":
@@ -349,7 +351,7 @@ def material_download(request: HttpRequest, pk: int) -> FileResponse:
 def event_materials(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk)
+    event = rollout_queries.event_or_404(request.user, region, pk)
     ids = {int(v) for v in request.POST.getlist("versions") if v.isdigit()}
     # Only versions of the materials this event's stage uses, as the event page offers.
     versions = list(MaterialVersion.objects.filter(pk__in=ids, material__stages=event.stage))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.assessment import queries as assessment_queries
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Assessment
 from amparo.concurrency import UNCHANGED
@@ -27,6 +28,7 @@ from amparo.questionnaires import queries
 from amparo.questionnaires.form_export import form_spec, xlsform_bytes
 from amparo.questionnaires.import_kind import FIELD_ANSWERS, import_allowed
 from amparo.questionnaires.suggestions import rating_suggestion
+from amparo.territory import queries as territory_queries
 from amparo.territory.models import Region, Sector
 
 
@@ -40,8 +42,8 @@ class UploadForm(import_views.UploadForm):
 @login_required
 def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    sectors = access.sectors_visible(request.user, region)
+    assessment = assessment_queries.assessment_or_404(request.user, region, pk)
+    sectors = territory_queries.sectors_visible(request.user, region)
     can_import = access.can(request.user, FIELD_ANSWERS.capability, region)
     return render(
         request,
@@ -50,7 +52,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "region": region,
             "assessment": assessment,
             "questionnaires": queries.questionnaires_with_tallies(assessment, sectors),
-            "can_export": access.sectors_changeable(request.user, region).exists(),
+            "can_export": territory_queries.sectors_changeable(request.user, region).exists(),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
             "round_open": import_allowed(assessment),
@@ -64,13 +66,15 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
 @login_required
 def export(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
+    assessment = assessment_queries.assessment_or_404(request.user, region, pk)
     wanted = request.GET.get("sector", "all")
     if wanted == "all":
         access.require(request.user, Capability.CHANGE_REGION, region)
         sectors = list(Sector.objects.filter(country=region.country))
     else:
-        sector = get_object_or_404(access.sectors_visible(request.user, region), code=wanted)
+        sector = get_object_or_404(
+            territory_queries.sectors_visible(request.user, region), code=wanted
+        )
         access.require(request.user, Capability.CHANGE_SECTOR, region, sector.pk)
         sectors = [sector]
     try:
@@ -96,7 +100,7 @@ def _job_url(region: Region, assessment: Assessment, job: ImportJob) -> str:
 def upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, FIELD_ANSWERS.capability, region)
-    assessment = access.assessment_or_404(request.user, region, pk)
+    assessment = assessment_queries.assessment_or_404(request.user, region, pk)
     return import_views.upload(
         request,
         kind=FIELD_ANSWERS,
@@ -110,8 +114,8 @@ def upload(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def _job(request: HttpRequest, code: str, pk: int, job_id: str) -> tuple:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    job = access.import_job_or_404(request.user, region, FIELD_ANSWERS, job_id, assessment)
+    assessment = assessment_queries.assessment_or_404(request.user, region, pk)
+    job = import_queries.import_job_or_404(request.user, region, FIELD_ANSWERS, job_id, assessment)
     return region, assessment, job
 
 
@@ -151,8 +155,8 @@ def import_discard(request: HttpRequest, code: str, pk: int, job_id: str) -> Htt
 @require_POST
 def accept_suggestion(request: HttpRequest, code: str, pk: int, finding_pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    finding = access.finding_or_404(request.user, assessment, finding_pk)
+    assessment = assessment_queries.assessment_or_404(request.user, region, pk)
+    finding = assessment_queries.finding_or_404(request.user, assessment, finding_pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
     suggestion = rating_suggestion(assessment, finding.threat)
     try:

@@ -12,7 +12,6 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import queries as assessment_queries
 from amparo.assessment import scoring
@@ -25,6 +24,7 @@ from amparo.mitigation.models import Measure, MeasureKind
 from amparo.partnerships import queries as partnership_queries
 from amparo.partnerships.models import NextStep
 from amparo.rollout.models import PlanRun
+from amparo.territory import queries as territory_queries
 from amparo.territory.models import Contact, Region, Sector
 
 PROBLEM_LINES = 8  # open problems listed per region; the rest are counted
@@ -132,13 +132,13 @@ def region_part(
 ) -> RegionPart:
     """One region's part of the summary, limited to the sectors ``user`` may read."""
     part = RegionPart(region, plan_finish=plan_finish)
-    sectors = access.sectors_visible(user, region)
-    measures = access.measures_visible(user, region)
+    sectors = territory_queries.sectors_visible(user, region)
+    measures = mitigation_queries.measures_visible(user, region)
     part.sectors = _measure_cells(mitigation_queries.systemic_view(region, measures, sectors))
     problems: list[str] = []
     latest = region.assessments.select_related("matrix", "region").order_by("-number").first()
     if latest:
-        findings = access.findings_visible(user, latest)
+        findings = assessment_queries.findings_visible(user, latest)
         summary = assessment_queries.round_summary(latest, findings, None, sectors)
         part.coverage = summary.lines
         part.issues = len(summary.issues)

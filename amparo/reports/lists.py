@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.indicators.models import Indicator
 from amparo.indicators.queries import indicator_views
 from amparo.mitigation import queries as mitigation_queries
@@ -61,9 +60,9 @@ def rounds_csv(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def my_measures_csv(request: HttpRequest) -> HttpResponse:
     """The measures the user follows up, as on "my measures"."""
-    measures = mitigation_queries.measure_list(access.measures_followed(request.user)).order_by(
-        "due_on", "pk"
-    )
+    measures = mitigation_queries.measure_list(
+        mitigation_queries.measures_followed(request.user)
+    ).order_by("due_on", "pk")
     return _csv(
         pgettext("file name", "my-measures"),
         [_("Region"), _("Sector"), _("Kind"), _("Title"), _("Status"), _("Due")],
@@ -127,7 +126,7 @@ def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
         access.regions_visible(request.user).filter(pk=region.pk),
         measure_scope=Q(pk__in=[]),  # the marks of measures are not listed
     )
-    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    see_small = access.sees_small_counts(request.user, region)
     rows = [
         [
             view.indicator.code,

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.reports import services, tasks
 from amparo.reports.models import ReportFile, ReportStatus
 from amparo.reports.scope import grants_key
@@ -25,9 +24,7 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
             "reports/request.html",
             {
                 "region": region,
-                "may_full": all(
-                    access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions
-                ),
+                "may_full": access.sees_small_counts(request.user, regions),
                 # A focal point's report holds their own sector's findings and measures.
                 "own_sectors_only": any(
                     access.sector_filter(request.user, r) != Q() for r in regions
@@ -40,7 +37,7 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
         else "executive"
     )
     lang = request.POST.get("lang") if request.POST.get("lang") in ("es", "en") else "es"
-    may_full = all(access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions)
+    may_full = access.sees_small_counts(request.user, regions)
     donor = (
         request.POST.get("donor") == "on" or not may_full
     )  # viewers only ever get the donor version

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.accounts.models import User
 from amparo.rollout import progress
 from amparo.rollout.models import (
     Attendance,
@@ -269,3 +272,36 @@ def events_for_calendar(regions: QuerySet[Region]) -> QuerySet[Event]:
         .select_related("stage", "rollout__region", "team")
         .order_by("starts_on")
     )
+
+
+def rollout_or_404(user: User, region: Region, pk: int) -> Rollout:
+    access.require(user, Capability.VIEW, region)
+    rollouts = Rollout.objects.select_related("playbook", "region").filter(region=region, pk=pk)
+    return access.first_or_404(rollouts)
+
+
+def rollout_by_id_or_404(user: User, pk: int) -> Rollout:
+    """A rollout looked up by its id alone (the API), visible exactly as on its pages."""
+    return rollout_or_404(user, access.first_or_404(Region.objects.filter(rollouts__pk=pk)), pk)
+
+
+def event_or_404(user: User, region: Region, pk: int) -> Event:
+    access.require(user, Capability.VIEW, region)
+    events = Event.objects.select_related("stage", "rollout__playbook", "team").filter(
+        rollout__region=region, pk=pk
+    )
+    return access.first_or_404(events)
+
+
+def event_by_id_or_404(user: User, pk: int) -> Event:
+    """An event looked up by its id alone (the API), visible exactly as on its pages."""
+    region = access.first_or_404(Region.objects.filter(rollouts__events__pk=pk))
+    return event_or_404(user, region, pk)
+
+
+def group_or_404(user: User, region: Region, pk: int) -> RecoveryGroup:
+    access.require(user, Capability.VIEW, region)
+    groups = RecoveryGroup.objects.select_related("church", "rollout", "launch_event").filter(
+        rollout__region=region, pk=pk
+    )
+    return access.first_or_404(groups)

@@ -31,7 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    organizations = queries.region_organizations(access.organizations_visible(request.user, region))
+    organizations = queries.region_organizations(
+        queries.organizations_visible(request.user, region)
+    )
     return render(
         request,
         "territory/region_detail.html",
@@ -52,7 +54,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
 def organization_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    organization = access.organization_or_404(request.user, region, pk) if pk else None
+    organization = queries.organization_or_404(request.user, region, pk) if pk else None
     form = OrganizationForm(request.POST or None, instance=organization, region=region)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -76,7 +78,7 @@ def organization_edit(request: HttpRequest, code: str, pk: int | None = None) ->
 def contact_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    contact = access.contact_or_404(request.user, region, pk) if pk else None
+    contact = queries.contact_or_404(request.user, region, pk) if pk else None
     initial = {"organization": request.GET.get("organization")} if contact is None else None
     form = ContactForm(request.POST or None, instance=contact, region=region, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -202,17 +202,64 @@ class TestSectorScope:
         assert rows.count() == 4
 
 
-def test_it_finds_a_rollout_by_id_only_for_those_who_see_its_region(world) -> None:
-    from amparo.rollout.models import Playbook, Rollout
+@pytest.mark.parametrize(
+    ("role", "in_a", "in_both"),
+    [
+        ("admin", True, True),
+        ("coordinator", True, False),
+        ("focal", True, False),
+        ("viewer", False, False),
+        ("outsider", False, False),
+    ],
+)
+def test_it_says_who_sees_small_counts(world, role: str, in_a: bool, in_both: bool) -> None:
+    user = world.users[role]
+    assert access.sees_small_counts(user, world.region_a) is in_a
+    assert access.sees_small_counts(user, [world.region_a]) is in_a
+    assert access.sees_small_counts(user, [world.region_a, world.region_b]) is in_both
+    assert access.sees_small_counts(user, access.regions_visible(user)) is (role != "viewer")
 
-    playbook = Playbook.objects.create(code="iglesias")
-    rollout = Rollout.objects.create(region=world.region_a, playbook=playbook)
-    for role in ("admin", "coordinator", "focal", "viewer"):
-        assert access.rollout_by_id_or_404(world.users[role], rollout.pk) == rollout
+
+def test_small_counts_over_no_regions_hide_nothing(world) -> None:
+    # A page over no regions shows no counts at all; nothing is left to suppress.
+    assert access.sees_small_counts(world.users["viewer"], [])
+
+
+def test_it_answers_404_for_an_empty_lookup(world) -> None:
+    from amparo.territory.models import Region
+
+    assert access.first_or_404(Region.objects.filter(code="PE-LOR")) == world.region_a
     with pytest.raises(Http404):
-        access.rollout_by_id_or_404(world.users["outsider"], rollout.pk)
+        access.first_or_404(Region.objects.filter(code="PE-XXX"))
+
+
+def test_it_finds_regions_without_importing_the_territory_app(world) -> None:
+    assert set(access.regions_where(world.users["admin"], Capability.VIEW)) == {
+        world.region_a,
+        world.region_b,
+    }
+    assert access.region_or_404(world.users["viewer"], "PE-LOR") == world.region_a
     with pytest.raises(Http404):
-        access.rollout_by_id_or_404(world.users["admin"], rollout.pk + 1)
-    elsewhere = Rollout.objects.create(region=world.region_b, playbook=playbook)
-    with pytest.raises(Http404):
-        access.rollout_by_id_or_404(world.users["coordinator"], elsewhere.pk)
+        access.region_or_404(world.users["viewer"], "PE-UCA")
+
+
+def test_access_imports_no_domain_app() -> None:
+    """Access knows users, memberships and capabilities; each app's queries.py builds its
+    own lookups on it, so access never depends on a domain app."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(access.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("amparo")
+    }
+    imported |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+        if alias.name.startswith("amparo")
+    }
+    assert imported == {"amparo.accounts.models"}

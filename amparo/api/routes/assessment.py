@@ -13,6 +13,7 @@ from amparo.api.filters import MAX_ID, ObjectId, regions_asked, seeing_detail, s
 from amparo.api.pagination import Pages
 from amparo.api.schemas import AssessmentOut, FindingOut, FindingPatch
 from amparo.api.versioned import patch_or_conflict
+from amparo.assessment import queries as assessment_queries
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Assessment, Finding
 
@@ -70,7 +71,7 @@ def findings(
 
 def _finding_out(request: HttpRequest, pk: int) -> Finding:
     """One finding as the list gives it."""
-    finding = access.finding_by_id_or_404(request.user, pk)
+    finding = assessment_queries.finding_by_id_or_404(request.user, pk)
     finding.see_detail = access.can(
         request.user, Capability.VIEW_DETAIL, finding.assessment.region, finding.sector_id
     )
@@ -84,7 +85,7 @@ def _finding_out(request: HttpRequest, pk: int) -> Finding:
 )
 def finding_patch(request: HttpRequest, payload: FindingPatch, id: int = ObjectId):
     """Change a finding's ratings, controls, evidence or confidence."""
-    finding = access.finding_by_id_or_404(request.user, id)
+    finding = assessment_queries.finding_by_id_or_404(request.user, id)
     assessment = finding.assessment
     access.require(request.user, Capability.CHANGE_SECTOR, assessment.region, finding.sector_id)
     return patch_or_conflict(

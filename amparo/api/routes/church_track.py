@@ -64,13 +64,13 @@ def events(
 
 def _event_out(request: HttpRequest, pk: int) -> Event:
     """One event as the list gives it, with its attendance."""
-    event = access.event_by_id_or_404(request.user, pk)
+    event = rollout_queries.event_by_id_or_404(request.user, pk)
     found = (
         Event.objects.select_related("rollout__region", "stage", "team")
         .prefetch_related(Prefetch("attendance", queryset=Attendance.objects.order_by("pk")))
         .get(pk=event.pk)
     )
-    found.see_small = access.can(request.user, Capability.VIEW_DETAIL, found.rollout.region)
+    found.see_small = access.sees_small_counts(request.user, found.rollout.region)
     return found
 
 
@@ -82,7 +82,7 @@ def _event_out(request: HttpRequest, pk: int) -> Event:
 def event_patch(request: HttpRequest, payload: EventPatch, id: int = ObjectId):
     """Change an event's dates, city, venue or notes; the stage order is checked as on
     the event's page."""
-    event = access.event_by_id_or_404(request.user, id)
+    event = rollout_queries.event_by_id_or_404(request.user, id)
     access.require(request.user, Capability.CHANGE_REGION, event.rollout.region)
     return patch_or_conflict(
         lambda: rollout_services.event_save(
@@ -174,7 +174,7 @@ def rollouts(
 )
 def rollout(request: HttpRequest, id: int = ObjectId):
     """One rollout with the state of every stage."""
-    found = access.rollout_by_id_or_404(request.user, id)
+    found = rollout_queries.rollout_by_id_or_404(request.user, id)
     return _with_stage_states(_rollouts_with_stages(Rollout.objects.filter(pk=found.pk)).get())
 
 

@@ -42,7 +42,7 @@ def _observations_withheld(
     from the user in regions whose details they may not see: small ones, and those that
     would give a small one back (``withheld_rows``). Only groups with a small value are
     read."""
-    hidden = [r.pk for r in regions if not access.can(request.user, Capability.VIEW_DETAIL, r)]
+    hidden = [r.pk for r in regions if not access.sees_small_counts(request.user, r)]
     if not hidden:
         return []
     small = Observation.objects.filter(

@@ -13,6 +13,7 @@ from amparo.api.filters import ObjectId, regions_asked, since
 from amparo.api.pagination import Pages
 from amparo.api.schemas import MeasureOut, MeasurePatch
 from amparo.api.versioned import patch_or_conflict
+from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation import services as mitigation_services
 from amparo.mitigation.models import Measure
 
@@ -58,7 +59,7 @@ def measures(
 )
 def measure_patch(request: HttpRequest, payload: MeasurePatch, id: int = ObjectId):
     """Change a measure's title, description, dates or expected effect."""
-    measure = access.measure_by_id_or_404(request.user, id)
+    measure = mitigation_queries.measure_by_id_or_404(request.user, id)
     access.require(request.user, Capability.CHANGE_SECTOR, measure.region, measure.sector_id)
     return patch_or_conflict(
         lambda: mitigation_services.measure_save(
@@ -73,6 +74,6 @@ def measure_patch(request: HttpRequest, payload: MeasurePatch, id: int = ObjectI
             lowers_likelihood=payload.sent("lowers_likelihood"),
             lowers_impact=payload.sent("lowers_impact"),
         ),
-        current=lambda: access.measure_by_id_or_404(request.user, id),
+        current=lambda: mitigation_queries.measure_by_id_or_404(request.user, id),
         shape=MeasureOut,
     )

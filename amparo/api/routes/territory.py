@@ -11,6 +11,7 @@ from amparo.api.errors import ERRORS
 from amparo.api.filters import regions_asked, since
 from amparo.api.pagination import Pages
 from amparo.api.schemas import OrganizationOut, RegionOut, SectorOut
+from amparo.territory import queries as territory_queries
 from amparo.territory.models import Organization, Sector
 
 router = Router(tags=["territory"])
@@ -51,7 +52,7 @@ def organizations(
 ):
     rows = Organization.objects.none()
     for r in regions_asked(request, region):
-        rows |= access.organizations_visible(request.user, r)
+        rows |= territory_queries.organizations_visible(request.user, r)
     rows = rows.select_related("region", "sector")
     if sector:
         rows = rows.filter(sector__code=sector)

@@ -17,11 +17,14 @@ from amparo.accounts import access
 from amparo.api.models import ApiToken
 from amparo.api.services import token_create
 from amparo.api.tests.conftest import bearer
+from amparo.assessment import queries as assessment_queries
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
 from amparo.indicators.models import Indicator, Observation
+from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Attendance, Event
+from amparo.territory import queries as territory_queries
 from amparo.territory.models import Organization
 
 ROLES = ["admin", "coordinator", "focal", "viewer", "outsider"]
@@ -106,11 +109,13 @@ def test_each_role_sees_through_the_api_exactly_what_the_pages_show(data, role) 
     for region in regions:
         for assessment in region.assessments.all():
             expected_findings |= set(
-                access.findings_visible(user, assessment).values_list("pk", flat=True)
+                assessment_queries.findings_visible(user, assessment).values_list("pk", flat=True)
             )
-        expected_measures |= set(access.measures_visible(user, region).values_list("pk", flat=True))
+        expected_measures |= set(
+            mitigation_queries.measures_visible(user, region).values_list("pk", flat=True)
+        )
         expected_orgs |= set(
-            access.organizations_visible(user, region).values_list("pk", flat=True)
+            territory_queries.organizations_visible(user, region).values_list("pk", flat=True)
         )
     assert _ids(client.get("/api/v1/findings?limit=500")) == expected_findings
     assert _ids(client.get("/api/v1/measures?limit=500")) == expected_measures

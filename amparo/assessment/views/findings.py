@@ -14,14 +14,16 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.assessment import scoring, services
+from amparo.assessment import queries, scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.assessment.models import Finding, RoundStatus
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
+from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.suggestions import rating_suggestion
 from amparo.tabular import csv_bytes
+from amparo.territory import queries as territory_queries
 
 
 def _int(value: str | None) -> int | None:
@@ -31,8 +33,8 @@ def _int(value: str | None) -> int | None:
 @login_required
 def finding_list(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    findings = access.findings_visible(request.user, assessment)
+    assessment = queries.assessment_or_404(request.user, region, pk)
+    findings = queries.findings_visible(request.user, assessment)
     sector = request.GET.get("sector")
     if sector:
         findings = findings.filter(sector__code=sector)
@@ -98,8 +100,8 @@ def finding_list(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    finding = access.finding_or_404(request.user, assessment, finding_pk)
+    assessment = queries.assessment_or_404(request.user, region, pk)
+    finding = queries.finding_or_404(request.user, assessment, finding_pk)
     spec = assessment.matrix.spec()
     return render(
         request,
@@ -116,7 +118,9 @@ def finding_detail(request: HttpRequest, code: str, pk: int, finding_pk: int) ->
             "can_change": access.can(
                 request.user, Capability.CHANGE_SECTOR, region, finding.sector_id
             ),
-            "treatment": finding_treatment(finding, access.measures_visible(request.user, region)),
+            "treatment": finding_treatment(
+                finding, mitigation_queries.measures_visible(request.user, region)
+            ),
             "suggestion": rating_suggestion(assessment, finding.threat),
             "history": object_history(finding)
             if access.history_visible(request.user, region, finding.sector_id)
@@ -130,9 +134,9 @@ def finding_edit(
     request: HttpRequest, code: str, pk: int, finding_pk: int | None = None
 ) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    finding = access.finding_or_404(request.user, assessment, finding_pk) if finding_pk else None
-    sectors = access.sectors_changeable(request.user, region)
+    assessment = queries.assessment_or_404(request.user, region, pk)
+    finding = queries.finding_or_404(request.user, assessment, finding_pk) if finding_pk else None
+    sectors = territory_queries.sectors_changeable(request.user, region)
     if finding is not None:
         access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
     elif not sectors.exists():
@@ -172,7 +176,7 @@ def finding_edit(
         request,
         form,
         save=save,
-        reload=lambda: access.finding_or_404(request.user, assessment, finding_pk),
+        reload=lambda: queries.finding_or_404(request.user, assessment, finding_pk),
         refill=lambda current, initial: FindingForm(
             instance=current, assessment=assessment, sectors=sectors, initial=initial
         ),
@@ -186,8 +190,8 @@ def finding_edit(
 def finding_delete(request: HttpRequest, code: str, pk: int, finding_pk: int) -> HttpResponse:
     """Ask, then remove a finding from a round that is not completed."""
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    finding = access.finding_or_404(request.user, assessment, finding_pk)
+    assessment = queries.assessment_or_404(request.user, region, pk)
+    finding = queries.finding_or_404(request.user, assessment, finding_pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, finding.sector_id)
     detail = redirect("finding-detail", code=region.code, pk=assessment.pk, finding_pk=finding.pk)
     if assessment.status == RoundStatus.COMPLETED:

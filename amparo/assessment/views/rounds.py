@@ -15,6 +15,7 @@ from amparo.assessment import queries, scoring, services
 from amparo.assessment.forms import RoundMoveForm, RoundStartForm
 from amparo.assessment.models import RoundStatus
 from amparo.audit import object_history
+from amparo.territory import queries as territory_queries
 
 
 @login_required
@@ -59,13 +60,13 @@ def round_start(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
-    sectors = access.sectors_visible(request.user, region)
+    assessment = queries.assessment_or_404(request.user, region, pk)
+    sectors = territory_queries.sectors_visible(request.user, region)
     previous = (
-        access.findings_visible(request.user, assessment.previous) if assessment.previous else None
+        queries.findings_visible(request.user, assessment.previous) if assessment.previous else None
     )
     summary = queries.round_summary(
-        assessment, access.findings_visible(request.user, assessment), previous, sectors
+        assessment, queries.findings_visible(request.user, assessment), previous, sectors
     )
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     return render(
@@ -79,7 +80,7 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "moves": sorted(services.ROUND_MOVES[assessment.status]) if can_change else [],
             "status_labels": dict(RoundStatus.choices),
             "can_change": can_change,
-            "can_enter": access.sectors_changeable(request.user, region).exists()
+            "can_enter": territory_queries.sectors_changeable(request.user, region).exists()
             and assessment.status != RoundStatus.COMPLETED,
             "history": object_history(assessment)
             if access.history_visible(request.user, region)
@@ -93,7 +94,7 @@ def round_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def round_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    assessment = access.assessment_or_404(request.user, region, pk)
+    assessment = queries.assessment_or_404(request.user, region, pk)
     form = RoundMoveForm(request.POST)
     if form.is_valid():
         try:
@@ -113,11 +114,11 @@ def round_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def round_coverage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
+    assessment = queries.assessment_or_404(request.user, region, pk)
     rows = queries.coverage(
         assessment,
-        access.findings_visible(request.user, assessment),
-        access.sectors_visible(request.user, region),
+        queries.findings_visible(request.user, assessment),
+        territory_queries.sectors_visible(request.user, region),
     )
     return render(
         request,
@@ -129,10 +130,10 @@ def round_coverage(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def round_heatmap(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    assessment = access.assessment_or_404(request.user, region, pk)
+    assessment = queries.assessment_or_404(request.user, region, pk)
     residual = request.GET.get("kind", "residual") != "inherent"
     counts = queries.heat_counts(
-        access.findings_visible(request.user, assessment), residual=residual
+        queries.findings_visible(request.user, assessment), residual=residual
     )
     spec = assessment.matrix.spec()
     return render(

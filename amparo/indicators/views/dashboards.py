@@ -11,14 +11,10 @@ from amparo.accounts.access import Capability
 from amparo.indicators.dashboard import chart_for, dashboard
 
 
-def _sees_small(user, regions) -> bool:
-    return all(access.can(user, Capability.VIEW_DETAIL, r) for r in regions)
-
-
 @login_required
 def program_dashboard(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
-    see_small = _sees_small(request.user, regions)
+    see_small = access.sees_small_counts(request.user, regions)
     board = dashboard(regions, user=request.user, see_small_counts=see_small)
     return render(
         request,
@@ -37,7 +33,7 @@ def program_dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    see_small = access.sees_small_counts(request.user, region)
     board = dashboard(
         access.regions_visible(request.user).filter(pk=region.pk),
         user=request.user,
@@ -60,7 +56,7 @@ def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def region_indicators(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    see_small = access.sees_small_counts(request.user, region)
     board = dashboard(
         access.regions_visible(request.user).filter(pk=region.pk),
         user=request.user,

@@ -51,7 +51,7 @@ def import_observations(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
     return import_views.job_page(
         request,
         job=job,
@@ -68,7 +68,7 @@ def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
     return import_views.confirm(request, job=job, job_url=_job_url(region, job))
 
 
@@ -76,7 +76,7 @@ def import_confirm(request: HttpRequest, code: str, job_id: str) -> HttpResponse
 @require_POST
 def import_discard(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
     return import_views.discard(
         request, job=job, back_url=reverse("indicator-import", args=[region.code])
     )

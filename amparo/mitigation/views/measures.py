@@ -23,12 +23,13 @@ from amparo.mitigation import lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, Measure, MeasureKind, MeasureStatus
 from amparo.tabular import csv_bytes
+from amparo.territory import queries as territory_queries
 
 
 @login_required
 def measure_list(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    measures = access.measures_visible(request.user, region)
+    measures = queries.measures_visible(request.user, region)
     filters = {k: request.GET.get(k, "") for k in ("sector", "kind", "status")}
     if filters["sector"]:
         measures = measures.filter(sector__code=filters["sector"])
@@ -68,10 +69,10 @@ def measure_list(request: HttpRequest, code: str) -> HttpResponse:
             "only_overdue": only_overdue,
             "today": timezone.localdate(),
             "open_statuses": lifecycle.OPEN,
-            "sectors": access.sectors_visible(request.user, region),
+            "sectors": territory_queries.sectors_visible(request.user, region),
             "kinds": MeasureKind.choices,
             "statuses": MeasureStatus.choices,
-            "can_add": access.sectors_changeable(request.user, region).exists(),
+            "can_add": territory_queries.sectors_changeable(request.user, region).exists(),
         },
     )
 
@@ -79,7 +80,7 @@ def measure_list(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def library(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    sectors = access.sectors_changeable(request.user, region)
+    sectors = territory_queries.sectors_changeable(request.user, region)
     if not sectors.exists():
         access.require(request.user, Capability.CHANGE_SECTOR, region)
     filters = {k: request.GET.get(k, "").strip() for k in ("sector", "threat")}
@@ -125,8 +126,8 @@ def measure_from_control(request: HttpRequest, code: str, control_pk: int) -> Ht
 @login_required
 def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    measure = access.measure_or_404(request.user, region, pk) if pk else None
-    sectors = access.sectors_changeable(request.user, region)
+    measure = queries.measure_or_404(request.user, region, pk) if pk else None
+    sectors = territory_queries.sectors_changeable(request.user, region)
     if measure is not None:
         access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     elif not sectors.exists():
@@ -170,7 +171,7 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
         request,
         form,
         save=save,
-        reload=lambda: access.measure_or_404(request.user, region, pk),
+        reload=lambda: queries.measure_or_404(request.user, region, pk),
         refill=lambda current, initial: MeasureForm(
             instance=current, region=region, sectors=sectors, owners=owners, initial=initial
         ),
@@ -224,14 +225,14 @@ def _detail(
 @login_required
 def measure_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    return _detail(request, region, access.measure_or_404(request.user, region, pk))
+    return _detail(request, region, queries.measure_or_404(request.user, region, pk))
 
 
 @login_required
 @require_POST
 def measure_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    measure = access.measure_or_404(request.user, region, pk)
+    measure = queries.measure_or_404(request.user, region, pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -255,7 +256,7 @@ def measure_move(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def evidence_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    measure = access.measure_or_404(request.user, region, pk)
+    measure = queries.measure_or_404(request.user, region, pk)
     access.require(request.user, Capability.CHANGE_SECTOR, region, measure.sector_id)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid() and save_or_form_errors(
@@ -276,7 +277,7 @@ def evidence_add(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @login_required
 def evidence_download(request: HttpRequest, code: str, pk: int, evidence_pk: int) -> FileResponse:
     region = access.region_or_404(request.user, code)
-    measure = access.measure_or_404(request.user, region, pk)
+    measure = queries.measure_or_404(request.user, region, pk)
     access.require(request.user, Capability.VIEW_DETAIL, region, measure.sector_id)
     evidence = get_object_or_404(measure.evidence, pk=evidence_pk)
     if not evidence.file:
@@ -297,15 +298,15 @@ def systemic(request: HttpRequest, code: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     view = queries.systemic_view(
         region,
-        access.measures_visible(request.user, region),
-        access.sectors_visible(request.user, region),
+        queries.measures_visible(request.user, region),
+        territory_queries.sectors_visible(request.user, region),
     )
     return render(request, "mitigation/systemic.html", {"region": region, "view": view})
 
 
 @login_required
 def my_measures(request: HttpRequest) -> HttpResponse:
-    measures = queries.measure_list(access.measures_followed(request.user)).order_by("due_on")
+    measures = queries.measure_list(queries.measures_followed(request.user)).order_by("due_on")
     return render(
         request,
         "mitigation/my_measures.html",

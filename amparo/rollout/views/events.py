@@ -29,8 +29,8 @@ def event_edit(
 ) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk) if pk else None
-    rollout = event.rollout if event else access.rollout_or_404(request.user, region, rollout_pk)
+    event = queries.event_or_404(request.user, region, pk) if pk else None
+    rollout = event.rollout if event else queries.rollout_or_404(request.user, region, rollout_pk)
     may_override = access.is_program_admin(request.user)
     initial = None
     if event is None:
@@ -68,7 +68,7 @@ def event_edit(
         request,
         form,
         save=save,
-        reload=lambda: access.event_or_404(request.user, region, pk),
+        reload=lambda: queries.event_or_404(request.user, region, pk),
         refill=lambda current, initial: EventForm(
             instance=current, rollout=rollout, may_override=may_override, initial=initial
         ),
@@ -86,7 +86,7 @@ def _event_page(
     status: int = 200,
 ) -> HttpResponse:
     """The event page, shown after a successful load and with a refused attendance entry."""
-    see_small = access.can(request.user, Capability.VIEW_DETAIL, region)
+    see_small = access.sees_small_counts(request.user, region)
     attendance = queries.event_attendance(event)
     table = attendance_table.shown_table(
         [(r.pastors, r.leaders, r.others) for r in attendance.rows], columns=3, see_small=see_small
@@ -122,7 +122,7 @@ def _event_page(
 @login_required
 def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    event = access.event_or_404(request.user, region, pk)
+    event = queries.event_or_404(request.user, region, pk)
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     return _event_page(
         request, region, event, AttendanceForm(region=region) if can_change else None
@@ -134,7 +134,7 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def event_complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk)
+    event = queries.event_or_404(request.user, region, pk)
     try:
         services.event_complete(
             event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
@@ -150,7 +150,7 @@ def event_complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk)
+    event = queries.event_or_404(request.user, region, pk)
     try:
         services.event_cancel(
             event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
@@ -166,7 +166,7 @@ def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def attendance_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk)
+    event = queries.event_or_404(request.user, region, pk)
     form = AttendanceForm(request.POST, region=region)
     if form.is_valid() and save_or_form_errors(
         form, lambda: services.attendance_record(event=event, **form.cleaned_data)
@@ -181,7 +181,7 @@ def attendance_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def attendance_delete(request: HttpRequest, code: str, pk: int, row_pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    event = access.event_or_404(request.user, region, pk)
+    event = queries.event_or_404(request.user, region, pk)
     services.attendance_delete(attendance=get_object_or_404(event.attendance, pk=row_pk))
     messages.success(request, _("Attendance row removed."))
     return redirect("event-detail", code=region.code, pk=event.pk)

@@ -13,7 +13,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.form_errors import save_or_form_errors
-from amparo.rollout import services
+from amparo.rollout import queries, services
 from amparo.rollout.forms import GroupForm, GroupReportForm
 
 
@@ -23,8 +23,8 @@ def group_edit(
 ) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    group = access.group_or_404(request.user, region, pk) if pk else None
-    rollout = group.rollout if group else access.rollout_or_404(request.user, region, rollout_pk)
+    group = queries.group_or_404(request.user, region, pk) if pk else None
+    rollout = group.rollout if group else queries.rollout_or_404(request.user, region, rollout_pk)
     form = GroupForm(request.POST or None, instance=group, rollout=rollout)
     if request.method == "POST" and form.is_valid():
         saved = save_or_form_errors(
@@ -50,7 +50,7 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
             "group": group,
             "reports": list(group.reports.all()),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
-            "see_small_counts": access.can(request.user, Capability.VIEW_DETAIL, region),
+            "see_small_counts": access.sees_small_counts(request.user, region),
             "form": form,
             "history": object_history(group)
             if access.history_visible(request.user, region)
@@ -63,7 +63,7 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
 @login_required
 def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    group = access.group_or_404(request.user, region, pk)
+    group = queries.group_or_404(request.user, region, pk)
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     return _group_page(request, region, group, GroupReportForm() if can_change else None)
 
@@ -73,7 +73,7 @@ def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 def group_report_save(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
-    group = access.group_or_404(request.user, region, pk)
+    group = queries.group_or_404(request.user, region, pk)
     form = GroupReportForm(request.POST)
     if form.is_valid() and save_or_form_errors(
         form, lambda: services.group_report_record(group=group, **form.cleaned_data)

@@ -19,7 +19,7 @@ from amparo.rollout.forms import RolloutForm
 @login_required
 def program_overview(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
-    see_small = all(access.can(request.user, Capability.VIEW_DETAIL, r) for r in regions)
+    see_small = access.sees_small_counts(request.user, regions)
     lines = queries.program_overview(regions, see_small_counts=see_small)
     return render(request, "rollout/program.html", {"lines": lines})
 
@@ -47,7 +47,7 @@ def rollout_start(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    rollout = access.rollout_or_404(request.user, region, pk)
+    rollout = queries.rollout_or_404(request.user, region, pk)
     return render(
         request,
         "rollout/board.html",
@@ -55,7 +55,7 @@ def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "region": region,
             "board": queries.rollout_board(rollout),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
-            "see_small_counts": access.can(request.user, Capability.VIEW_DETAIL, region),
+            "see_small_counts": access.sees_small_counts(request.user, region),
             "history": object_history(rollout)
             if access.history_visible(request.user, region)
             else [],
