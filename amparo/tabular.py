@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, BinaryIO
+from dataclasses import dataclass
+from typing import Any, BinaryIO, Generic, TypeVar
 
 Row = list[str] | Exception
 FORMATS = ("csv", "xlsx")
@@ -22,6 +23,25 @@ csv.field_size_limit(1024 * 1024)  # a cell over 1 MB is reported, not read
 
 
 # --- writing ------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    """One column of a table written out: its header (a lazy translation is read in the
+    language active when the table is written) and how an item gives its value. Each
+    entity's columns are defined once (e.g. ``assessment/columns.py``) and shared by its
+    page's CSV download, the lists and the workbook."""
+
+    header: Any
+    value: Callable[[T], Any]
+
+
+def table(columns: Sequence[Column[T]], items: Iterable[T]) -> tuple[list[str], Iterator[list]]:
+    """The header and the rows of ``items`` in ``columns``, for ``csv_bytes`` or a sheet of
+    ``xlsx_bytes``."""
+    return [str(c.header) for c in columns], ([c.value(item) for c in columns] for item in items)
 
 
 def safe_cell(value: Any) -> Any:

@@ -1,11 +1,8 @@
 """List pages as CSV: the same rows as on the page, asked of the same query functions with
-the same access, written by ``tabular.csv_bytes`` (text that a spreadsheet would run is
-quoted)."""
+the same access, in the entities' shared columns where they have them (``columns.py``),
+sent by ``downloads.csv_download`` (text that a spreadsheet would run is quoted)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -15,17 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
+from amparo.downloads import csv_download
 from amparo.indicators.models import Indicator
 from amparo.indicators.queries import indicator_views
+from amparo.mitigation import columns as measure_columns
 from amparo.mitigation import queries as mitigation_queries
 from amparo.partnerships import queries as partnership_queries
-from amparo.tabular import csv_bytes
-
-
-def _csv(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
+from amparo.tabular import table
 
 
 @login_required
@@ -40,7 +33,7 @@ def rounds_csv(request: HttpRequest, code: str) -> HttpResponse:
         )))
         .order_by("-number")
     )  # fmt: skip
-    return _csv(
+    return csv_download(
         f"{pgettext('file name', 'rounds')}-{region.code}",
         [_("Round"), _("Status"), _("Started on"), _("Completed on"), _("Matrix"), _("Findings")],
         (
@@ -63,20 +56,8 @@ def my_measures_csv(request: HttpRequest) -> HttpResponse:
     measures = mitigation_queries.measure_list(
         mitigation_queries.measures_followed(request.user)
     ).order_by("due_on", "pk")
-    return _csv(
-        pgettext("file name", "my-measures"),
-        [_("Region"), _("Sector"), _("Kind"), _("Title"), _("Status"), _("Due")],
-        (
-            [
-                m.region.name,
-                m.sector.code,
-                m.get_kind_display(),
-                m.title,
-                m.get_status_display(),
-                m.due_on,
-            ]
-            for m in measures
-        ),
+    return csv_download(
+        pgettext("file name", "my-measures"), *table(measure_columns.ACROSS_REGIONS, measures)
     )
 
 
@@ -84,7 +65,7 @@ def my_measures_csv(request: HttpRequest) -> HttpResponse:
 def my_tasks_csv(request: HttpRequest) -> HttpResponse:
     """The user's open next steps, as on "my tasks"."""
     steps = partnership_queries.my_open_steps(request.user)
-    return _csv(
+    return csv_download(
         pgettext("file name", "my-tasks"),
         [_("Region"), _("Due"), _("Next step"), _("Meeting")],
         ([s.meeting.region.name, s.due_on, s.description, s.meeting.purpose] for s in steps),
@@ -98,7 +79,7 @@ def partnerships_csv(request: HttpRequest, code: str) -> HttpResponse:
     partnerships = partnership_queries.region_partnerships(region, moves=False).order_by(
         "organization__name"
     )
-    return _csv(
+    return csv_download(
         f"{pgettext('file name', 'partnerships')}-{region.code}",
         [_("Organization"), _("Stage"), _("In this stage since"), _("Introduced by"),
          _("Signed agreement")],
@@ -138,7 +119,7 @@ def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
         for view in views
         for period, value in view.series_for(see_small_counts=see_small)
     ]
-    return _csv(
+    return csv_download(
         f"{pgettext('file name', 'indicators')}-{region.code}",
         [_("Indicator"), _("Name"), _("Period"), _("Value"), _("Target")],
         rows,

@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 
 from amparo import tabular
 from amparo.accounts.models import User
+from amparo.assessment import columns as finding_columns
 from amparo.indicators.models import Observation, Unit
+from amparo.mitigation import columns as measure_columns
 from amparo.reports import content, scope
 from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
 from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows
+from amparo.tabular import table
 from amparo.territory.models import Region
 
 
@@ -165,49 +168,9 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
             ),
             (
                 _("Findings"),
-                [
-                    _("Region"),
-                    _("Round"),
-                    _("Sector"),
-                    _("Threat"),
-                    _("Likelihood before controls"),
-                    _("Impact before controls"),
-                    _("Likelihood with current controls"),
-                    _("Impact with current controls"),
-                    _("Confidence"),
-                    _("Evidence"),
-                ],
-                (
-                    [
-                        f.assessment.region.name,
-                        f.assessment.number,
-                        f.sector.code,
-                        f.threat.code,
-                        f.inherent_likelihood,
-                        f.inherent_impact,
-                        f.residual_likelihood,
-                        f.residual_impact,
-                        f.get_confidence_display(),
-                        "" if donor else f.evidence,
-                    ]
-                    for f in findings
-                ),
+                *table(finding_columns.workbook(evidence_shown=not donor), findings),
             ),
-            (
-                _("Measures"),
-                [_("Region"), _("Sector"), _("Kind"), _("Title"), _("Status"), _("Due")],
-                (
-                    [
-                        m.region.name,
-                        m.sector.code,
-                        m.get_kind_display(),
-                        m.title,
-                        m.get_status_display(),
-                        m.due_on,
-                    ]
-                    for m in measures
-                ),
-            ),
+            (_("Measures"), *table(measure_columns.ACROSS_REGIONS, measures)),
             (
                 _("Observations"),
                 [

@@ -62,3 +62,33 @@ def test_files_that_are_not_spreadsheets_say_why() -> None:
     with tabular.reading(garbage, "xlsx") as rows, pytest.raises(tabular.UnreadableFile) as xlsx:
         next(rows)
     assert (str(csv.value), str(xlsx.value)) == ("not_utf8", "not_xlsx")
+
+
+class TestColumns:
+    """A table written from column definitions (pure)."""
+
+    def test_it_writes_each_items_values_under_the_headers(self) -> None:
+        from amparo.tabular import Column, table
+
+        columns = [Column("Name", lambda p: p[0]), Column("Age", lambda p: p[1])]
+        header, rows = table(columns, [("Ana", 31), ("=Luis", None)])
+        assert header == ["Name", "Age"]
+        assert tabular.csv_bytes(header, rows).decode("utf-8-sig").splitlines() == [
+            "Name,Age",
+            "Ana,31",
+            "'=Luis,",
+        ]
+
+    def test_it_reads_lazy_headers_in_the_language_active_when_written(self) -> None:
+        from django.utils import translation
+        from django.utils.translation import gettext_lazy
+
+        from amparo.tabular import Column, table
+
+        columns = [Column(gettext_lazy("Title"), str)]
+        with translation.override("es"):
+            spanish, _ = table(columns, [])
+        with translation.override("en"):
+            english, _ = table(columns, [])
+        assert english == ["Title"]
+        assert spanish != english

@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.assessment import queries, scoring, services
+from amparo.assessment import columns, queries, scoring, services
 from amparo.assessment.forms import FindingForm
 from amparo.assessment.models import Finding, RoundStatus
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
+from amparo.downloads import csv_download
 from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.queries import finding_treatment
 from amparo.questionnaires.suggestions import rating_suggestion
-from amparo.tabular import csv_bytes
+from amparo.tabular import table
 from amparo.territory import queries as territory_queries
 
 
@@ -47,36 +48,10 @@ def finding_list(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     spec = assessment.matrix.spec()
     if request.GET.get("format") == "csv":
         detail = access.can(request.user, Capability.VIEW_DETAIL, region)
-        content = csv_bytes(
-            [
-                _("Threat"),
-                _("Sector"),
-                _("Likelihood before controls"),
-                _("Impact before controls"),
-                _("Likelihood with current controls"),
-                _("Impact with current controls"),
-                _("Confidence"),
-                _("Evidence"),
-            ],
-            (
-                [
-                    f.threat.code,
-                    f.sector.code,
-                    f.inherent_likelihood,
-                    f.inherent_impact,
-                    f.residual_likelihood,
-                    f.residual_impact,
-                    f.get_confidence_display(),
-                    f.evidence if detail else "",
-                ]
-                for f in findings
-            ),
+        return csv_download(
+            f"hallazgos-{region.code}-{assessment.number}",
+            *table(columns.round_list(evidence_shown=detail), findings),
         )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="hallazgos-{region.code}-{assessment.number}.csv"'
-        )
-        return response
     rows = [
         (
             f,

@@ -18,11 +18,12 @@ from amparo.accounts.access import Capability
 from amparo.assessment.models import Threat
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
+from amparo.downloads import csv_download
 from amparo.form_errors import save_or_form_errors
-from amparo.mitigation import lifecycle, queries, services
+from amparo.mitigation import columns, lifecycle, queries, services
 from amparo.mitigation.forms import EvidenceForm, MeasureForm, MoveForm
 from amparo.mitigation.models import Control, Measure, MeasureKind, MeasureStatus
-from amparo.tabular import csv_bytes
+from amparo.tabular import table
 from amparo.territory import queries as territory_queries
 
 
@@ -41,24 +42,10 @@ def measure_list(request: HttpRequest, code: str) -> HttpResponse:
     if only_overdue:
         measures = queries.overdue(measures, timezone.localdate())
     if request.GET.get("format") == "csv":
-        rows = queries.measure_list(measures)
-        content = csv_bytes(
-            [_("Sector"), _("Kind"), _("Title"), _("Status"), _("Due"), _("Findings")],
-            (
-                [
-                    m.sector.code,
-                    m.get_kind_display(),
-                    m.title,
-                    m.get_status_display(),
-                    m.due_on,
-                    m.n_findings,
-                ]
-                for m in rows
-            ),
+        return csv_download(
+            f"medidas-{region.code}",
+            *table(columns.REGION_LIST, queries.measure_list(measures)),
         )
-        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="medidas-{region.code}.csv"'
-        return response
     return render(
         request,
         "mitigation/measure_list.html",
