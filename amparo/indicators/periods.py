@@ -18,9 +18,26 @@ def period_start(day: date, frequency: str) -> date:
     return date(day.year, day.month, 1)
 
 
+def _shift(start: date, months: int) -> date:
+    month = start.month - 1 + months
+    return date(start.year + month // 12, month % 12 + 1, 1)
+
+
 def next_period(start: date, frequency: str) -> date:
-    months = start.month - 1 + _MONTHS[frequency]
-    return date(start.year + months // 12, months % 12 + 1, 1)
+    return _shift(start, _MONTHS[frequency])
+
+
+def previous_period(start: date, frequency: str) -> date:
+    return _shift(start, -_MONTHS[frequency])
+
+
+def asked_or_current(text: str, frequency: str, today: date) -> date:
+    """The period ``text`` names (as ``parse_period`` reads it), or the one ``today`` falls
+    in when it names none."""
+    try:
+        return parse_period(text, frequency)
+    except ValueError:
+        return period_start(today, frequency)
 
 
 def periods_between(first: date, last: date, frequency: str) -> list[date]:

@@ -222,6 +222,18 @@ def material_version_add(
 
 
 @transaction.atomic
+def material_add(
+    *, code: str, title_es: str, title_en: str, kind: str, stages: list[Stage]
+) -> Material:
+    """A teaching material of the program, used in ``stages`` of the playbooks."""
+    material = Material(code=code, title_es=title_es, title_en=title_en, kind=kind)
+    material.full_clean()
+    material.save()
+    material.stages.set(stages)
+    return material
+
+
+@transaction.atomic
 def material_stages_set(*, material: Material, stages: list[Stage]) -> Material:
     """Set the playbook stages that use ``material``."""
     material.stages.set(stages)

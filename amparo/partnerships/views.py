@@ -269,8 +269,16 @@ def materials(request: HttpRequest) -> HttpResponse:
     form = MaterialForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         access.require_program_admin(request.user)
-        if form.is_valid():
-            form.save()
+        if form.is_valid() and save_or_form_errors(
+            form,
+            lambda: services.material_add(
+                code=form.cleaned_data["code"],
+                title_es=form.cleaned_data["title_es"],
+                title_en=form.cleaned_data["title_en"],
+                kind=form.cleaned_data["kind"],
+                stages=list(form.cleaned_data["stages"]),
+            ),
+        ):
             messages.success(request, _("Material added."))
             return redirect("materials")
     items = Material.objects.prefetch_related("versions", "stages")

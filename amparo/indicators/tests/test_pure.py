@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from amparo.indicators.aggregation import Point, aggregate, progress, ratio, series
 from amparo.indicators.periods import (
+    asked_or_current,
     label,
     next_period,
     parse_period,
     period_start,
     periods_between,
+    previous_period,
 )
 from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, suppress_with_total
 
@@ -27,6 +29,29 @@ def test_a_day_falls_in_exactly_one_period(day, frequency) -> None:
     start = period_start(day, frequency)
     assert start <= day < next_period(start, frequency)
     assert period_start(start, frequency) == start
+
+
+@given(days, frequencies)
+def test_the_previous_period_is_the_one_before_the_next(day, frequency) -> None:
+    start = period_start(day, frequency)
+    before = previous_period(start, frequency)
+    assert next_period(before, frequency) == start
+    assert previous_period(next_period(start, frequency), frequency) == start
+    assert before < start and period_start(before, frequency) == before
+
+
+def test_the_previous_period_crosses_the_year() -> None:
+    assert previous_period(date(2027, 1, 1), "monthly") == date(2026, 12, 1)
+    assert previous_period(date(2027, 1, 1), "quarterly") == date(2026, 10, 1)
+    assert previous_period(date(2027, 1, 1), "yearly") == date(2026, 1, 1)
+
+
+@given(days, frequencies)
+def test_a_page_without_a_readable_period_shows_the_current_one(day, frequency) -> None:
+    assert asked_or_current("", frequency, day) == period_start(day, frequency)
+    assert asked_or_current("not a period", frequency, day) == period_start(day, frequency)
+    asked = label(period_start(day, frequency), frequency)
+    assert asked_or_current(asked, frequency, date(2000, 1, 1)) == period_start(day, frequency)
 
 
 @given(days, frequencies)

@@ -36,10 +36,9 @@ def entry_grid(request: HttpRequest, code: str) -> HttpResponse:
     frequency = request.GET.get("frequency", Frequency.MONTHLY)
     if frequency not in Frequency.values:
         frequency = Frequency.MONTHLY
-    try:
-        period = periods.parse_period(request.GET.get("period", ""), frequency)
-    except ValueError:
-        period = periods.period_start(timezone.localdate(), frequency)
+    period = periods.asked_or_current(
+        request.GET.get("period", ""), frequency, timezone.localdate()
+    )
     indicators = [i for i in Indicator.objects.filter(frequency=frequency) if i.typed]
     current = {
         o.indicator_id: o.value
@@ -85,17 +84,11 @@ def entry_grid(request: HttpRequest, code: str) -> HttpResponse:
             "frequencies": Frequency.choices,
             "period": period,
             "period_label": periods.label(period, frequency),
-            "previous": periods.label(_previous(period, frequency), frequency),
+            "previous": periods.label(periods.previous_period(period, frequency), frequency),
             "next": periods.label(periods.next_period(period, frequency), frequency),
         },
         status=422 if errors else 200,
     )
-
-
-def _previous(period, frequency):
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}[frequency]
-    month = period.month - 1 - months
-    return period.replace(year=period.year + month // 12, month=month % 12 + 1)
 
 
 @login_required

@@ -107,3 +107,54 @@ def test_an_agreement_without_a_name_downloads_under_a_translated_name(
     response = client.get(reverse("agreement-download", args=["PE-LOR", partnership.pk]))
     b"".join(response.streaming_content)
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+
+
+def test_an_admin_adds_a_material_with_the_stages_that_use_it(world, stages):
+    response = world.client("admin").post(
+        reverse("materials"),
+        {
+            "code": "manual-lideres",
+            "title_es": "Manual de líderes",
+            "title_en": "Leaders' manual",
+            "kind": "manual",
+            "stages": [s.pk for s in stages[:2]],
+        },
+    )
+    assert response.status_code == 302
+    material = Material.objects.get(code="manual-lideres")
+    assert (material.title_es, material.title_en, material.kind) == (
+        "Manual de líderes",
+        "Leaders' manual",
+        "manual",
+    )
+    assert set(material.stages.all()) == set(stages[:2])
+    assert material.history.count() == 1
+
+
+def test_a_material_code_already_used_is_refused_on_the_form(world, material):
+    response = world.client("admin").post(
+        reverse("materials"),
+        {"code": "serie", "title_es": "Otra", "title_en": "Other", "kind": "handout"},
+    )
+    assert response.status_code == 200
+    assert Material.objects.count() == 1
+    assert response.context["form"].errors["code"]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "focal", "viewer"])
+def test_only_admins_add_materials(world, role):
+    response = world.client(role).post(
+        reverse("materials"), {"code": "x", "title_es": "X", "title_en": "X", "kind": "handout"}
+    )
+    assert response.status_code == 403
+    assert not Material.objects.exists()
+
+
+def test_the_service_refuses_a_material_without_a_kind(world):
+    from django.core.exceptions import ValidationError
+
+    from amparo.partnerships import services
+
+    with pytest.raises(ValidationError):
+        services.material_add(code="x", title_es="X", title_en="X", kind="", stages=[])
+    assert not Material.objects.exists()
