@@ -177,9 +177,30 @@ def threats_catalog_load(*, pack: str, count: LoadCount) -> None:
 
 
 @transaction.atomic
-def threat_save(*, threat: Threat | None = None, **fields: object) -> Threat:
+def threat_save(
+    *,
+    threat: Threat | None = None,
+    sector: Sector | Unchanged = UNCHANGED,
+    code: str | Unchanged = UNCHANGED,
+    title_es: str | Unchanged = UNCHANGED,
+    title_en: str | Unchanged = UNCHANGED,
+    description_es: str | Unchanged = UNCHANGED,
+    description_en: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    verified: bool | Unchanged = UNCHANGED,
+) -> Threat:
     """Create a threat or change one; a catalog threat changed here is marked edited. The
-    code and sector of a catalog threat are fixed: the catalog finds it by them."""
+    code and sector of a catalog threat are fixed: the catalog finds it by them. Fields
+    left ``UNCHANGED`` keep their stored value."""
+    fields = {
+        name: value
+        for name, value in {
+            "sector": sector, "code": code, "title_es": title_es, "title_en": title_en,
+            "description_es": description_es, "description_en": description_en,
+            "source": source, "verified": verified,
+        }.items()
+        if value is not UNCHANGED
+    }  # fmt: skip
     threat = threat or Threat()
     if threat.pk and threat.from_catalog:
         stored = Threat.objects.get(pk=threat.pk)

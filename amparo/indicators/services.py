@@ -15,6 +15,7 @@ from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED, Unchanged
 from amparo.indicators.models import Aggregation, Indicator, Observation, Target
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
@@ -179,16 +180,41 @@ def indicator_problems(
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator | None, by: User, **values: object) -> Indicator:
-    """Create an indicator, or change one, from ``values`` (the ``INDICATOR_FIELDS``).
+def indicator_save(
+    *,
+    indicator: Indicator | None,
+    by: User,
+    code: str | Unchanged = UNCHANGED,
+    name_es: str | Unchanged = UNCHANGED,
+    name_en: str | Unchanged = UNCHANGED,
+    level: str | Unchanged = UNCHANGED,
+    unit: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    aggregation: str | Unchanged = UNCHANGED,
+    numerator: Indicator | Unchanged | None = UNCHANGED,
+    denominator: Indicator | Unchanged | None = UNCHANGED,
+    frequency: str | Unchanged = UNCHANGED,
+    sector: Sector | Unchanged | None = UNCHANGED,
+    disaggregations: list[str] | Unchanged = UNCHANGED,
+    caveat_es: str | Unchanged = UNCHANGED,
+    caveat_en: str | Unchanged = UNCHANGED,
+    is_key: bool | Unchanged = UNCHANGED,
+) -> Indicator:
+    """Create an indicator, or change the ``INDICATOR_FIELDS`` given (those left
+    ``UNCHANGED`` keep their stored value).
 
     Rules: a ratio names a numerator and a denominator, two other indicators that are not
     ratios themselves; any other method names neither. A catalog indicator keeps its code
     (files and the catalog refer to it) and is marked edited, so reloading the catalog
     keeps the change. ``by`` is recorded in the history."""
-    unknown = set(values) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
+    given = {
+        "code": code, "name_es": name_es, "name_en": name_en, "level": level, "unit": unit,
+        "direction": direction, "aggregation": aggregation, "numerator": numerator,
+        "denominator": denominator, "frequency": frequency, "sector": sector,
+        "disaggregations": disaggregations, "caveat_es": caveat_es, "caveat_en": caveat_en,
+        "is_key": is_key,
+    }  # fmt: skip
+    values = {name: value for name, value in given.items() if value is not UNCHANGED}
     errors = indicator_problems(indicator=indicator, values=values)
     if errors:
         raise ValidationError(errors)

@@ -90,11 +90,23 @@ def describe_broken_dependent(
 
 
 @transaction.atomic
-def playbook_save(*, playbook: Playbook | None = None, **fields: object) -> Playbook:
-    """Create a playbook or change its names and descriptions."""
+def playbook_save(
+    *,
+    playbook: Playbook | None = None,
+    code: str | Unchanged = UNCHANGED,
+    name_es: str | Unchanged = UNCHANGED,
+    name_en: str | Unchanged = UNCHANGED,
+    description_es: str | Unchanged = UNCHANGED,
+    description_en: str | Unchanged = UNCHANGED,
+) -> Playbook:
+    """Create a playbook or change its names and descriptions (fields left ``UNCHANGED``
+    keep their stored value)."""
     playbook = playbook or Playbook()
-    for name, value in fields.items():
-        setattr(playbook, name, value)
+    concurrency.apply_changes(
+        playbook,
+        {"code": code, "name_es": name_es, "name_en": name_en,
+         "description_es": description_es, "description_en": description_en},
+    )  # fmt: skip
     playbook.full_clean()
     playbook.save()
     return playbook
@@ -106,13 +118,29 @@ def stage_save(
     playbook: Playbook,
     stage: Stage | None = None,
     prerequisites: list[Stage],
-    **fields: object,
+    order: int | Unchanged = UNCHANGED,
+    code: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    name_es: str | Unchanged = UNCHANGED,
+    name_en: str | Unchanged = UNCHANGED,
+    description_es: str | Unchanged = UNCHANGED,
+    description_en: str | Unchanged = UNCHANGED,
+    typical_days: int | Unchanged = UNCHANGED,
+    min_gap_days: int | Unchanged = UNCHANGED,
+    max_pastors: int | Unchanged | None = UNCHANGED,
+    max_churches: int | Unchanged | None = UNCHANGED,
 ) -> Stage:
     """Create or change a stage. Prerequisites must be earlier stages of the same playbook,
-    and a stage cannot move before the stages that depend on it."""
+    and a stage cannot move before the stages that depend on it. Fields left ``UNCHANGED``
+    keep their stored value."""
     stage = stage or Stage(playbook=playbook)
-    for name, value in fields.items():
-        setattr(stage, name, value)
+    concurrency.apply_changes(
+        stage,
+        {"order": order, "code": code, "kind": kind, "name_es": name_es, "name_en": name_en,
+         "description_es": description_es, "description_en": description_en,
+         "typical_days": typical_days, "min_gap_days": min_gap_days,
+         "max_pastors": max_pastors, "max_churches": max_churches},
+    )  # fmt: skip
     errors = []
     for prerequisite in prerequisites:
         if prerequisite.playbook_id != playbook.pk or prerequisite.pk == stage.pk:
@@ -414,12 +442,27 @@ def attendance_delete(*, attendance: Attendance) -> None:
 
 @transaction.atomic
 def group_save(
-    *, rollout: Rollout, group: RecoveryGroup | None = None, **fields: object
+    *,
+    rollout: Rollout,
+    group: RecoveryGroup | None = None,
+    church: Organization | Unchanged = UNCHANGED,
+    label: str | Unchanged = UNCHANGED,
+    launch_event: Event | Unchanged | None = UNCHANGED,
+    launched_on: date | Unchanged = UNCHANGED,
+    meeting_day: int | Unchanged = UNCHANGED,
+    trained_leaders: int | Unchanged = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
 ) -> RecoveryGroup:
-    """Launch a recovery group at a church of the rollout's region, or change one."""
+    """Launch a recovery group at a church of the rollout's region, or change one (fields
+    left ``UNCHANGED`` keep their stored value; a new group needs its church, launch date
+    and meeting day)."""
     group = group or RecoveryGroup(rollout=rollout)
-    for name, value in fields.items():
-        setattr(group, name, value)
+    concurrency.apply_changes(
+        group,
+        {"church": church, "label": label, "launch_event": launch_event,
+         "launched_on": launched_on, "meeting_day": meeting_day,
+         "trained_leaders": trained_leaders, "status": status},
+    )  # fmt: skip
     errors = {}
     if group.church.region_id != rollout.region_id or group.church.kind != OrganizationKind.CHURCH:
         errors["church"] = _("Choose a church of this region.")

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from amparo.catalog import read_pack_file
 from amparo.catalog.sync import LoadCount
+from amparo.concurrency import UNCHANGED, Unchanged, apply_changes
 from amparo.territory.models import Contact, Organization, Region, Sector
 
 
@@ -42,36 +43,74 @@ def territory_catalog_load(*, pack: str, count: LoadCount) -> None:
 
 
 @transaction.atomic
-def organization_create(*, region: Region, **fields: Any) -> Organization:
-    """Create an organization in ``region`` from validated form fields."""
-    organization = Organization(region=region, **fields)
+def organization_create(
+    *,
+    region: Region,
+    name: str,
+    kind: str,
+    sector: Sector | None = None,
+    parent: Organization | None = None,
+    city: str = "",
+    notes: str = "",
+) -> Organization:
+    """Create an organization in ``region``."""
+    organization = Organization(
+        region=region, name=name, kind=kind, sector=sector, parent=parent, city=city, notes=notes
+    )
     organization.full_clean()
     organization.save()
     return organization
 
 
 @transaction.atomic
-def organization_update(*, organization: Organization, **fields: Any) -> Organization:
-    """Change an organization; its region never changes through an edit."""
-    for name, value in fields.items():
-        setattr(organization, name, value)
+def organization_update(
+    *,
+    organization: Organization,
+    name: str | Unchanged = UNCHANGED,
+    kind: str | Unchanged = UNCHANGED,
+    sector: Sector | Unchanged | None = UNCHANGED,
+    parent: Organization | Unchanged | None = UNCHANGED,
+    city: str | Unchanged = UNCHANGED,
+    notes: str | Unchanged = UNCHANGED,
+) -> Organization:
+    """Change an organization; its region never changes through an edit. Fields left
+    ``UNCHANGED`` keep their stored value."""
+    apply_changes(
+        organization,
+        {"name": name, "kind": kind, "sector": sector, "parent": parent, "city": city,
+         "notes": notes},
+    )  # fmt: skip
     organization.full_clean()
     organization.save()
     return organization
 
 
 @transaction.atomic
-def contact_create(*, organization: Organization, **fields: Any) -> Contact:
-    contact = Contact(organization=organization, **fields)
+def contact_create(
+    *, organization: Organization, name: str, title: str = "", email: str = "", phone: str = ""
+) -> Contact:
+    contact = Contact(organization=organization, name=name, title=title, email=email, phone=phone)
     contact.full_clean()
     contact.save()
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, **fields: Any) -> Contact:
-    for name, value in fields.items():
-        setattr(contact, name, value)
+def contact_update(
+    *,
+    contact: Contact,
+    organization: Organization | Unchanged = UNCHANGED,
+    name: str | Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    email: str | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+) -> Contact:
+    """Change a contact (fields left ``UNCHANGED`` keep their stored value)."""
+    apply_changes(
+        contact,
+        {"organization": organization, "name": name, "title": title, "email": email,
+         "phone": phone},
+    )  # fmt: skip
     contact.full_clean()
     contact.save()
     return contact
