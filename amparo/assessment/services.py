@@ -211,8 +211,7 @@ def threat_save(
         }
         if errors:
             raise ValidationError(errors)
-    for name, value in fields.items():
-        setattr(threat, name, value)
+    concurrency.apply_changes(threat, fields)
     if threat.pk and threat.from_catalog:
         threat.edited = True
     threat.full_clean()

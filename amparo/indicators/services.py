@@ -15,7 +15,7 @@ from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
-from amparo.concurrency import UNCHANGED, Unchanged
+from amparo.concurrency import UNCHANGED, Unchanged, apply_changes
 from amparo.indicators.models import Aggregation, Indicator, Observation, Target
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
@@ -219,8 +219,7 @@ def indicator_save(
     if errors:
         raise ValidationError(errors)
     indicator = indicator or Indicator()
-    for name, value in values.items():
-        setattr(indicator, name, value)
+    apply_changes(indicator, values)
     if indicator.from_catalog:
         indicator.edited = True
     indicator._history_user = by

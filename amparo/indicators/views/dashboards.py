@@ -30,47 +30,34 @@ def program_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+def _region_board(request: HttpRequest, code: str, *, key_only: bool) -> dict:
+    """What a region's dashboard and its indicators page share: the region, its board as
+    the user may see it, and the charts."""
     region = access.region_or_404(request.user, code)
     see_small = access.sees_small_counts(request.user, region)
     board = dashboard(
         access.regions_visible(request.user).filter(pk=region.pk),
         user=request.user,
+        key_only=key_only,
         see_small_counts=see_small,
     )
-    return render(
-        request,
-        "indicators/dashboard.html",
-        {
-            "board": board,
-            "region": region,
-            "see_small": see_small,
-            "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
-            "regions": [region],
-            "can_manage": access.is_program_admin(request.user),
-        },
-    )
+    return {
+        "board": board,
+        "region": region,
+        "see_small": see_small,
+        "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
+        "can_manage": access.is_program_admin(request.user),
+    }
+
+
+@login_required
+def region_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    page = _region_board(request, code, key_only=True)
+    return render(request, "indicators/dashboard.html", {**page, "regions": [page["region"]]})
 
 
 @login_required
 def region_indicators(request: HttpRequest, code: str) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    see_small = access.sees_small_counts(request.user, region)
-    board = dashboard(
-        access.regions_visible(request.user).filter(pk=region.pk),
-        user=request.user,
-        key_only=False,
-        see_small_counts=see_small,
-    )
-    return render(
-        request,
-        "indicators/region_indicators.html",
-        {
-            "region": region,
-            "see_small": see_small,
-            "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
-            "can_enter": access.can(request.user, Capability.CHANGE_REGION, region),
-            "can_manage": access.is_program_admin(request.user),
-        },
-    )
+    page = _region_board(request, code, key_only=False)
+    can_enter = access.can(request.user, Capability.CHANGE_REGION, page["region"])
+    return render(request, "indicators/region_indicators.html", {**page, "can_enter": can_enter})

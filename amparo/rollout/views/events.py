@@ -129,36 +129,30 @@ def event_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def event_complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def _event_step(request: HttpRequest, code: str, pk: int, step, done: str) -> HttpResponse:
+    """Mark an event done or cancel it (``step``, a service), then back to its page with
+    ``done`` or the rule that refused it."""
     region = access.region_or_404(request.user, code)
     access.require(request.user, Capability.CHANGE_REGION, region)
     event = queries.event_or_404(request.user, region, pk)
     try:
-        services.event_complete(
-            event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
-        )
-        messages.success(request, _("Event marked as done."))
+        step(event=event, by=request.user, override_reason=request.POST.get("override_reason", ""))
+        messages.success(request, done)
     except services.ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("event-detail", code=region.code, pk=event.pk)
+
+
+@login_required
+@require_POST
+def event_complete(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    return _event_step(request, code, pk, services.event_complete, _("Event marked as done."))
 
 
 @login_required
 @require_POST
 def event_cancel(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    access.require(request.user, Capability.CHANGE_REGION, region)
-    event = queries.event_or_404(request.user, region, pk)
-    try:
-        services.event_cancel(
-            event=event, by=request.user, override_reason=request.POST.get("override_reason", "")
-        )
-        messages.success(request, _("Event cancelled."))
-    except services.ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("event-detail", code=region.code, pk=event.pk)
+    return _event_step(request, code, pk, services.event_cancel, _("Event cancelled."))
 
 
 @login_required
