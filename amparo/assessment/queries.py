@@ -186,3 +186,11 @@ def finding_by_id_or_404(user: User, pk: int) -> Finding:
         Assessment.objects.select_related("matrix", "region").filter(findings__pk=pk)
     )
     return finding_or_404(user, assessment, pk)
+
+
+def findings_readable(user: User, regions: list[Region]) -> QuerySet[Finding]:
+    """The findings of every round of ``regions`` in the sectors ``user`` may read (the
+    reports)."""
+    return Finding.objects.filter(
+        access.sector_scope(user, regions, region_field="assessment__region")
+    )

@@ -166,3 +166,11 @@ def measures_followed(user: User) -> QuerySet[Measure]:
     return Measure.objects.filter(owner=user).filter(
         access.sector_scope(user, access.regions_visible(user))
     )
+
+
+def measures_readable(user: User, regions: list[Region]) -> QuerySet[Measure]:
+    """The measures of ``regions`` that ``user`` may read, as on the measure pages (a region
+    the user may not see at all is not found; the reports)."""
+    for region in regions:
+        access.require(user, Capability.VIEW, region)
+    return Measure.objects.filter(access.sector_scope(user, regions))

@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from amparo import tabular
 from amparo.accounts.models import User
 from amparo.assessment import columns as finding_columns
+from amparo.assessment import queries as assessment_queries
 from amparo.indicators.models import Observation, Unit
 from amparo.mitigation import columns as measure_columns
-from amparo.reports import content, scope
+from amparo.mitigation import queries as mitigation_queries
+from amparo.reports import content
 from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
 from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows
@@ -94,12 +96,12 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
         )
         tables, attendance_cells = _attendance_tables(events, attendance, donor=donor)
         findings = (
-            scope.findings_readable(user, region_list)
+            assessment_queries.findings_readable(user, region_list)
             .select_related("assessment__region", "sector", "threat")
             .order_by("assessment__region__name", "assessment__number", "sector__code", "pk")
         )
         measures = (
-            scope.measures_readable(user, region_list)
+            mitigation_queries.measures_readable(user, region_list)
             .select_related("region", "sector")
             .order_by("region__name", "sector__code", "pk")
         )
