@@ -1,6 +1,7 @@
 """The steps every kind of import shares, as pages: upload, the job's page (progress,
 counts, every problem by row), confirm and discard. A kind's own views find the region,
-the target and the job through ``access`` (``import_job_or_404``) and hand them here."""
+the target and the job through ``access`` and ``queries.import_job_or_404`` and hand them
+here."""
 
 from __future__ import annotations
 
