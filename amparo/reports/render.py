@@ -16,10 +16,12 @@ from amparo import tabular
 from amparo.accounts.models import User
 from amparo.assessment import columns as finding_columns
 from amparo.assessment import queries as assessment_queries
+from amparo.indicators import columns as observation_columns
 from amparo.indicators.models import Observation, Unit
 from amparo.mitigation import columns as measure_columns
 from amparo.mitigation import queries as mitigation_queries
 from amparo.reports import content
+from amparo.rollout import columns as event_columns
 from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
 from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows
@@ -61,11 +63,11 @@ def _attendance_tables(
     cells = {}
     for event in events:
         rows = rows_of[event.pk]
-        table = shown_table(
+        shown_rows = shown_table(
             [(a.pastors, a.leaders, a.others) for a in rows], columns=3, see_small=not donor
         )
-        tables[event.pk] = table
-        cells.update({a.pk: shown for a, shown in zip(rows, table.rows, strict=True)})
+        tables[event.pk] = shown_rows
+        cells.update({a.pk: shown for a, shown in zip(rows, shown_rows.rows, strict=True)})
     return tables, cells
 
 
@@ -118,81 +120,18 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
             else set()
         )
         sheets = [
-            (
-                _("Events"),
-                [
-                    _("Region"),
-                    _("Stage"),
-                    _("Status"),
-                    _("Starts on"),
-                    _("Ends on"),
-                    _("City"),
-                    _("Pastors"),
-                    _("Leaders"),
-                    _("Others"),
-                ],
-                (
-                    [
-                        e.rollout.region.name,
-                        e.stage.name,
-                        e.get_status_display(),
-                        e.starts_on,
-                        e.ends_on,
-                        e.city,
-                        *tables[e.pk].totals,
-                    ]
-                    for e in events
-                ),
-            ),
+            (_("Events"), *table(event_columns.events(lambda e: tables[e.pk].totals), events)),
             (
                 _("Attendance"),
-                [
-                    _("Region"),
-                    _("Stage"),
-                    _("Starts on"),
-                    _("City"),
-                    _("Organization"),
-                    _("Pastors"),
-                    _("Leaders"),
-                    _("Others"),
-                ],
-                (
-                    [
-                        a.event.rollout.region.name,
-                        a.event.stage.name,
-                        a.event.starts_on,
-                        a.event.city,
-                        a.organization.name,
-                        *attendance_cells[a.pk],
-                    ]
-                    for a in attendance
-                ),
+                *table(event_columns.attendance(lambda a: attendance_cells[a.pk]), attendance),
             ),
-            (
-                _("Findings"),
-                *table(finding_columns.workbook(evidence_shown=not donor), findings),
-            ),
+            (_("Findings"), *table(finding_columns.workbook(evidence_shown=not donor), findings)),
             (_("Measures"), *table(measure_columns.ACROSS_REGIONS, measures)),
             (
                 _("Observations"),
-                [
-                    _("Region"),
-                    _("Indicator"),
-                    _("Period"),
-                    _("Disaggregation"),
-                    _("Value"),
-                    _("Source"),
-                ],
-                (
-                    [
-                        o.region.name,
-                        o.indicator.code,
-                        o.period,
-                        o.disaggregation,
-                        _observation_value(o, withheld),
-                        o.source,
-                    ]
-                    for o in observations
+                *table(
+                    observation_columns.observations(lambda o: _observation_value(o, withheld)),
+                    observations,
                 ),
             ),
         ]

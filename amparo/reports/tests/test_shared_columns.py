@@ -63,3 +63,35 @@ def test_measures_download_as_in_my_measures_and_the_workbook(world, loreto) -> 
     assert mine[0] == book[0] == ["Región", *page[0][:-1]]
     assert sorted(row[1:] for row in mine[1:]) == sorted(row[:-1] for row in page[1:])
     assert sorted(mine[1:]) == sorted(book[1:])
+
+
+def test_every_workbook_sheet_keeps_its_headers_in_english(world, loreto) -> None:
+    book = load_workbook(
+        io.BytesIO(
+            render.workbook_xlsx(
+                [world.region_a], user=world.users["admin"], lang="en", donor=False
+            )
+        )
+    )
+    headers = {sheet.title: [c.value for c in next(sheet.rows)] for sheet in book.worksheets}
+    people = ["Pastors", "Leaders", "Others"]
+    assert headers == {
+        "Events": ["Region", "Stage", "Status", "Starts on", "Ends on", "City", *people],
+        "Attendance": ["Region", "Stage", "Starts on", "City", "Organization", *people],
+        "Findings": [
+            "Region",
+            "Round",
+            "Sector",
+            "Threat",
+            "Likelihood before controls",
+            "Impact before controls",
+            "Likelihood with current controls",
+            "Impact with current controls",
+            "Confidence",
+            "Evidence",
+        ],
+        "Measures": ["Region", "Sector", "Kind", "Title", "Status", "Due"],
+        "Observations": ["Region", "Indicator", "Period", "Disaggregation", "Value", "Source"],
+    }
+    event = next(book["Events"].iter_rows(min_row=2, values_only=True))
+    assert event[0] == "Loreto" and event[5] == "Iquitos"
