@@ -107,3 +107,50 @@ def test_a_groups_change_keeps_its_church_and_launch(world, organization) -> Non
         2,
         3,
     )
+
+
+def test_a_stage_change_keeps_its_names_and_checks_the_order(world) -> None:
+    from django.core.exceptions import ValidationError
+
+    playbook = rollout_services.playbook_save(
+        code="escuelas", name_es="Escuelas", name_en="Schools"
+    )
+    first = rollout_services.stage_save(
+        playbook=playbook, prerequisites=[], order=1, code="a", kind="pastors_conference",
+        name_es="Uno", name_en="One", typical_days=1, min_gap_days=0,
+    )  # fmt: skip
+    second = rollout_services.stage_save(
+        playbook=playbook, prerequisites=[first], order=2, code="b", kind="leader_training",
+        name_es="Dos", name_en="Two", typical_days=2, min_gap_days=7,
+    )  # fmt: skip
+    rollout_services.stage_save(
+        playbook=playbook, stage=second, prerequisites=[first], min_gap_days=14
+    )
+    second.refresh_from_db()
+    assert (second.name_es, second.typical_days, second.min_gap_days) == ("Dos", 2, 14)
+    with pytest.raises(ValidationError):
+        rollout_services.stage_save(playbook=playbook, stage=first, prerequisites=[], order=3)
+
+
+def test_a_threat_change_keeps_what_it_leaves_out(world) -> None:
+    threat = assessment_services.threat_save(
+        sector=world.sector, code="MY-01", title_es="Mi problema", title_en="My problem"
+    )
+    assessment_services.threat_save(threat=threat, verified=True)
+    threat.refresh_from_db()
+    assert (threat.code, threat.title_es, threat.verified) == ("MY-01", "Mi problema", True)
+    with pytest.raises(TypeError):
+        assessment_services.threat_save(threat=threat, title="x")
+
+
+def test_an_indicator_change_keeps_what_it_leaves_out(world) -> None:
+    admin = world.users["admin"]
+    indicator = indicator_services.indicator_save(
+        indicator=None, by=admin, code="MY-IND", name_es="Mío", name_en="Mine",
+        level="output", unit="count", direction="higher", aggregation="sum", frequency="monthly",
+    )  # fmt: skip
+    indicator_services.indicator_save(indicator=indicator, by=admin, is_key=True)
+    indicator.refresh_from_db()
+    assert (indicator.name_es, indicator.aggregation, indicator.is_key) == ("Mío", "sum", True)
+    with pytest.raises(TypeError):
+        indicator_services.indicator_save(indicator=indicator, by=admin, title="x")
