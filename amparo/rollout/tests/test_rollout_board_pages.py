@@ -3,7 +3,7 @@ about the next stage, what blocks it, and who may start or plan."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -118,9 +118,9 @@ def test_the_board_names_what_the_next_stage_waits_for_and_its_earliest_start(
 
 
 def test_a_finished_rollout_says_so(world, rollout_a, stages) -> None:
-    start = date(2025, 1, 6)
-    for code, day in (("reuniones", 6), ("conferencia", 31), ("capacitacion", 90), ("lanzamiento", 150)):  # fmt: skip
-        make_event(rollout_a, stages[code], date.fromordinal(start.toordinal() + day))
+    days = {"reuniones": 6, "conferencia": 31, "capacitacion": 90, "lanzamiento": 150}
+    for code, day in days.items():
+        make_event(rollout_a, stages[code], date(2025, 1, 1) + timedelta(days=day))
     page = _board(world.client("viewer"), rollout_a)
     assert "Todas las etapas realizadas" in page
     assert "Siguiente etapa" not in page
@@ -188,4 +188,4 @@ def test_the_board_costs_the_same_with_more_groups(
                                      launched_on=date(2025, 5, 1), meeting_day=2)  # fmt: skip
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = _board(client, rollout_a)
-    assert page.count(f"/regions/PE-LOR/groups/") >= 6
+    assert page.count("/regions/PE-LOR/groups/") >= 6
