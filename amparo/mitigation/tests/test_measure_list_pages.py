@@ -36,7 +36,7 @@ def measures(world) -> dict[str, Measure]:
             status=status,
             due_on=due,
             drop_reason="Sin presupuesto" if status == "dropped" else "",
-        )  # fmt: skip
+        )
         for title, (sector, kind, status, due) in rows.items()
     }
     Measure.objects.create(region=world.region_b, sector=world.sector, kind="policy",
