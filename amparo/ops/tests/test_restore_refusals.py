@@ -66,7 +66,7 @@ def test_a_sound_backup_comes_back_whole(archive, settings) -> None:
 
 def test_a_damaged_file_is_named_and_nothing_is_restored(archive, settings) -> None:
     _rewrite(archive, {"media/agreements/convenio.pdf": b"%PDF-1.4 cambiado"})
-    with pytest.raises(CommandError, match="file agreements/convenio.pdf is damaged"):
+    with pytest.raises(CommandError, match=r"file agreements/convenio\.pdf is damaged"):
         call_command("restore", str(archive), stdout=StringIO())
     _nothing_restored(settings)
 
