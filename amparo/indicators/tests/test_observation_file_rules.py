@@ -141,7 +141,7 @@ def test_a_file_without_its_columns_names_each_missing_one(header, missing) -> N
 
 
 def test_unknown_columns_are_reported_and_ignored() -> None:
-    lines = [HEADER + ["comentario"], ["TRAINED", "PE-LOR", "2027-T1", "3", "", "hola"]]
+    lines = [[*HEADER, "comentario"], ["TRAINED", "PE-LOR", "2027-T1", "3", "", "hola"]]
     result = parse_observations(iter(lines), SPECS, REGIONS)
     assert result.unknown_columns == ["comentario"]
     assert result.rows_valid == 1
