@@ -67,7 +67,7 @@ def test_it_mails_a_link_and_stores_only_the_tokens_hash(world, sent) -> None:
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in str(Invitation.objects.filter(pk=invitation.pk).values().get())
     assert invitation.expires_at - invitation.sent_at == timedelta(hours=72)
-    assert INVITATION_LIFETIME == timedelta(hours=72)
+    assert timedelta(hours=72) == INVITATION_LIFETIME
     assert [(m.role, m.region) for m in invitation.memberships.all()] == [
         (Role.COORDINATOR, world.region_b)
     ]
@@ -245,7 +245,7 @@ def test_a_coordinator_cannot_resend_or_revoke_an_admins_invitation_elsewhere(wo
 def test_the_invitation_is_in_the_change_log_without_its_token(world, sent) -> None:
     from amparo import audit
 
-    invitation, _message, token = sent
+    invitation, _message, _token = sent
     changes = audit.recent_changes(model="accounts.invitation")
     assert [c.kind for c in changes] == ["created"]
     assert not hasattr(invitation.history.first(), "token_hash")

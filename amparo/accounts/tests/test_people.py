@@ -307,4 +307,3 @@ def test_nobody_resets_their_own_second_factor_and_a_reason_is_needed(world) -> 
         second_factor_reset(by=admin, person=world.users["viewer"], reason="  ")
     assert TOTPDevice.objects.filter(user=admin).exists()
     assert not AccessChange.objects.exists()
-
