@@ -125,7 +125,7 @@ class MembershipForm(forms.Form):
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         admin = access.is_program_admin(user)
-        self.fields["role"].choices = [
+        self.fields["role"].choices = [("", "—")] + [
             (value, label)
             for value, label in Role.choices
             if admin or value in access.ROLES_COORDINATORS_GIVE

@@ -28,6 +28,7 @@ from amparo.accounts.models import Invitation, InvitedMembership, Membership, Us
 from amparo.accounts.people import MembershipSpec, membership_check
 
 INVITATION_LIFETIME = timedelta(hours=72)
+USERNAME_MAX_LENGTH = User._meta.get_field("username").max_length
 
 # Builds the absolute link for a token (the view knows the site's address).
 LinkBuilder = Callable[[str], str]
@@ -73,6 +74,8 @@ def invitation_create(
     send the link once the invitation is saved. Refused for an address that already has an
     account or an open invitation."""
     email = email.strip().lower()
+    if len(email) > USERNAME_MAX_LENGTH:  # the address becomes the username
+        raise ValidationError({"email": _("This address is too long to be a username.")})
     if not memberships:
         raise ValidationError(_("Give the person at least one role."))
     for spec in memberships:

@@ -118,8 +118,10 @@ def membership_remove(*, by: User, membership: Membership) -> None:
     membership.delete()
 
 
-def _require_admin(by: User) -> None:
-    if not access.is_program_admin(by):
+def _require_admin(by: User, person: User) -> None:
+    """Program admins act on people's sign-in; on a superuser's (the emergency accounts)
+    only another superuser does."""
+    if not access.is_program_admin(by) or (person.is_superuser and not by.is_superuser):
         raise PermissionDenied
 
 
@@ -139,7 +141,7 @@ def _end_sessions(person: User) -> int:
 def person_deactivate(*, by: User, person: User, reason: str = "") -> AccessChange:
     """Stop ``person`` from signing in: at once, their sessions end and their API tokens are
     revoked. Never oneself, never the last active program admin."""
-    _require_admin(by)
+    _require_admin(by, person)
     if person.pk == by.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
     if not person.is_active:
@@ -157,7 +159,7 @@ def person_deactivate(*, by: User, person: User, reason: str = "") -> AccessChan
 @transaction.atomic
 def person_reactivate(*, by: User, person: User, reason: str = "") -> AccessChange:
     """Let an inactive person sign in again with their password (and second factor)."""
-    _require_admin(by)
+    _require_admin(by, person)
     if person.is_active:
         raise ValidationError(_("This person is already active."))
     person.is_active = True
@@ -172,7 +174,7 @@ def second_factor_reset(*, by: User, person: User, reason: str) -> AccessChange:
     """Remove a person's authenticator app and recovery codes (a lost phone) so that they
     set up a new one at their next sign-in, whatever their role. Only for someone else,
     with a reason, which the change log keeps."""
-    _require_admin(by)
+    _require_admin(by, person)
     if person.pk == by.pk:
         raise ValidationError(
             _("You cannot reset your own second factor: ask another program admin.")

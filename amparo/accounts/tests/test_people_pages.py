@@ -174,6 +174,7 @@ def test_an_invalid_role_is_refused_on_the_page_with_a_message(world) -> None:
 def test_a_coordinator_is_offered_only_roles_and_regions_they_give(world) -> None:
     form = world.client("coordinator").get(reverse("invitation-new")).context["form"]
     assert [value for value, _label in form.fields["role"].choices] == [
+        "",
         Role.FOCAL_POINT,
         Role.VIEWER,
     ]
