@@ -18,12 +18,19 @@ pytestmark = pytest.mark.browser
 PASSWORD = "Selva-Clara-2026"
 
 
+def _fits_the_phone(page) -> bool:
+    """Nothing wider than the 390 px screen (wide tables scroll inside their own box)."""
+    return page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
 def test_an_admin_invites_a_coordinator_who_sets_a_password_and_signs_in(browser_page, world):
     page = browser_page
     browser_login(page, "admin")
     page.click("nav a[href='/accounts/people/']")
     assert page.locator("h1").inner_text() == "Personas"
+    assert _fits_the_phone(page)
     page.click("a[href='/accounts/invitations/new/']")
+    assert _fits_the_phone(page)
     page.fill("#id_email", "lucia.coord@example.org")
     page.fill("#id_first_name", "Lucía")
     page.fill("#id_last_name", "Vela")
@@ -33,6 +40,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_and_signs_in(browser
         page.press("#id_last_name", "Enter")
     assert "lucia.coord@example.org" in page.inner_text(".messages")
     assert "lucia.coord@example.org" in page.inner_text("main")  # an open invitation
+    assert _fits_the_phone(page)
     assert "/admin/" not in page.url
 
     invitation = Invitation.objects.get()
@@ -45,6 +53,7 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_and_signs_in(browser
     page.locator("form[action='/accounts/logout/'] button").click()
     page.goto(link)
     assert "lucia.coord@example.org" in page.inner_text("main")
+    assert _fits_the_phone(page)
     page.fill("#id_new_password1", PASSWORD)
     page.fill("#id_new_password2", PASSWORD)
     with page.expect_navigation(url="**/accounts/login/"):
