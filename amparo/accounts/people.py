@@ -76,18 +76,22 @@ def _keep_an_admin(*, by: User, person: User) -> None:
         )
 
 
-def _admin_membership_count(person: User) -> int:
-    return Membership.objects.filter(user=person, role=Role.PROGRAM_ADMIN).count()
+def _refuse_duplicate(person: User, spec: MembershipSpec, *, other_than: int | None = None) -> None:
+    same = Membership.objects.filter(
+        user=person, role=spec.role, region=spec.region, sector=spec.sector
+    ).exclude(pk=other_than)
+    if same.exists():
+        raise ValidationError(_("This person already has this role."))
 
 
 @transaction.atomic
 def membership_add(*, by: User, person: User, spec: MembershipSpec) -> Membership:
     """Give ``person`` a membership, if ``by`` may give it and the person lacks it."""
     membership_check(by=by, spec=spec)
-    membership = Membership(user=person, role=spec.role, region=spec.region, sector=spec.sector)
-    membership.validate_constraints()
-    membership.save()
-    return membership
+    _refuse_duplicate(person, spec)
+    return Membership.objects.create(
+        user=person, role=spec.role, region=spec.region, sector=spec.sector
+    )
 
 
 @transaction.atomic
@@ -97,12 +101,12 @@ def membership_change(*, by: User, membership: Membership, spec: MembershipSpec)
     if not access.may_give(by, membership.role, membership.region_id):
         raise ValidationError(_("You may not change this membership."))
     membership_check(by=by, spec=spec)
-    person = membership.user
-    losing_admin = membership.role == Role.PROGRAM_ADMIN and spec.role != Role.PROGRAM_ADMIN
-    if losing_admin and _admin_membership_count(person) == 1:
-        _keep_an_admin(by=by, person=person)
+    _refuse_duplicate(membership.user, spec, other_than=membership.pk)
+    # A person holds at most one admin membership (a unique constraint): changing it away
+    # takes their admin rights.
+    if membership.role == Role.PROGRAM_ADMIN and spec.role != Role.PROGRAM_ADMIN:
+        _keep_an_admin(by=by, person=membership.user)
     membership.role, membership.region, membership.sector = spec.role, spec.region, spec.sector
-    membership.validate_constraints()
     membership.save()
     return membership
 

@@ -90,9 +90,14 @@ def test_an_invalid_shape_or_a_duplicate_is_refused_with_a_message(world) -> Non
     admin, viewer = world.users["admin"], world.users["viewer"]
     with pytest.raises(ValidationError, match="a focal point needs a region and a sector"):
         membership_add(by=admin, person=viewer, spec=MembershipSpec(Role.FOCAL_POINT, None))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="already has this role"):
         membership_add(by=admin, person=viewer, spec=MembershipSpec(Role.VIEWER, world.region_a))
     assert Membership.objects.filter(user=viewer).count() == 1
+    second = membership_add(by=admin, person=viewer, spec=MembershipSpec(Role.VIEWER, None))
+    with pytest.raises(ValidationError, match="already has this role"):
+        membership_change(
+            by=admin, membership=second, spec=MembershipSpec(Role.VIEWER, world.region_a)
+        )
 
 
 def test_a_sector_of_another_country_is_refused(world) -> None:

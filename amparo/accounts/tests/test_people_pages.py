@@ -255,6 +255,8 @@ def test_an_admin_invites_from_the_page_and_the_person_accepts(
         )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
+    assert "funciona una sola vez y durante 72 horas" in mail.outbox[0].body  # in Spanish
+    assert mail.outbox[0].subject.startswith("Su invitación a ")
     link = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.outbox[0].body).group(0)
     path = link.split("testserver", 1)[1]
     assert "lucia@example.org" in client.get(reverse("people")).text
