@@ -9,6 +9,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
 from amparo.accounts import access, queries
 from amparo.accounts.invitations import invitation_create
@@ -164,3 +166,35 @@ def test_the_menu_flag_follows_who_manages_people(world, rf) -> None:
         request = rf.get("/")
         request.user = User.objects.get(username=who)
         assert site(request)["menu_people"] is shown, who
+
+
+REGION_IDS = st.integers(1, 4)
+# Grants in the shapes memberships may have (``models.MEMBERSHIP_SHAPE``).
+GRANT = st.one_of(
+    st.just(access.Grant(Role.PROGRAM_ADMIN, None, None)),
+    st.builds(access.Grant, st.just(Role.COORDINATOR), REGION_IDS, st.none()),
+    st.builds(access.Grant, st.just(Role.FOCAL_POINT), REGION_IDS, st.integers(1, 3)),
+    st.builds(access.Grant, st.just(Role.VIEWER), st.one_of(st.none(), REGION_IDS), st.none()),
+)
+GRANTS = st.lists(GRANT, max_size=4)
+
+
+@given(
+    held=GRANTS,
+    role=st.sampled_from(list(Role)),
+    region_id=st.one_of(st.none(), REGION_IDS),
+)
+def test_only_admins_or_the_regions_coordinators_give_roles(held, role, region_id) -> None:
+    """Whatever memberships a person holds: they give a role only as a program admin, or
+    as a coordinator of that very region giving a focal-point or viewer role."""
+    user = User(username="someone")
+    user._amparo_grants = tuple(held)
+    admin = any(g.role == Role.PROGRAM_ADMIN for g in held)
+    coordinates_it = any(g.role == Role.COORDINATOR and g.region_id == region_id for g in held)
+    expected = admin or (
+        region_id is not None and role in (Role.FOCAL_POINT, Role.VIEWER) and coordinates_it
+    )
+    assert access.may_give(user, role, region_id) is expected
+    assert access.may_manage_people(user) is any(
+        g.role in (Role.PROGRAM_ADMIN, Role.COORDINATOR) for g in held
+    )
