@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amparo.accounts import access
 from amparo.accounts.models import Invitation, InvitedMembership, Membership, User
 from amparo.accounts.people import MembershipSpec, membership_check
 
@@ -108,9 +109,15 @@ def invitation_create(
     return invitation
 
 
+def may_act(by: User, memberships: Sequence[InvitedMembership]) -> bool:
+    """Whether ``by`` may send again or revoke an invitation carrying ``memberships``: only
+    if they could have given every one of them."""
+    return all(access.may_give(by, row.role, row.region_id) for row in memberships)
+
+
 def _require_may_act(by: User, invitation: Invitation) -> None:
-    for row in invitation.memberships.select_related("region", "sector"):
-        membership_check(by=by, spec=MembershipSpec(row.role, row.region, row.sector))
+    if not may_act(by, list(invitation.memberships.all())):
+        raise PermissionDenied
 
 
 def _require_open(invitation: Invitation) -> None:

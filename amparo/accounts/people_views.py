@@ -130,6 +130,8 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
 @login_required
 def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     membership = _membership_or_404(request, pk, membership_pk)
+    if not access.may_give(request.user, membership.role, membership.region_id):
+        raise PermissionDenied
     try:
         people.membership_remove(by=request.user, membership=membership)
         messages.success(request, _("Role taken away."))

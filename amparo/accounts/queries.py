@@ -67,6 +67,7 @@ class InvitationRow:
     invitation: Invitation
     memberships: list[InvitedMembership]
     expired: bool
+    may_act: bool  # send again, revoke: only who could have given every membership
 
 
 def open_invitations(viewer: User) -> list[InvitationRow]:
@@ -86,4 +87,15 @@ def open_invitations(viewer: User) -> list[InvitationRow]:
         .order_by("-sent_at")[:PEOPLE_LIMIT]
     )
     now = timezone.now()
-    return [InvitationRow(i, list(i.memberships.all()), i.expires_at <= now) for i in rows]
+    found = []
+    for invitation in rows:
+        memberships = list(invitation.memberships.all())
+        found.append(
+            InvitationRow(
+                invitation,
+                memberships,
+                invitation.expires_at <= now,
+                all(access.may_give(viewer, m.role, m.region_id) for m in memberships),
+            )
+        )
+    return found

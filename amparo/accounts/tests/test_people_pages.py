@@ -371,3 +371,34 @@ def test_the_admin_site_is_for_superusers_only(world) -> None:
     admin.is_superuser = True
     admin.save()
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_coordinator_cannot_touch_an_admins_invitation_of_a_coordinator(world) -> None:
+    """Visible (it names their region) but not theirs to send or revoke: no buttons, 403."""
+    invitation = invitation_create(
+        by=world.users["admin"],
+        email="coord2@example.org",
+        memberships=[MembershipSpec(Role.COORDINATOR, world.region_a)],
+        link_for=str,
+    )
+    client = world.client("coordinator")
+    page = client.get(reverse("people"))
+    assert "coord2@example.org" in page.text
+    assert reverse("invitation-revoke", args=[invitation.pk]) not in page.text
+    assert client.post(reverse("invitation-revoke", args=[invitation.pk])).status_code == 403
+    assert client.post(reverse("invitation-resend", args=[invitation.pk])).status_code == 403
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    admin_page = world.client("admin").get(reverse("people"))
+    assert reverse("invitation-revoke", args=[invitation.pk]) in admin_page.text
+
+
+def test_a_coordinator_cannot_take_away_another_coordinators_role(world) -> None:
+    other = User.objects.create_user(username="coord2")
+    membership = Membership.objects.create(user=other, role=Role.COORDINATOR, region=world.region_a)
+    client = world.client("coordinator")
+    page = client.get(reverse("person-detail", args=[other.pk]))
+    assert reverse("membership-remove", args=[other.pk, membership.pk]) not in page.text
+    url = reverse("membership-remove", args=[other.pk, membership.pk])
+    assert client.post(url).status_code == 403
+    assert Membership.objects.filter(pk=membership.pk).exists()
