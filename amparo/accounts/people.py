@@ -176,8 +176,9 @@ def person_reactivate(*, by: User, person: User, reason: str = "") -> AccessChan
 @transaction.atomic
 def second_factor_reset(*, by: User, person: User, reason: str) -> AccessChange:
     """Remove a person's authenticator app and recovery codes (a lost phone) so that they
-    set up a new one at their next sign-in, whatever their role. Only for someone else,
-    with a reason, which the change log keeps."""
+    set up a new one at their next sign-in, whatever their role; their open sessions end,
+    so that sign-in comes with their password. Only for someone else, with a reason,
+    which the change log keeps."""
     _require_admin(by, person)
     if person.pk == by.pk:
         raise ValidationError(
@@ -189,6 +190,7 @@ def second_factor_reset(*, by: User, person: User, reason: str) -> AccessChange:
     StaticDevice.objects.filter(user=person).delete()
     person.must_set_up_second_factor = True
     person.save(update_fields=["must_set_up_second_factor"])
+    _end_sessions(person)
     return AccessChange.objects.create(
         person=person,
         kind=AccessChange.Kind.SECOND_FACTOR_RESET,

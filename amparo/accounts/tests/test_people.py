@@ -280,7 +280,11 @@ def test_a_reset_person_must_set_up_again_whatever_their_role(world) -> None:
     """A viewer may use two-factor sign-in without having to; after a reset they must."""
     viewer = world.users["viewer"]
     TOTPDevice.objects.create(user=viewer, name="phone", confirmed=True)
+    open_session = world.client("viewer")
+    assert open_session.get(reverse("home")).status_code == 200
     second_factor_reset(by=world.users["admin"], person=viewer, reason="stolen phone")
+    ended = open_session.get(reverse("home"))
+    assert ended.status_code == 302 and ended.url.startswith(reverse("login"))
     client = Client()
     client.post(reverse("login"), {"username": "viewer", "password": PASSWORD})
     response = client.get(reverse("home"))
