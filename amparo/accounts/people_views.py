@@ -5,6 +5,7 @@ focal points and viewers of their region (``access.may_give``)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -272,6 +273,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             ),
         )
     ):
+        if request.user.is_authenticated:  # someone else's session on this browser
+            logout(request)
         messages.success(
             request,
             _("Your password is set. Sign in with your e-mail address %(email)s.")

@@ -402,3 +402,18 @@ def test_a_coordinator_cannot_take_away_another_coordinators_role(world) -> None
     url = reverse("membership-remove", args=[other.pk, membership.pk])
     assert client.post(url).status_code == 403
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_accepting_in_a_browser_signed_in_as_someone_else_signs_them_out(world) -> None:
+    token = {}
+    invitation_create(
+        by=world.users["admin"],
+        email="nuevo@example.org",
+        memberships=[MembershipSpec(Role.VIEWER, world.region_a)],
+        link_for=lambda t: token.setdefault("t", t),
+    )
+    shared = world.client("viewer")
+    url = reverse("invitation-accept", args=[token["t"]])
+    done = shared.post(url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert done.status_code == 302
+    assert shared.get(reverse("login")).status_code == 200  # the form, not the viewer's home
