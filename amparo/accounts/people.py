@@ -39,11 +39,8 @@ def membership_check(*, by: User, spec: MembershipSpec) -> None:
     a message for the form."""
     if not access.may_give(by, spec.role, spec.region.pk if spec.region else None):
         raise ValidationError(_("You may not give this role in this region."))
-    if (
-        spec.sector is not None
-        and spec.region is not None
-        and (spec.sector.country != spec.region.country)
-    ):
+    region, sector = spec.region, spec.sector
+    if sector is not None and region is not None and sector.country != region.country:
         raise ValidationError({"sector": _("This sector belongs to another country.")})
     Membership(role=spec.role, region=spec.region, sector=spec.sector).validate_constraints(
         exclude={"user"}

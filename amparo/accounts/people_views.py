@@ -193,7 +193,7 @@ def second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "accounts/second_factor_reset.html",
-        {"form": form, "person": person, "is_self": person.pk == request.user.pk},
+        {"form": form, "person": person},
         status=400 if form.errors else 200,
     )
 
