@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "amparo.api",
     "amparo.reports",
     "amparo.ops",
-    "django.contrib.admin",
+    "amparo.accounts.admin_site.SuperuserAdminConfig",  # Django's admin, superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from amparo.accounts.models import Membership, Role, User
+from amparo.accounts.models import Invitation, Membership, Role, User
 
 # A region (``territory.Region``) as access sees it: the scope a membership points at. Access
 # reaches the model through ``Membership.region`` and imports no domain app; each app's
@@ -255,3 +255,72 @@ def people_who_can_change(region: Region, sector: Model | int | None = None) -> 
         .filter(Q(pk__in=covering.values("user")) | Q(is_superuser=True))
         .order_by("username")
     )
+
+
+# People and access. Whoever may change a region's region-wide data (its coordinators, and
+# program admins everywhere) manages its people; only program admins give program-wide or
+# coordinator roles, and only they deactivate people or reset a second factor.
+ROLES_COORDINATORS_GIVE = frozenset({Role.FOCAL_POINT, Role.VIEWER})
+
+
+def may_manage_people(user: User) -> bool:
+    """Whether the user manages anyone's access: program admins and coordinators."""
+    return any(Capability.CHANGE_REGION in ROLE_CAPABILITIES[g.role] for g in grants(user))
+
+
+def require_people_manager(user: User) -> None:
+    """The people pages: 404 for those without any membership, 403 for members who manage
+    nobody (focal points, viewers)."""
+    require_member(user)
+    if not may_manage_people(user):
+        raise PermissionDenied
+
+
+def may_give(user: User, role: str, region_id: int | None) -> bool:
+    """Whether ``user`` may give (or take away) a membership of ``role`` over ``region_id``
+    (None: every region): program admins any, coordinators focal points and viewers of
+    their own region."""
+    if is_program_admin(user):
+        return True
+    if role not in ROLES_COORDINATORS_GIVE or region_id is None:
+        return False
+    return any(g.covers(Capability.CHANGE_REGION, region_id, None) for g in grants(user))
+
+
+def regions_for_people(user: User) -> QuerySet[Region]:
+    """Regions whose people the user manages."""
+    return regions_where(user, Capability.CHANGE_REGION)
+
+
+def people_visible(user: User) -> QuerySet[User]:
+    """People the user manages: everyone for program admins; for a coordinator, those with
+    a membership in their region (and nobody else, whatever their other memberships)."""
+    require_people_manager(user)
+    if is_program_admin(user):
+        return User.objects.all()
+    return User.objects.filter(
+        pk__in=Membership.objects.filter(region__in=regions_for_people(user)).values("user")
+    )
+
+
+def person_or_404(user: User, pk: int) -> User:
+    person = people_visible(user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def invitations_visible(user: User) -> QuerySet[Invitation]:
+    """Invitations the user manages: all for program admins; for a coordinator, those
+    carrying a membership of their region."""
+    require_people_manager(user)
+    if is_program_admin(user):
+        return Invitation.objects.all()
+    return Invitation.objects.filter(memberships__region__in=regions_for_people(user)).distinct()
+
+
+def invitation_or_404(user: User, pk: int) -> Invitation:
+    invitation = invitations_visible(user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404
+    return invitation

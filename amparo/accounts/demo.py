@@ -46,7 +46,6 @@ def demo_users_create() -> list[DemoLogin]:
     for username, full_name, role, region, sector, description in plan:
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = full_name
-        user.is_staff = role == Role.PROGRAM_ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()
         Membership.objects.get_or_create(user=user, role=role, region=region, sector=sector)

@@ -4,12 +4,16 @@ import hashlib
 import logging
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts import access
 from amparo.accounts.client import client_address
+from amparo.accounts.models import Role, User
+from amparo.accounts.people import MembershipSpec
 from amparo.accounts.services import RECOVERY_CODE
+from amparo.territory.models import Region, Sector
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +101,73 @@ class ThrottledPasswordResetForm(PasswordResetForm):
             logger.warning("password reset not sent: too many requests (client %s)", client)
             return
         super().save(*args, request=request, **kwargs)
+
+
+class MembershipForm(forms.Form):
+    """A role over a region (empty: every region) and maybe a sector. The choices are
+    those ``user`` may give (``access.may_give``); the services check the combination."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("All regions"),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=Sector.objects.order_by("code"),
+        required=False,
+        empty_label=_("No sector"),
+        help_text=_("Only for sector focal points."),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        admin = access.is_program_admin(user)
+        self.fields["role"].choices = [("", "—")] + [
+            (value, label)
+            for value, label in Role.choices
+            if admin or value in access.ROLES_COORDINATORS_GIVE
+        ]
+        self.fields["region"].queryset = access.regions_for_people(user).order_by("name")
+        if not admin:
+            self.fields["region"].required = True
+            self.fields["region"].empty_label = None
+
+    def spec(self) -> MembershipSpec:
+        data = self.cleaned_data
+        return MembershipSpec(data["role"], data["region"], data["sector"])
+
+
+class InvitationForm(MembershipForm):
+    """Who to invite, and the membership they get on accepting."""
+
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+
+    field_order = ["email", "first_name", "last_name", "role", "region", "sector"]
+
+
+class ReasonForm(forms.Form):
+    """Why an access change was made, kept in the change log."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the change log, e.g. “lost phone, confirmed by a call”."),
+    )
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """The password an invited person chooses, checked with the site's validators against
+    the account about to be created."""
+
+    def __init__(self, user: User, *args: object, **kwargs: object) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].label = _("Password")
+        self.fields["new_password2"].label = _("Password again")

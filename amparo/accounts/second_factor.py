@@ -31,8 +31,9 @@ def has_app(user: User) -> bool:
 def step_due(user: User) -> str | None:
     """The URL name of the step the user must take first, or None when nothing is owed.
 
-    A user with a confirmed device must enter a code; a program admin without one must set
-    one up. Read once per request and kept on the user object.
+    A user with a confirmed device must enter a code; a program admin without one, or a
+    person whose lost second factor was reset, must set one up. Read once per request and
+    kept on the user object.
     """
     if not user.is_authenticated or is_verified(user):
         return None
@@ -41,7 +42,7 @@ def step_due(user: User) -> str | None:
         return cached
     if has_app(user):
         step = VERIFY
-    elif access.two_factor_required(user):
+    elif user.must_set_up_second_factor or access.two_factor_required(user):
         step = SETUP
     else:
         step = None

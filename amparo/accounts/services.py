@@ -90,6 +90,8 @@ def totp_setup_confirm(*, user: User, token: str) -> CodeCheck:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        User.objects.filter(pk=user.pk).update(must_set_up_second_factor=False)
+        user.must_set_up_second_factor = False
     return result
 
 

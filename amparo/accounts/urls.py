@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from amparo.accounts import views
+from amparo.accounts import people_views, views
 from amparo.accounts.forms import LoginForm, ThrottledPasswordResetForm
 
 urlpatterns = [
@@ -72,4 +72,28 @@ urlpatterns = [
         name="password-reset-done",
     ),
     path("audit/", views.change_log, name="change-log"),
+    path("people/", people_views.people_page, name="people"),
+    path("people/<int:pk>/", people_views.person_detail, name="person-detail"),
+    path("people/<int:pk>/roles/add/", people_views.membership_add, name="membership-add"),
+    path(
+        "people/<int:pk>/roles/<int:membership_pk>/",
+        people_views.membership_edit,
+        name="membership-edit",
+    ),
+    path(
+        "people/<int:pk>/roles/<int:membership_pk>/remove/",
+        people_views.membership_remove,
+        name="membership-remove",
+    ),
+    path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person-deactivate"),
+    path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person-reactivate"),
+    path(
+        "people/<int:pk>/two-factor-reset/",
+        people_views.second_factor_reset,
+        name="second-factor-reset",
+    ),
+    path("invitations/new/", people_views.invitation_new, name="invitation-new"),
+    path("invitations/<int:pk>/resend/", people_views.invitation_resend, name="invitation-resend"),
+    path("invitations/<int:pk>/revoke/", people_views.invitation_revoke, name="invitation-revoke"),
+    path("invitation/<str:token>/", people_views.invitation_accept, name="invitation-accept"),
 ]

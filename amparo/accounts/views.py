@@ -119,6 +119,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "qr_code": qr_svg(device.config_url),
             "secret": services.totp_secret(device),
             "required": access.two_factor_required(user),
+            "reset": user.must_set_up_second_factor,
             "replacing": second_factor.is_verified(user),
             "next": _next_url(request),
         },

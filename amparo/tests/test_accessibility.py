@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.db.models import F
 
+from amparo.accounts.models import User
 from amparo.assessment.models import Assessment
 from amparo.conftest import browser_login
 from amparo.mitigation.models import Measure
@@ -46,6 +47,7 @@ def test_the_main_pages_have_no_serious_accessibility_problem(browser_page, medi
     finding = assessment.findings.order_by("pk").first()
     measure = Measure.objects.filter(region__code="PE-LOR").order_by("pk").first()
     round_url = f"/regions/PE-LOR/assessments/{assessment.pk}/"
+    coordinator = User.objects.get(username="demo-coordinador")
 
     problems = _blocking_problems(page, axe, "/accounts/login/")
     problems += _blocking_problems(page, axe, "/accounts/password/reset/")
@@ -72,6 +74,10 @@ def test_the_main_pages_have_no_serious_accessibility_problem(browser_page, medi
         "/accounts/security/",
         "/accounts/two-factor/recovery-codes/",
         "/accounts/two-factor/setup/",
+        "/accounts/people/",
+        f"/accounts/people/{coordinator.pk}/",
+        f"/accounts/people/{coordinator.pk}/two-factor-reset/",
+        "/accounts/invitations/new/",
     ):
         problems += _blocking_problems(page, axe, path)
     # The conflict page: someone else saves the measure while this form is open.

@@ -54,6 +54,8 @@ PASSED = _row(302, 302, 302, 302, 302)  # the code page, once nothing is owed, s
 # Turning two-factor off: program admins must keep it; the others have no device here.
 OTP_OFF = _row(403, 302, 302, 302, 302)
 OTP_ON = _row(200, 302, 302, 302, 302)  # recovery codes: for those with an app set up
+PEOPLE = _row(200, 200, 403, 403, 404)  # people of the region: its coordinators and admins
+GONE = _row(404, 404, 404, 404, 404, anonymous=404)  # an invitation link that does not work
 
 # name -> (expected on region A, whether it is scoped to a region, method, kwargs builder)
 A, B = "A", "B"
@@ -411,6 +413,28 @@ SWEEP = {
         lambda o, r: {"uidb64": "MQ", "token": "not-a-token"},
     ),
     "password-reset-done": (PUBLIC, False, "get", lambda o, r: {}),
+    "people": (PEOPLE, False, "get", lambda o, r: {}),
+    "person-detail": (PEOPLE, False, "get", lambda o, r: {"pk": o["person"].pk}),
+    "membership-add": (PEOPLE, False, "post", lambda o, r: {"pk": o["person"].pk}),
+    "membership-edit": (
+        PEOPLE,
+        False,
+        "get",
+        lambda o, r: {"pk": o["person"].pk, "membership_pk": o["membership"].pk},
+    ),
+    "membership-remove": (
+        PEOPLE,
+        False,
+        "post",
+        lambda o, r: {"pk": o["person"].pk, "membership_pk": o["membership"].pk},
+    ),
+    "person-deactivate": (ADMIN, False, "post", lambda o, r: {"pk": o["person"].pk}),
+    "person-reactivate": (ADMIN, False, "post", lambda o, r: {"pk": o["person"].pk}),
+    "second-factor-reset": (ADMIN, False, "get", lambda o, r: {"pk": o["person"].pk}),
+    "invitation-new": (PEOPLE, False, "get", lambda o, r: {}),
+    "invitation-resend": (PEOPLE, False, "post", lambda o, r: {"pk": o["invitation"].pk}),
+    "invitation-revoke": (PEOPLE, False, "post", lambda o, r: {"pk": o["invitation"].pk}),
+    "invitation-accept": (GONE, False, "get", lambda o, r: {"token": "not-a-token"}),
 }
 # Not swept here, each for a reason tested elsewhere:
 NOT_SWEPT = {
@@ -583,6 +607,18 @@ def objects(world, settings, tmp_path):
     report.file.save("r.pdf", SimpleUploadedFile("r.pdf", PDF), save=False)
     report.save()
     found["report"] = report
+    from amparo.accounts.invitations import invitation_create
+    from amparo.accounts.models import Membership
+    from amparo.accounts.people import MembershipSpec
+
+    found["person"] = world.users["focal"]  # a person of region A
+    found["membership"] = Membership.objects.get(user=world.users["focal"])
+    found["invitation"] = invitation_create(
+        by=world.users["admin"],
+        email="nueva@example.org",
+        memberships=[MembershipSpec("viewer", world.region_a)],
+        link_for=lambda token: token,
+    )
     return found
 
 
