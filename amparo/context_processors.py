@@ -7,15 +7,17 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """The organization name, whether to show program-admin links in the menu, and whether
+    """The organization name, whether to show program-admin links and the church-track
+    settings (program admins, coordinators) in the menu, and whether
     the person still owes a second factor (then the menu is left out)."""
     from amparo.accounts import second_factor
-    from amparo.accounts.access import is_program_admin
+    from amparo.accounts.access import is_program_admin, settings_readable
 
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     return {
         "organization_name": settings.AMPARO_ORGANIZATION_NAME,
         "menu_program_admin": signed_in and is_program_admin(user),
+        "menu_track_settings": signed_in and settings_readable(user),
         "second_factor_due": signed_in and second_factor.step_due(user) is not None,
     }
