@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -107,7 +108,7 @@ def test_occurrences_touch_the_horizon_in_order_without_overlap(period, start, s
         # the same length as the stored period, give or take 29 February
         assert abs((last - first) - (period.last - period.first)) <= timedelta(days=1)
         assert first <= last
-    for (_a, last), (first, _b) in zip(found, found[1:], strict=False):
+    for (_a, last), (first, _b) in pairwise(found):
         assert last < first
 
 

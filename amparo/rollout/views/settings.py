@@ -115,7 +115,8 @@ def travel_times(request: HttpRequest) -> HttpResponse:
     shown; "save" checks every cell and stores all or nothing."""
     readable = access.settings_regions(request.user)
     manage = access.is_program_admin(request.user)
-    columns = list(Region.objects.all()) if manage else list(readable)
+    # Every region is a column (their names are public); coordinators get their own rows.
+    columns = list(Region.objects.all())
     rows = columns if manage else list(readable)
     matrix = queries.travel_matrix(columns, rows)
     codes = [r.code for r in columns]
