@@ -9,12 +9,15 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from amparo.rollout import travel
 from amparo.rollout.models import Blackout, EventStatus, PlanRun, Stage, Team, TravelTime
 from amparo.territory.models import Region
 
 # --- teams -------------------------------------------------------------------------------
+
+NAMED_PLANS = 5  # kept plans named when a team cannot be removed; the rest are counted
 
 
 @transaction.atomic
@@ -48,7 +51,12 @@ def team_removal_blockers(team: Team) -> list[str]:
     events = team.events.exclude(status=EventStatus.CANCELLED).count()
     if events:
         reasons.append(
-            _("%(n)s planned or done events are delivered by this team.") % {"n": events}
+            ngettext(
+                "%(n)s planned or done event is delivered by this team.",
+                "%(n)s planned or done events are delivered by this team.",
+                events,
+            )
+            % {"n": events}
         )
     plans = [
         run
@@ -56,9 +64,12 @@ def team_removal_blockers(team: Team) -> list[str]:
         if any(t.get("code") == team.code for t in run.input.get("teams", []))
     ]
     if plans:
+        named = ", ".join(str(run) for run in plans[:NAMED_PLANS])
+        if len(plans) > NAMED_PLANS:
+            more = len(plans) - NAMED_PLANS
+            named += " " + ngettext("and %(n)s more", "and %(n)s more", more) % {"n": more}
         reasons.append(
-            _("Kept plans not yet turned into events use it: %(list)s.")
-            % {"list": ", ".join(str(run) for run in plans)}
+            _("Kept plans not yet turned into events use it: %(list)s.") % {"list": named}
         )
     return reasons
 

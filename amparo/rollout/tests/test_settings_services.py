@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from amparo.catalog.sync import LoadCount
 from amparo.rollout import planning
@@ -80,9 +81,9 @@ def test_a_team_with_planned_events_is_kept_and_the_reason_given(
     event = make_event(rollout_a, stages["reuniones"], date(2027, 1, 4), status="planned")
     event.team = team
     event.save()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         team_delete(team=team)
-    assert "1 planned or done events" in " ".join(error.value.messages)
+    assert "1 planned or done event is delivered" in " ".join(error.value.messages)
     assert Team.objects.filter(pk=team.pk).exists()
 
 
@@ -107,6 +108,16 @@ def test_a_team_in_a_kept_plan_not_yet_applied_is_kept(world, team, playbook) ->
     assert len(reasons) == 1 and "con A" in reasons[0] and "otro" not in reasons[0]
     with pytest.raises(ValidationError):
         team_delete(team=team)
+
+
+def test_many_kept_plans_are_named_up_to_five_and_counted(world, team, playbook) -> None:
+    for n in range(7):
+        PlanRun.objects.create(
+            playbook=playbook, label=f"plan {n}", input={"teams": [{"code": "A"}]}, result={}
+        )
+    with translation.override("en"):
+        (reason,) = team_removal_blockers(team)
+    assert reason.count("plan ") == 5 and "and 2 more" in reason
 
 
 def test_an_applied_plan_does_not_keep_a_team(world, team, playbook) -> None:
