@@ -373,7 +373,7 @@ class PlannerSettings:
     """What the planner reads from the settings, as its page shows it."""
 
     teams: int
-    regions: int
+    regions: list[Region]
     missing_travel: list[tuple[Region, Region]]
     blackouts: dict[int, int]  # region pk -> blackout periods (one-off and yearly)
     yearly: dict[int, int]  # region pk -> of which every year
@@ -397,7 +397,7 @@ def planner_settings(regions: list[Region]) -> PlannerSettings:
     }
     return PlannerSettings(
         teams=Team.objects.count(),
-        regions=len(regions),
+        regions=list(regions),
         missing_travel=[
             (by_code[a], by_code[b]) for a, b in travel.missing_pairs(list(by_code), days)
         ],
