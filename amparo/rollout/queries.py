@@ -322,6 +322,16 @@ class TravelMatrix:
     missing: list[tuple[Region, Region]]
 
     @property
+    def suggestions(self) -> dict[tuple[str, str], int]:
+        """The suggested days of each pair shown, by (origin code, destination code)."""
+        return {
+            (c.origin.code, c.destination.code): c.suggestion
+            for row in self.rows
+            for c in row
+            if c.suggestion is not None
+        }
+
+    @property
     def symmetric(self) -> bool:
         return all(self.days.get((b, a), d) == d for (a, b), d in self.days.items())
 

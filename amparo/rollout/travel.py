@@ -208,3 +208,69 @@ def missing_pairs(codes: Sequence[str], days: Mapping[Pair, int]) -> list[Pair]:
         for b in codes[i + 1 :]
         if (a, b) not in days and (b, a) not in days
     ]
+
+
+@dataclass
+class Editor:
+    """What the matrix editor shows after a button that does not save: the cells as text,
+    the problems per cell, notes for the person, and the pasted text still to fix."""
+
+    cells: dict[Pair, str]
+    errors: dict[Pair, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    paste: str = ""
+
+
+def editor_fill(
+    action: str,
+    *,
+    cells: Mapping[Pair, str],
+    same_both_ways: bool,
+    paste: str,
+    suggestions: Mapping[Pair, int],
+    regions: Sequence[tuple[str, str]],
+) -> Editor:
+    """Apply one of the editor's filling buttons to the posted ``cells``: ``"paste"`` (the
+    pasted block over the grid; its problems keep the block for fixing), ``"suggest"`` (every
+    pair empty both ways gets its suggestion) or ``"use:A:B"`` (that cell's suggestion,
+    and its mirror when the same both ways). Nothing is saved; the cells are checked so
+    that bad ones show at once. ``regions``: (code, name) in the matrix's order."""
+    labels = dict(regions)
+    editor = Editor(cells=dict(cells))
+    if action == "paste":
+        pasted = parse_pasted_matrix(paste, regions)
+        if pasted.errors:
+            editor.notes, editor.paste = pasted.errors, paste
+            return editor
+        editor.cells.update(pasted.cells)
+        editor.notes.append(
+            _("%(n)s cells filled from the pasted block. Check them, then save.")
+            % {"n": len(pasted.cells)}
+        )
+    elif action == "suggest":
+        filled = 0
+        for pair, days in suggestions.items():
+            if not editor.cells.get(pair) and not (same_both_ways and editor.cells.get(pair[::-1])):
+                editor.cells[pair] = str(days)
+                filled += 1
+        editor.notes.append(
+            _("%(n)s empty cells filled with suggestions. Check them, then save.") % {"n": filled}
+        )
+    elif action.startswith("use:"):
+        origin, _sep, destination = action[4:].partition(":")
+        days = suggestions.get((origin, destination))
+        if days is not None:
+            editor.cells[(origin, destination)] = str(days)
+            if same_both_ways:
+                editor.cells[(destination, origin)] = str(days)
+    editor.errors = check_matrix(editor.cells, same_both_ways=same_both_ways, labels=labels).errors
+    return editor
+
+
+def editor_refused(
+    cells: Mapping[Pair, str], *, same_both_ways: bool, regions: Sequence[tuple[str, str]]
+) -> Editor:
+    """The editor after a refused save: every cell as typed, with its problem."""
+    errors = check_matrix(cells, same_both_ways=same_both_ways, labels=dict(regions)).errors
+    note = _("Nothing was saved: %(n)s cells need a change.") % {"n": len(errors)}
+    return Editor(cells=dict(cells), errors=errors, notes=[note])

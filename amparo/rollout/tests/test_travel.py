@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -130,6 +131,7 @@ def test_bad_values_are_kept_as_text_for_the_cell_check() -> None:
     assert pasted.cells == {("PE-LOR", "PE-UCA"): "x", ("PE-UCA", "PE-LOR"): "-2"}
 
 
+@translation.override("en")
 def test_too_many_rows_or_cells_are_named() -> None:
     pasted = travel.parse_pasted_matrix("0\t1\n1\t0\n2\t2", REGIONS[:2])
     assert any("more rows" in e for e in pasted.errors)
@@ -184,6 +186,7 @@ def test_check_matrix_keeps_each_way_when_told_so() -> None:
     assert checked.days == {("A", "B"): 3, ("B", "A"): 5}
 
 
+@translation.override("en")
 def test_check_matrix_names_two_different_ways_when_they_must_match() -> None:
     checked = travel.check_matrix(
         {("A", "B"): "3", ("B", "A"): "5"},
@@ -219,3 +222,87 @@ def test_missing_pairs_are_those_with_no_time_either_way() -> None:
     days = {("A", "B"): 2, ("C", "A"): 1}
     assert travel.missing_pairs(["A", "B", "C"], days) == [("B", "C")]
     assert travel.missing_pairs(["A"], {}) == []
+
+
+SUGGESTIONS = {("PE-LOR", "PE-UCA"): 3, ("PE-UCA", "PE-LOR"): 3, ("PE-LOR", "PE-SAM"): 5,
+               ("PE-SAM", "PE-LOR"): 5}  # fmt: skip
+
+
+def test_the_editor_fills_a_pasted_block_and_checks_it() -> None:
+    editor = travel.editor_fill(
+        "paste",
+        cells={("PE-UCA", "PE-SAM"): "2"},
+        same_both_ways=False,
+        paste="0\t4\t61\n",
+        suggestions={},
+        regions=REGIONS,
+    )
+    assert editor.cells == {("PE-UCA", "PE-SAM"): "2", ("PE-LOR", "PE-UCA"): "4",
+                            ("PE-LOR", "PE-SAM"): "61"}  # fmt: skip
+    assert set(editor.errors) == {("PE-LOR", "PE-SAM")}
+    assert editor.paste == "" and len(editor.notes) == 1
+
+
+def test_a_block_that_cannot_be_read_is_kept_to_fix_and_the_grid_left_alone() -> None:
+    editor = travel.editor_fill(
+        "paste",
+        cells={("PE-LOR", "PE-UCA"): "1"},
+        same_both_ways=True,
+        paste="1\n2\n3\n4",
+        suggestions={},
+        regions=REGIONS,
+    )
+    assert editor.cells == {("PE-LOR", "PE-UCA"): "1"}
+    assert editor.paste == "1\n2\n3\n4" and editor.notes
+
+
+def test_the_editor_fills_only_pairs_empty_both_ways_with_suggestions() -> None:
+    editor = travel.editor_fill(
+        "suggest",
+        cells={("PE-SAM", "PE-LOR"): "9", ("PE-LOR", "PE-SAM"): ""},
+        same_both_ways=True,
+        paste="",
+        suggestions=SUGGESTIONS,
+        regions=REGIONS,
+    )
+    assert editor.cells[("PE-LOR", "PE-UCA")] == "3"
+    assert not editor.cells.get(("PE-UCA", "PE-LOR"))  # the save mirrors it
+    assert editor.cells[("PE-SAM", "PE-LOR")] == "9"
+    assert not editor.cells.get(("PE-LOR", "PE-SAM"))  # its pair was filled the other way
+
+
+def test_the_editor_fills_both_ways_when_told_they_differ() -> None:
+    editor = travel.editor_fill(
+        "suggest", cells={}, same_both_ways=False, paste="", suggestions=SUGGESTIONS,
+        regions=REGIONS,
+    )  # fmt: skip
+    assert editor.cells == {pair: str(days) for pair, days in SUGGESTIONS.items()}
+
+
+def test_using_one_suggestion_sets_its_cell_and_mirror() -> None:
+    editor = travel.editor_fill(
+        "use:PE-LOR:PE-SAM", cells={("PE-SAM", "PE-LOR"): "9"}, same_both_ways=True, paste="",
+        suggestions=SUGGESTIONS, regions=REGIONS,
+    )  # fmt: skip
+    assert editor.cells == {("PE-LOR", "PE-SAM"): "5", ("PE-SAM", "PE-LOR"): "5"}
+    editor = travel.editor_fill(
+        "use:PE-LOR:PE-SAM", cells={("PE-SAM", "PE-LOR"): "9"}, same_both_ways=False,
+        paste="", suggestions=SUGGESTIONS, regions=REGIONS,
+    )  # fmt: skip
+    assert editor.cells == {("PE-LOR", "PE-SAM"): "5", ("PE-SAM", "PE-LOR"): "9"}
+
+
+def test_using_a_suggestion_that_does_not_exist_changes_nothing() -> None:
+    editor = travel.editor_fill(
+        "use:PE-LOR:PE-XX", cells={}, same_both_ways=True, paste="", suggestions=SUGGESTIONS,
+        regions=REGIONS,
+    )  # fmt: skip
+    assert editor.cells == {}
+
+
+def test_a_refused_save_shows_every_cell_with_its_problem() -> None:
+    cells = {("PE-LOR", "PE-UCA"): "3", ("PE-UCA", "PE-LOR"): "4", ("PE-LOR", "PE-SAM"): "x"}
+    editor = travel.editor_refused(cells, same_both_ways=True, regions=REGIONS)
+    assert editor.cells == cells
+    assert set(editor.errors) == set(cells)
+    assert len(editor.notes) == 1

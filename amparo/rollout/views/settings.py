@@ -117,57 +117,17 @@ def travel_times(request: HttpRequest) -> HttpResponse:
     manage = access.is_program_admin(request.user)
     # Every region is a column (their names are public); coordinators get their own rows.
     columns = list(Region.objects.all())
-    rows = columns if manage else list(readable)
-    matrix = queries.travel_matrix(columns, rows)
-    codes = [r.code for r in columns]
-    labels = {r.code: r.name for r in columns}
-    cells = {(a, b): str(d) for (a, b), d in matrix.days.items()}
+    matrix = queries.travel_matrix(columns, columns if manage else list(readable))
+    named = [(r.code, r.name) for r in columns]
+    editor = travel.Editor(cells={pair: str(d) for pair, d in matrix.days.items()})
     same_both_ways = matrix.symmetric
-    errors: dict[travel.Pair, str] = {}
-    notes: list[str] = []
-    paste = ""
     status = 200
     if request.method == "POST":
         access.require_program_admin(request.user)
-        cells = _posted_cells(request, codes)
+        cells = _posted_cells(request, [r.code for r in columns])
         same_both_ways = request.POST.get("same_both_ways") == "on"
-        paste = request.POST.get("paste", "")
         action = request.POST.get("action", "save")
-        suggestions = {
-            (c.origin.code, c.destination.code): c.suggestion
-            for row in matrix.rows
-            for c in row
-            if c.suggestion is not None
-        }
-        if action == "paste":
-            pasted = travel.parse_pasted_matrix(paste, [(r.code, r.name) for r in columns])
-            notes += pasted.errors
-            if not pasted.errors:
-                cells.update(pasted.cells)
-                checked = travel.check_matrix(cells, same_both_ways=same_both_ways, labels=labels)
-                errors = checked.errors
-                notes.append(
-                    _("%(n)s cells filled from the pasted block. Check them, then save.")
-                    % {"n": len(pasted.cells)}
-                )
-                paste = ""
-        elif action == "suggest":
-            filled = 0
-            for pair, days in suggestions.items():
-                if not cells.get(pair) and not (same_both_ways and cells.get(pair[::-1])):
-                    cells[pair] = str(days)
-                    filled += 1
-            notes.append(
-                _("%(n)s empty cells filled with suggestions. Check them, then save.")
-                % {"n": filled}
-            )
-        elif action.startswith("use:"):
-            pair = tuple(action[4:].split(":", 1))
-            if pair in suggestions:
-                cells[pair] = str(suggestions[pair])
-                if same_both_ways:
-                    cells[pair[::-1]] = str(suggestions[pair])
-        else:
+        if action == "save":
             try:
                 count = settings_services.travel_times_save(
                     regions=columns, cells=cells, same_both_ways=same_both_ways
@@ -175,18 +135,23 @@ def travel_times(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Travel times saved: %(n)s.") % {"n": count})
                 return redirect("travel-times")
             except settings_services.ValidationError:
-                checked = travel.check_matrix(cells, same_both_ways=same_both_ways, labels=labels)
-                errors = checked.errors
-                notes.append(
-                    _("Nothing was saved: %(n)s cells need a change.") % {"n": len(errors)}
-                )
+                editor = travel.editor_refused(cells, same_both_ways=same_both_ways, regions=named)
                 status = 422
+        else:
+            editor = travel.editor_fill(
+                action,
+                cells=cells,
+                same_both_ways=same_both_ways,
+                paste=request.POST.get("paste", ""),
+                suggestions=matrix.suggestions,
+                regions=named,
+            )
     grid = [
         [
             {
                 "cell": cell,
-                "value": cells.get((cell.origin.code, cell.destination.code), ""),
-                "error": errors.get((cell.origin.code, cell.destination.code)),
+                "value": editor.cells.get((cell.origin.code, cell.destination.code), ""),
+                "error": editor.errors.get((cell.origin.code, cell.destination.code)),
             }
             for cell in row
         ]
@@ -199,8 +164,8 @@ def travel_times(request: HttpRequest) -> HttpResponse:
             "matrix": matrix,
             "grid": grid,
             "same_both_ways": same_both_ways,
-            "paste": paste,
-            "notes": notes,
+            "paste": editor.paste,
+            "notes": editor.notes,
             "can_manage": manage,
             "max_days": travel.MAX_DAYS,
             "km_per_day": int(travel.SUGGESTION_KM_PER_DAY),
