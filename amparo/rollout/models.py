@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from amparo.rollout.blackout_calendar import fits_in_a_year
 from amparo.rollout.planner import PlanResult, result_from_json
 from amparo.territory.models import (
     BilingualDescription,
@@ -407,8 +408,6 @@ class Blackout(models.Model):
         return f"{self.region} {self.first_day:%Y-%m-%d} / {self.last_day:%Y-%m-%d}"
 
     def clean(self) -> None:
-        from amparo.rollout.blackout_calendar import fits_in_a_year
-
         if (
             self.every_year
             and self.first_day
