@@ -242,11 +242,13 @@ class PlannerForm(forms.Form):
         low, mode, high = (cleaned.get(k) for k in ("delay_min", "delay_mode", "delay_max"))
         if None not in (low, mode, high) and not low <= mode <= high:
             self.add_error("delay_mode", _("Use minimum ≤ most likely ≤ maximum."))
-        regions = cleaned.get("regions") or []
+        chosen = {r.code for r in cleaned.get("regions") or []}
+        # The lines are pre-filled for every region one may plan; those of regions left
+        # out of this run are not used. A code of no such region is a mistake.
+        known = {r.code for r in self.fields["regions"].queryset} | chosen
         try:
-            cleaned["blackout_map"] = parse_blackout_lines(
-                cleaned.get("blackouts", ""), {r.code for r in regions}
-            )
+            found = parse_blackout_lines(cleaned.get("blackouts", ""), known)
+            cleaned["blackout_map"] = {k: v for k, v in found.items() if k in chosen}
         except ValueError as error:
             self.add_error("blackouts", str(error))
         if not cleaned.get("teams") and not cleaned.get("extra_teams"):

@@ -407,3 +407,30 @@ def test_pages_in_english(world, name, args, text) -> None:
 )
 def test_pages_in_spanish(world, name, args, text) -> None:
     assert text in world.client("admin").get(reverse(name, args=args)).content.decode()
+
+
+def test_blackouts_of_regions_left_out_of_a_run_do_not_stop_it(world, playbook, team) -> None:
+    """The planner pre-fills the blackouts of every region; planning only some of them
+    uses theirs and leaves the others out, while an unknown code is still refused."""
+    from amparo.rollout.forms import PlannerForm
+
+    team.stages.set(playbook.stages.all())
+    data = {
+        "playbook": playbook.pk,
+        "start": "2027-01-04",
+        "regions": [world.region_a.pk],
+        "teams": [team.pk],
+        "extra_teams": 0,
+        "blackouts": "PE-LOR 2027-02-01 2027-02-03\nPE-UCA 2027-03-01 2027-03-05",
+        "time_limit_s": 2,
+        "delay_min": 0,
+        "delay_mode": 1,
+        "delay_max": 2,
+    }
+    form = PlannerForm(data, regions=Region.objects.all())
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["blackout_map"] == {"PE-LOR": [(date(2027, 2, 1), date(2027, 2, 3))]}
+    form = PlannerForm(
+        data | {"blackouts": "PE-XYZ 2027-02-01 2027-02-03"}, regions=Region.objects.all()
+    )
+    assert not form.is_valid() and "blackouts" in form.errors
