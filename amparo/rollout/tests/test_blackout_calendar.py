@@ -160,3 +160,22 @@ def test_month_helpers() -> None:
 @given(st.integers(min_value=1900, max_value=2100), st.integers(1, 12), st.integers(-30, 30))
 def test_shifting_months_and_back(year, month, by) -> None:
     assert shift_month(*shift_month(year, month, by), -by) == (year, month)
+
+
+@given(DAYS, st.integers(min_value=1900, max_value=2200))
+def test_a_day_moved_to_another_year_keeps_its_month_and_day(day, year) -> None:
+    moved = in_year(day, year)
+    assert moved.year == year and moved.month == day.month
+    if (day.month, day.day) == (2, 29) and moved.day != 29:
+        assert moved.day == 28
+    else:
+        assert moved.day == day.day
+
+
+@given(yearly_periods(), st.integers(min_value=0, max_value=30))
+def test_yearly_occurrences_never_run_into_each_other(period, years) -> None:
+    start = period.first
+    end = in_year(period.first, period.first.year + years)
+    found = occurrences(period, start, end)
+    assert len(found) >= years  # one a year at least
+    assert all(last < first for (_a, last), (first, _b) in pairwise(found))
