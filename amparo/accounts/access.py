@@ -221,6 +221,26 @@ def require_program_admin(user: User) -> None:
         raise PermissionDenied
 
 
+def settings_regions(user: User) -> QuerySet[Region]:
+    """The regions whose church-track settings (teams based there, travel times, blackout
+    periods) the user may read: every region for program admins, their own for regional
+    coordinators. 404 without any membership, 403 for members who are neither; only
+    program admins change them (``require_program_admin``)."""
+    if not grants(user):
+        raise Http404
+    if is_program_admin(user):
+        return _regions()
+    held = {g.region_id for g in grants(user) if g.role == Role.COORDINATOR}
+    if not held:
+        raise PermissionDenied
+    return _regions().filter(pk__in=held)
+
+
+def settings_readable(user: User) -> bool:
+    """Whether the church-track settings are shown to the user (``settings_regions``)."""
+    return is_program_admin(user) or any(g.role == Role.COORDINATOR for g in grants(user))
+
+
 def require_member(user: User) -> None:
     """Program-wide pages that reveal no region's data still need some membership."""
     if not grants(user):

@@ -19,14 +19,15 @@ from amparo.rollout.models import (
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "is_demo"]
+    list_display = ["code", "name", "home_region", "is_demo"]
+    list_select_related = ["home_region"]
     filter_horizontal = ["stages"]
 
 
 @admin.register(Blackout)
 class BlackoutAdmin(admin.ModelAdmin):
-    list_display = ["region", "first_day", "last_day", "reason"]
-    list_filter = ["region"]
+    list_display = ["region", "first_day", "last_day", "kind", "every_year", "reason"]
+    list_filter = ["region", "kind", "every_year"]
 
 
 @admin.register(TravelTime)

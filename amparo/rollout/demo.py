@@ -12,6 +12,7 @@ from amparo.concurrency import next_version
 from amparo.rollout.models import (
     Attendance,
     Blackout,
+    BlackoutKind,
     Event,
     EventStatus,
     GroupReport,
@@ -52,9 +53,16 @@ def demo_rollout_create() -> int:
     rng = random.Random(2016)  # noqa: S311 - synthetic demo numbers, not security
     playbook = Playbook.objects.get(code="iglesias")
     stages = {s.code: s for s in playbook.stages.all()}
+    homes = {r.code: r for r in Region.objects.filter(code__in=["PE-LOR", "PE-UCA"])}
     teams = [
-        Team.objects.update_or_create(code=code, defaults={"name": name, "is_demo": True})[0]
-        for code, name in (("A", "Equipo A (demo)"), ("B", "Equipo B (demo)"))
+        Team.objects.update_or_create(
+            code=code,
+            defaults={"name": name, "is_demo": True, "home_region": homes.get(home)},
+        )[0]
+        for code, name, home in (
+            ("A", "Equipo A (demo)", "PE-LOR"),
+            ("B", "Equipo B (demo)", "PE-UCA"),
+        )
     ]
     teams[0].stages.set(stages.values())
     teams[1].stages.set([stages["reuniones"], stages["conferencia"], stages["lanzamiento"]])
@@ -152,5 +160,9 @@ def _demo_calendar() -> None:
             Blackout.objects.update_or_create(
                 region=regions[code],
                 first_day=first,
-                defaults={"last_day": last, "reason": "Temporada de lluvias (demo)"},
+                defaults={
+                    "last_day": last,
+                    "kind": BlackoutKind.RAINY_SEASON,
+                    "reason": "Temporada de lluvias (demo)",
+                },
             )

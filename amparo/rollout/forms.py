@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.concurrency import add_version_field
 from amparo.rollout.models import (
+    Blackout,
     Event,
     EventStatus,
     Playbook,
@@ -241,13 +242,70 @@ class PlannerForm(forms.Form):
         low, mode, high = (cleaned.get(k) for k in ("delay_min", "delay_mode", "delay_max"))
         if None not in (low, mode, high) and not low <= mode <= high:
             self.add_error("delay_mode", _("Use minimum ≤ most likely ≤ maximum."))
-        regions = cleaned.get("regions") or []
+        chosen = {r.code for r in cleaned.get("regions") or []}
+        # The lines are pre-filled for every region one may plan; those of regions left
+        # out of this run are not used. A code of no such region is a mistake.
+        known = {r.code for r in self.fields["regions"].queryset} | chosen
         try:
-            cleaned["blackout_map"] = parse_blackout_lines(
-                cleaned.get("blackouts", ""), {r.code for r in regions}
-            )
+            found = parse_blackout_lines(cleaned.get("blackouts", ""), known)
+            cleaned["blackout_map"] = {k: v for k, v in found.items() if k in chosen}
         except ValueError as error:
             self.add_error("blackouts", str(error))
         if not cleaned.get("teams") and not cleaned.get("extra_teams"):
             self.add_error("teams", _("Choose at least one team or add a hypothetical one."))
         return cleaned
+
+
+class TeamForm(forms.ModelForm):
+    """A delivery team; its code is set once, when it is created."""
+
+    class Meta:
+        model = Team
+        fields = ["code", "name", "stages", "home_region", "notes"]
+        widgets = {
+            "stages": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stages"].queryset = Stage.objects.select_related("playbook").order_by(
+            "playbook__code", "order"
+        )
+        self.fields["stages"].label_from_instance = lambda s: f"{s.playbook.name} · {s}"
+        self.fields["code"].help_text = _(
+            "Short and unique, e.g. team-north; kept plans name the team by it, so it cannot "
+            "change later."
+        )
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+
+
+class BlackoutForm(forms.ModelForm):
+    class Meta:
+        model = Blackout
+        fields = ["first_day", "last_day", "kind", "reason", "every_year"]
+        widgets = {"first_day": DATE, "last_day": DATE}
+
+    def __init__(self, *args: object, region: Region, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.region = region
+        self.fields["reason"].help_text = _("Optional, e.g. which elections or holiday.")
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        first, last = cleaned.get("first_day"), cleaned.get("last_day")
+        if first and last and last < first:
+            self.add_error("last_day", _("The last day cannot be before the first day."))
+        return cleaned
+
+
+class MonthField(forms.DateField):
+    input_formats = ["%Y-%m"]
+
+
+class MonthForm(forms.Form):
+    """The month a calendar shows, ``?month=YYYY-MM``."""
+
+    month = MonthField(required=False)

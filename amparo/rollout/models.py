@@ -9,11 +9,13 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from amparo.rollout.blackout_calendar import fits_in_a_year
 from amparo.rollout.planner import PlanResult, result_from_json
 from amparo.territory.models import (
     BilingualDescription,
@@ -100,6 +102,15 @@ class Team(models.Model):
     stages = models.ManyToManyField(
         Stage, blank=True, related_name="teams", verbose_name=_("stages it can deliver")
     )
+    home_region = models.ForeignKey(
+        Region,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="home_teams",
+        verbose_name=_("home region"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords(inherit=False)
@@ -354,15 +365,32 @@ class CalendarFeed(models.Model):
         return f"{self.user} · {self.created_at:%Y-%m-%d}"
 
 
+class BlackoutKind(models.TextChoices):
+    RAINY_SEASON = "rainy_season", _("Rainy season")
+    ELECTIONS = "elections", _("Elections")
+    SCHOOL_HOLIDAYS = "school_holidays", _("School holidays")
+    OTHER = "other", _("Other")
+
+
 class Blackout(models.Model):
-    """Days on which no event may be held in a region (rainy season, holidays), inclusive."""
+    """Days on which no event may be held in a region (rainy season, holidays), inclusive.
+    With ``every_year`` the same days repeat each year from the first one on (the planner
+    input expands them: ``blackout_calendar.expand_yearly``)."""
 
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, related_name="blackouts", verbose_name=_("region")
     )
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("reason"), max_length=20, choices=BlackoutKind.choices, default=BlackoutKind.OTHER
+    )
+    reason = models.CharField(_("details"), max_length=200, blank=True)
+    every_year = models.BooleanField(
+        _("every year"),
+        default=False,
+        help_text=_("The same days repeat each year from the first one on."),
+    )
 
     class Meta:
         ordering = ["region__name", "first_day"]
@@ -378,6 +406,17 @@ class Blackout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.first_day:%Y-%m-%d} / {self.last_day:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if (
+            self.every_year
+            and self.first_day
+            and self.last_day
+            and not fits_in_a_year(self.first_day, self.last_day)
+        ):
+            raise ValidationError(
+                {"last_day": _("A period that repeats every year must be shorter than a year.")}
+            )
 
 
 class TravelTime(models.Model):

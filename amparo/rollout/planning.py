@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
-from amparo.rollout import delays, planner
+from amparo.rollout import blackout_calendar, delays, planner
 from amparo.rollout.models import (
     Blackout,
     Event,
@@ -29,11 +29,23 @@ from amparo.territory.models import Region
 EXTRA_TEAM_PREFIX = "extra-"
 
 
-def blackouts_by_region(regions: Iterable[Region]) -> dict[str, list[tuple[date, date]]]:
-    """The stored blackouts of ``regions``, by region code."""
-    found: dict[str, list[tuple[date, date]]] = {}
+def blackouts_by_region(
+    regions: Iterable[Region], *, start: date
+) -> dict[str, list[tuple[date, date]]]:
+    """The stored blackouts of ``regions`` by region code, as the planner reads them for a
+    plan starting on ``start``: those that repeat every year once per year over the
+    planning horizon (``blackout_calendar.horizon``), one-off ones as they are. One query."""
+    periods: dict[str, list[blackout_calendar.Period]] = {}
     for b in Blackout.objects.filter(region__in=list(regions)).select_related("region"):
-        found.setdefault(b.region.code, []).append((b.first_day, b.last_day))
+        periods.setdefault(b.region.code, []).append(
+            blackout_calendar.Period(b.first_day, b.last_day, b.every_year)
+        )
+    first, last = blackout_calendar.horizon(start)
+    found = {}
+    for code, rows in periods.items():
+        one_off = [(p.first, p.last) for p in rows if not p.every_year]
+        yearly = blackout_calendar.expand_yearly([p for p in rows if p.every_year], first, last)
+        found[code] = sorted(one_off + yearly)
     return found
 
 

@@ -12,9 +12,10 @@ from django.db.models.functions import TruncMonth
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.accounts.models import User
-from amparo.rollout import progress
+from amparo.rollout import progress, travel
 from amparo.rollout.models import (
     Attendance,
+    Blackout,
     Event,
     EventStatus,
     GroupStatus,
@@ -23,6 +24,8 @@ from amparo.rollout.models import (
     Rollout,
     Stage,
     StageKind,
+    Team,
+    TravelTime,
 )
 from amparo.suppression import suppress, suppress_covering
 from amparo.territory.models import OrganizationKind, Region
@@ -305,3 +308,145 @@ def group_or_404(user: User, region: Region, pk: int) -> RecoveryGroup:
         rollout__region=region, pk=pk
     )
     return access.first_or_404(groups)
+
+
+# --- church-track settings ---------------------------------------------------------------
+
+
+def teams_for_settings(regions: QuerySet[Region] | None = None) -> list[Team]:
+    """Delivery teams with their home region and stages (by playbook), each with
+    ``active_events`` (planned or done events it delivers); ``regions`` limits them to
+    teams based there (a coordinator's view). Two queries."""
+    teams = (
+        Team.objects.select_related("home_region")
+        .prefetch_related(Prefetch("stages", queryset=Stage.objects.select_related("playbook")))
+        .annotate(active_events=Count("events", filter=~Q(events__status=EventStatus.CANCELLED)))
+        .order_by("name", "code")
+    )
+    if regions is not None:
+        teams = teams.filter(home_region__in=regions)
+    return list(teams)
+
+
+@dataclass
+class TravelCell:
+    origin: Region
+    destination: Region
+    days: int | None  # stored
+    suggestion: int | None  # from the capitals' coordinates; None: no coordinates
+    reverse: int | None = None  # stored the other way round
+
+    @property
+    def is_diagonal(self) -> bool:
+        return self.origin.pk == self.destination.pk
+
+    @property
+    def missing(self) -> bool:
+        """No travel time either way: the planner counts none."""
+        return not self.is_diagonal and self.days is None and self.reverse is None
+
+    @property
+    def key(self) -> str:
+        return f"{self.origin.code}:{self.destination.code}"
+
+
+@dataclass
+class TravelMatrix:
+    rows: list[list[TravelCell]]
+    columns: list[Region]
+    days: dict[tuple[str, str], int]
+    missing: list[tuple[Region, Region]]
+
+    @property
+    def suggestions(self) -> dict[tuple[str, str], int]:
+        """The suggested days of each pair shown, by (origin code, destination code)."""
+        return {
+            (c.origin.code, c.destination.code): c.suggestion
+            for row in self.rows
+            for c in row
+            if c.suggestion is not None
+        }
+
+    @property
+    def symmetric(self) -> bool:
+        return all(self.days.get((b, a), d) == d for (a, b), d in self.days.items())
+
+
+def travel_matrix(columns: list[Region], rows: list[Region] | None = None) -> TravelMatrix:
+    """The stored travel times between ``columns`` (every region in the editor) as a
+    matrix, rows ``rows`` (default the same regions; a coordinator sees their own), with
+    the suggestion of each pair and the pairs with no travel time either way. One query."""
+    rows = columns if rows is None else rows
+    by_pk = {r.pk: r for r in columns}
+    days = {
+        (by_pk[o].code, by_pk[d].code): n
+        for o, d, n in TravelTime.objects.filter(
+            origin__in=columns, destination__in=columns
+        ).values_list("origin_id", "destination_id", "days")
+    }
+    grid = [
+        [
+            TravelCell(
+                origin=a,
+                destination=b,
+                days=days.get((a.code, b.code)),
+                suggestion=None
+                if a.pk == b.pk
+                else travel.suggestion(a.capital_point, b.capital_point),
+                reverse=days.get((b.code, a.code)),
+            )
+            for b in columns
+        ]
+        for a in rows
+    ]
+    by_code = {r.code: r for r in columns}
+    row_codes = {r.code for r in rows}
+    missing = [
+        (by_code[a], by_code[b])
+        for a, b in travel.missing_pairs([r.code for r in columns], days)
+        if a in row_codes or b in row_codes
+    ]
+    return TravelMatrix(rows=grid, columns=list(columns), days=days, missing=missing)
+
+
+def region_blackouts(region: Region) -> list[Blackout]:
+    """A region's blackout periods, first first. One query."""
+    return list(Blackout.objects.filter(region=region).order_by("first_day", "pk"))
+
+
+@dataclass
+class PlannerSettings:
+    """What the planner reads from the settings, as its page shows it."""
+
+    teams: int
+    regions: list[Region]
+    missing_travel: list[tuple[Region, Region]]
+    blackouts: dict[int, int]  # region pk -> blackout periods (one-off and yearly)
+    yearly: dict[int, int]  # region pk -> of which every year
+
+
+def planner_settings(regions: list[Region]) -> PlannerSettings:
+    """The teams, the pairs of ``regions`` with no travel time and each region's blackout
+    periods, read directly from what the settings pages store. Three queries."""
+    by_code = {r.code: r for r in regions}
+    days = dict.fromkeys(
+        TravelTime.objects.filter(origin__in=regions, destination__in=regions).values_list(
+            "origin__code", "destination__code"
+        ),
+        1,
+    )
+    counts = {
+        row["region"]: row
+        for row in Blackout.objects.filter(region__in=regions)
+        .values("region")
+        .annotate(n=Count("pk"), yearly=Count("pk", filter=Q(every_year=True)))
+    }
+    return PlannerSettings(
+        teams=Team.objects.count(),
+        regions=list(regions),
+        missing_travel=[
+            (by_code[a], by_code[b]) for a, b in travel.missing_pairs(list(by_code), days)
+        ],
+        blackouts={pk: row["n"] for pk, row in counts.items()},
+        yearly={pk: row["yearly"] for pk, row in counts.items()},
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amparo.rollout.views import calendar, events, groups, planner, playbooks, rollouts
+from amparo.rollout.views import calendar, events, groups, planner, playbooks, rollouts, settings
 
 R = "regions/<str:code>/"
 
@@ -11,6 +11,16 @@ urlpatterns = [
     path("planner/", planner.planner_page, name="planner"),
     path("planner/runs/<int:pk>/", planner.plan_run, name="plan-run"),
     path("planner/runs/<int:pk>/apply/", planner.plan_apply, name="plan-apply"),
+    path("church-track/settings/", settings.settings_overview, name="track-settings"),
+    path("church-track/teams/", settings.team_list, name="team-list"),
+    path("church-track/teams/new/", settings.team_edit, name="team-create"),
+    path("church-track/teams/<int:pk>/edit/", settings.team_edit, name="team-edit"),
+    path("church-track/teams/<int:pk>/delete/", settings.team_delete, name="team-delete"),
+    path("church-track/travel-times/", settings.travel_times, name="travel-times"),
+    path(R + "blackouts/", settings.blackout_calendar_page, name="blackout-calendar"),
+    path(R + "blackouts/new/", settings.blackout_edit, name="blackout-create"),
+    path(R + "blackouts/<int:pk>/edit/", settings.blackout_edit, name="blackout-edit"),
+    path(R + "blackouts/<int:pk>/delete/", settings.blackout_delete, name="blackout-delete"),
     path("playbooks/", playbooks.playbook_list, name="playbook-list"),
     path("playbooks/new/", playbooks.playbook_edit, name="playbook-create"),
     path("playbooks/<slug:code>/", playbooks.playbook_detail, name="playbook-detail"),

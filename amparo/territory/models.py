@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -83,14 +84,50 @@ class Region(CatalogEntry):
     name = models.CharField(_("name"), max_length=100)
     capital = models.CharField(_("capital"), max_length=100)
     country = models.CharField(_("country"), max_length=2, validators=[iso_3166_1])
+    # Where the capital lies (decimal degrees), for the travel-time suggestion; empty when
+    # the country pack gives no coordinates it can cite.
+    capital_latitude = models.DecimalField(
+        _("capital latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    capital_longitude = models.DecimalField(
+        _("capital longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    coordinates_source = models.TextField(_("source of the coordinates"), blank=True)
+    coordinates_verified = models.BooleanField(_("coordinates verified"), default=False)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(capital_latitude__isnull=True, capital_longitude__isnull=True)
+                    | Q(
+                        capital_latitude__isnull=False,
+                        capital_longitude__isnull=False,
+                        capital_latitude__gte=-90,
+                        capital_latitude__lte=90,
+                        capital_longitude__gte=-180,
+                        capital_longitude__lte=180,
+                    )
+                ),
+                name="region_capital_coordinates_valid",
+                violation_error_message=_(
+                    "Give both coordinates of the capital, in degrees, or neither."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def capital_point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of the capital, or None when not known."""
+        if self.capital_latitude is None or self.capital_longitude is None:
+            return None
+        return float(self.capital_latitude), float(self.capital_longitude)
 
 
 class Sector(BilingualName, CatalogEntry):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -10,6 +11,8 @@ from amparo.catalog import read_pack_file
 from amparo.catalog.sync import LoadCount
 from amparo.concurrency import UNCHANGED, Unchanged, apply_changes
 from amparo.territory.models import Contact, Organization, Region, Sector
+
+COORDINATE_STEP = Decimal("0.00001")
 
 
 def _upsert(model: type, lookup: dict[str, Any], values: dict[str, Any]) -> tuple[bool, bool]:
@@ -27,6 +30,25 @@ def _upsert(model: type, lookup: dict[str, Any], values: dict[str, Any]) -> tupl
     return False, bool(changed)
 
 
+def capital_coordinate_values(coordinates: dict[str, Any] | None) -> dict[str, Any]:
+    """A region's capital coordinates as its fields, from a pack entry's
+    ``capital_coordinates`` (latitude, longitude in decimal degrees, source, verified); no
+    entry leaves the region without coordinates (no travel-time suggestion)."""
+    if not coordinates:
+        return {
+            "capital_latitude": None,
+            "capital_longitude": None,
+            "coordinates_source": "",
+            "coordinates_verified": False,
+        }
+    return {
+        "capital_latitude": Decimal(str(coordinates["latitude"])).quantize(COORDINATE_STEP),
+        "capital_longitude": Decimal(str(coordinates["longitude"])).quantize(COORDINATE_STEP),
+        "coordinates_source": coordinates["source"],
+        "coordinates_verified": bool(coordinates.get("verified", False)),
+    }
+
+
 @transaction.atomic
 def territory_catalog_load(*, pack: str, count: LoadCount) -> None:
     """Load a pack's regions and sectors, keyed by their codes (no duplicates on re-run)."""
@@ -34,6 +56,7 @@ def territory_catalog_load(*, pack: str, count: LoadCount) -> None:
     country = content["country"]
     for entry in content["regions"]:
         values = {k: entry[k] for k in ("name", "capital", "source", "verified")}
+        values.update(capital_coordinate_values(entry.get("capital_coordinates")))
         created, changed = _upsert(Region, {"code": entry["code"]}, {**values, "country": country})
         count.add("regions", created=created, changed=changed)
     for entry in content["sectors"]:

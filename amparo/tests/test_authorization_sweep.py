@@ -22,7 +22,16 @@ from amparo.imports.models import ImportJob
 from amparo.mitigation.models import Evidence, Measure
 from amparo.partnerships.models import Material, MaterialVersion, Meeting, NextStep, Partnership
 from amparo.reports.models import ReportFile
-from amparo.rollout.models import Event, PlanRun, Playbook, RecoveryGroup, Rollout, Stage
+from amparo.rollout.models import (
+    Blackout,
+    Event,
+    PlanRun,
+    Playbook,
+    RecoveryGroup,
+    Rollout,
+    Stage,
+    Team,
+)
 from amparo.territory.models import Contact, Organization
 
 ROLES = ["admin", "coordinator", "focal", "viewer", "outsider", None]
@@ -46,6 +55,9 @@ SECTOR = _row(200, 200, 200, 403, 404)  # rows of the tourism sector: the focal 
 DETAIL = _row(200, 200, 200, 403, 404)  # documents and evidence text
 ADMIN = _row(200, 403, 403, 403, 403)
 MEMBER = _row(200, 200, 200, 200, 404)
+# Church-track settings: program admins change them, coordinators read their region's.
+SETTINGS = _row(200, 200, 403, 403, 404)
+REGION_ADMIN = _row(200, 403, 403, 403, 404)  # a region's settings, changed by admins only
 USER = _row(200, 200, 200, 200, 200)
 OWN_REPORT = _row(404, 200, 404, 404, 404)  # a report is its requester's
 OTHER_REGION = _row(200, 404, 404, 404, 404)
@@ -86,6 +98,26 @@ SWEEP = {
     "planner": (ADMIN, False, "get", lambda o, r: {}),
     "plan-run": (ADMIN, False, "get", lambda o, r: {"pk": o["plan"].pk}),
     "plan-apply": (ADMIN, False, "post", lambda o, r: {"pk": o["plan"].pk}),
+    "track-settings": (SETTINGS, False, "get", lambda o, r: {}),
+    "team-list": (SETTINGS, False, "get", lambda o, r: {}),
+    "team-create": (ADMIN, False, "get", lambda o, r: {}),
+    "team-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["team"].pk}),
+    "team-delete": (ADMIN, False, "get", lambda o, r: {"pk": o["team"].pk}),
+    "travel-times": (SETTINGS, False, "get", lambda o, r: {}),
+    "blackout-calendar": (SETTINGS, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "blackout-create": (REGION_ADMIN, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "blackout-edit": (
+        REGION_ADMIN,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["blackout"].pk},
+    ),
+    "blackout-delete": (
+        REGION_ADMIN,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["blackout"].pk},
+    ),
     "playbook-list": (MEMBER, False, "get", lambda o, r: {}),
     "playbook-create": (ADMIN, False, "get", lambda o, r: {}),
     "playbook-detail": (MEMBER, False, "get", lambda o, r: {"code": "iglesias"}),
@@ -534,6 +566,9 @@ def objects(world, settings, tmp_path):
             "values_job": ImportJob.objects.create(
                 kind="observations", region=region, original_name="x.csv", file_format="csv"
             ),
+            "blackout": Blackout.objects.create(
+                region=region, first_day=date(2027, 2, 1), last_day=date(2027, 2, 9)
+            ),
         }
     from amparo.indicators.models import Indicator
 
@@ -547,6 +582,7 @@ def objects(world, settings, tmp_path):
         aggregation="sum",
         frequency="monthly",
     )
+    found["team"] = Team.objects.create(code="sweep", name="Equipo", home_region=world.region_a)
     found["plan"] = PlanRun.objects.create(
         playbook=playbook,
         input={

@@ -99,7 +99,8 @@ def test_the_input_skips_done_stages_and_waits_for_their_gap(world, playbook, st
     raw = planning.planner_input(
         playbook=playbook, regions=[world.region_a, world.region_b], teams=teams,
         extra_teams=0, start=date(2027, 1, 4),
-        blackouts=planning.blackouts_by_region([world.region_b]), time_limit_s=2,
+        blackouts=planning.blackouts_by_region([world.region_b], start=date(2027, 1, 4)),
+        time_limit_s=2,
     )  # fmt: skip
     loreto = next(r for r in raw["regions"] if r["code"] == "PE-LOR")
     assert loreto["done"] == ["reuniones"]

@@ -62,12 +62,13 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
         for line in queries.program_overview(regions)
         if (line.rollout is None or line.next_stage is not None) and line.region.pk in ready
     ]
+    today = timezone.localdate()
     return {
         "playbook": Playbook.objects.values_list("pk", flat=True).first(),
-        "start": timezone.localdate().isoformat(),
+        "start": today.isoformat(),
         "regions": remaining,
         "teams": list(Team.objects.values_list("pk", flat=True)),
-        "blackouts": planning.blackout_lines(planning.blackouts_by_region(regions)),
+        "blackouts": planning.blackout_lines(planning.blackouts_by_region(regions, start=today)),
     }
 
 
@@ -103,7 +104,11 @@ def planner_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "rollout/planner.html",
-        {"form": form, "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS]},
+        {
+            "form": form,
+            "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS],
+            "uses": queries.planner_settings(list(regions)),
+        },
         status=422 if form.errors else 200,
     )
 
