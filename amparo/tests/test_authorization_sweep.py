@@ -73,6 +73,26 @@ SWEEP = {
         "get",
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["org"].pk},
     ),
+    "organization-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-import-template": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-import-job": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
+    "organization-import-confirm": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
+    "organization-import-discard": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
     "contact-create": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "contact-edit": (
         CHANGE,
@@ -520,6 +540,9 @@ def objects(world, settings, tmp_path):
             ),
             "values_job": ImportJob.objects.create(
                 kind="observations", region=region, original_name="x.csv", file_format="csv"
+            ),
+            "org_job": ImportJob.objects.create(
+                kind="organizations", region=region, original_name="x.csv", file_format="csv"
             ),
         }
     from amparo.indicators.models import Indicator
