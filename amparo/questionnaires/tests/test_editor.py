@@ -306,3 +306,49 @@ def test_the_editor_pages_read_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_an_option_emptied_on_the_page_is_removed_and_named_in_the_changes(q_tur, world) -> None:
+    question = q_tur.questions.filter(kind="choice").first()
+    dropped = question.choices[-1]["name"]
+    data = _post_data(question)
+    last = len(question.choices) - 1
+    for key in ("name", "label_es", "label_en", "rating"):
+        data[f"options-{last}-{key}"] = ""
+    client = world.client("admin")
+    client.post(reverse("question-edit", args=[q_tur.code, question.pk]), data)
+    question.refresh_from_db()
+    assert dropped not in [c["name"] for c in question.choices]
+    from amparo.questionnaires.queries import version_view
+
+    (change,) = version_view(q_tur).diff.changed
+    assert change.options_removed == (dropped,)
+
+
+def test_an_option_rating_out_of_range_is_shown_on_the_form(q_tur, world) -> None:
+    question = q_tur.questions.filter(kind="choice").first()
+    data = _post_data(question)
+    data["options-0-rating"] = "9"
+    response = world.client("admin").post(
+        reverse("question-edit", args=[q_tur.code, question.pk]), data
+    )
+    assert response.status_code == 422
+    assert not QuestionnaireVersion.objects.exists()
+
+
+def test_a_coordinator_cannot_save_a_question(q_tur, world) -> None:
+    question = q_tur.questions.first()
+    response = world.client("coordinator").post(
+        reverse("question-edit", args=[q_tur.code, question.pk]),
+        _post_data(question, label_es="Cambio no permitido"),
+    )
+    assert response.status_code == 403
+    question.refresh_from_db()
+    assert question.label_es != "Cambio no permitido"
+    assert not QuestionnaireVersion.objects.exists()
+
+
+def test_a_question_of_another_questionnaire_is_not_found(q_tur, world) -> None:
+    other = Question.objects.exclude(questionnaire=q_tur).first()
+    url = reverse("question-edit", args=[q_tur.code, other.pk])
+    assert world.client("admin").get(url).status_code == 404

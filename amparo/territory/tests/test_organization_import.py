@@ -280,3 +280,17 @@ def test_the_region_page_links_to_the_import_for_those_who_may_change(world) -> 
     link = reverse("organization-import", args=[world.region_a.code])
     assert link in world.client("coordinator").get(url).content.decode()
     assert link not in world.client("viewer").get(url).content.decode()
+
+
+def test_rows_already_in_the_region_are_named_and_nothing_new_is_offered(world) -> None:
+    Organization.objects.create(
+        name="Iglesia Central", kind="church", region=world.region_a, city="Iquitos"
+    )
+    client = world.client("coordinator")
+    rows = [["Iglesia", "Iglesia Central", "Iquitos", "", "", "", "", ""]]
+    response = upload(client, world.region_a, "o.xlsx", xlsx(rows))
+    page = client.get(response.url).content.decode()
+    assert "ya está en la región: se omite" in page
+    assert 'name="confirm_row"' not in page  # nothing to confirm: the same organization
+    job = ImportJob.objects.get()
+    assert (job.rows_already, job.to_import) == (1, 0)

@@ -229,3 +229,53 @@ def test_confirming_every_duplicate_writes_every_distinct_name(base) -> None:
     assert len(duplicates) == len(base)
     confirmed = parse(rows, ctx(confirmed=duplicates))
     assert len(confirmed.rows) == 2 * len(base) and not confirmed.problems
+
+
+def test_the_templates_required_marks_are_ignored_when_reading_it_back() -> None:
+    header = template_rows("es")
+    assert "tipo *" in header and "nombre *" in header
+    report = parse(
+        [["Iglesia", "Iglesia Uno", "", "Iquitos", "", "", "", "", "", "", ""]], header=header
+    )
+    assert not report.problems and report.rows[0].city == "Iquitos"
+
+
+def test_text_over_the_columns_limit_is_an_error() -> None:
+    report = parse([["church", "x" * 201, "", "", "", ""]])
+    assert report.fatal and reasons(report) == [(2, "too_long")]
+
+
+def test_a_row_that_cannot_be_read_makes_the_file_unimportable() -> None:
+    report = parse_organizations(
+        iter([HEADER, ["church", "A", "", "", "", ""], ValueError("cell too large")]), ctx()
+    )
+    assert report.fatal and reasons(report) == [(3, "unreadable_row")]
+
+
+def test_a_file_with_too_many_rows_is_refused(monkeypatch) -> None:
+    from amparo.territory import organization_import
+
+    monkeypatch.setattr(organization_import, "MAX_ROWS", 3)
+    report = parse([["church", f"I{n}", "", "", "", ""] for n in range(5)])
+    assert report.fatal and reasons(report)[-1] == (5, "too_many_rows")
+
+
+def test_empty_rows_are_skipped_and_short_rows_read_as_empty_cells() -> None:
+    report = parse([["", "", "", "", "", ""], ["church", "Iglesia Corta"]])
+    assert report.rows_read == 1 and report.rows[0].name == "Iglesia Corta"
+
+
+def test_a_region_named_in_the_row_goes_there_when_the_person_may_change_it() -> None:
+    header = ["tipo", "nombre", "región"]
+    report = parse(
+        [["church", "Iglesia de Pucallpa", "PE-UCA"]],
+        ctx(allowed=("PE-LOR", "PE-UCA")),
+        header=header,
+    )
+    assert report.rows[0].region == "PE-UCA"
+
+
+def test_an_organization_of_the_same_name_in_another_region_is_not_a_duplicate() -> None:
+    existing = {"PE-UCA": [("Iglesia Central", "Iquitos")]}
+    report = parse([["church", "Iglesia Central", "Iquitos", "", "", ""]], ctx(existing))
+    assert not report.problems and len(report.rows) == 1
