@@ -60,3 +60,39 @@ def test_a_coordinator_imports_40_churches_on_a_phone(browser_page, world, tmp_p
     page.wait_for_selector("text=Importado")
     assert Organization.objects.filter(kind="church", region=world.region_a).count() == 40
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+def test_the_editor_and_import_pages_have_no_serious_accessibility_problem(
+    browser_page, world, starter_catalog, tmp_path, settings
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from amparo.imports.models import ImportJob
+    from amparo.tests.test_accessibility import _blocking_problems
+
+    settings.MEDIA_ROOT = tmp_path
+    page, axe = browser_page, Axe()
+    question = Question.objects.filter(questionnaire__code="Q-TUR").first()
+    job = ImportJob.objects.create(
+        kind="organizations",
+        region=world.region_a,
+        original_name="o.xlsx",
+        status="ready",
+        rows_read=2,
+        rows_valid=2,
+        rows_already=1,
+        problem_count=1,
+        problems=[[3, "nombre", "likely_duplicate", "IGLESIA A ≈ Iglesia A"]],
+    )
+    browser_login(page, "admin")
+    problems = []
+    for path in (
+        "/questionnaires/",
+        "/questionnaires/Q-TUR/",
+        f"/questionnaires/Q-TUR/questions/{question.pk}/edit/",
+        "/questionnaires/Q-TUR/preview/",
+        "/regions/PE-LOR/organizations/import/",
+        f"/regions/PE-LOR/organizations/import/{job.pk}/",
+    ):
+        problems += _blocking_problems(page, axe, path)
+    assert not problems, "\n".join(problems)
