@@ -51,6 +51,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "assessment": assessment,
             "questionnaires": queries.questionnaires_with_tallies(assessment, sectors),
             "can_export": access.sectors_changeable(request.user, region).exists(),
+            "can_edit": access.is_program_admin(request.user),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
             "round_open": import_allowed(assessment),

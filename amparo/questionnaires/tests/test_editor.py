@@ -352,3 +352,10 @@ def test_a_question_of_another_questionnaire_is_not_found(q_tur, world) -> None:
     other = Question.objects.exclude(questionnaire=q_tur).first()
     url = reverse("question-edit", args=[q_tur.code, other.pk])
     assert world.client("admin").get(url).status_code == 404
+
+
+def test_the_rounds_questionnaire_page_links_program_admins_to_the_editor(round_lor, world) -> None:
+    url = reverse("questionnaires", args=["PE-LOR", round_lor.pk])
+    editor = f'href="{reverse("questionnaire-list")}"'
+    assert editor in world.client("admin").get(url).content.decode()
+    assert editor not in world.client("coordinator").get(url).content.decode()
