@@ -83,6 +83,7 @@ def question_edit(request: HttpRequest, code: str, pk: int | None = None) -> Htt
     options = OptionFormSet(data, initial=option_initial(question), prefix="options")
     if data is not None and form.is_valid() and options.is_valid():
         fields = dict(form.cleaned_data)
+        # None: refused (the errors are on the form); False: saved, nothing changed.
         version = save_or_form_errors(
             form,
             lambda: (
