@@ -4,7 +4,7 @@ pipeline's pages (``amparo.imports.views``) for one region."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import override
@@ -27,9 +27,24 @@ def _job_url(region: Region, job: ImportJob) -> str:
 
 
 def _region(request: HttpRequest, code: str) -> Region:
+    """The region, if the person may import organizations there (404 if they cannot see
+    it, 403 if they see it without the right)."""
     region = access.region_or_404(request.user, code)
     access.require(request.user, ORGANIZATIONS.capability, region)
     return region
+
+
+def _job(request: HttpRequest, code: str, job_id: str) -> tuple[Region, ImportJob]:
+    """An organization import of the region, whoever uploaded it; 404 otherwise."""
+    region = _region(request, code)
+    job = (
+        ImportJob.objects.select_related("created_by", "region")
+        .filter(kind=ORGANIZATIONS.name, region=region, pk=job_id)
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return region, job
 
 
 @login_required
@@ -86,8 +101,7 @@ def import_template(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, ORGANIZATIONS, job_id)
+    region, job = _job(request, code, job_id)
     return import_views.job_page(
         request,
         job=job,
@@ -104,16 +118,14 @@ def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, ORGANIZATIONS, job_id)
+    region, job = _job(request, code, job_id)
     return import_views.confirm(request, job=job, job_url=_job_url(region, job))
 
 
 @login_required
 @require_POST
 def import_discard(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
-    region = access.region_or_404(request.user, code)
-    job = access.import_job_or_404(request.user, region, ORGANIZATIONS, job_id)
+    region, job = _job(request, code, job_id)
     return import_views.discard(
         request, job=job, back_url=reverse("organization-import", args=[region.code])
     )
