@@ -64,6 +64,9 @@ class ImportJob(models.Model):
     file_format = models.CharField(max_length=10, blank=True)  # csv | xlsx; empty: no file
     size = models.PositiveBigIntegerField(default=0)
     keep_file = models.BooleanField(_("keep the file after the import"), default=False)
+    # Rows the person confirmed at confirmation although the check warned about them (a
+    # likely duplicate), for kinds that ask.
+    confirmed_rows = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
     source = models.CharField(max_length=10, blank=True)  # as the kind tells: kobo | odk
     rows_done = models.PositiveIntegerField(default=0)  # progress while reading

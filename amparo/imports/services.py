@@ -150,9 +150,12 @@ def _fail(job: ImportJob, reason: str) -> ImportJob:
 
 
 @transaction.atomic
-def import_confirm(*, job: ImportJob, by: User, keep_file: bool) -> ImportJob:
+def import_confirm(
+    *, job: ImportJob, by: User, keep_file: bool, confirmed_rows: Sequence[int] = ()
+) -> ImportJob:
     """Accept a checked job for writing: only a ready one, confirmed by someone who may
-    import it, into a target that still takes rows."""
+    import it, into a target that still takes rows. ``confirmed_rows`` are rows the check
+    warned about that the person wants imported all the same (likely duplicates)."""
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
     if locked.status != JobStatus.READY:
         raise ValidationError(_("This file is not ready to be imported."))
@@ -160,7 +163,8 @@ def import_confirm(*, job: ImportJob, by: User, keep_file: bool) -> ImportJob:
     _refuse_unless_allowed(kind, by, locked.region)
     _refuse_if_closed(kind, locked.region, locked.target)
     locked.status, locked.keep_file, locked.confirmed_by = JobStatus.WRITING, keep_file, by
-    locked.save(update_fields=["status", "keep_file", "confirmed_by"])
+    locked.confirmed_rows = sorted(set(confirmed_rows))
+    locked.save(update_fields=["status", "keep_file", "confirmed_by", "confirmed_rows"])
     return locked
 
 

@@ -79,7 +79,10 @@ def job_page(
 def confirm(request: HttpRequest, *, job: ImportJob, job_url: str) -> HttpResponse:
     try:
         services.import_confirm(
-            job=job, by=request.user, keep_file=request.POST.get("keep_file") == "on"
+            job=job,
+            by=request.user,
+            keep_file=request.POST.get("keep_file") == "on",
+            confirmed_rows=[int(n) for n in request.POST.getlist("confirm_row") if n.isdigit()],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

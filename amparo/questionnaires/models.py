@@ -4,6 +4,7 @@ answers about institutions, never about people."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,37 @@ class Question(models.Model):
             if choice["name"] == name:
                 return choice["label_en"] if english_active() else choice["label_es"]
         return name
+
+
+class QuestionnaireVersion(models.Model):
+    """A questionnaire's questions as they were after a save in the app, numbered from 1
+    (the first is the questionnaire as it was before its first edit in the app). The form
+    version is the one the XLSForm of the questionnaire's sector carries."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    form_version = models.CharField(_("form version"), max_length=20)
+    # [{"name", "kind", "label_es", ..., "threat": code or "", "choices": [...]}]
+    questions = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        verbose_name = _("questionnaire version")
+        verbose_name_plural = _("questionnaire versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="questionnaire_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire.code} v{self.number}"
 
 
 class Submission(models.Model):

@@ -1,5 +1,7 @@
-"""Writes of questionnaires that users edit (in the admin site): the checks of a question's
-choices, and the mark that keeps an edited questionnaire from catalog updates."""
+"""Writes of questionnaires that program admins edit in the app: the checks of a
+question's choices, the save that converts the form with pyxform before anything is kept,
+the versions recorded on each save, and the mark that keeps an edited questionnaire from
+catalog updates."""
 
 from __future__ import annotations
 
@@ -7,7 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from amparo.questionnaires.models import Questionnaire
+from amparo.accounts.models import User
+from amparo.assessment.models import Threat
+from amparo.questionnaires import form_export, xlsform
+from amparo.questionnaires.models import Question, Questionnaire, QuestionnaireVersion
 
 LABELS = ("label_es", "label_en")
 
@@ -41,3 +46,112 @@ def questionnaire_mark_edited(*, questionnaire: Questionnaire) -> None:
     catalog update keeps their version and reports it instead."""
     Questionnaire.objects.filter(pk=questionnaire.pk).update(edited=True)
     questionnaire.edited = True
+
+
+def questionnaire_snapshot(questionnaire: Questionnaire) -> list[dict[str, object]]:
+    """The questionnaire's questions as plain values, in form order (one query)."""
+    return [
+        {
+            "name": q.name,
+            "kind": q.kind,
+            "label_es": q.label_es,
+            "label_en": q.label_en,
+            "hint_es": q.hint_es,
+            "hint_en": q.hint_en,
+            "required": q.required,
+            "order": q.order,
+            "threat": q.threat.code if q.threat else "",
+            "rates": q.rates,
+            "choices": [
+                {
+                    "name": c["name"],
+                    "label_es": c["label_es"],
+                    "label_en": c["label_en"],
+                    "rating": c.get("rating"),
+                }
+                for c in q.choices
+            ],
+        }
+        for q in questionnaire.questions.select_related("threat").order_by("order", "pk")
+    ]
+
+
+def _version_record(
+    questionnaire: Questionnaire, by: User | None, latest: QuestionnaireVersion | None
+) -> QuestionnaireVersion | None:
+    """Record the questionnaire as it is now, unless it is as ``latest`` has it."""
+    snapshot = questionnaire_snapshot(questionnaire)
+    if latest is not None and latest.questions == snapshot:
+        return None
+    spec = form_export.form_spec(sectors=[questionnaire.sector], assessment=None)
+    return QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire,
+        number=(latest.number + 1) if latest else 1,
+        form_version=xlsform.questions_version(spec.groups),
+        questions=snapshot,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def question_save(
+    *,
+    questionnaire: Questionnaire,
+    question: Question | None,
+    by: User,
+    name: str,
+    kind: str,
+    label_es: str,
+    label_en: str,
+    hint_es: str = "",
+    hint_en: str = "",
+    order: int,
+    required: bool = False,
+    threat: Threat | None = None,
+    rates: str = "",
+    choices: list[dict[str, object]],
+) -> QuestionnaireVersion | None:
+    """Create or change a question, then convert the sector's form with pyxform: a form
+    that would not convert is refused with pyxform's message and nothing is saved. The
+    questionnaire is marked edited (catalog updates keep it) and its new version recorded
+    (the first save in the app records the version before it too). Returns the new
+    version, or None when nothing changed."""
+    locked = (
+        Questionnaire.objects.select_for_update().select_related("sector").get(pk=questionnaire.pk)
+    )
+    latest = locked.versions.order_by("-number").first()
+    if latest is None:
+        latest = _version_record(locked, None, None)
+    if kind not in ("yes_no", "choice"):
+        choices = []
+    question_choices_check(kind=kind, choices=choices)
+    choices = [
+        {k: c[k] for k in ("name", "label_es", "label_en")} | {"rating": c.get("rating")}
+        for c in choices
+    ]
+    if threat is not None and threat.sector_id != locked.sector_id:
+        raise ValidationError({"threat": _("Choose a threat of the questionnaire's sector.")})
+    if rates and threat is None:
+        raise ValidationError({"rates": _("Choose the threat whose rating the answers suggest.")})
+    if question is None:
+        question = Question(questionnaire=locked)
+    for field, value in {
+        "name": name,
+        "kind": kind,
+        "label_es": label_es,
+        "label_en": label_en,
+        "hint_es": hint_es,
+        "hint_en": hint_en,
+        "order": order,
+        "required": required,
+        "threat": threat,
+        "rates": rates,
+        "choices": choices,
+    }.items():
+        setattr(question, field, value)
+    question.full_clean()
+    question.save()
+    form_export.xlsform_bytes(form_export.form_spec(sectors=[locked.sector], assessment=None))
+    questionnaire_mark_edited(questionnaire=locked)
+    questionnaire.edited = True
+    return _version_record(locked, by, latest)

@@ -55,6 +55,7 @@ def questionnaires_page(request: HttpRequest, code: str, pk: int) -> HttpRespons
             "can_export": territory_queries.sectors_changeable(request.user, region).exists(),
             "can_import": can_import,
             "form": UploadForm() if can_import else None,
+            "can_edit": access.is_program_admin(request.user),
             "round_open": import_allowed(assessment),
             "jobs": import_queries.recent_jobs(FIELD_ANSWERS, region, assessment)
             if can_import

@@ -8,3 +8,9 @@ class TerritoryConfig(AppConfig):
     name = "amparo.territory"
     label = "territory"
     verbose_name = _("Territory")
+
+    def ready(self) -> None:
+        from amparo.imports.kinds import register
+        from amparo.territory.import_kind import ORGANIZATIONS
+
+        register(ORGANIZATIONS)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from amparo.catalog import read_pack_file
 from amparo.catalog.sync import LoadCount
 from amparo.concurrency import UNCHANGED, Unchanged, apply_changes
 from amparo.territory.models import Contact, Organization, Region, Sector
+from amparo.territory.organization_import import OrganizationRow
 
 COORDINATE_STEP = Decimal("0.00001")
 
@@ -137,3 +140,61 @@ def contact_update(
     contact.full_clean()
     contact.save()
     return contact
+
+
+@transaction.atomic
+def organizations_import(
+    *,
+    rows: Sequence[OrganizationRow],
+    aliases: Mapping[tuple[str, str], str],
+    regions: QuerySet[Region],
+) -> int:
+    """Write checked rows of an organization import (``organization_import.py``): the new
+    organizations, then their parents (an organization already in the region, or one of
+    the file; a skipped duplicate stands for the organization it repeats), then the
+    contacts. One transaction; returns how many rows were written."""
+    by_code = {r.code: r for r in regions.filter(code__in={row.region for row in rows})}
+    sectors = {s.code: s for s in Sector.objects.filter(code__in={r.sector for r in rows})}
+    created: dict[tuple[str, str], Organization] = {}
+    for row in rows:
+        if not row.new:
+            continue
+        organization = Organization(
+            region=by_code[row.region],
+            kind=row.kind,
+            name=row.name,
+            city=row.city,
+            sector=sectors.get(row.sector),
+            notes=row.notes,
+        )
+        organization.full_clean()
+        organization.save()
+        created[(row.region, row.name)] = organization
+    wanted = {
+        (row.region, aliases.get((row.region, row.parent), row.parent))
+        for row in rows
+        if row.new and row.parent
+    }
+    parents = {
+        (o.region.code, o.name): o
+        for o in Organization.objects.select_related("region").filter(
+            region__code__in={r for r, _ in wanted}, name__in={n for _, n in wanted}
+        )
+    }
+    for row in rows:
+        if row.new and row.parent:
+            child = created[(row.region, row.name)]
+            child.parent = parents[(row.region, aliases.get((row.region, row.parent), row.parent))]
+            child.save(update_fields=["parent", "updated_at"])
+    for row in rows:
+        if row.contact is not None:
+            contact = Contact(
+                organization=created[(row.region, row.name)],
+                name=row.contact.name,
+                title=row.contact.position,
+                email=row.contact.email,
+                phone=row.contact.phone,
+            )
+            contact.full_clean()
+            contact.save()
+    return len(rows)

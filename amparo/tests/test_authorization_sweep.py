@@ -87,6 +87,26 @@ SWEEP = {
         "get",
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["org"].pk},
     ),
+    "organization-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-import-template": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "organization-import-job": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
+    "organization-import-confirm": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
+    "organization-import-discard": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "job_id": o[r]["org_job"].pk},
+    ),
     "contact-create": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "contact-edit": (
         CHANGE,
@@ -351,6 +371,17 @@ SWEEP = {
     "region-dashboard": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "region-indicators": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "indicator-entry": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "questionnaire-list": (ADMIN, False, "get", lambda o, r: {}),
+    "questionnaire-detail": (ADMIN, False, "get", lambda o, r: {"code": "Q-TUR"}),
+    "questionnaire-preview": (ADMIN, False, "get", lambda o, r: {"code": "Q-TUR"}),
+    "questionnaire-version": (ADMIN, False, "get", lambda o, r: {"code": "Q-TUR", "number": 1}),
+    "question-create": (ADMIN, False, "get", lambda o, r: {"code": "Q-TUR"}),
+    "question-edit": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"code": "Q-TUR", "pk": o["question"].pk},
+    ),
     "indicator-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "indicator-import-job": (
         CHANGE,
@@ -569,6 +600,9 @@ def objects(world, settings, tmp_path):
             "blackout": Blackout.objects.create(
                 region=region, first_day=date(2027, 2, 1), last_day=date(2027, 2, 9)
             ),
+            "org_job": ImportJob.objects.create(
+                kind="organizations", region=region, original_name="x.csv", file_format="csv"
+            ),
         }
     from amparo.indicators.models import Indicator
 
@@ -600,7 +634,7 @@ def objects(world, settings, tmp_path):
         },
     )
     from amparo.mitigation.models import Control
-    from amparo.questionnaires.models import Question, Questionnaire
+    from amparo.questionnaires.models import Question, Questionnaire, QuestionnaireVersion
 
     found["control"] = Control.objects.create(
         code="TUR-POL-01", sector=world.sector, kind="policy", title_es="c", title_en="c"
@@ -608,7 +642,7 @@ def objects(world, settings, tmp_path):
     questionnaire = Questionnaire.objects.create(
         code="Q-TUR", sector=world.sector, title_es="q", title_en="q"
     )
-    Question.objects.create(
+    found["question"] = Question.objects.create(
         questionnaire=questionnaire,
         order=1,
         name="hostels",
@@ -620,6 +654,7 @@ def objects(world, settings, tmp_path):
             {"name": "no", "label_es": "No", "label_en": "No", "rating": 4},
         ],
     )
+    QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, form_version="v1")
     found["material"] = Material.objects.create(code="m", title_es="m", title_en="m", kind="series")
     version = MaterialVersion(
         material=found["material"],
