@@ -1,4 +1,4 @@
-"""Values every template needs (site name, hotlines)."""
+"""Values every template needs (site name, hotlines, version)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ def site(request: HttpRequest) -> dict[str, object]:
 
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    import amparo
+
     return {
+        "amparo_version": amparo.__version__,
         "organization_name": settings.AMPARO_ORGANIZATION_NAME,
         "menu_program_admin": signed_in and is_program_admin(user),
         "second_factor_due": signed_in and second_factor.step_due(user) is not None,

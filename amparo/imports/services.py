@@ -139,6 +139,11 @@ def _report_save(job: ImportJob, report: CheckReport) -> None:
     )
 
 
+def fail_job(*, job: ImportJob, reason: str) -> ImportJob:
+    """Mark a job failed with ``reason`` (e.g. ``worker_lost`` when its worker died)."""
+    return _fail(job, reason)
+
+
 def _fail(job: ImportJob, reason: str) -> ImportJob:
     """Mark the job as not importable, its reason first among the problems shown."""
     job.refresh_from_db()
