@@ -182,7 +182,8 @@ MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT", str(BASE_DIR / "media")))
 # an empty one would answer /reports/<id>/ with the stored file of the same name.
 MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are written whole or not at all (a full disk leaves no partial file).
+    "default": {"BACKEND": "amparo.storage.WholeFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

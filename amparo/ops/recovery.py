@@ -50,7 +50,7 @@ def _report_lost(args: list, kwargs: dict) -> None:
     ReportFile.objects.filter(
         pk=(args or [kwargs.get("report_id")])[0],
         status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
-    ).update(status=ReportStatus.FAILED)
+    ).update(status=ReportStatus.FAILED, failure="worker_lost")
 
 
 # What a task was making, marked failed when the task is given up.
