@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import shutil
+import tempfile
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -66,7 +67,8 @@ def test_the_private_cluster_is_its_own_and_restarts(load) -> None:
     psycopg = pytest.importorskip("psycopg")
     cluster = load.PrivateCluster()
     try:
-        assert cluster.port != 5432 and str(cluster.root).startswith("/tmp")
+        assert cluster.port != 5432
+        assert cluster.root.parent == Path(tempfile.gettempdir())
         cluster.start()
         with psycopg.connect(f"{cluster.url}/postgres") as connection:
             assert connection.execute("SELECT 1").fetchone() == (1,)
