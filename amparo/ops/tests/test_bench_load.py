@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import shutil
-import tempfile
 import sys
+import tempfile
 from argparse import Namespace
 from pathlib import Path
 
