@@ -9,8 +9,15 @@ EXIT_CONFIG = 3  # gunicorn stops (rather than restarting workers forever) on th
 
 
 def problems(*, database: bool = True, media: bool = True) -> list[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
     from amparo.ops import health
 
+    if media and settings.DEBUG:
+        # A developer's checkout starts without the folder; production must have it.
+        Path(settings.MEDIA_ROOT).mkdir(exist_ok=True)
     found = []
     if database and (problem := health.database_problem()):
         found.append(problem)

@@ -87,6 +87,13 @@ def test_start_up_checks_name_each_problem_and_exit_3(settings, tmp_path, capsys
     assert preflight.problems(media=False) == []
 
 
+def test_a_developers_checkout_gets_its_media_folder_made(settings, tmp_path) -> None:
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert preflight.problems() == []
+    assert (tmp_path / "media").is_dir()
+
+
 def test_amparo_health_prints_every_check_and_fails_when_one_does(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     settings.AMPARO_MIN_FREE_DISK_MB = 0
