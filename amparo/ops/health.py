@@ -79,6 +79,15 @@ def worker_problem() -> str | None:
     return None
 
 
+def waiting_without_worker() -> bool:
+    """Whether work put in the queue now would wait for a worker that is not running (so
+    a page showing progress can say so rather than wait for ever). Never with the
+    immediate backend, which runs tasks inside the request."""
+    if not settings.TASKS["default"]["BACKEND"].endswith("DatabaseBackend"):
+        return False
+    return worker_problem() is not None
+
+
 def readiness() -> dict[str, str | None]:
     """Every check by name: None when fine, else the problem. Checks that need the
     database are skipped (reported as such) when it cannot be reached."""

@@ -120,3 +120,34 @@ def test_heartbeats_record_each_worker_once() -> None:
     beat = WorkerBeat.objects.get()
     assert beat.seen_at == started + timedelta(seconds=10) and beat.pid > 0
     assert [w.worker_id for w in recovery.workers_alive(started)] == ["w1"]
+
+
+def test_pages_waiting_for_a_worker_that_is_not_running_say_so(world, settings) -> None:
+    from django.urls import reverse
+
+    from amparo.reports.services import report_request
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    report, _ = report_request(
+        regions=[world.region_a],
+        region=world.region_a,
+        kind="executive",
+        file_format="pdf",
+        lang="es",
+        donor=False,
+        since=None,
+        by=world.users["coordinator"],
+    )
+    client = world.client("coordinator")
+    url = reverse("report-status", args=[report.pk])
+    assert "no está funcionando" in client.get(url).content.decode()
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="w", started_at=now, seen_at=now)
+    assert "no está funcionando" not in client.get(url).content.decode()
+
+
+def test_with_the_immediate_backend_no_worker_is_needed(settings) -> None:
+    from amparo.ops import health
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert health.waiting_without_worker() is False
