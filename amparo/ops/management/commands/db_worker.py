@@ -31,7 +31,6 @@ class Heartbeat(threading.Thread):
         """One round: beat, recover lost tasks, run due jobs. A database that is away
         for a moment is logged and tried again next round."""
         try:
-            close_old_connections()
             recovery.beat(self.worker_id, started_at=self.started_at)
             recovery.recover_lost_tasks()
             if self.run_jobs:
@@ -43,6 +42,7 @@ class Heartbeat(threading.Thread):
     def run(self) -> None:
         try:
             while not self.stopping.wait(settings.AMPARO_WORKER_BEAT_SECONDS):
+                close_old_connections()  # this thread's own; a restarted database is reached
                 self.tick()
         finally:
             connection.close()
