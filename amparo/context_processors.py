@@ -1,4 +1,4 @@
-"""Values every template needs (site name, hotlines)."""
+"""Values every template needs (site name, hotlines, version)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ def site(request: HttpRequest) -> dict[str, object]:
 
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    import amparo
+
     return {
+        "amparo_version": amparo.__version__,
         "organization_name": settings.AMPARO_ORGANIZATION_NAME,
         "menu_program_admin": signed_in and is_program_admin(user),
         "menu_people": signed_in and may_manage_people(user),

@@ -69,3 +69,18 @@ def env_choice(environ: Mapping[str, str], name: str, default: str, choices: set
         allowed = ", ".join(sorted(choices))
         raise EnvError(f"{name} must be one of {allowed}, got {value!r}")
     return value
+
+
+def cache_config(url: str, *, key_prefix: str = "amparo") -> dict[str, object]:
+    """The default cache from ``CACHE_URL``: empty for one process's own memory (fine for
+    one app server), ``redis://host:port/db`` (or ``rediss://``, ``unix://``) for a cache
+    shared by every app server, so that throttles count across all of them."""
+    if not url or url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+        }
+    raise EnvError(f"CACHE_URL must start with redis://, rediss:// or unix://, got {url[:12]!r}…")

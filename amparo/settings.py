@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from amparo.env import EnvError, env_bool, env_choice, env_int, env_list, env_str
+from amparo.env import (
+    EnvError,
+    cache_config,
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -60,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "amparo.ops.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "amparo.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -173,7 +182,8 @@ MEDIA_ROOT = Path(env_str(ENV, "MEDIA_ROOT", str(BASE_DIR / "media")))
 # an empty one would answer /reports/<id>/ with the stored file of the same name.
 MEDIA_URL = "/media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are written whole or not at all (a full disk leaves no partial file).
+    "default": {"BACKEND": "amparo.storage.WholeFileStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -204,15 +214,29 @@ X_FRAME_OPTIONS = "DENY"
 # Behind one trusted reverse proxy that sets X-Forwarded-Proto and appends to
 # X-Forwarded-For; per-client limits then key on the address the proxy saw.
 BEHIND_PROXY = env_bool(ENV, "BEHIND_PROXY", False)
+# Monitors check health over plain http on the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# One JSON object per line (request id, user id, path, status, duration; see
+# amparo/ops/request_log.py), or plain text on a developer's machine.
+LOG_FORMAT = env_choice(ENV, "LOG_FORMAT", "text" if DEBUG else "json", {"json", "text"})
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "amparo.ops.request_log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     # WeasyPrint narrates every step of a PDF at INFO; only its warnings matter here.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # Django's own request lines would repeat amparo's (without the request id).
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "django.server": {"level": "WARNING"},
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(ENV, "LOG_LEVEL", "INFO", {"DEBUG", "INFO", "WARNING", "ERROR"}),
@@ -259,3 +283,26 @@ OTP_TOTP_ISSUER = AMPARO_ORGANIZATION_NAME
 AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
 # Days a generated report stays available for download.
 AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
+
+# Shared state between app servers. Sign-in lockouts (django-axes), two-factor throttles
+# and the recurring jobs' leases live in the database, so every server sees them; the
+# password-reset throttle lives in this cache: set CACHE_URL=redis://... when more than one
+# app server runs, so that it counts across them.
+CACHES = {
+    "default": cache_config(
+        env_str(ENV, "CACHE_URL"), key_prefix=env_str(ENV, "CACHE_KEY_PREFIX", "amparo")
+    )
+}
+
+# Background worker and health checks (docs/operations.md).
+# A worker writes its heartbeat this often; one not seen for LOST seconds is taken as gone
+# and its running task is put back in the queue, up to ATTEMPTS times, then failed.
+AMPARO_WORKER_BEAT_SECONDS = env_int(ENV, "AMPARO_WORKER_BEAT_SECONDS", 10, minimum=1)
+AMPARO_WORKER_LOST_SECONDS = env_int(ENV, "AMPARO_WORKER_LOST_SECONDS", 120, minimum=1)
+AMPARO_TASK_ATTEMPTS = env_int(ENV, "AMPARO_TASK_ATTEMPTS", 2, minimum=1)
+# A task still running after this long is failed even if its worker is alive.
+AMPARO_TASK_TIMEOUT_MINUTES = env_int(ENV, "AMPARO_TASK_TIMEOUT_MINUTES", 60, minimum=1)
+# /health/ready/ fails when no worker was seen within this many minutes ...
+AMPARO_WORKER_SEEN_MINUTES = env_int(ENV, "AMPARO_WORKER_SEEN_MINUTES", 5, minimum=1)
+# ... or when MEDIA_ROOT's disk has less free space than this.
+AMPARO_MIN_FREE_DISK_MB = env_int(ENV, "AMPARO_MIN_FREE_DISK_MB", 500, minimum=0)

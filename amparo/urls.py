@@ -13,7 +13,11 @@ urlpatterns = [
     path("", include("amparo.partnerships.urls")),
     path("", include("amparo.api.urls")),
     path("", include("amparo.reports.urls")),
+    path("", include("amparo.ops.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is away for a moment answers "try again in a moment" (503), not a 500.
+handler500 = "amparo.ops.errors.server_error"

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amparo import storage
 from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.imports.checking import MAX_PROBLEMS, CheckReport
@@ -82,7 +83,11 @@ def import_job_create(
         file_format=file_format,
         size=upload.size,
     )
-    job.file.save(f"{job.pk}", upload, save=False)
+    try:
+        job.file.save(f"{job.pk}", upload, save=False)
+    except OSError as error:
+        logger.error("storing upload %s failed: %s", job.pk, error.strerror)
+        raise ValidationError({"file": storage.disk_message(error)}) from None
     job.save()
     # After the commit: a deleted file cannot be brought back if the upload is rolled back,
     # and a failed clean-up must not cost the person their upload. ``amparo prune-imports``
@@ -137,6 +142,11 @@ def _report_save(job: ImportJob, report: CheckReport) -> None:
         problems=[[p.row, p.column, p.reason, p.value] for p in report.problems],
         unknown_columns=report.unknown_columns[:100],
     )
+
+
+def fail_job(*, job: ImportJob, reason: str) -> ImportJob:
+    """Mark a job failed with ``reason`` (e.g. ``worker_lost`` when its worker died)."""
+    return _fail(job, reason)
 
 
 def _fail(job: ImportJob, reason: str) -> ImportJob:

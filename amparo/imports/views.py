@@ -20,6 +20,7 @@ from amparo.form_errors import save_or_form_errors
 from amparo.imports import queries, services, tasks
 from amparo.imports.kinds import ImportKind, kind_of
 from amparo.imports.models import ImportJob, JobStatus
+from amparo.ops import health
 from amparo.territory.models import Region
 
 
@@ -67,6 +68,7 @@ def job_page(
         {
             "job": job,
             "running": job.running,
+            "no_worker": job.running and health.waiting_without_worker(),
             "rows_done": services.import_progress(job),
             "problems": queries.problem_rows(job),
             "reasons_template": kind_of(job).reasons_template,

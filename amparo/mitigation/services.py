@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from amparo import concurrency
+from amparo import concurrency, storage
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.accounts.models import User
@@ -278,7 +278,10 @@ def evidence_add(
         evidence.original_name = upload.name[-200:]
         evidence.content_type = verdict.content_type
         evidence.size = upload.size
-        evidence.file.save(upload.name, upload, save=False)
+        try:
+            evidence.file.save(upload.name, upload, save=False)
+        except OSError as error:
+            raise ValidationError({"file": storage.disk_message(error)}) from None
     evidence.full_clean()
     evidence.save()
     return evidence

@@ -42,6 +42,9 @@ class ReportFile(models.Model):
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     file = models.FileField(upload_to=report_path, blank=True)
+    # Why a failed report failed, when it is something its reader should be told:
+    # "disk_full" (nothing could be saved) or "worker_lost" (the worker stopped).
+    failure = models.CharField(max_length=20, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.db import models
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
+from amparo import storage
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Finding, Threat
 from amparo.indicators.models import Indicator, Observation, Target
@@ -25,6 +27,7 @@ MIME = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+logger = logging.getLogger(__name__)
 EXPIRE_BATCH = 20  # expired reports deleted per request, so that asking stays quick
 
 
@@ -177,7 +180,15 @@ def report_generate(*, report: ReportFile, regions: list[Region]) -> ReportFile:
     except Exception:
         ReportFile.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED)
         raise
-    report.file.save(f"{report.pk}", ContentFile(content), save=False)
+    try:
+        report.file.save(f"{report.pk}", ContentFile(content), save=False)
+    except OSError as error:
+        # Written whole or not at all (amparo.storage): nothing to clean up.
+        logger.error("saving report %s failed: %s", report.pk, error.strerror)
+        failure = "disk_full" if storage.disk_full(error) else "write_failed"
+        ReportFile.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, failure=failure)
+        report.refresh_from_db()
+        return report
     report.status = ReportStatus.DONE
     report.save(update_fields=["file", "status"])
     return report

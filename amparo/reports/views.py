@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
+from amparo.accounts.access import Capability
+from amparo.ops import health
 from amparo.reports import services, tasks
 from amparo.reports.models import ReportFile, ReportStatus
 from amparo.reports.scope import grants_key
@@ -108,7 +110,12 @@ def _own(request: HttpRequest, pk) -> ReportFile:
 def report_status(request: HttpRequest, pk) -> HttpResponse:
     report = _own(request, pk)
     running = report.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
-    return render(request, "reports/status.html", {"report": report, "running": running})
+    no_worker = running and health.waiting_without_worker()
+    return render(
+        request,
+        "reports/status.html",
+        {"report": report, "running": running, "no_worker": no_worker},
+    )
 
 
 @login_required

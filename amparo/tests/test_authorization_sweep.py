@@ -460,6 +460,7 @@ SWEEP = {
     "my-measures-csv": (USER, False, "get", lambda o, r: {}),
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
+    "ops-status": (ADMIN, False, "get", lambda o, r: {}),
     "account-security": (USER, False, "get", lambda o, r: {}),
     "otp-setup": (USER, False, "get", lambda o, r: {}),
     "otp-verify": (PASSED, False, "get", lambda o, r: {}),
@@ -506,6 +507,8 @@ NOT_SWEPT = {
     "set_language",  # public pages (test_login)
     "calendar-feed",
     "calendar-region-feed",  # secret-link feeds, no session (test_calendar)
+    "health",
+    "health-ready",  # public JSON for monitors, no session (ops/tests/test_health)
 }
 
 

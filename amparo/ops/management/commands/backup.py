@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.ops.backup import backup
+from amparo.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):
@@ -15,6 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("file")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        manifest = backup(Path(options["file"]))
+        try:
+            manifest = backup(Path(options["file"]))
+        except BackupError as error:
+            raise CommandError(str(error)) from None
         rows = sum(manifest["counts"].values())
-        self.stdout.write(f"backup {options['file']}: {rows} rows, {len(manifest['files'])} files")
+        self.stdout.write(
+            f"backup {options['file']}: {rows} rows, {len(manifest['files'])} files "
+            f"(amparo {manifest['amparo_version']})"
+        )

@@ -9,7 +9,10 @@ from amparo.ops.backup import RestoreError, restore
 
 
 class Command(BaseCommand):
-    help = "Restore a backup made by `amparo backup` into an empty, migrated database."
+    help = (
+        "Restore a backup made by `amparo backup` (by this or an earlier version) into an "
+        "empty database; the database is migrated first and the rows brought up to date."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
