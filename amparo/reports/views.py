@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.ops import health
 from amparo.reports import services, tasks
 from amparo.reports.models import ReportFile, ReportStatus
