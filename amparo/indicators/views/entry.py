@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -28,6 +29,21 @@ def _decimal(text: str) -> Decimal | str | None:
     return value if value.is_finite() and value >= 0 else "bad"
 
 
+def _typed_values(
+    request: HttpRequest, indicators: list[Indicator], period: date
+) -> tuple[dict[Indicator, tuple[date, Decimal | None]], dict[int, str]]:
+    """The grid's cells as values to save (an empty cell: None, the value is removed), and
+    the message of each cell that is not a number of zero or more."""
+    values, errors = {}, {}
+    for indicator in indicators:
+        parsed = _decimal(request.POST.get(f"v{indicator.pk}", ""))
+        if parsed == "bad":
+            errors[indicator.pk] = _("Enter a number, zero or more.")
+        else:
+            values[indicator] = (period, parsed)
+    return values, errors
+
+
 @login_required
 def entry_grid(request: HttpRequest, code: str) -> HttpResponse:
     """Type one period's values for every typed indicator of a frequency, and save once."""
@@ -48,13 +64,7 @@ def entry_grid(request: HttpRequest, code: str) -> HttpResponse:
     }
     errors = {}
     if request.method == "POST":
-        values = {}
-        for indicator in indicators:
-            parsed = _decimal(request.POST.get(f"v{indicator.pk}", ""))
-            if parsed == "bad":
-                errors[indicator.pk] = _("Enter a number, zero or more.")
-            else:
-                values[indicator] = (period, parsed)
+        values, errors = _typed_values(request, indicators, period)
         if not errors:
             count = services.observations_save(
                 region=region,
