@@ -75,7 +75,7 @@ def test_a_backup_of_another_format_is_refused(archive, settings) -> None:
     manifest = _manifest(archive)
     manifest["format"] = backups.FORMAT_VERSION + 1
     _rewrite(archive, {"manifest.json": json.dumps(manifest).encode()})
-    with pytest.raises(CommandError, match="another version of amparo"):
+    with pytest.raises(CommandError, match="made by a newer amparo"):
         call_command("restore", str(archive), stdout=StringIO())
     _nothing_restored(settings)
 

@@ -79,13 +79,22 @@ def test_values_out_of_range_are_field_errors(world, team, field, value) -> None
     assert _field_errors(response, field)
 
 
-def test_a_blackout_of_a_region_not_chosen_is_refused(world, team) -> None:
-    response = _refused(
-        world, team, regions=[world.region_a.pk], blackouts="PE-UCA 2027-02-01 2027-02-03"
+def test_a_blackout_of_a_region_not_chosen_is_left_out_of_the_run(world, team) -> None:
+    # The form comes pre-filled with every region's blackouts; unticking a region must not
+    # make its lines an error.
+    response = world.client("admin").post(
+        reverse("planner"),
+        _form(world, team, regions=[world.region_a.pk], blackouts="PE-UCA 2027-02-01 2027-02-03"),
     )
-    assert _field_errors(response, "blackouts") == [
-        "línea 1: PE-UCA no es una de las regiones elegidas"
-    ]
+    assert response.status_code == 302
+    run = PlanRun.objects.get()
+    assert [r["code"] for r in run.input["regions"]] == [world.region_a.code]
+    assert "PE-UCA" not in str(run.input)
+
+
+def test_a_blackout_of_an_unknown_region_is_refused(world, team) -> None:
+    response = _refused(world, team, blackouts="PE-XXX 2027-02-01 2027-02-03")
+    assert _field_errors(response, "blackouts")
 
 
 def test_a_region_the_admin_cannot_see_is_not_offered(world, team) -> None:

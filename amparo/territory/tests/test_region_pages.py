@@ -272,7 +272,9 @@ def test_a_sector_is_named_in_the_active_language() -> None:
 
 @pytest.mark.parametrize("code", ["PE-LOR", "PE-1", "CO-DC", "PE-LO2"])
 def test_region_codes_follow_iso_3166_2(code) -> None:
-    Region(code=code, name="x", capital="y", country="PE").full_clean(validate_unique=False)
+    Region(code=code, name="x", capital="y", country="PE").full_clean(
+        validate_unique=False, validate_constraints=False
+    )
 
 
 @pytest.mark.parametrize("code", ["pe-lor", "PE_LOR", "PER-LO", "PE-", "PE-LORE"])
@@ -280,5 +282,7 @@ def test_other_region_codes_are_refused(code) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as refused:
-        Region(code=code, name="x", capital="y", country="PE").full_clean(validate_unique=False)
+        Region(code=code, name="x", capital="y", country="PE").full_clean(
+            validate_unique=False, validate_constraints=False
+        )
     assert "code" in refused.value.message_dict
