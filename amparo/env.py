@@ -69,3 +69,24 @@ def env_choice(environ: Mapping[str, str], name: str, default: str, choices: set
         allowed = ", ".join(sorted(choices))
         raise EnvError(f"{name} must be one of {allowed}, got {value!r}")
     return value
+
+
+def env_fernet_key(environ: Mapping[str, str], name: str) -> str:
+    """Return the encryption key in ``name`` ("" when unset): 32 bytes in URL-safe base64,
+    as ``Fernet.generate_key()`` makes them; anything else is refused."""
+    import base64
+    import binascii
+
+    value = env_str(environ, name)
+    if not value:
+        return ""
+    try:
+        decoded = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise EnvError(
+            f'{name} must be a key made with: python -c "from cryptography.fernet import '
+            f'Fernet; print(Fernet.generate_key().decode())"'
+        )
+    return value

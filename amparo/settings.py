@@ -12,7 +12,15 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from amparo.env import EnvError, env_bool, env_choice, env_int, env_list, env_str
+from amparo.env import (
+    EnvError,
+    env_bool,
+    env_choice,
+    env_fernet_key,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV = os.environ
@@ -36,6 +44,7 @@ INSTALLED_APPS = [
     "amparo.mitigation",
     "amparo.imports",
     "amparo.questionnaires",
+    "amparo.fieldservers",
     "amparo.indicators",
     "amparo.partnerships",
     "amparo.api",
@@ -259,3 +268,14 @@ OTP_TOTP_ISSUER = AMPARO_ORGANIZATION_NAME
 AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
 # Days a generated report stays available for download.
 AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
+
+# Field servers (KoboToolbox, ODK Central): their tokens and passwords are kept encrypted
+# with this key, which lives only in the environment (never in the database or backups).
+AMPARO_FIELD_SECRETS_KEY = env_fernet_key(ENV, "AMPARO_FIELD_SECRETS_KEY")
+if not AMPARO_FIELD_SECRETS_KEY:
+    if not DEBUG:
+        raise EnvError(
+            "AMPARO_FIELD_SECRETS_KEY must be set when DEBUG is false: it encrypts the "
+            "passwords and tokens of field servers (see .env.example)"
+        )
+    AMPARO_FIELD_SECRETS_KEY = "ZGV2ZWxvcG1lbnQta2V5LW9ubHktZm9yLWRlYnVnLW0="  # DEBUG only
