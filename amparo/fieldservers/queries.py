@@ -17,7 +17,8 @@ def connections() -> QuerySet[Connection]:
 
 
 def enabled_connections() -> QuerySet[Connection]:
-    return Connection.objects.filter(enabled=True).order_by("name")[:LIMIT]
+    """For a choice field (which filters it again: not sliced); a program has a few."""
+    return Connection.objects.filter(enabled=True).order_by("name")
 
 
 def forms_of(assessment: Assessment) -> list[PublishedForm]:
