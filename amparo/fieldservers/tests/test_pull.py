@@ -133,7 +133,7 @@ class TestKobo:
         assert len(kobo.state.seen) == before + 1
         form.refresh_from_db()
         assert form.outcome_detail == ""
-        assert form.get_outcome_display() == "The server refused the token"
+        assert form.get_outcome_display() == "El servidor rechazó el token"
         assert form.cursor == ""
 
     def test_rate_limits_server_errors_and_bad_json_are_retried(
