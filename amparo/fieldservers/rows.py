@@ -52,8 +52,8 @@ def odk_record(submission: dict[str, object]) -> dict[str, str]:
         system = {}
     record: dict[str, str] = {}
     for key, value in submission.items():
-        if key in ("__system", "__id") or key.startswith("@"):
-            continue
+        if key in ("__system", "__id") or "@odata" in key:
+            continue  # links to repeats and attachments, not answers
         _flatten(key, value, record)
     record["SubmissionDate"] = _text(system.get("submissionDate"))
     record["ReviewState"] = _text(system.get("reviewState"))
