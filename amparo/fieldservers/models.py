@@ -81,9 +81,13 @@ class PublishedForm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     cursor = models.CharField(max_length=40, blank=True)
+    # The submissions read at exactly the cursor's time: read again by the next pull (its
+    # filter is "at or after"), they are left out rather than brought back.
+    cursor_keys = models.JSONField(default=list, blank=True)
     # Pulled but waiting for a coordinator: the jobs (ids), and the cursor once they are done.
     pending_jobs = models.JSONField(default=list, blank=True)
     pending_cursor = models.CharField(max_length=40, blank=True)
+    pending_cursor_keys = models.JSONField(default=list, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=SyncOutcome.choices, blank=True)
     outcome_detail = models.CharField(max_length=300, blank=True)

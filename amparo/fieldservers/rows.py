@@ -25,6 +25,7 @@ class PageRows:
     rows: list[list[str]]  # header first; only the header when nothing is left
     skipped: int  # rejected in review on the server
     cursor: str  # the latest submission or edit time in the page ("" when none)
+    at_cursor: frozenset[str] = frozenset()  # the keys of the submissions at that time
 
 
 def _text(value: object) -> str:
@@ -84,23 +85,35 @@ def _changed_at(kind: str, submission: dict[str, object]) -> str:
     return max((str(t) for t in times if t), default="")
 
 
-def page_rows(kind: str, submissions: Iterable[dict[str, object]]) -> PageRows:
+def page_rows(
+    kind: str,
+    submissions: Iterable[dict[str, object]],
+    *,
+    seen_at: str = "",
+    seen: frozenset[str] = frozenset(),
+) -> PageRows:
     """A page of submissions as rows, header first, in the columns of ``kind``'s export
-    (``kobo`` | ``odk``). Submissions rejected in review are left out and counted."""
+    (``kobo`` | ``odk``). Submissions rejected in review are left out and counted; those
+    of time ``seen_at`` whose key is in ``seen`` (read by an earlier pull at its cursor)
+    are left out silently."""
     records: list[dict[str, str]] = []
-    skipped, cursor = 0, ""
+    skipped, cursor, at_cursor = 0, "", set()
     for submission in submissions:
         if not isinstance(submission, dict):
             raise ValueError("a submission is not an object")
-        cursor = max(cursor, _changed_at(kind, submission))
-        if kind == "odk":
-            system = submission.get("__system")
-            if isinstance(system, dict) and system.get("reviewState") == "rejected":
-                skipped += 1
-                continue
-            records.append(odk_record(submission))
-        else:
-            records.append(kobo_record(submission))
+        record = odk_record(submission) if kind == "odk" else kobo_record(submission)
+        key = record[ODK_KEY_COLUMN if kind == "odk" else KEY_COLUMN]
+        changed = _changed_at(kind, submission)
+        if changed > cursor:
+            cursor, at_cursor = changed, {key}
+        elif changed == cursor:
+            at_cursor.add(key)
+        if seen_at and changed == seen_at and key in seen:
+            continue
+        if kind == "odk" and record["ReviewState"] == "rejected":
+            skipped += 1
+            continue
+        records.append(record)
     header: dict[str, None] = {}
     for record in records:
         header.update(dict.fromkeys(record))
@@ -109,4 +122,5 @@ def page_rows(kind: str, submissions: Iterable[dict[str, object]]) -> PageRows:
         rows=[columns, *([record.get(c, "") for c in columns] for record in records)],
         skipped=skipped,
         cursor=cursor,
+        at_cursor=frozenset(at_cursor),
     )

@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 LEASE = timedelta(minutes=30)  # a pull that has not finished by then is taken as stopped
 MAX_BACKOFF = timedelta(hours=6)
 DUE_PER_RUN = 50  # forms pulled by one call of ``field_syncs_run_due``
+MAX_CURSOR_KEYS = 5000  # submissions remembered at the cursor's exact time
 Client = KoboClient | OdkClient
 
 
@@ -249,9 +250,14 @@ def _waiting(form: PublishedForm) -> bool:
     if ImportJob.objects.filter(pk__in=form.pending_jobs, status__in=open_states).exists():
         return True
     PublishedForm.objects.filter(pk=form.pk).update(
-        cursor=form.pending_cursor, pending_cursor="", pending_jobs=[]
+        cursor=form.pending_cursor,
+        cursor_keys=form.pending_cursor_keys,
+        pending_cursor="",
+        pending_cursor_keys=[],
+        pending_jobs=[],
     )
-    form.cursor, form.pending_cursor, form.pending_jobs = form.pending_cursor, "", []
+    form.cursor, form.cursor_keys = form.pending_cursor, form.pending_cursor_keys
+    form.pending_cursor, form.pending_cursor_keys, form.pending_jobs = "", [], []
     return False
 
 
@@ -286,12 +292,16 @@ def _pull(form: PublishedForm, now: datetime, options: dict) -> PullResult:
         return PullResult(SyncOutcome.FAILED, detail=_("nobody may write this form's answers"))
     confirm = connection.confirm_before_writing
     result = PullResult(SyncOutcome.OK)
-    cursor, jobs = form.cursor, []
+    cursor, keys, jobs = form.cursor, set(form.cursor_keys), []
+    seen = frozenset(form.cursor_keys)
     try:
         pages = client_for(connection, **options).pages(form.server_form_id, form.cursor)
         for number, page in enumerate(pages, start=1):
-            converted = page_rows(connection.kind, page)
-            cursor = max(cursor, converted.cursor)
+            converted = page_rows(connection.kind, page, seen_at=form.cursor, seen=seen)
+            if converted.cursor > cursor:
+                cursor, keys = converted.cursor, set(converted.at_cursor)
+            elif converted.cursor == cursor:
+                keys |= converted.at_cursor
             result.skipped += converted.skipped
             if len(converted.rows) < 2:
                 continue
@@ -317,7 +327,7 @@ def _pull(form: PublishedForm, now: datetime, options: dict) -> PullResult:
         refused = isinstance(error, ServerRefused) and error.token
         outcome = SyncOutcome.REFUSED if refused else SyncOutcome.FAILED
         if jobs:
-            _keep_pending(form, jobs, form.cursor)
+            _keep_pending(form, jobs, form.cursor, form.cursor_keys)
         # Kept as the server said it (or empty for a refused token: the outcome says it).
         detail = (
             "" if refused else getattr(error, "message", "") or str(error) or type(error).__name__
@@ -325,16 +335,19 @@ def _pull(form: PublishedForm, now: datetime, options: dict) -> PullResult:
         return PullResult(outcome, result.new, result.held, result.skipped, detail)
     except ValidationError as error:
         return PullResult(SyncOutcome.FAILED, detail=" ".join(error.messages)[:300])
+    kept = sorted(keys)[:MAX_CURSOR_KEYS]
     if jobs:
-        _keep_pending(form, jobs, cursor)
+        _keep_pending(form, jobs, cursor, kept)
         result.outcome = SyncOutcome.WAITING
     else:
-        PublishedForm.objects.filter(pk=form.pk).update(cursor=cursor)
+        PublishedForm.objects.filter(pk=form.pk).update(cursor=cursor, cursor_keys=kept)
     return result
 
 
-def _keep_pending(form: PublishedForm, jobs: list[str], cursor: str) -> None:
-    PublishedForm.objects.filter(pk=form.pk).update(pending_jobs=jobs, pending_cursor=cursor)
+def _keep_pending(form: PublishedForm, jobs: list[str], cursor: str, keys: list[str]) -> None:
+    PublishedForm.objects.filter(pk=form.pk).update(
+        pending_jobs=jobs, pending_cursor=cursor, pending_cursor_keys=keys
+    )
 
 
 def _record(form: PublishedForm, result: PullResult, now: datetime) -> None:

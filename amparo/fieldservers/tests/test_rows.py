@@ -138,3 +138,24 @@ def test_odk_rows_keep_every_answer_under_its_group(records):
     for record, row in zip(records, page.rows[1:], strict=True):
         for key, value in record.items():
             assert row[header.index(f"tur-{key}")] == _expected(value)
+
+
+def test_submissions_read_at_the_cursor_are_left_out_but_not_others_at_that_time():
+    at = "2027-01-01T09:00:00"
+    page = [
+        {"_uuid": "a", "_submission_time": at},
+        {"_uuid": "b", "_submission_time": at},
+        {"_uuid": "c", "_submission_time": "2027-01-01T08:00:00", "_last_edited": at},
+    ]
+    result = page_rows("kobo", page, seen_at=at, seen=frozenset({"a"}))
+    assert [row[result.rows[0].index("_uuid")] for row in result.rows[1:]] == ["b", "c"]
+    assert result.at_cursor == {"a", "b", "c"} and result.skipped == 0
+
+
+def test_the_keys_at_the_cursor_are_those_of_the_latest_time_only():
+    page = [
+        {"_uuid": "a", "_submission_time": "2027-01-01T09:00:00"},
+        {"_uuid": "b", "_submission_time": "2027-01-01T10:00:00"},
+    ]
+    result = page_rows("kobo", page)
+    assert (result.cursor, result.at_cursor) == ("2027-01-01T10:00:00", {"b"})
