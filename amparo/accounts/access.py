@@ -22,6 +22,7 @@ from django.http import Http404
 
 from amparo.accounts.models import Membership, Role, User
 from amparo.assessment.models import Assessment, Finding
+from amparo.fieldservers.models import PublishedForm
 from amparo.imports.models import ImportJob, target_filter
 from amparo.mitigation.models import Measure
 from amparo.rollout.models import Event, RecoveryGroup, Rollout
@@ -300,6 +301,17 @@ def import_job_or_404(
     if target is not None:
         jobs = jobs.filter(**target_filter(target))
     return _first_or_404(jobs)
+
+
+def published_form_or_404(
+    user: User, region: Region, assessment: Assessment, pk: int, capability: Capability
+) -> PublishedForm:
+    """A form of ``assessment`` published on a field server: 404 outside the region, 403
+    without ``capability`` there (the field-answer imports' own)."""
+    require(user, capability, region)
+    return _first_or_404(
+        PublishedForm.objects.select_related("connection").filter(assessment=assessment, pk=pk)
+    )
 
 
 def sectors_visible(user: User, region: Region) -> QuerySet[Sector]:

@@ -16,7 +16,7 @@ from amparo.accounts import access
 from amparo.fieldservers import queries, services, tasks
 from amparo.fieldservers.forms import ConnectionForm, PublishForm
 from amparo.fieldservers.import_kind import FIELD_SYNC
-from amparo.fieldservers.models import Connection, PublishedForm
+from amparo.fieldservers.models import Connection
 from amparo.form_errors import save_or_form_errors
 from amparo.imports import views as import_views
 from amparo.questionnaires.import_kind import import_allowed
@@ -127,7 +127,9 @@ def publish(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 @require_POST
 def sync_now(request: HttpRequest, code: str, pk: int, form_pk: int) -> HttpResponse:
     region, assessment = _round(request, code, pk)
-    form = get_object_or_404(PublishedForm, pk=form_pk, assessment=assessment)
+    form = access.published_form_or_404(
+        request.user, region, assessment, form_pk, FIELD_SYNC.capability
+    )
     tasks.pull_form.enqueue(form.pk)
     return redirect("round-fieldservers", code=region.code, pk=assessment.pk)
 
