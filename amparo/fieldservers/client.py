@@ -10,6 +10,7 @@ are listed in ``docs/questionnaires.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -197,6 +198,9 @@ class KoboClient:
     def make(cls, base_url: str, token: str, **options: Any) -> KoboClient:
         return cls(Http(base_url, lambda: {"Authorization": f"Token {token}"}, **options))
 
+    def close(self) -> None:
+        """Nothing to end: a token is not a session."""
+
     def identity(self) -> Identity:
         me = self.http.call("GET", "/me/")
         assets = self.http.call(
@@ -291,6 +295,13 @@ class OdkClient:
 
         client.http.headers = headers
         return client
+
+    def close(self) -> None:
+        """End the session opened for this client, if any (best effort)."""
+        if self._token:
+            with contextlib.suppress(ServerRefused, ServerUnavailable):
+                self.http.call("DELETE", "/v1/sessions/current")
+            self._token = ""
 
     def _forms(self) -> str:
         return f"/v1/projects/{self.project}/forms"

@@ -168,12 +168,9 @@ def form_publish(
     the first time, a new version of it afterwards. Refused with the server's message
     when the server refuses it."""
     region = assessment.region
-    if sector is None:
-        access.require(by, FIELD_SYNC.capability, region)
-        sectors = list(Sector.objects.filter(country=region.country))
-    else:
-        access.require(by, FIELD_SYNC.capability, region)
-        sectors = [sector]
+    # The region's coordinators and program admins, as for importing the answers.
+    access.require(by, FIELD_SYNC.capability, region)
+    sectors = [sector] if sector else list(Sector.objects.filter(country=region.country))
     if not connection.enabled:
         raise ValidationError(_("This server connection is disabled."))
     if assessment.status == RoundStatus.COMPLETED:
@@ -294,8 +291,10 @@ def _pull(form: PublishedForm, now: datetime, options: dict) -> PullResult:
     result = PullResult(SyncOutcome.OK)
     cursor, keys, jobs = form.cursor, set(form.cursor_keys), []
     seen = frozenset(form.cursor_keys)
+    server = None
     try:
-        pages = client_for(connection, **options).pages(form.server_form_id, form.cursor)
+        server = client_for(connection, **options)
+        pages = server.pages(form.server_form_id, form.cursor)
         for number, page in enumerate(pages, start=1):
             converted = page_rows(connection.kind, page, seen_at=form.cursor, seen=seen)
             if converted.cursor > cursor:
@@ -335,6 +334,9 @@ def _pull(form: PublishedForm, now: datetime, options: dict) -> PullResult:
         return PullResult(outcome, result.new, result.held, result.skipped, detail)
     except ValidationError as error:
         return PullResult(SyncOutcome.FAILED, detail=" ".join(error.messages)[:300])
+    finally:
+        if server is not None:
+            server.close()
     kept = sorted(keys)[:MAX_CURSOR_KEYS]
     if jobs:
         _keep_pending(form, jobs, cursor, kept)

@@ -101,6 +101,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PATCH(self) -> None:
         self._handle("PATCH")
 
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
 
 # --- KoboToolbox ---------------------------------------------------------------------------
 
@@ -223,6 +226,11 @@ def _odk_session(handler: _Handler, seen: Seen) -> None:
     handler._answer(200, {"token": f"session-{state.token}", "expiresAt": "2099-01-01T00:00:00Z"})
 
 
+def _odk_logout(handler: _Handler, seen: Seen) -> None:
+    if _odk_authorized(handler, seen):
+        handler._answer(200, {"success": True})
+
+
 def _odk_me(handler: _Handler, seen: Seen) -> None:
     if _odk_authorized(handler, seen):
         handler._answer(200, {"displayName": handler.state.account, "email": handler.state.email})
@@ -298,6 +306,7 @@ def _odk_submissions(handler: _Handler, seen: Seen, project: str, form_id: str) 
 
 ODK_ROUTES = [
     ("POST", r"/v1/sessions", _odk_session),
+    ("DELETE", r"/v1/sessions/current", _odk_logout),
     ("GET", r"/v1/users/current", _odk_me),
     ("GET", r"/v1/projects/(\d+)/forms", _odk_forms),
     ("POST", r"/v1/projects/(\d+)/forms", _odk_forms),

@@ -247,6 +247,17 @@ class TestOdk:
         assert all(b"s3creto" not in s.body for s in others)
         assert all(s.headers["authorization"] == "Bearer session-t0k3n" for s in others)
 
+    def test_each_pull_signs_in_once_and_ends_its_session(
+        self, world, round_lor, odk, odk_connection
+    ):
+        form = published(world, round_lor, odk_connection)
+        before = len(odk.state.seen)
+        services.form_pull(form=form)
+        calls = [(s.method, s.path) for s in odk.state.seen[before:]]
+        assert calls[0] == ("POST", "/v1/sessions")
+        assert calls[-1] == ("DELETE", "/v1/sessions/current")
+        assert calls.count(("POST", "/v1/sessions")) == 1
+
     def test_a_wrong_password_is_a_refused_token(self, world, round_lor, odk, odk_connection):
         form = published(world, round_lor, odk_connection)
         odk.state.password = "changed"
