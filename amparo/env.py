@@ -84,3 +84,24 @@ def cache_config(url: str, *, key_prefix: str = "amparo") -> dict[str, object]:
             "KEY_PREFIX": key_prefix,
         }
     raise EnvError(f"CACHE_URL must start with redis://, rediss:// or unix://, got {url[:12]!r}…")
+
+
+def env_fernet_key(environ: Mapping[str, str], name: str) -> str:
+    """Return the encryption key in ``name`` ("" when unset): 32 bytes in URL-safe base64,
+    as ``Fernet.generate_key()`` makes them; anything else is refused."""
+    import base64
+    import binascii
+
+    value = env_str(environ, name)
+    if not value:
+        return ""
+    try:
+        decoded = base64.urlsafe_b64decode(value.encode("ascii"))
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        decoded = b""
+    if len(decoded) != 32:
+        raise EnvError(
+            f'{name} must be a key made with: python -c "from cryptography.fernet import '
+            f'Fernet; print(Fernet.generate_key().decode())"'
+        )
+    return value

@@ -19,6 +19,7 @@ _DEFAULTS = {
     # would keep the PostgreSQL test database busy at teardown.
     "DB_CONN_MAX_AGE": "0",
     "TASKS_BACKEND": "immediate",
+    "AMPARO_FIELD_SECRETS_KEY": "dGVzdC1vbmx5LWtleS1mb3ItZmllbGQtc2VydmVycyE=",
 }
 
 for _name, _value in _DEFAULTS.items():

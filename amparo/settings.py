@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "amparo.mitigation",
     "amparo.imports",
     "amparo.questionnaires",
+    "amparo.fieldservers",
     "amparo.indicators",
     "amparo.partnerships",
     "amparo.api",

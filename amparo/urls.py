@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("amparo.assessment.urls")),
     path("", include("amparo.mitigation.urls")),
     path("", include("amparo.questionnaires.urls")),
+    path("", include("amparo.fieldservers.urls")),
     path("", include("amparo.indicators.urls")),
     path("", include("amparo.partnerships.urls")),
     path("", include("amparo.api.urls")),

@@ -34,6 +34,7 @@ def main() -> None:
     os.environ.update(
         DEBUG="false",
         SECRET_KEY="bench-" + "x" * 50,
+        AMPARO_FIELD_SECRETS_KEY="YmVuY2gtb25seS1rZXktZm9yLWZpZWxkLXNlcnZlcnM=",
         SECURE_SSL_REDIRECT="false",
         STATIC_FILES_HASHED="false",
         ALLOWED_HOSTS="testserver",

@@ -32,6 +32,7 @@ def main() -> None:
     os.environ.update(
         DEBUG="false",
         SECRET_KEY="bench-" + "x" * 50,
+        AMPARO_FIELD_SECRETS_KEY="YmVuY2gtb25seS1rZXktZm9yLWZpZWxkLXNlcnZlcnM=",
         MEDIA_ROOT=str(workdir / "media"),
         TASKS_BACKEND="immediate",
         SECURE_SSL_REDIRECT="false",

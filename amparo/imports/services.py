@@ -5,6 +5,8 @@ deleted after a day (``import_files_prune``)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
@@ -279,6 +282,61 @@ def import_rows(
     import_confirm(job=job, by=by, keep_file=False)
     job.refresh_from_db()
     return _write(job, source, raise_unexpected=True)
+
+
+def import_pulled(
+    *,
+    kind: ImportKind,
+    by: User,
+    region: Region,
+    target: models.Model | None,
+    rows: Sequence[Row],
+    name: str,
+    confirm_first: bool,
+) -> ImportJob:
+    """Import rows pulled from a server (a page of submissions, header first), checked as
+    a file would be. Rows with problems are held on the job with their reasons, never
+    written; the valid ones are written at once in one transaction, or, with
+    ``confirm_first``, kept as the job's CSV file until someone confirms the job as an
+    upload (kept from pruning until then). An unexpected error while writing fails the
+    job and is raised."""
+    _refuse_unless_allowed(kind, by, region)
+    _refuse_if_closed(kind, region, target)
+    job = ImportJob(
+        kind=kind.name, region=region, target=target, created_by=by, original_name=name[:200]
+    )
+    if confirm_first:
+        content = _csv_bytes(rows)
+        job.file_format, job.size, job.keep_file = "csv", len(content), True
+        job.file.save(f"{job.pk}", ContentFile(content), save=False)
+    job.save()
+
+    def source() -> AbstractContextManager[Iterator[Row]]:
+        return nullcontext(iter(rows))
+
+    job = _check(job, source)
+    if job.status != JobStatus.READY:
+        return job
+    if not job.to_import:  # every valid row was brought in before: nothing to confirm
+        _forget_file(job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.DONE, rows_imported=0, finished_at=timezone.now(), keep_file=False
+        )
+        job.refresh_from_db()
+        return job
+    if confirm_first:
+        return job
+    import_confirm(job=job, by=by, keep_file=False)
+    job.refresh_from_db()
+    return _write(job, source, raise_unexpected=True)
+
+
+def _csv_bytes(rows: Sequence[Row]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _forget_file(job: ImportJob) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
+from amparo.fieldservers.models import Connection, PublishedForm
 from amparo.imports.models import ImportJob
 from amparo.mitigation.models import Evidence, Measure
 from amparo.partnerships.models import Material, MaterialVersion, Meeting, NextStep, Partnership
@@ -361,6 +362,47 @@ SWEEP = {
         "post",
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["job"].pk},
     ),
+    "fieldserver-list": (ADMIN, False, "get", lambda o, r: {}),
+    "fieldserver-create": (ADMIN, False, "get", lambda o, r: {}),
+    "fieldserver-edit": (ADMIN, False, "get", lambda o, r: {"pk": o["connection"].pk}),
+    "fieldserver-test": (ADMIN, False, "post", lambda o, r: {"pk": o["connection"].pk}),
+    "fieldserver-enable": (ADMIN, False, "post", lambda o, r: {"pk": o["connection"].pk}),
+    "round-fieldservers": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "fieldserver-publish": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk},
+    ),
+    "fieldserver-sync": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "form_pk": o[r]["form"].pk},
+    ),
+    "fieldserver-job": (
+        CHANGE,
+        True,
+        "get",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["pull"].pk},
+    ),
+    "fieldserver-job-confirm": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["pull"].pk},
+    ),
+    "fieldserver-job-discard": (
+        CHANGE,
+        True,
+        "post",
+        lambda o, r: {"code": o[r]["code"], "pk": o[r]["round"].pk, "job_id": o[r]["pull"].pk},
+    ),
     "accept-suggestion": (
         SECTOR,
         True,
@@ -539,6 +581,10 @@ def objects(world, settings, tmp_path):
     playbook = Playbook.objects.get(code="iglesias")
     threat = Threat.objects.create(code="TUR-01", sector=world.sector, title_es="t", title_en="t")
     found = {"stage": Stage.objects.get(playbook=playbook, code="lanzamiento"), "threat": threat}
+    connection = Connection.objects.create(
+        kind="kobo", name="kobo", base_url="https://kobo.example.org", secret_sealed="x"
+    )
+    found["connection"] = connection
     for key, region in ((A, world.region_a), (B, world.region_b)):
         org = Organization.objects.create(name=f"Iglesia {key}", kind="church", region=region)
         rollout = Rollout.objects.create(region=region, playbook=playbook)
@@ -596,6 +642,15 @@ def objects(world, settings, tmp_path):
                 target=assessment,
                 original_name="x.csv",
                 file_format="csv",
+            ),
+            "pull": ImportJob.objects.create(
+                kind="field_sync", region=region, target=assessment, original_name="kobo · 1"
+            ),
+            "form": PublishedForm.objects.create(
+                connection=connection,
+                assessment=assessment,
+                server_form_id=f"amparo_all_{key}",
+                published_at=timezone.now(),
             ),
             "values_job": ImportJob.objects.create(
                 kind="observations", region=region, original_name="x.csv", file_format="csv"
