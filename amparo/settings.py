@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "amparo.imports",
     "amparo.questionnaires",
     "amparo.indicators",
+    "amparo.policy",
     "amparo.partnerships",
     "amparo.api",
     "amparo.reports",

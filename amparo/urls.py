@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("amparo.mitigation.urls")),
     path("", include("amparo.questionnaires.urls")),
     path("", include("amparo.indicators.urls")),
+    path("", include("amparo.policy.urls")),
     path("", include("amparo.partnerships.urls")),
     path("", include("amparo.api.urls")),
     path("", include("amparo.reports.urls")),

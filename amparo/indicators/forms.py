@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.indicators.models import Aggregation, Indicator
 from amparo.indicators.services import indicator_problems
 from amparo.mitigation.models import Measure
+from amparo.policy.models import PolicyItem
 
 DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -52,9 +53,10 @@ class IndicatorForm(forms.ModelForm):
         fields = [
             "code", "name_es", "name_en", "level", "unit", "direction", "aggregation",
             "numerator", "denominator", "frequency", "sector", "disaggregations",
-            "caveat_es", "caveat_en", "is_key",
+            "caveat_es", "caveat_en", "is_key", "policy_items",
         ]  # fmt: skip
         widgets = {
+            "policy_items": forms.CheckboxSelectMultiple,
             "caveat_es": forms.Textarea(attrs={"rows": 2}),
             "caveat_en": forms.Textarea(attrs={"rows": 2}),
         }
@@ -69,6 +71,8 @@ class IndicatorForm(forms.ModelForm):
         for name in ("numerator", "denominator"):
             self.fields[name].queryset = parts
             self.fields[name].help_text = _("Only for a ratio.")
+        self.fields["policy_items"].queryset = PolicyItem.objects.select_related("instrument")
+        self.fields["policy_items"].label_from_instance = lambda p: f"{p.tag} · {p.name}"
         if self.instance.from_catalog:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code of a catalog indicator cannot change.")

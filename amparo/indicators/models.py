@@ -92,6 +92,14 @@ class Indicator(BilingualName, CatalogEntry, CatalogSynced):
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="indicators", verbose_name=_("linked measures")
     )
+    policy_items = models.ManyToManyField(
+        "policy.PolicyItem",
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("national policy entries it measures"),
+    )
+    # The international standard it follows (the pack's "standard"), such as SDG 16.2.2.
+    standard = models.JSONField(_("standard"), default=dict, blank=True)
 
     history = HistoricalRecords(inherit=False)
 

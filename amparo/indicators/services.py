@@ -18,6 +18,7 @@ from amparo.catalog.sync import LoadCount
 from amparo.indicators.models import Aggregation, Indicator, Observation, Target
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
+from amparo.policy.services import items_by_tag, tagged
 from amparo.territory.models import Region, Sector
 
 CATALOG_FIELDS = (
@@ -47,8 +48,12 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
     sectors = {s.code: s for s in Sector.objects.all()}
     # Kept current by the load, so a ratio finds the parts created before it.
     by_code = {
-        i.code: i for i in Indicator.objects.select_related("sector", "numerator", "denominator")
+        i.code: i
+        for i in Indicator.objects.select_related(
+            "sector", "numerator", "denominator"
+        ).prefetch_related("policy_items")
     }
+    by_tag = items_by_tag()
 
     def values(entry: dict) -> dict[str, object]:
         return {
@@ -57,7 +62,18 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
             "sector": sectors.get(entry.get("sector") or ""),
             "numerator": by_code.get(entry.get("numerator") or ""),
             "denominator": by_code.get(entry.get("denominator") or ""),
+            "standard": entry.get("standard") or {},
         }
+
+    def differs(indicator: Indicator, entry: dict) -> bool:
+        return any(getattr(indicator, k) != v for k, v in values(entry).items()) or (
+            {p.pk for p in indicator.policy_items.all()} != tagged(entry.get("policy", []), by_tag)
+        )
+
+    def create(entry: dict, **catalog: object) -> Indicator:
+        indicator = Indicator.objects.create(code=entry["code"], **values(entry), **catalog)
+        indicator.policy_items.set(tagged(entry.get("policy", []), by_tag))
+        return indicator
 
     def update(indicator: Indicator, entry: dict) -> None:
         wanted = values(entry)
@@ -65,14 +81,13 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
         for name in changed:
             setattr(indicator, name, wanted[name])
         indicator.save(update_fields=changed)
+        indicator.policy_items.set(tagged(entry.get("policy", []), by_tag))
 
     catalog_entries_apply(
         kind=CatalogKind(
             name="indicators",
-            create=lambda entry, **catalog: Indicator.objects.create(
-                code=entry["code"], **values(entry), **catalog
-            ),
-            differs=lambda i, e: any(getattr(i, k) != v for k, v in values(e).items()),
+            create=create,
+            differs=differs,
             update=update,
         ),
         entries=sorted(content, key=lambda e: e["aggregation"] == "ratio"),
@@ -149,6 +164,7 @@ def observations_import(*, rows: list[ObservationRow], by: User) -> int:
 INDICATOR_FIELDS = (
     "code", "name_es", "name_en", "level", "unit", "direction", "aggregation", "numerator",
     "denominator", "frequency", "sector", "disaggregations", "caveat_es", "caveat_en", "is_key",
+    "policy_items",
 )  # fmt: skip
 
 
@@ -185,13 +201,15 @@ def indicator_save(*, indicator: Indicator | None, by: User, **values: object) -
     Rules: a ratio names a numerator and a denominator, two other indicators that are not
     ratios themselves; any other method names neither. A catalog indicator keeps its code
     (files and the catalog refer to it) and is marked edited, so reloading the catalog
-    keeps the change. ``by`` is recorded in the history."""
+    keeps the change. ``by`` is recorded in the history. ``policy_items``, when given,
+    replaces the national-policy entries it measures."""
     unknown = set(values) - set(INDICATOR_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     errors = indicator_problems(indicator=indicator, values=values)
     if errors:
         raise ValidationError(errors)
+    policy_items = values.pop("policy_items", None)
     indicator = indicator or Indicator()
     for name, value in values.items():
         setattr(indicator, name, value)
@@ -200,6 +218,8 @@ def indicator_save(*, indicator: Indicator | None, by: User, **values: object) -
     indicator._history_user = by
     indicator.full_clean()
     indicator.save()
+    if policy_items is not None:
+        indicator.policy_items.set(policy_items)
     return indicator
 
 

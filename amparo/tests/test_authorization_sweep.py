@@ -395,6 +395,15 @@ SWEEP = {
     "my-measures-csv": (USER, False, "get", lambda o, r: {}),
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
+    "policy-list": (MEMBER, False, "get", lambda o, r: {}),
+    "policy-edit": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
+    "policy-item-create": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
+    "policy-item-edit": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"instrument_code": "PNFTP", "pk": o["policy_item"].pk},
+    ),
     "account-security": (USER, False, "get", lambda o, r: {}),
     "otp-setup": (USER, False, "get", lambda o, r: {}),
     "otp-verify": (PASSED, False, "get", lambda o, r: {}),
@@ -559,6 +568,14 @@ def objects(world, settings, tmp_path):
             {"name": "yes", "label_es": "Sí", "label_en": "Yes", "rating": 2},
             {"name": "no", "label_es": "No", "label_en": "No", "rating": 4},
         ],
+    )
+    from amparo.policy.models import PolicyInstrument, PolicyItem
+
+    instrument = PolicyInstrument.objects.create(
+        code="PNFTP", kind="policy", name_es="p", name_en="p"
+    )
+    found["policy_item"] = PolicyItem.objects.create(
+        instrument=instrument, kind="objective", code="OP1", name_es="o"
     )
     found["material"] = Material.objects.create(code="m", title_es="m", title_en="m", kind="series")
     version = MaterialVersion(
