@@ -81,3 +81,26 @@ def item_edit(request: HttpRequest, instrument_code: str, pk: int | None = None)
         },
         status=422 if form.errors else 200,
     )
+
+
+@login_required
+def alignment_region(request: HttpRequest, code: str) -> HttpResponse:
+    """How the region's measures serve the national policy (what the user may read)."""
+    region = access.region_or_404(request.user, code)
+    return render(
+        request,
+        "policy/alignment.html",
+        {"region": region, "view": queries.policy_alignment(request.user, [region])},
+    )
+
+
+@login_required
+def alignment_program(request: HttpRequest) -> HttpResponse:
+    """The same for every region the user sees."""
+    access.require_member(request.user)
+    regions = list(access.regions_visible(request.user).order_by("name"))
+    return render(
+        request,
+        "policy/alignment.html",
+        {"region": None, "view": queries.policy_alignment(request.user, regions)},
+    )

@@ -396,6 +396,8 @@ SWEEP = {
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
     "policy-list": (MEMBER, False, "get", lambda o, r: {}),
+    "policy-alignment": (MEMBER, False, "get", lambda o, r: {}),
+    "policy-alignment-region": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "policy-edit": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
     "policy-item-create": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
     "policy-item-edit": (
