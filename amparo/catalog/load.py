@@ -7,7 +7,7 @@ from django.db import transaction
 
 from amparo.assessment.services import threats_catalog_load
 from amparo.catalog.sync import LoadCount
-from amparo.indicators.services import indicators_catalog_load
+from amparo.indicators.services import disaggregations_catalog_load, indicators_catalog_load
 from amparo.mitigation.services import controls_catalog_load
 from amparo.policy.services import policy_catalog_load
 from amparo.questionnaires.catalog import questionnaires_catalog_load
@@ -29,5 +29,6 @@ def catalog_load(*, packs: list[str]) -> LoadCount:
         threats_catalog_load(pack=pack, count=count)
         controls_catalog_load(pack=pack, count=count)
         questionnaires_catalog_load(pack=pack, count=count)
+        disaggregations_catalog_load(pack=pack, count=count)
         indicators_catalog_load(pack=pack, count=count)
     return count

@@ -9,7 +9,12 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from amparo.indicators.models import Aggregation, Indicator
+from amparo.indicators.models import (
+    Aggregation,
+    DisaggregationDimension,
+    DisaggregationValue,
+    Indicator,
+)
 from amparo.indicators.services import indicator_problems
 from amparo.mitigation.models import Measure
 from amparo.policy.models import PolicyItem
@@ -94,3 +99,35 @@ class IndicatorForm(forms.ModelForm):
             for problem in problems:
                 self.add_error(name, problem)
         return cleaned
+
+
+class DimensionForm(forms.ModelForm):
+    class Meta:
+        model = DisaggregationDimension
+        fields = ["code", "name_es", "name_en", "note_es", "note_en", "source", "verified"]
+        widgets = {
+            "note_es": forms.Textarea(attrs={"rows": 2}),
+            "note_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Observations use this code: it cannot change.")
+
+
+class DisaggregationValueForm(forms.ModelForm):
+    class Meta:
+        model = DisaggregationValue
+        fields = [
+            "code", "label_es", "label_en", "min_age", "max_age", "sdg_series", "source",
+            "verified",
+        ]  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.from_catalog:
+            self.fields["code"].disabled = True
+        self.fields["min_age"].help_text = _("For age groups only.")
+        self.fields["max_age"].help_text = _("Empty for an open upper bound (18 and over).")

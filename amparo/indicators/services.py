@@ -15,7 +15,14 @@ from amparo.accounts.models import User
 from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
-from amparo.indicators.models import Aggregation, Indicator, Observation, Target
+from amparo.indicators.models import (
+    Aggregation,
+    DisaggregationDimension,
+    DisaggregationValue,
+    Indicator,
+    Observation,
+    Target,
+)
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
 from amparo.policy.services import items_by_tag, tagged
@@ -94,6 +101,134 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
         rows=by_code,
         count=count,
     )
+
+
+DIMENSION_FIELDS = ("name_es", "name_en", "note_es", "note_en", "source", "verified")
+VALUE_FIELDS = (
+    "label_es", "label_en", "min_age", "max_age", "sdg_series", "source", "verified",
+)  # fmt: skip
+
+
+def _fields(entry: dict, names: tuple[str, ...]) -> dict[str, object]:
+    """The entry's values for ``names``; a text the pack leaves ``null`` is empty."""
+    return {
+        n: ("" if entry.get(n) is None and n not in ("min_age", "max_age") else entry.get(n))
+        for n in names
+    }
+
+
+def _bring(row: object, wanted: dict[str, object]) -> None:
+    changed = [k for k, v in wanted.items() if getattr(row, k) != v]
+    for name in changed:
+        setattr(row, name, wanted[name])
+    row.save(update_fields=changed)
+
+
+def disaggregations_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's disaggregation vocabularies (``disaggregations.json``) by code, by
+    the catalog's rules: dimensions and values program admins edited or added are never
+    overwritten, and are listed in ``count`` once per catalog change. Values are keyed
+    as observations store them: ``sex=f``."""
+    content = read_pack_file(pack, "disaggregations")["dimensions"]
+    dimensions = {d.code: d for d in DisaggregationDimension.objects.all()}
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="disaggregations",
+            create=lambda e, **catalog: DisaggregationDimension.objects.create(
+                code=e["code"], **_fields(e, DIMENSION_FIELDS), **catalog
+            ),
+            differs=lambda r, e: any(
+                getattr(r, k) != v for k, v in _fields(e, DIMENSION_FIELDS).items()
+            ),
+            update=lambda r, e: _bring(r, _fields(e, DIMENSION_FIELDS)),
+        ),
+        entries=[{k: v for k, v in d.items() if k != "values"} for d in content],
+        rows=dimensions,
+        count=count,
+    )
+    values = [
+        {**value, "code": f"{d['code']}={value['code']}", "value": value["code"]}
+        for d in content
+        for value in d["values"]
+    ]
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="disaggregation_values",
+            create=lambda e, **catalog: DisaggregationValue.objects.create(
+                dimension=dimensions[e["code"].split("=", 1)[0]],
+                code=e["value"],
+                **_fields(e, VALUE_FIELDS),
+                **catalog,
+            ),
+            differs=lambda r, e: any(
+                getattr(r, k) != v for k, v in _fields(e, VALUE_FIELDS).items()
+            ),
+            update=lambda r, e: _bring(r, _fields(e, VALUE_FIELDS)),
+        ),
+        entries=values,
+        rows={v.key: v for v in DisaggregationValue.objects.select_related("dimension")},
+        count=count,
+    )
+
+
+def disaggregation_vocabularies() -> dict[str, frozenset[str]]:
+    """The values of every dimension that has a vocabulary, by dimension code: an
+    observation of such a dimension must use one of them."""
+    found: dict[str, set[str]] = {}
+    for dimension, value in DisaggregationValue.objects.values_list("dimension__code", "code"):
+        found.setdefault(dimension, set()).add(value)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+@transaction.atomic
+def dimension_save(
+    *, dimension: DisaggregationDimension | None = None, **fields: object
+) -> DisaggregationDimension:
+    """Create or change a dimension; a catalog one changed here is marked edited and keeps
+    its code (observations store it)."""
+    dimension = dimension or DisaggregationDimension()
+    if dimension.pk and fields.get("code", dimension.code) != dimension.code:
+        raise ValidationError({"code": _("Observations use this code: it cannot change.")})
+    for name, value in fields.items():
+        setattr(dimension, name, value)
+    if dimension.pk and dimension.from_catalog:
+        dimension.edited = True
+    dimension.full_clean()
+    dimension.save()
+    return dimension
+
+
+@transaction.atomic
+def disaggregation_value_save(
+    *,
+    dimension: DisaggregationDimension,
+    value: DisaggregationValue | None = None,
+    **fields: object,
+) -> DisaggregationValue:
+    """Add a value to a dimension or change one; a catalog value changed here is marked
+    edited. A value observations already use keeps its code; ages run upwards, and the
+    key (``sex=f``) fits the 40 characters an observation keeps."""
+    value = value or DisaggregationValue(dimension=dimension)
+    errors: dict[str, str] = {}
+    code = fields.get("code", value.code)
+    if value.pk and code != value.code:
+        used = Observation.objects.filter(disaggregation=value.key).exists()
+        if used or value.from_catalog:
+            errors["code"] = _("Observations or the catalog use this code: it cannot change.")
+    if len(f"{dimension.code}={code}") > 40:
+        errors["code"] = _("The dimension and value together must fit in 40 characters.")
+    low, high = fields.get("min_age", value.min_age), fields.get("max_age", value.max_age)
+    if low is not None and high is not None and high < low:
+        errors["max_age"] = _("The upper age cannot be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+    for name, new in fields.items():
+        setattr(value, name, new)
+    if value.pk and value.from_catalog:
+        value.edited = True
+    value.full_clean()
+    value.save()
+    return value
 
 
 @transaction.atomic

@@ -395,6 +395,21 @@ SWEEP = {
     "my-measures-csv": (USER, False, "get", lambda o, r: {}),
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
+    "disaggregation-list": (MEMBER, False, "get", lambda o, r: {}),
+    "disaggregation-create": (ADMIN, False, "get", lambda o, r: {}),
+    "disaggregation-edit": (ADMIN, False, "get", lambda o, r: {"dimension_code": "sex"}),
+    "disaggregation-value-create": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"dimension_code": "sex"},
+    ),
+    "disaggregation-value-edit": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"dimension_code": "sex", "pk": o["sex_f"].pk},
+    ),
     "policy-list": (MEMBER, False, "get", lambda o, r: {}),
     "policy-alignment": (MEMBER, False, "get", lambda o, r: {}),
     "policy-alignment-region": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
@@ -571,7 +586,13 @@ def objects(world, settings, tmp_path):
             {"name": "no", "label_es": "No", "label_en": "No", "rating": 4},
         ],
     )
+    from amparo.indicators.models import DisaggregationDimension, DisaggregationValue
     from amparo.policy.models import PolicyInstrument, PolicyItem
+
+    sex = DisaggregationDimension.objects.create(code="sex", name_es="Sexo", name_en="Sex")
+    found["sex_f"] = DisaggregationValue.objects.create(
+        dimension=sex, code="f", label_es="Mujer", label_en="Female"
+    )
 
     instrument = PolicyInstrument.objects.create(
         code="PNFTP", kind="policy", name_es="p", name_en="p"
