@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "amparo.questionnaires",
     "amparo.indicators",
     "amparo.policy",
+    "amparo.dhis2",
     "amparo.partnerships",
     "amparo.api",
     "amparo.reports",

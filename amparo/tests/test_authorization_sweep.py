@@ -410,6 +410,10 @@ SWEEP = {
         "get",
         lambda o, r: {"dimension_code": "sex", "pk": o["sex_f"].pk},
     ),
+    "dhis2-mapping": (ADMIN, False, "get", lambda o, r: {}),
+    "dhis2-mapping-delete": (ADMIN, False, "post", lambda o, r: {"pk": o["dhis2_code"].pk}),
+    "dhis2-export": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "dhis2-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
     "policy-list": (MEMBER, False, "get", lambda o, r: {}),
     "policy-alignment": (MEMBER, False, "get", lambda o, r: {}),
     "policy-alignment-region": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
@@ -586,7 +590,10 @@ def objects(world, settings, tmp_path):
             {"name": "no", "label_es": "No", "label_en": "No", "rating": 4},
         ],
     )
+    from amparo.dhis2.models import Dhis2Code
     from amparo.indicators.models import DisaggregationDimension, DisaggregationValue
+
+    found["dhis2_code"] = Dhis2Code.objects.create(kind="org_unit", key="PE-LOR", code="ou")
     from amparo.policy.models import PolicyInstrument, PolicyItem
 
     sex = DisaggregationDimension.objects.create(code="sex", name_es="Sexo", name_en="Sex")
