@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "amparo.questionnaires",
     "amparo.fieldservers",
     "amparo.indicators",
+    "amparo.policy",
+    "amparo.dhis2",
     "amparo.partnerships",
     "amparo.api",
     "amparo.reports",

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("amparo.questionnaires.urls")),
     path("", include("amparo.fieldservers.urls")),
     path("", include("amparo.indicators.urls")),
+    path("", include("amparo.policy.urls")),
+    path("", include("amparo.dhis2.urls")),
     path("", include("amparo.partnerships.urls")),
     path("", include("amparo.api.urls")),
     path("", include("amparo.reports.urls")),

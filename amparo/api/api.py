@@ -11,7 +11,14 @@ from ninja import NinjaAPI
 
 from amparo.api.auth import TokenAuth, VerifiedSessionAuth
 from amparo.api.errors import add_error_handlers
-from amparo.api.routes import assessment, church_track, indicators, mitigation, territory
+from amparo.api.routes import (
+    assessment,
+    church_track,
+    indicators,
+    mitigation,
+    policy,
+    territory,
+)
 
 api = NinjaAPI(
     title="amparo API",
@@ -27,5 +34,5 @@ api = NinjaAPI(
 )
 add_error_handlers(api)
 
-for area in (territory, church_track, assessment, mitigation, indicators):
+for area in (territory, church_track, assessment, mitigation, indicators, policy):
     api.add_router("", area.router)

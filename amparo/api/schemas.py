@@ -362,3 +362,32 @@ class EventPatch(VersionedPatch):
     city: Annotated[Text, Field(min_length=1, max_length=100)] = None
     venue: Annotated[Text, Field(max_length=200)] = None
     notes: Text = None
+
+
+class AlignedMeasureOut(Schema):
+    id: int
+    region: str
+    sector: str
+    kind: str
+    title: str
+    status: str
+
+
+class AlignmentEntryOut(Schema):
+    tag: str  # PNFTP:L1.1
+    kind: str
+    name_es: str
+    name_en: str
+    verified: bool
+    regional_role: str
+    provider: str
+    state: str  # covered, in_progress, not_covered
+    measures: list[AlignedMeasureOut]
+
+
+class AlignmentOut(Schema):
+    regions: list[str]
+    covered: int
+    in_progress: int
+    not_covered: int
+    entries: list[AlignmentEntryOut]

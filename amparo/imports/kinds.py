@@ -50,6 +50,8 @@ class ImportKind(ABC):
     wrong_file: ClassVar[str | Promise]
     # Renders a ``reason`` code of this kind's problems (falling back to the shared ones).
     reasons_template: ClassVar[str] = "imports/_reason.html"
+    # The file types an upload of this kind may be (``amparo/imports/uploads.py``).
+    formats: ClassVar[tuple[str, ...]] = ("csv", "xlsx")
 
     def rows(self, job: ImportJob) -> AbstractContextManager[Iterator[Row]]:
         """The job's rows, header first: its uploaded file. A kind whose rows come from

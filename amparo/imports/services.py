@@ -68,7 +68,11 @@ def import_job_create(
     limit_mb = settings.AMPARO_MAX_IMPORT_MB
     try:
         file_format = spreadsheet_format(
-            upload.name, upload.size, upload, max_bytes=limit_mb * 1024 * 1024
+            upload.name,
+            upload.size,
+            upload,
+            max_bytes=limit_mb * 1024 * 1024,
+            formats=kind.formats,
         )
     except UploadRefused as refused:
         message = {

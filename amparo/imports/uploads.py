@@ -19,21 +19,26 @@ class UploadRefused(ValueError):
     ``bad_extension``, ``content_mismatch``, ``too_big``)."""
 
 
-def spreadsheet_format(name: str, size: int, stream: BinaryIO, *, max_bytes: int) -> str:
-    """``csv`` or ``xlsx``: the file's extension, confirmed by its content. A CSV is text
-    (no NUL byte and no binary file's signature in its first bytes; whether it is UTF-8 is
-    said row by row when it is read); an XLSX is a zip archive that holds a workbook.
-    ``stream`` is read from its start and rewound."""
+def spreadsheet_format(
+    name: str, size: int, stream: BinaryIO, *, max_bytes: int, formats: tuple[str, ...] = FORMATS
+) -> str:
+    """``csv`` or ``xlsx`` (or ``json``, for a kind that takes it: ``formats``): the file's
+    extension, confirmed by its content. A CSV is text (no NUL byte and no binary file's
+    signature in its first bytes; whether it is UTF-8 is said row by row when it is read);
+    a JSON file is such text that starts with ``{`` or ``[``; an XLSX is a zip archive
+    that holds a workbook. ``stream`` is read from its start and rewound."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in FORMATS:
+    if extension not in formats:
         raise UploadRefused("bad_extension")
     if size > max_bytes:
         raise UploadRefused("too_big")
     stream.seek(0)
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
-    if extension == "csv":
+    if extension in ("csv", "json"):
         if b"\x00" in head or head.startswith(BINARY):
+            raise UploadRefused("content_mismatch")
+        if extension == "json" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
             raise UploadRefused("content_mismatch")
         return extension
     if not head.startswith(ZIP):

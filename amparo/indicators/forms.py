@@ -9,9 +9,15 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from amparo.indicators.models import Aggregation, Indicator
+from amparo.indicators.models import (
+    Aggregation,
+    DisaggregationDimension,
+    DisaggregationValue,
+    Indicator,
+)
 from amparo.indicators.services import indicator_problems
 from amparo.mitigation.models import Measure
+from amparo.policy.models import PolicyItem
 
 DIMENSION = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -52,9 +58,10 @@ class IndicatorForm(forms.ModelForm):
         fields = [
             "code", "name_es", "name_en", "level", "unit", "direction", "aggregation",
             "numerator", "denominator", "frequency", "sector", "disaggregations",
-            "caveat_es", "caveat_en", "is_key",
+            "caveat_es", "caveat_en", "is_key", "policy_items",
         ]  # fmt: skip
         widgets = {
+            "policy_items": forms.CheckboxSelectMultiple,
             "caveat_es": forms.Textarea(attrs={"rows": 2}),
             "caveat_en": forms.Textarea(attrs={"rows": 2}),
         }
@@ -69,6 +76,8 @@ class IndicatorForm(forms.ModelForm):
         for name in ("numerator", "denominator"):
             self.fields[name].queryset = parts
             self.fields[name].help_text = _("Only for a ratio.")
+        self.fields["policy_items"].queryset = PolicyItem.objects.select_related("instrument")
+        self.fields["policy_items"].label_from_instance = lambda p: f"{p.tag} · {p.name}"
         if self.instance.from_catalog:
             self.fields["code"].disabled = True
             self.fields["code"].help_text = _("The code of a catalog indicator cannot change.")
@@ -90,3 +99,35 @@ class IndicatorForm(forms.ModelForm):
             for problem in problems:
                 self.add_error(name, problem)
         return cleaned
+
+
+class DimensionForm(forms.ModelForm):
+    class Meta:
+        model = DisaggregationDimension
+        fields = ["code", "name_es", "name_en", "note_es", "note_en", "source", "verified"]
+        widgets = {
+            "note_es": forms.Textarea(attrs={"rows": 2}),
+            "note_en": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("Observations use this code: it cannot change.")
+
+
+class DisaggregationValueForm(forms.ModelForm):
+    class Meta:
+        model = DisaggregationValue
+        fields = [
+            "code", "label_es", "label_en", "min_age", "max_age", "sdg_series", "source",
+            "verified",
+        ]  # fmt: skip
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.from_catalog:
+            self.fields["code"].disabled = True
+        self.fields["min_age"].help_text = _("For age groups only.")
+        self.fields["max_age"].help_text = _("Empty for an open upper bound (18 and over).")

@@ -49,7 +49,13 @@ class ObservationsImport(ImportKind):
             regions = frozenset(
                 access.regions_where(by, self.capability).values_list("code", flat=True)
             )
-        return parse_observations(rows, indicator_specs(), regions, on_row=on_row)
+        return parse_observations(
+            rows,
+            indicator_specs(),
+            regions,
+            on_row=on_row,
+            vocabularies=services.disaggregation_vocabularies(),
+        )
 
     def check(self, job: ImportJob, rows: Iterator[Row], on_row: OnRow) -> CheckReport:
         return self._parse(job, job.created_by, rows, on_row)

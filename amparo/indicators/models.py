@@ -4,6 +4,7 @@ observations that feed them. Church-track indicators are computed, never typed."
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -92,6 +93,14 @@ class Indicator(BilingualName, CatalogEntry, CatalogSynced):
     measures = models.ManyToManyField(
         Measure, blank=True, related_name="indicators", verbose_name=_("linked measures")
     )
+    policy_items = models.ManyToManyField(
+        "policy.PolicyItem",
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("national policy entries it measures"),
+    )
+    # The international standard it follows (the pack's "standard"), such as SDG 16.2.2.
+    standard = models.JSONField(_("standard"), default=dict, blank=True)
 
     history = HistoricalRecords(inherit=False)
 
@@ -195,3 +204,76 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.region.code} {self.period}: {self.value}"
+
+
+class DisaggregationDimension(BilingualName, CatalogEntry, CatalogSynced):
+    """A standard breakdown of indicator values (sex, age group, form of exploitation), so
+    that values from different sources line up. Its values never overlap and together make
+    up the total."""
+
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", _("Use lower-case letters, digits, _."))],
+    )
+    note_es = models.TextField(_("note (Spanish)"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
+
+    history = HistoricalRecords(inherit=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("disaggregation")
+        verbose_name_plural = _("disaggregations")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.name}"
+
+    @property
+    def note(self) -> str:
+        return (self.note_en if english_active() else "") or self.note_es
+
+
+class DisaggregationValue(CatalogEntry, CatalogSynced):
+    """One value of a dimension; an observation of that group is stored as
+    ``"<dimension>=<value>"`` (``sex=f``)."""
+
+    dimension = models.ForeignKey(
+        DisaggregationDimension,
+        on_delete=models.CASCADE,
+        related_name="values",
+        verbose_name=_("disaggregation"),
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[RegexValidator(r"^[A-Za-z0-9_+\-.]+$", _("Use letters, digits, _ + - ."))],
+    )
+    label_es = models.CharField(_("label (Spanish)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+    sdg_series = models.CharField(_("SDG database series"), max_length=40, blank=True)
+
+    history = HistoricalRecords(inherit=False)
+
+    class Meta:
+        ordering = ["dimension__code", "min_age", "code"]
+        verbose_name = _("disaggregation value")
+        verbose_name_plural = _("disaggregation values")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="disaggregation_value_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def key(self) -> str:
+        """As an observation stores it: ``sex=f``."""
+        return f"{self.dimension.code}={self.code}"
+
+    @property
+    def label(self) -> str:
+        return (self.label_en if english_active() else "") or self.label_es

@@ -46,9 +46,13 @@ def parse_observations(
     allowed_regions: frozenset[str],
     max_rows: int = 50_000,
     on_row: Callable[[int], None] | None = None,
+    vocabularies: Mapping[str, frozenset[str]] | None = None,
 ) -> ObservationParse:
     """Check every row; valid ones are kept (observation files are small: ``max_rows``).
-    ``on_row`` hears how many rows were handled so far (progress)."""
+    ``on_row`` hears how many rows were handled so far (progress). A disaggregation of a
+    dimension with a vocabulary (``vocabularies``: values by dimension) must use one of
+    its values."""
+    vocabularies = vocabularies or {}
     result = ObservationParse()
     header = header_row(rows, result)
     if header is None:
@@ -99,8 +103,13 @@ def parse_observations(
             problems.append(Problem(number, "value", "too_large", cell("value")[:40]))
         disaggregation = cell("disaggregation").replace(" ", "")
         if disaggregation and spec is not None:
-            dimension = disaggregation.split("=", 1)[0]
-            if "=" not in disaggregation or dimension not in spec.disaggregations:
+            dimension, _eq, group = disaggregation.partition("=")
+            known = vocabularies.get(dimension)
+            if (
+                "=" not in disaggregation
+                or dimension not in spec.disaggregations
+                or (known is not None and group not in known)
+            ):
                 problems.append(
                     Problem(number, "disaggregation", "bad_disaggregation", disaggregation[:40])
                 )

@@ -16,9 +16,18 @@ from amparo.catalog import read_pack_file
 from amparo.catalog.apply import CatalogKind, catalog_entries_apply
 from amparo.catalog.sync import LoadCount
 from amparo.concurrency import UNCHANGED, Unchanged, apply_changes
-from amparo.indicators.models import Aggregation, Indicator, Observation, Target
+from amparo.indicators.models import (
+    Aggregation,
+    DisaggregationDimension,
+    DisaggregationValue,
+    Indicator,
+    Observation,
+    Target,
+)
 from amparo.indicators.observation_import import ObservationRow
 from amparo.mitigation.models import Measure
+from amparo.policy.models import PolicyItem
+from amparo.policy.services import items_by_tag, tagged
 from amparo.territory.models import Region, Sector
 
 CATALOG_FIELDS = (
@@ -48,8 +57,12 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
     sectors = {s.code: s for s in Sector.objects.all()}
     # Kept current by the load, so a ratio finds the parts created before it.
     by_code = {
-        i.code: i for i in Indicator.objects.select_related("sector", "numerator", "denominator")
+        i.code: i
+        for i in Indicator.objects.select_related(
+            "sector", "numerator", "denominator"
+        ).prefetch_related("policy_items")
     }
+    by_tag = items_by_tag()
 
     def values(entry: dict) -> dict[str, object]:
         return {
@@ -58,7 +71,18 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
             "sector": sectors.get(entry.get("sector") or ""),
             "numerator": by_code.get(entry.get("numerator") or ""),
             "denominator": by_code.get(entry.get("denominator") or ""),
+            "standard": entry.get("standard") or {},
         }
+
+    def differs(indicator: Indicator, entry: dict) -> bool:
+        return any(getattr(indicator, k) != v for k, v in values(entry).items()) or (
+            {p.pk for p in indicator.policy_items.all()} != tagged(entry.get("policy", []), by_tag)
+        )
+
+    def create(entry: dict, **catalog: object) -> Indicator:
+        indicator = Indicator.objects.create(code=entry["code"], **values(entry), **catalog)
+        indicator.policy_items.set(tagged(entry.get("policy", []), by_tag))
+        return indicator
 
     def update(indicator: Indicator, entry: dict) -> None:
         wanted = values(entry)
@@ -66,20 +90,147 @@ def indicators_catalog_load(*, pack: str, count: LoadCount) -> None:
         for name in changed:
             setattr(indicator, name, wanted[name])
         indicator.save(update_fields=changed)
+        indicator.policy_items.set(tagged(entry.get("policy", []), by_tag))
 
     catalog_entries_apply(
         kind=CatalogKind(
             name="indicators",
-            create=lambda entry, **catalog: Indicator.objects.create(
-                code=entry["code"], **values(entry), **catalog
-            ),
-            differs=lambda i, e: any(getattr(i, k) != v for k, v in values(e).items()),
+            create=create,
+            differs=differs,
             update=update,
         ),
         entries=sorted(content, key=lambda e: e["aggregation"] == "ratio"),
         rows=by_code,
         count=count,
     )
+
+
+DIMENSION_FIELDS = ("name_es", "name_en", "note_es", "note_en", "source", "verified")
+VALUE_FIELDS = (
+    "label_es", "label_en", "min_age", "max_age", "sdg_series", "source", "verified",
+)  # fmt: skip
+
+
+def _fields(entry: dict, names: tuple[str, ...]) -> dict[str, object]:
+    """The entry's values for ``names``; a text the pack leaves ``null`` is empty."""
+    return {
+        n: ("" if entry.get(n) is None and n not in ("min_age", "max_age") else entry.get(n))
+        for n in names
+    }
+
+
+def _bring(row: object, wanted: dict[str, object]) -> None:
+    changed = [k for k, v in wanted.items() if getattr(row, k) != v]
+    for name in changed:
+        setattr(row, name, wanted[name])
+    row.save(update_fields=changed)
+
+
+def disaggregations_catalog_load(*, pack: str, count: LoadCount) -> None:
+    """Load the pack's disaggregation vocabularies (``disaggregations.json``) by code, by
+    the catalog's rules: dimensions and values program admins edited or added are never
+    overwritten, and are listed in ``count`` once per catalog change. Values are keyed
+    as observations store them: ``sex=f``."""
+    content = read_pack_file(pack, "disaggregations")["dimensions"]
+    dimensions = {d.code: d for d in DisaggregationDimension.objects.all()}
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="disaggregations",
+            create=lambda e, **catalog: DisaggregationDimension.objects.create(
+                code=e["code"], **_fields(e, DIMENSION_FIELDS), **catalog
+            ),
+            differs=lambda r, e: any(
+                getattr(r, k) != v for k, v in _fields(e, DIMENSION_FIELDS).items()
+            ),
+            update=lambda r, e: _bring(r, _fields(e, DIMENSION_FIELDS)),
+        ),
+        entries=[{k: v for k, v in d.items() if k != "values"} for d in content],
+        rows=dimensions,
+        count=count,
+    )
+    values = [
+        {**value, "code": f"{d['code']}={value['code']}", "value": value["code"]}
+        for d in content
+        for value in d["values"]
+    ]
+    catalog_entries_apply(
+        kind=CatalogKind(
+            name="disaggregation_values",
+            create=lambda e, **catalog: DisaggregationValue.objects.create(
+                dimension=dimensions[e["code"].split("=", 1)[0]],
+                code=e["value"],
+                **_fields(e, VALUE_FIELDS),
+                **catalog,
+            ),
+            differs=lambda r, e: any(
+                getattr(r, k) != v for k, v in _fields(e, VALUE_FIELDS).items()
+            ),
+            update=lambda r, e: _bring(r, _fields(e, VALUE_FIELDS)),
+        ),
+        entries=values,
+        rows={v.key: v for v in DisaggregationValue.objects.select_related("dimension")},
+        count=count,
+    )
+
+
+def disaggregation_vocabularies() -> dict[str, frozenset[str]]:
+    """The values of every dimension that has a vocabulary, by dimension code: an
+    observation of such a dimension must use one of them."""
+    found: dict[str, set[str]] = {}
+    for dimension, value in DisaggregationValue.objects.values_list("dimension__code", "code"):
+        found.setdefault(dimension, set()).add(value)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+@transaction.atomic
+def dimension_save(
+    *, dimension: DisaggregationDimension | None = None, **fields: object
+) -> DisaggregationDimension:
+    """Create or change a dimension; a catalog one changed here is marked edited and keeps
+    its code (observations store it)."""
+    dimension = dimension or DisaggregationDimension()
+    if dimension.pk and fields.get("code", dimension.code) != dimension.code:
+        raise ValidationError({"code": _("Observations use this code: it cannot change.")})
+    for name, value in fields.items():
+        setattr(dimension, name, value)
+    if dimension.pk and dimension.from_catalog:
+        dimension.edited = True
+    dimension.full_clean()
+    dimension.save()
+    return dimension
+
+
+@transaction.atomic
+def disaggregation_value_save(
+    *,
+    dimension: DisaggregationDimension,
+    value: DisaggregationValue | None = None,
+    **fields: object,
+) -> DisaggregationValue:
+    """Add a value to a dimension or change one; a catalog value changed here is marked
+    edited. A value observations already use keeps its code; ages run upwards, and the
+    key (``sex=f``) fits the 40 characters an observation keeps."""
+    value = value or DisaggregationValue(dimension=dimension)
+    errors: dict[str, str] = {}
+    code = fields.get("code", value.code)
+    if value.pk and code != value.code:
+        used = Observation.objects.filter(disaggregation=value.key).exists()
+        if used or value.from_catalog:
+            errors["code"] = _("Observations or the catalog use this code: it cannot change.")
+    if len(f"{dimension.code}={code}") > 40:
+        errors["code"] = _("The dimension and value together must fit in 40 characters.")
+    low, high = fields.get("min_age", value.min_age), fields.get("max_age", value.max_age)
+    if low is not None and high is not None and high < low:
+        errors["max_age"] = _("The upper age cannot be below the lower one.")
+    if errors:
+        raise ValidationError(errors)
+    for name, new in fields.items():
+        setattr(value, name, new)
+    if value.pk and value.from_catalog:
+        value.edited = True
+    value.full_clean()
+    value.save()
+    return value
 
 
 @transaction.atomic
@@ -150,6 +301,7 @@ def observations_import(*, rows: list[ObservationRow], by: User) -> int:
 INDICATOR_FIELDS = (
     "code", "name_es", "name_en", "level", "unit", "direction", "aggregation", "numerator",
     "denominator", "frequency", "sector", "disaggregations", "caveat_es", "caveat_en", "is_key",
+    "policy_items",
 )  # fmt: skip
 
 
@@ -199,6 +351,7 @@ def indicator_save(
     caveat_es: str | Unchanged = UNCHANGED,
     caveat_en: str | Unchanged = UNCHANGED,
     is_key: bool | Unchanged = UNCHANGED,
+    policy_items: list[PolicyItem] | Unchanged = UNCHANGED,
 ) -> Indicator:
     """Create an indicator, or change the ``INDICATOR_FIELDS`` given (those left
     ``UNCHANGED`` keep their stored value).
@@ -206,18 +359,20 @@ def indicator_save(
     Rules: a ratio names a numerator and a denominator, two other indicators that are not
     ratios themselves; any other method names neither. A catalog indicator keeps its code
     (files and the catalog refer to it) and is marked edited, so reloading the catalog
-    keeps the change. ``by`` is recorded in the history."""
+    keeps the change. ``by`` is recorded in the history. ``policy_items``, when given,
+    replaces the national-policy entries it measures."""
     given = {
         "code": code, "name_es": name_es, "name_en": name_en, "level": level, "unit": unit,
         "direction": direction, "aggregation": aggregation, "numerator": numerator,
         "denominator": denominator, "frequency": frequency, "sector": sector,
         "disaggregations": disaggregations, "caveat_es": caveat_es, "caveat_en": caveat_en,
-        "is_key": is_key,
+        "is_key": is_key, "policy_items": policy_items,
     }  # fmt: skip
     values = {name: value for name, value in given.items() if value is not UNCHANGED}
     errors = indicator_problems(indicator=indicator, values=values)
     if errors:
         raise ValidationError(errors)
+    policy_items = values.pop("policy_items", None)
     indicator = indicator or Indicator()
     apply_changes(indicator, values)
     if indicator.from_catalog:
@@ -225,6 +380,8 @@ def indicator_save(
     indicator._history_user = by
     indicator.full_clean()
     indicator.save()
+    if policy_items is not None:
+        indicator.policy_items.set(policy_items)
     return indicator
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amparo.indicators.views import catalog, dashboards, entry, imports
+from amparo.indicators.views import catalog, dashboards, disaggregations, entry, imports
 
 R = "regions/<str:code>/"
 
@@ -10,6 +10,23 @@ urlpatterns = [
     path("dashboard/", dashboards.program_dashboard, name="program-dashboard"),
     path("indicators/new/", catalog.indicator_edit, name="indicator-create"),
     path("indicators/<str:indicator_code>/edit/", catalog.indicator_edit, name="indicator-edit"),
+    path("disaggregations/", disaggregations.dimension_list, name="disaggregation-list"),
+    path("disaggregations/new/", disaggregations.dimension_edit, name="disaggregation-create"),
+    path(
+        "disaggregations/<str:dimension_code>/edit/",
+        disaggregations.dimension_edit,
+        name="disaggregation-edit",
+    ),
+    path(
+        "disaggregations/<str:dimension_code>/values/new/",
+        disaggregations.value_edit,
+        name="disaggregation-value-create",
+    ),
+    path(
+        "disaggregations/<str:dimension_code>/values/<int:pk>/edit/",
+        disaggregations.value_edit,
+        name="disaggregation-value-edit",
+    ),
     path(R + "dashboard/", dashboards.region_dashboard, name="region-dashboard"),
     path(R + "indicators/", dashboards.region_indicators, name="region-indicators"),
     path(R + "indicators/entry/", entry.entry_grid, name="indicator-entry"),

@@ -65,6 +65,7 @@ def demo_mitigation_create(*, coordinator: User, admin: User, today: date | None
             )
             measure.findings.add(finding)
             if created:
+                measure.policy_items.set(control.policy_items.all())
                 MeasureMove.objects.create(
                     measure=measure, from_status="", to_status=status, by=coordinator, note="demo"
                 )

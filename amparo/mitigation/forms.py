@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.assessment.models import Finding
 from amparo.concurrency import add_version_field
 from amparo.mitigation.models import Measure, MeasureStatus
+from amparo.policy.models import PolicyItem
 from amparo.territory.models import Contact, Organization, Region
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,12 +21,14 @@ class MeasureForm(forms.ModelForm):
         fields = [
             "sector", "kind", "title", "description", "organization", "responsible", "owner",
             "findings", "starts_on", "due_on", "lowers_likelihood", "lowers_impact",
+            "policy_items",
         ]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "starts_on": DATE,
             "due_on": DATE,
             "findings": forms.CheckboxSelectMultiple,
+            "policy_items": forms.CheckboxSelectMultiple,
         }
 
     def __init__(
@@ -49,6 +52,8 @@ class MeasureForm(forms.ModelForm):
         for name in ("lowers_likelihood", "lowers_impact"):
             self.fields[name].widget.attrs.update({"min": 0, "max": 4})
             self.fields[name].help_text = _("Levels it should lower once implemented (0-4).")
+        self.fields["policy_items"].queryset = PolicyItem.objects.select_related("instrument")
+        self.fields["policy_items"].label_from_instance = lambda p: f"{p.tag} · {p.name}"
         add_version_field(self)
 
     def clean(self) -> dict[str, object]:

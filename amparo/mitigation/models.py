@@ -53,6 +53,12 @@ class Control(BilingualTitle, BilingualDescription, CatalogEntry, CatalogSynced)
     threats = models.ManyToManyField(
         Threat, blank=True, related_name="controls", verbose_name=_("threats treated")
     )
+    policy_items = models.ManyToManyField(
+        "policy.PolicyItem",
+        blank=True,
+        related_name="controls",
+        verbose_name=_("national policy entries it serves"),
+    )
 
     history = HistoricalRecords(inherit=False)
 
@@ -112,6 +118,13 @@ class Measure(models.Model):
     )
     findings = models.ManyToManyField(
         Finding, blank=True, related_name="measures", verbose_name=_("findings treated")
+    )
+    policy_items = models.ManyToManyField(
+        "policy.PolicyItem",
+        blank=True,
+        related_name="measures",
+        verbose_name=_("national policy entries it serves"),
+        help_text=_("Taken from its library entry; change them if the measure serves others."),
     )
     starts_on = models.DateField(_("start date"), null=True, blank=True)
     due_on = models.DateField(_("due date"), null=True, blank=True)

@@ -25,6 +25,8 @@ from amparo.catalog.sync import LoadCount
 from amparo.concurrency import UNCHANGED, Unchanged
 from amparo.mitigation import lifecycle, uploads
 from amparo.mitigation.models import Control, Evidence, Measure, MeasureMove, MeasureStatus
+from amparo.policy.models import PolicyItem
+from amparo.policy.services import items_by_tag, tagged
 from amparo.territory.models import Contact, Organization, Region, Sector, english_active
 
 CATALOG_CONTROL_FIELDS = (
@@ -46,20 +48,27 @@ def controls_catalog_load(*, pack: str, count: LoadCount) -> None:
     and are listed in ``count`` once per catalog change."""
     sectors = {s.code: s for s in Sector.objects.all()}
     threats = {t.code: t for t in Threat.objects.all()}
+    by_tag = items_by_tag()
 
     def treated(entry: dict) -> set[int]:
         return {threats[c].pk for c in entry["threats"] if c in threats}
+
+    def serves(entry: dict) -> set[int]:
+        return tagged(entry.get("policy", []), by_tag)
 
     def create(entry: dict, **catalog: object) -> Control:
         values = {k: entry[k] for k in CATALOG_CONTROL_FIELDS}
         sector = sectors[entry["sector"]]
         control = Control.objects.create(code=entry["code"], sector=sector, **values, **catalog)
         control.threats.set(treated(entry))
+        control.policy_items.set(serves(entry))
         return control
 
     def differs(control: Control, entry: dict) -> bool:
-        return any(getattr(control, k) != entry[k] for k in CATALOG_CONTROL_FIELDS) or (
-            {t.pk for t in control.threats.all()} != treated(entry)
+        return (
+            any(getattr(control, k) != entry[k] for k in CATALOG_CONTROL_FIELDS)
+            or {t.pk for t in control.threats.all()} != treated(entry)
+            or {p.pk for p in control.policy_items.all()} != serves(entry)
         )
 
     def update(control: Control, entry: dict) -> None:
@@ -68,11 +77,12 @@ def controls_catalog_load(*, pack: str, count: LoadCount) -> None:
             setattr(control, name, entry[name])
         control.save(update_fields=changed)
         control.threats.set(treated(entry))
+        control.policy_items.set(serves(entry))
 
     catalog_entries_apply(
         kind=CatalogKind(name="controls", create=create, differs=differs, update=update),
         entries=read_pack_file(pack, "controls")["controls"],
-        rows={c.code: c for c in Control.objects.prefetch_related("threats")},
+        rows={c.code: c for c in Control.objects.prefetch_related("threats", "policy_items")},
         count=count,
     )
 
@@ -87,7 +97,8 @@ def _latest_round(region: Region) -> Assessment | None:
 @transaction.atomic
 def measure_from_control(*, region: Region, control: Control, by: User) -> Measure:
     """A proposed measure copied from a library entry, linked to the findings of the
-    region's latest round whose threats the control treats; adapt it afterwards."""
+    region's latest round whose threats the control treats, and serving the national-policy
+    entries the control serves; adapt it afterwards."""
     english = english_active()
     measure = Measure.objects.create(
         region=region,
@@ -101,6 +112,7 @@ def measure_from_control(*, region: Region, control: Control, by: User) -> Measu
     latest = _latest_round(region)
     if latest:
         measure.findings.set(latest.findings.filter(threat__in=control.threats.all()))
+    measure.policy_items.set(control.policy_items.all())
     MeasureMove.objects.create(
         measure=measure,
         from_status="",
@@ -130,6 +142,7 @@ def measure_save(
     due_on: date | Unchanged | None = UNCHANGED,
     lowers_likelihood: int | Unchanged = UNCHANGED,
     lowers_impact: int | Unchanged = UNCHANGED,
+    policy_items: list[PolicyItem] | Unchanged = UNCHANGED,
 ) -> Measure:
     """Create or change a measure's description (not its status: see ``measure_move``).
     Organization, contact and findings must belong to the measure's region and sector; a
@@ -142,7 +155,8 @@ def measure_save(
     it the fields given are applied to the measure as it is now.
 
     ``findings`` replaces the links to the region's latest round only; links to findings of
-    earlier rounds stay."""
+    earlier rounds stay. ``policy_items`` replaces the national-policy entries it serves (a measure
+    from a library entry starts with the entry's: ``measure_from_control``)."""
     creating = measure is None
     if measure is not None and expected_version is not None:
         concurrency.claim(measure, expected=expected_version)
@@ -192,6 +206,8 @@ def measure_save(
         latest = _latest_round(region)
         earlier = measure.findings.exclude(assessment=latest) if latest else []
         measure.findings.set([*earlier, *findings])
+    if policy_items is not UNCHANGED:
+        measure.policy_items.set(policy_items)
     if creating:
         MeasureMove.objects.create(measure=measure, from_status="", to_status=measure.status, by=by)
     return measure

@@ -23,6 +23,7 @@ from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.models import Measure, MeasureKind
 from amparo.partnerships import queries as partnership_queries
 from amparo.partnerships.models import NextStep
+from amparo.policy.queries import Alignment, policy_alignment
 from amparo.rollout.models import PlanRun
 from amparo.territory import queries as territory_queries
 from amparo.territory.models import Contact, Region, Sector
@@ -71,6 +72,7 @@ class Summary:
     charts: list[tuple[object, str]]
     parts: list[RegionPart]
     plan_finish: date | None
+    alignment: Alignment | None = None  # how the measures serve the national policy
 
 
 def round_start(regions: list[Region]) -> date | None:
@@ -218,4 +220,5 @@ def executive_summary(
         charts=rendered,
         parts=parts,
         plan_finish=parts[0].plan_finish if title_region else overall,
+        alignment=policy_alignment(user, region_list),
     )

@@ -18,6 +18,7 @@ from amparo.assessment.models import Assessment, Finding, Threat
 from amparo.indicators.models import Indicator, Observation, Target
 from amparo.mitigation.models import Measure, MeasureMove
 from amparo.partnerships.models import Meeting, NextStep
+from amparo.policy.models import PolicyItem
 from amparo.reports import render, scope
 from amparo.reports.models import ReportFile, ReportStatus
 from amparo.rollout.models import Attendance, Event, GroupReport, PlanRun, RecoveryGroup, Rollout
@@ -43,6 +44,7 @@ REPORTED_MODELS: tuple[tuple[type[models.Model], str | None], ...] = (
     (Finding, "assessment__region"),
     (Measure, "region"),
     (MeasureMove, "measure__region"),
+    (Measure.policy_items.through, "measure__region"),
     (Observation, "region"),
     (Target, "region"),
     (Meeting, "region"),
@@ -53,6 +55,7 @@ REPORTED_MODELS: tuple[tuple[type[models.Model], str | None], ...] = (
     (Indicator, None),
     (Threat, None),
     (Sector, None),
+    (PolicyItem, None),
 )
 
 # Of a plan only which one was turned into events matters, not its (large) schedule.

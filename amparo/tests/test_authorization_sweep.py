@@ -503,6 +503,36 @@ SWEEP = {
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
     "ops-status": (ADMIN, False, "get", lambda o, r: {}),
+    "disaggregation-list": (MEMBER, False, "get", lambda o, r: {}),
+    "disaggregation-create": (ADMIN, False, "get", lambda o, r: {}),
+    "disaggregation-edit": (ADMIN, False, "get", lambda o, r: {"dimension_code": "sex"}),
+    "disaggregation-value-create": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"dimension_code": "sex"},
+    ),
+    "disaggregation-value-edit": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"dimension_code": "sex", "pk": o["sex_f"].pk},
+    ),
+    "dhis2-mapping": (ADMIN, False, "get", lambda o, r: {}),
+    "dhis2-mapping-delete": (ADMIN, False, "post", lambda o, r: {"pk": o["dhis2_code"].pk}),
+    "dhis2-export": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "dhis2-import": (CHANGE, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "policy-list": (MEMBER, False, "get", lambda o, r: {}),
+    "policy-alignment": (MEMBER, False, "get", lambda o, r: {}),
+    "policy-alignment-region": (READ, True, "get", lambda o, r: {"code": o[r]["code"]}),
+    "policy-edit": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
+    "policy-item-create": (ADMIN, False, "get", lambda o, r: {"instrument_code": "PNFTP"}),
+    "policy-item-edit": (
+        ADMIN,
+        False,
+        "get",
+        lambda o, r: {"instrument_code": "PNFTP", "pk": o["policy_item"].pk},
+    ),
     "account-security": (USER, False, "get", lambda o, r: {}),
     "otp-setup": (USER, False, "get", lambda o, r: {}),
     "otp-verify": (PASSED, False, "get", lambda o, r: {}),
@@ -713,6 +743,23 @@ def objects(world, settings, tmp_path):
         ],
     )
     QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1, form_version="v1")
+    from amparo.dhis2.models import Dhis2Code
+    from amparo.indicators.models import DisaggregationDimension, DisaggregationValue
+
+    found["dhis2_code"] = Dhis2Code.objects.create(kind="org_unit", key="PE-LOR", code="ou")
+    from amparo.policy.models import PolicyInstrument, PolicyItem
+
+    sex = DisaggregationDimension.objects.create(code="sex", name_es="Sexo", name_en="Sex")
+    found["sex_f"] = DisaggregationValue.objects.create(
+        dimension=sex, code="f", label_es="Mujer", label_en="Female"
+    )
+
+    instrument = PolicyInstrument.objects.create(
+        code="PNFTP", kind="policy", name_es="p", name_en="p"
+    )
+    found["policy_item"] = PolicyItem.objects.create(
+        instrument=instrument, kind="objective", code="OP1", name_es="o"
+    )
     found["material"] = Material.objects.create(code="m", title_es="m", title_en="m", kind="series")
     version = MaterialVersion(
         material=found["material"],

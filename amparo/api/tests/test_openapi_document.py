@@ -40,7 +40,7 @@ def _served_operations() -> set[tuple[str, str, str, str]]:
 
 def test_the_document_has_exactly_the_operations_documented() -> None:
     documented = _documented_operations()
-    assert len(documented) == 16
+    assert len(documented) == 17
     assert _served_operations() == documented
 
 

@@ -133,6 +133,8 @@ def test_a_catalog_indicator_never_overwrites_one_an_admin_created(world, catalo
 
     def with_shelters(pack: str, name: str) -> dict:
         content = real(pack, name)
+        if name != "indicators":  # the same module loads the disaggregations
+            return content
         shipped = next(e for e in content["indicators"] if e["code"] == "OUT-TRAINED")
         content["indicators"].append({**shipped, "code": "OUT-SHELTERS", "name_es": "Otro"})
         return content

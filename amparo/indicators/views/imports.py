@@ -10,11 +10,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
+from amparo.dhis2.import_kind import DHIS2_VALUES
 from amparo.imports import queries as import_queries
 from amparo.imports import views as import_views
 from amparo.imports.models import ImportJob
 from amparo.indicators.import_kind import OBSERVATIONS
 from amparo.territory.models import Region
+
+
+def _job_or_404(request: HttpRequest, region: Region, job_id: str) -> ImportJob:
+    """A job of the region's values: from an amparo file or a DHIS2 data value set (the
+    same pages serve both)."""
+    dhis2 = ImportJob.objects.filter(pk=job_id, kind=DHIS2_VALUES.name).exists()
+    kind = DHIS2_VALUES if dhis2 else OBSERVATIONS
+    return import_queries.import_job_or_404(request.user, region, kind, job_id)
 
 
 def _job_url(region: Region, job: ImportJob) -> str:
@@ -51,7 +60,7 @@ def import_observations(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = _job_or_404(request, region, job_id)
     return import_views.job_page(
         request,
         job=job,
@@ -68,7 +77,7 @@ def import_job(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = _job_or_404(request, region, job_id)
     return import_views.confirm(request, job=job, job_url=_job_url(region, job))
 
 
@@ -76,7 +85,7 @@ def import_confirm(request: HttpRequest, code: str, job_id: str) -> HttpResponse
 @require_POST
 def import_discard(request: HttpRequest, code: str, job_id: str) -> HttpResponse:
     region = access.region_or_404(request.user, code)
-    job = import_queries.import_job_or_404(request.user, region, OBSERVATIONS, job_id)
+    job = _job_or_404(request, region, job_id)
     return import_views.discard(
         request, job=job, back_url=reverse("indicator-import", args=[region.code])
     )

@@ -148,6 +148,7 @@ def measure_edit(request: HttpRequest, code: str, pk: int | None = None) -> Http
             due_on=values["due_on"],
             lowers_likelihood=values["lowers_likelihood"],
             lowers_impact=values["lowers_impact"],
+            policy_items=list(values["policy_items"]),
         )
 
     def saved(row: Measure) -> HttpResponse:
@@ -192,6 +193,7 @@ def _detail(
             "moves": measure.moves.select_related("by"),
             "evidence": measure.evidence.select_related("uploaded_by"),
             "findings": measure.findings.select_related("threat", "assessment"),
+            "policy_items": measure.policy_items.select_related("instrument"),
             "next_statuses": [
                 (s, MeasureStatus(s).label) for s in sorted(lifecycle.ALLOWED_MOVES[measure.status])
             ],
