@@ -17,6 +17,7 @@ from amparo.env import (
     cache_config,
     env_bool,
     env_choice,
+    env_fernet_key,
     env_int,
     env_list,
     env_str,
@@ -286,6 +287,17 @@ OTP_TOTP_ISSUER = AMPARO_ORGANIZATION_NAME
 AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
 # Days a generated report stays available for download.
 AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
+
+# Field servers (KoboToolbox, ODK Central): their tokens and passwords are kept encrypted
+# with this key, which lives only in the environment (never in the database or backups).
+AMPARO_FIELD_SECRETS_KEY = env_fernet_key(ENV, "AMPARO_FIELD_SECRETS_KEY")
+if not AMPARO_FIELD_SECRETS_KEY:
+    if not DEBUG:
+        raise EnvError(
+            "AMPARO_FIELD_SECRETS_KEY must be set when DEBUG is false: it encrypts the "
+            "passwords and tokens of field servers (see .env.example)"
+        )
+    AMPARO_FIELD_SECRETS_KEY = "ZGV2ZWxvcG1lbnQta2V5LW9ubHktZm9yLWRlYnVnLW0="  # DEBUG only
 
 # Shared state between app servers. Sign-in lockouts (django-axes), two-factor throttles
 # and the recurring jobs' leases live in the database, so every server sees them; the

@@ -184,15 +184,25 @@ def disaggregation_vocabularies() -> dict[str, frozenset[str]]:
 
 @transaction.atomic
 def dimension_save(
-    *, dimension: DisaggregationDimension | None = None, **fields: object
+    *,
+    dimension: DisaggregationDimension | None = None,
+    code: str | Unchanged = UNCHANGED,
+    name_es: str | Unchanged = UNCHANGED,
+    name_en: str | Unchanged = UNCHANGED,
+    note_es: str | Unchanged = UNCHANGED,
+    note_en: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    verified: bool | Unchanged = UNCHANGED,
 ) -> DisaggregationDimension:
-    """Create or change a dimension; a catalog one changed here is marked edited and keeps
-    its code (observations store it)."""
+    """Create or change a dimension (fields left ``UNCHANGED`` keep their value); a catalog
+    one changed here is marked edited and keeps its code (observations store it)."""
+    given = {"code": code, "name_es": name_es, "name_en": name_en, "note_es": note_es,
+             "note_en": note_en, "source": source, "verified": verified}  # fmt: skip
+    fields = {name: value for name, value in given.items() if value is not UNCHANGED}
     dimension = dimension or DisaggregationDimension()
     if dimension.pk and fields.get("code", dimension.code) != dimension.code:
         raise ValidationError({"code": _("Observations use this code: it cannot change.")})
-    for name, value in fields.items():
-        setattr(dimension, name, value)
+    apply_changes(dimension, fields)
     if dimension.pk and dimension.from_catalog:
         dimension.edited = True
     dimension.full_clean()
@@ -205,27 +215,38 @@ def disaggregation_value_save(
     *,
     dimension: DisaggregationDimension,
     value: DisaggregationValue | None = None,
-    **fields: object,
+    code: str | Unchanged = UNCHANGED,
+    label_es: str | Unchanged = UNCHANGED,
+    label_en: str | Unchanged = UNCHANGED,
+    min_age: int | Unchanged | None = UNCHANGED,
+    max_age: int | Unchanged | None = UNCHANGED,
+    sdg_series: str | Unchanged = UNCHANGED,
+    source: str | Unchanged = UNCHANGED,
+    verified: bool | Unchanged = UNCHANGED,
 ) -> DisaggregationValue:
-    """Add a value to a dimension or change one; a catalog value changed here is marked
-    edited. A value observations already use keeps its code; ages run upwards, and the
-    key (``sex=f``) fits the 40 characters an observation keeps."""
+    """Add a value to a dimension or change one (fields left ``UNCHANGED`` keep their
+    value); a catalog value changed here is marked edited. A value observations already
+    use keeps its code; ages run upwards, and the key (``sex=f``) fits the 40 characters an
+    observation keeps."""
+    given = {"code": code, "label_es": label_es, "label_en": label_en, "min_age": min_age,
+             "max_age": max_age, "sdg_series": sdg_series, "source": source,
+             "verified": verified}  # fmt: skip
+    fields = {name: new for name, new in given.items() if new is not UNCHANGED}
     value = value or DisaggregationValue(dimension=dimension)
     errors: dict[str, str] = {}
-    code = fields.get("code", value.code)
-    if value.pk and code != value.code:
+    new_code = fields.get("code", value.code)
+    if value.pk and new_code != value.code:
         used = Observation.objects.filter(disaggregation=value.key).exists()
         if used or value.from_catalog:
             errors["code"] = _("Observations or the catalog use this code: it cannot change.")
-    if len(f"{dimension.code}={code}") > 40:
+    if len(f"{dimension.code}={new_code}") > 40:
         errors["code"] = _("The dimension and value together must fit in 40 characters.")
     low, high = fields.get("min_age", value.min_age), fields.get("max_age", value.max_age)
     if low is not None and high is not None and high < low:
         errors["max_age"] = _("The upper age cannot be below the lower one.")
     if errors:
         raise ValidationError(errors)
-    for name, new in fields.items():
-        setattr(value, name, new)
+    apply_changes(value, fields)
     if value.pk and value.from_catalog:
         value.edited = True
     value.full_clean()

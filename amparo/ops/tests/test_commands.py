@@ -24,8 +24,8 @@ def test_load_catalog_loads_the_five_regions_and_eleven_sectors_once(db) -> None
     out = StringIO()
     call_command("load_catalog", stdout=out)
     assert (
-        "playbooks 1, questionnaires 11, regions 5, sectors 11, stages 4, threats "
-        in out.getvalue()
+        "playbooks 1, policies 2, policy_entries 13, questionnaires 11, regions 5, sectors 11, "
+        "stages 4, threats " in out.getvalue()
     )
     call_command("load_catalog", stdout=(second := StringIO()))
     assert "created none; updated none" in second.getvalue()
