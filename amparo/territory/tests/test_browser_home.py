@@ -4,6 +4,7 @@ go to /tmp/amparo-shots/ for review."""
 
 from __future__ import annotations
 
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from amparo.conftest import browser_login
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/amparo-shots")
+SHOTS = Path(tempfile.gettempdir()) / "amparo-shots"
 ROLES = ("demo-admin", "demo-coordinador", "demo-enlace", "demo-visor")
 SIZES = {"phone": (390, 844), "laptop": (1366, 800)}
 
