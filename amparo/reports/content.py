@@ -25,6 +25,7 @@ from amparo.partnerships import queries as partnership_queries
 from amparo.partnerships.models import NextStep
 from amparo.rollout.models import PlanRun
 from amparo.territory import queries as territory_queries
+from amparo.territory.home import ProgramMap, program_map
 from amparo.territory.models import Contact, Region, Sector
 
 PROBLEM_LINES = 8  # open problems listed per region; the rest are counted
@@ -71,6 +72,7 @@ class Summary:
     charts: list[tuple[object, str]]
     parts: list[RegionPart]
     plan_finish: date | None
+    map: ProgramMap | None = None  # the tile-grid map, for a summary of several regions
 
 
 def round_start(regions: list[Region]) -> date | None:
@@ -218,4 +220,5 @@ def executive_summary(
         charts=rendered,
         parts=parts,
         plan_finish=parts[0].plan_finish if title_region else overall,
+        map=None if title_region else program_map(user, regions),
     )
