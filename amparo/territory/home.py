@@ -194,10 +194,16 @@ def highest_risks(user: User, regions: list[Region]) -> dict[int, scoring.LevelS
     return found
 
 
-def program_map(user: User, regions: QuerySet[Region]) -> ProgramMap:
+def program_map(
+    user: User,
+    regions: QuerySet[Region],
+    lines: list[rollout_queries.RegionProgress] | None = None,
+) -> ProgramMap:
     """The visible regions on the tile grid with their church-track and government-track
-    states. Regions whose capital the pack does not place go in a row below the others."""
-    lines = rollout_queries.program_overview(regions)
+    states (``lines``: the program overview of ``regions`` when the caller has it).
+    Regions whose capital the pack does not place go in a row below the others."""
+    if lines is None:
+        lines = rollout_queries.program_overview(regions)
     listed = [line.region for line in lines]
     risks = highest_risks(user, listed)
     by_country: dict[str, list[Region]] = defaultdict(list)

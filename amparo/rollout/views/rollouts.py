@@ -22,7 +22,7 @@ def program_overview(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
     see_small = access.sees_small_counts(request.user, regions)
     lines = queries.program_overview(regions, see_small_counts=see_small)
-    program_map = home.program_map(request.user, regions) if lines else None
+    program_map = home.program_map(request.user, regions, lines) if lines else None
     return render(request, "rollout/program.html", {"lines": lines, "map": program_map})
 
 
