@@ -194,6 +194,59 @@ def highest_risks(user: User, regions: list[Region]) -> dict[int, scoring.LevelS
     return found
 
 
+def place(regions: list[Region]) -> dict[str, tilemap.Tile]:
+    """Each region's tile: by its capital for the regions the country pack locates (one
+    grid per country, one below the other), in rows of six below them for the others."""
+    by_country: dict[str, list[Region]] = defaultdict(list)
+    for region in regions:
+        by_country[region.country].append(region)
+    placed: dict[str, tilemap.Tile] = {}
+    for country, members in sorted(by_country.items()):
+        capitals = tilemap.pack_capitals(country)
+        known = {r.code: capitals[r.code] for r in members if r.code in capitals}
+        top = max((t.row for t in placed.values()), default=-1) + 1
+        for tile in tilemap.tile_grid(known):
+            placed[tile.code] = tilemap.Tile(tile.code, tile.row + top, tile.col)
+    bottom = max((t.row for t in placed.values()), default=-1) + 1
+    unplaced = sorted(r.code for r in regions if r.code not in placed)
+    for col, code in enumerate(unplaced):
+        placed[code] = tilemap.Tile(code, bottom + col // 6, col % 6)
+    return placed
+
+
+@dataclass(frozen=True)
+class PlanTile:
+    tile: tilemap.Tile
+    region: Region
+    order: int | None  # the region's place in the plan (by its first event), from 1
+    teams: str  # the teams that run its events, comma-separated
+
+
+@dataclass(frozen=True)
+class PlanMap:
+    tiles: list[PlanTile]
+    width: int
+    height: int
+
+
+def plan_map(regions: list[Region], events: list[tilemap.PlanStep]) -> PlanMap:
+    """A planner result on the tile grid: each region's place in the order and its teams."""
+    placed = place(regions)
+    orders = tilemap.plan_order(events)
+    tiles = [
+        PlanTile(
+            placed[r.code],
+            r,
+            orders[r.code][0] if r.code in orders else None,
+            ", ".join(orders[r.code][1]) if r.code in orders else "",
+        )
+        for r in regions
+    ]
+    tiles.sort(key=lambda t: (t.tile.row, t.tile.col))
+    width, height = tilemap.size([t.tile for t in tiles])
+    return PlanMap(tiles, width, height)
+
+
 def program_map(
     user: User,
     regions: QuerySet[Region],
@@ -206,20 +259,7 @@ def program_map(
         lines = rollout_queries.program_overview(regions)
     listed = [line.region for line in lines]
     risks = highest_risks(user, listed)
-    by_country: dict[str, list[Region]] = defaultdict(list)
-    for region in listed:
-        by_country[region.country].append(region)
-    placed: dict[str, tilemap.Tile] = {}
-    for country, members in sorted(by_country.items()):
-        capitals = tilemap.pack_capitals(country)
-        known = {r.code: capitals[r.code] for r in members if r.code in capitals}
-        top = max((t.row for t in placed.values()), default=-1) + 1
-        for tile in tilemap.tile_grid(known):
-            placed[tile.code] = tilemap.Tile(tile.code, tile.row + top, tile.col)
-    bottom = max((t.row for t in placed.values()), default=-1) + 1
-    unplaced = sorted(r.code for r in listed if r.code not in placed)
-    for col, code in enumerate(unplaced):
-        placed[code] = tilemap.Tile(code, bottom + col // 6, col % 6)
+    placed = place(listed)
     tiles = []
     for line in lines:
         tiles.append(

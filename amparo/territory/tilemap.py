@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from amparo.catalog import CATALOG_DIR
@@ -69,6 +70,27 @@ def size(tiles: list[Tile]) -> tuple[int, int]:
     cols = max(t.col for t in tiles) + 1
     rows = max(t.row for t in tiles) + 1
     return (cols * (TILE + GAP) - GAP, rows * (TILE + GAP) - GAP)
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """What the plan map needs of a planned event."""
+
+    region: str
+    team: str
+    start: date
+
+
+def plan_order(steps: Iterable[PlanStep]) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Per region code, its place in a plan (1 for the region whose first event starts
+    first; ties by code) and the teams of its events, sorted."""
+    first: dict[str, date] = {}
+    teams: dict[str, set[str]] = {}
+    for step in steps:
+        first[step.region] = min(first.get(step.region, step.start), step.start)
+        teams.setdefault(step.region, set()).add(step.team)
+    order = sorted(first, key=lambda code: (first[code], code))
+    return {code: (place + 1, tuple(sorted(teams[code]))) for place, code in enumerate(order)}
 
 
 @cache
