@@ -26,6 +26,7 @@ from amparo.partnerships.models import NextStep
 from amparo.policy.queries import Alignment, policy_alignment
 from amparo.rollout.models import PlanRun
 from amparo.territory import queries as territory_queries
+from amparo.territory.home import ProgramMap, program_map
 from amparo.territory.models import Contact, Region, Sector
 
 PROBLEM_LINES = 8  # open problems listed per region; the rest are counted
@@ -73,6 +74,7 @@ class Summary:
     parts: list[RegionPart]
     plan_finish: date | None
     alignment: Alignment | None = None  # how the measures serve the national policy
+    map: ProgramMap | None = None  # the tile-grid map, for a summary of several regions
 
 
 def round_start(regions: list[Region]) -> date | None:
@@ -221,4 +223,5 @@ def executive_summary(
         parts=parts,
         plan_finish=parts[0].plan_finish if title_region else overall,
         alignment=policy_alignment(user, region_list),
+        map=None if title_region else program_map(user, regions),
     )

@@ -17,6 +17,7 @@ from amparo.audit import object_history
 from amparo.partnerships.models import NextStep
 from amparo.partnerships.queries import open_steps
 from amparo.rollout import queries as rollout_queries
+from amparo.territory import home as home_queries
 from amparo.territory import queries, services
 from amparo.territory.forms import ContactForm, OrganizationForm
 from amparo.territory.models import Region
@@ -24,8 +25,22 @@ from amparo.territory.models import Region
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    regions = queries.region_summaries(access.regions_visible(request.user))
-    return render(request, "territory/home.html", {"summaries": regions})
+    """What needs the reader and where the program stands; a member of one region only
+    (not a program admin) lands on that region's work."""
+    visible = access.regions_visible(request.user)
+    admin = access.is_program_admin(request.user)
+    regions = list(visible.order_by("name")[:2])
+    return render(
+        request,
+        "territory/home.html",
+        {
+            "work": home_queries.my_work(request.user, timezone.localdate()),
+            "map": home_queries.program_map(request.user, visible) if regions else None,
+            "own_region": regions[0] if len(regions) == 1 and not admin else None,
+            "program_admin": admin,
+            "has_regions": bool(regions),
+        },
+    )
 
 
 @login_required

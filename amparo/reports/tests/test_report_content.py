@@ -153,3 +153,24 @@ def test_a_region_summary_gives_the_regions_own_planned_finish(world, loreto) ->
 
 def test_no_plan_no_finish(world, loreto) -> None:
     assert _summary(world, "coordinator").plan_finish is None
+
+
+def test_a_program_summary_prints_the_map_of_the_regions(world, loreto) -> None:
+    program = content.executive_summary(
+        Region.objects.all(), user=world.users["admin"], donor=True, since=None
+    )
+    codes = {t.region.code for t in program.map.tiles}
+    assert codes == set(Region.objects.values_list("code", flat=True))
+    with translation.override("es"):
+        html = render_to_string("reports/executive.html", {"s": program, "lang": "es"})
+    assert "Vía de iglesias: etapa alcanzada" in html
+    assert html.count('<figure class="tilemap">') == 2
+    assert "<details" not in html  # the summary's tables are the map's text alternative
+
+
+def test_a_region_summary_has_no_map(world, loreto) -> None:
+    summary = _summary(world, "coordinator")
+    assert summary.map is None
+    with translation.override("es"):
+        html = render_to_string("reports/executive.html", {"s": summary, "lang": "es"})
+    assert "tilemap" not in html

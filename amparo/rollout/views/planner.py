@@ -19,6 +19,7 @@ from amparo.rollout import delays, planning, queries
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, Playbook, Team
+from amparo.territory import home, tilemap
 
 RECENT_RUNS = 8
 
@@ -118,7 +119,9 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
     stages = {s.code: s.name for s in run.playbook.stages.all()}
-    regions = {r.code: r.name for r in access.regions_visible(request.user)}
+    visible = list(access.regions_visible(request.user).order_by("name"))
+    regions = {r.code: r.name for r in visible}
+    steps = [tilemap.PlanStep(e.region, e.team, e.start) for e in run.plan_result.events]
     return render(
         request,
         "rollout/plan_run.html",
@@ -134,6 +137,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
                 title=_("Rollout plan"),
             ),
             "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS],
+            "plan_map": home.plan_map(visible, steps),
         },
     )
 

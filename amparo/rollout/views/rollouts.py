@@ -14,6 +14,7 @@ from amparo.audit import object_history
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
+from amparo.territory import home
 
 
 @login_required
@@ -21,7 +22,8 @@ def program_overview(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
     see_small = access.sees_small_counts(request.user, regions)
     lines = queries.program_overview(regions, see_small_counts=see_small)
-    return render(request, "rollout/program.html", {"lines": lines})
+    program_map = home.program_map(request.user, regions, lines) if lines else None
+    return render(request, "rollout/program.html", {"lines": lines, "map": program_map})
 
 
 @login_required
