@@ -11,6 +11,7 @@ urlpatterns = [
     path("planner/", planner.planner_page, name="planner"),
     path("planner/runs/<int:pk>/", planner.plan_run, name="plan-run"),
     path("planner/runs/<int:pk>/apply/", planner.plan_apply, name="plan-apply"),
+    path("planner/runs/<int:pk>/cancel/", planner.plan_cancel, name="plan-cancel"),
     path("playbooks/", playbooks.playbook_list, name="playbook-list"),
     path("playbooks/new/", playbooks.playbook_edit, name="playbook-create"),
     path("playbooks/<slug:code>/", playbooks.playbook_detail, name="playbook-detail"),

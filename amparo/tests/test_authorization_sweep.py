@@ -84,6 +84,7 @@ SWEEP = {
     "planner": (ADMIN, False, "get", lambda o, r: {}),
     "plan-run": (ADMIN, False, "get", lambda o, r: {"pk": o["plan"].pk}),
     "plan-apply": (ADMIN, False, "post", lambda o, r: {"pk": o["plan"].pk}),
+    "plan-cancel": (ADMIN, False, "post", lambda o, r: {"pk": o["plan"].pk}),
     "playbook-list": (MEMBER, False, "get", lambda o, r: {}),
     "playbook-create": (ADMIN, False, "get", lambda o, r: {}),
     "playbook-detail": (MEMBER, False, "get", lambda o, r: {"code": "iglesias"}),

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.queries import regions_with_agreement
-from amparo.rollout import delays, planning, queries
+from amparo.rollout import delays, planning, queries, tasks
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
-from amparo.rollout.models import PlanRun, Playbook, Team
+from amparo.rollout.models import PlanRun, PlanRunState, Playbook, Team
 
 RECENT_RUNS = 8
 
@@ -90,7 +90,7 @@ def planner_page(request: HttpRequest) -> HttpResponse:
         model = delays.DelayModel(data["delay_min"], data["delay_mode"], data["delay_max"])
         run = save_or_form_errors(
             form,
-            lambda: planning.plan_run_create(
+            lambda: planning.plan_run_queue(
                 by=request.user,
                 playbook=data["playbook"],
                 raw_input=raw,
@@ -99,6 +99,8 @@ def planner_page(request: HttpRequest) -> HttpResponse:
             ),
         )
         if run:
+            # The plan runs in a worker, never in this request; its page shows progress.
+            tasks.run_plan.enqueue(run.pk)
             return redirect("plan-run", pk=run.pk)
     return render(
         request,
@@ -112,13 +114,12 @@ def planner_page(request: HttpRequest) -> HttpResponse:
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
-    stages = {s.code: s.name for s in run.playbook.stages.all()}
-    regions = {r.code: r.name for r in access.regions_visible(request.user)}
-    return render(
-        request,
-        "rollout/plan_run.html",
-        {
-            "run": run,
+    run = planning.plan_run_check_alive(run=run)
+    context: dict[str, object] = {"run": run}
+    if run.has_result:
+        stages = {s.code: s.name for s in run.playbook.stages.all()}
+        regions = {r.code: r.name for r in access.regions_visible(request.user)}
+        context |= {
             "result": run.plan_result,
             "stage_names": stages,
             "region_names": regions,
@@ -128,9 +129,22 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
                 region_labels=regions,
                 title=_("Rollout plan"),
             ),
-            "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS],
-        },
-    )
+        }
+    context["runs"] = PlanRun.objects.select_related("playbook")[:RECENT_RUNS]
+    response = render(request, "rollout/plan_run.html", context)
+    if request.headers.get("HX-Request") and not run.active:
+        response["HX-Refresh"] = "true"  # the answer: the whole page, not just the progress
+    return response
+
+
+@login_required
+@require_POST
+def plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    run = planning.plan_run_cancel(run=get_object_or_404(PlanRun, pk=pk))
+    if run.state == PlanRunState.RUNNING:
+        messages.info(request, _("Stopping: the plan keeps the best schedule found so far."))
+    return redirect("plan-run", pk=run.pk)
 
 
 @login_required
