@@ -254,3 +254,25 @@ def test_the_command_prints_progress_on_stderr_and_json_alone_on_stdout(tmp_path
     printed = json.loads(out.getvalue())
     assert "best finish so far" in err.getvalue()
     assert f"best finish so far {printed['finish']}" in err.getvalue()
+
+
+def test_a_done_run_says_why_it_finishes_then_in_the_readers_language(world, playbook) -> None:
+    run = _queued(world, playbook)
+    planning.plan_run_execute(run_id=run.pk)
+    client = world.client("admin")
+    page = client.get(reverse("plan-run", args=[run.pk])).text
+    why = page.split('id="why-heading"')[1].split("</section>")[0]
+    assert "Por qué termina entonces" in page
+    assert "El plan termina cuando" in why and ("Loreto" in why or "Ucayali" in why)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("plan-run", args=[run.pk])).text
+    assert "Why it finishes then" in page and "The plan ends when" in page
+
+
+def test_a_run_whose_input_no_longer_reads_has_no_explanation(world, playbook) -> None:
+    run = _queued(world, playbook)
+    planning.plan_run_execute(run_id=run.pk)
+    PlanRun.objects.filter(pk=run.pk).update(input={**STORED_INPUT, "regions": []})
+    response = _page(world, run)
+    assert response.status_code == 200 and response.context["why"] == []
+    assert 'id="why-heading"' not in response.text

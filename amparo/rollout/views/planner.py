@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.queries import regions_with_agreement
-from amparo.rollout import delays, planning, queries, tasks
+from amparo.rollout import delays, planner, planning, queries, tasks
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, PlanRunState, Playbook, Team
+from amparo.rollout.planner import explain
 
 RECENT_RUNS = 8
 
@@ -120,6 +122,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
         stages = {s.code: s.name for s in run.playbook.stages.all()}
         regions = {r.code: r.name for r in access.regions_visible(request.user)}
         context |= {
+            "why": _why_it_finishes_then(run, regions=regions, stages=stages),
             "result": run.plan_result,
             "stage_names": stages,
             "region_names": regions,
@@ -135,6 +138,23 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     if request.headers.get("HX-Request") and not run.active:
         response["HX-Refresh"] = "true"  # the answer: the whole page, not just the progress
     return response
+
+
+def _why_it_finishes_then(
+    run: PlanRun, *, regions: dict[str, str], stages: dict[str, str]
+) -> list[str]:
+    """The chain that decides the finish, in the reader's language; nothing for a run
+    whose stored input no longer reads."""
+    try:
+        plan = planner.parse_plan_input(run.input)
+    except planner.PlanInputError:
+        return []
+    return explain.describe(
+        explain.critical_chain(plan, run.plan_result),
+        language=get_language() or "es",
+        region_names=regions,
+        stage_names=stages,
+    )
 
 
 @login_required
