@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from amparo.rollout.planner import PlanResult, result_from_json
+from amparo.rollout.planner.whatif import WhatIf
 from amparo.territory.models import (
     BilingualDescription,
     BilingualName,
@@ -471,6 +472,11 @@ class PlanRun(models.Model):
     @property
     def has_result(self) -> bool:
         return bool(self.result)
+
+    @cached_property
+    def what_ifs(self) -> list[WhatIf]:
+        """The changes that would finish it sooner, ranked (``planner.whatif``)."""
+        return [WhatIf.from_json(raw) for raw in (self.result or {}).get("what_ifs", [])]
 
     @cached_property
     def plan_result(self) -> PlanResult:

@@ -27,6 +27,7 @@ from amparo.rollout.models import (
     Team,
     TravelTime,
 )
+from amparo.rollout.planner import whatif
 from amparo.territory.models import Region
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,9 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
             delays.DelayModel(model["minimum"], model["most_likely"], model["maximum"],
                               model.get("runs", 500)),
         )  # fmt: skip
+        helps = [] if watch.should_stop() else whatif.ranked(
+            plan, result, should_stop=watch.should_stop
+        )  # fmt: skip
     except Exception:
         logger.exception("plan run %s failed", run_id)
         PlanRun.objects.filter(pk=run_id).update(
@@ -260,7 +264,11 @@ def plan_run_execute(*, run_id: int) -> PlanRun:
         return PlanRun.objects.get(pk=run_id)
     PlanRun.objects.filter(pk=run_id).update(
         state=PlanRunState.CANCELLED if watch.cancelled else PlanRunState.DONE,
-        result={**planner.result_to_json(result), "solve_seconds": round(result.solve_seconds, 2)},
+        result={
+            **planner.result_to_json(result),
+            "solve_seconds": round(result.solve_seconds, 2),
+            "what_ifs": [w.to_json() for w in helps],
+        },
         best_finish=result.finish,
         proven_bound=result.lower_bound,
         p50_finish=outcome.p50,

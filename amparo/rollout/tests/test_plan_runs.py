@@ -16,7 +16,7 @@ from django.utils import timezone
 from amparo.rollout import planning, tasks
 from amparo.rollout.delays import DelayModel
 from amparo.rollout.models import PlanRun, PlanRunState, Team
-from amparo.rollout.tests.planner_cases import EXAMPLE, STORED_INPUT
+from amparo.rollout.tests.planner_cases import EXAMPLE, STORED_INPUT, STORED_RESULT
 from amparo.rollout.tests.test_planner_pages import _form
 from amparo.tests.queries import page_queries
 
@@ -276,3 +276,77 @@ def test_a_run_whose_input_no_longer_reads_has_no_explanation(world, playbook) -
     response = _page(world, run)
     assert response.status_code == 200 and response.context["why"] == []
     assert 'id="why-heading"' not in response.text
+
+
+BLOCKED_INPUT = {
+    "start": "2027-01-04",
+    "regions": [{"code": "PE-LOR", "earliest": "2027-01-04", "blackouts": [], "done": []},
+                {"code": "PE-UCA", "earliest": "2027-01-04",
+                 "blackouts": [["2027-01-05", "2027-01-24"]], "done": []}],
+    "stages": [{"code": "reuniones", "days": 2, "after": [], "min_gap_days": 0}],
+    "teams": [{"code": "A", "stages": ["reuniones"]}],
+    "travel_days": {"PE-LOR": {"PE-UCA": 1}},
+    "time_limit_s": 1,
+}  # fmt: skip
+
+
+def _blocked_run(world, playbook) -> PlanRun:
+    run = planning.plan_run_queue(
+        by=world.users["admin"], playbook=playbook, raw_input=BLOCKED_INPUT,
+        delay_model=DelayModel(0, 1, 3), label="blocked",
+    )  # fmt: skip
+    return planning.plan_run_execute(run_id=run.pk)
+
+
+def test_a_done_run_ranks_what_would_help_and_each_is_one_click_away(world, playbook) -> None:
+    run = _blocked_run(world, playbook)
+    assert run.result["finish"] == "2027-01-27"  # Ucayali from 2027-01-25
+    assert run.result["what_ifs"] == [{
+        "kind": "no_blackout", "region": "PE-UCA", "blackout": ["2027-01-05", "2027-01-24"],
+        "finish": "2027-01-09", "days_earlier": 18,
+    }]  # fmt: skip
+    client = world.client("admin")
+    page = client.get(reverse("plan-run", args=[run.pk])).text
+    helps = page.split('id="whatif-heading"')[1].split("</section>")[0]
+    assert "Levantar el bloqueo de Ucayali del 2027-01-05 al 2027-01-24" in helps
+    assert "18 días antes" in helps and "2027-01-09" in helps
+    link = f"{reverse('planner')}?from={run.pk}&amp;whatif=0"
+    assert link in helps
+    form = client.get(f"{reverse('planner')}?from={run.pk}&whatif=0")
+    assert form.context["form"].initial["blackouts"] == ""
+    assert "sin el bloqueo de PE-UCA" in form.context["form"].initial["label"]
+
+
+def test_the_api_and_command_contract_has_no_what_ifs(world, playbook) -> None:
+    run = _blocked_run(world, playbook)
+    assert run.plan_result.finish.isoformat() == run.result["finish"]  # extra key ignored
+    answer = (
+        world.client("admin")
+        .post("/api/v1/plans", BLOCKED_INPUT, content_type="application/json")
+        .json()
+    )
+    assert "what_ifs" not in answer and answer["finish"] == "2027-01-27"
+
+
+def test_one_more_team_is_prefilled_as_an_extra_team(world, playbook) -> None:
+    run = _queued(world, playbook)
+    more = {"kind": "extra_team", "region": "", "blackout": None, "finish": "2027-01-15",
+            "days_earlier": 6}  # fmt: skip
+    PlanRun.objects.filter(pk=run.pk).update(
+        state=PlanRunState.DONE, result={**STORED_RESULT, "what_ifs": [more]}
+    )
+    client = world.client("admin")
+    page = client.get(reverse("plan-run", args=[run.pk])).text
+    assert "Un equipo más capaz de realizar todas las etapas" in page and "6 días antes" in page
+    initial = client.get(f"{reverse('planner')}?from={run.pk}&whatif=0").context["form"].initial
+    assert initial["extra_teams"] == 1 and initial["label"].startswith("+1 equipo")
+    for wrong in ("1", "x", ""):
+        initial = client.get(f"{reverse('planner')}?from={run.pk}&whatif={wrong}")
+        assert initial.context["form"].initial["extra_teams"] == 0
+
+
+def test_a_cancelled_run_tries_no_what_ifs(world, playbook) -> None:
+    run = _queued(world, playbook, cancel_requested=True)
+    planning.plan_run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == PlanRunState.CANCELLED and run.result["what_ifs"] == []

@@ -20,7 +20,7 @@ from amparo.rollout import delays, planner, planning, queries, tasks
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
 from amparo.rollout.models import PlanRun, PlanRunState, Playbook, Team
-from amparo.rollout.planner import explain
+from amparo.rollout.planner import explain, whatif
 
 RECENT_RUNS = 8
 
@@ -31,7 +31,7 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
     run = PlanRun.objects.filter(pk=source).first() if source and source.isdigit() else None
     if run:
         raw = run.input
-        return {
+        initial = {
             "playbook": run.playbook_id,
             "start": raw["start"],
             "regions": [r.pk for r in regions if r.code in {x["code"] for x in raw["regions"]}],
@@ -56,6 +56,7 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
             "delay_mode": run.delay_model.get("most_likely", 1),
             "delay_max": run.delay_model.get("maximum", 7),
         }
+        return _with_what_if(initial, run, request.GET.get("whatif", ""))
     # Proposed by default: regions not finished whose fraternity or regional government has
     # signed an agreement (the partnership pipeline says they are ready).
     ready = regions_with_agreement(regions)
@@ -71,6 +72,38 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
         "teams": list(Team.objects.values_list("pk", flat=True)),
         "blackouts": planning.blackout_lines(planning.blackouts_by_region(regions)),
     }
+
+
+def _with_what_if(initial: dict[str, object], run: PlanRun, chosen: str) -> dict[str, object]:
+    """The form's settings changed as the run's ``chosen`` what-if (its index) says."""
+    found = run.what_ifs
+    if not chosen.isdigit() or int(chosen) >= len(found):
+        return initial
+    what_if = found[int(chosen)]
+    if what_if.kind == whatif.EXTRA_TEAM:
+        initial["extra_teams"] = int(initial["extra_teams"]) + 1  # type: ignore[call-overload]
+        initial["label"] = _("+1 team able to deliver every stage")
+    elif what_if.blackout:
+        first, last = what_if.blackout
+        lines = str(initial["blackouts"]).splitlines()
+        initial["blackouts"] = "\n".join(
+            line for line in lines
+            if not _line_inside(line, what_if.region, first, last)
+        )  # fmt: skip
+        initial["label"] = _("without the blackout of %(region)s from %(first)s to %(last)s") % {
+            "region": what_if.region, "first": first.isoformat(), "last": last.isoformat()
+        }  # fmt: skip
+    return initial
+
+
+def _line_inside(line: str, region: str, first: date, last: date) -> bool:
+    words = line.split()
+    if len(words) != 3 or words[0] != region:
+        return False
+    try:
+        return first <= date.fromisoformat(words[1]) and date.fromisoformat(words[2]) <= last
+    except ValueError:
+        return False
 
 
 @login_required
