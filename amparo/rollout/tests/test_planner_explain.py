@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from amparo.rollout.planner import (
     PlanInput,
     PlannedEvent,
@@ -12,7 +15,10 @@ from amparo.rollout.planner import (
     RegionInput,
     StageInput,
     TeamInput,
+    finish_of,
     plan_rollout,
+    tasks_of,
+    validate,
 )
 from amparo.rollout.planner.explain import (
     GAP,
@@ -24,7 +30,15 @@ from amparo.rollout.planner.explain import (
     critical_chain,
     describe,
 )
-from amparo.rollout.tests.planner_cases import SMALL, START, three_regions_one_team
+from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
+from amparo.rollout.planner.whatif import candidates
+from amparo.rollout.tests.planner_cases import (
+    SMALL,
+    START,
+    plans,
+    plans_with_stages_done,
+    three_regions_one_team,
+)
 
 
 def day(n: int) -> date:
@@ -163,3 +177,59 @@ def test_the_chain_of_the_planners_answers_ends_at_their_finish_and_holds() -> N
             if link.because in (ROUTE, GAP) and not link.blackout:
                 assert link.earlier.end + timedelta(days=link.days) == link.event.start
         assert len(describe(chain, language="es")) >= len(chain) + 1
+
+
+def _greedy_answer(plan: PlanInput, seed: int) -> PlanResult:
+    events = best_greedy_schedule(GreedyInstance.of(plan), 0.05, seed=seed)
+    return PlanResult(
+        "feasible", finish_of(events), START, finish_of(events), tuple(events), start=START
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans_with_stages_done(), st.integers(0, 100))
+def test_every_link_of_the_chain_is_what_really_holds_its_event(plan, seed) -> None:
+    result = _greedy_answer(plan, seed)
+    chain = critical_chain(plan, result)
+    assert chain[0].event.end == result.finish
+    regions = {r.code: r for r in plan.regions}
+    for n, link in enumerate(chain):
+        e = link.event
+        if link.because in (SLACK, OPENS):
+            assert n == len(chain) - 1  # the chain ends there
+        if link.because == SLACK:
+            assert link.days > 0 and link.earlier is None
+            continue
+        if link.because == ROUTE:
+            assert link.earlier.team == e.team
+            assert link.days == plan.travel(link.earlier.region, e.region)
+        if link.because == GAP:
+            assert link.earlier.region == e.region
+        ready = (
+            max(plan.start, regions[e.region].earliest)
+            if link.because == OPENS
+            else link.earlier.end + timedelta(days=link.days)
+        )
+        if link.blackout:
+            assert link.ready == ready and ready <= link.blackout[1]
+            assert e.start == link.blackout[1] + timedelta(days=1)
+        else:
+            assert e.start == ready
+    blackouts = sum(1 for link in chain if link.blackout)
+    for language in ("es", "en"):
+        assert len(describe(chain, language=language)) == 1 + len(chain) + blackouts
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans(), st.integers(0, 100))
+def test_every_what_if_changes_a_plan_into_a_valid_one(plan, seed) -> None:
+    result = _greedy_answer(plan, seed)
+    for what_if in candidates(plan, result):
+        changed = what_if.changed(plan)
+        validate(changed)
+        assert len(tasks_of(changed)) == len(tasks_of(plan))
+        assert len(changed.teams) >= len(plan.teams)
+        lifted = sum(len(r.blackouts) for r in plan.regions) - sum(
+            len(r.blackouts) for r in changed.regions
+        )
+        assert lifted >= (1 if what_if.blackout else 0)
