@@ -107,30 +107,34 @@ def chain_teams(chain: list[Link]) -> list[str]:
 
 _WORDS = {
     "en": {
+        "day": "day",
+        "days": "days",
         "ends": "The plan ends when {stage} in {region} ends on {last} (team {team}).",
         ROUTE: "{team} starts {stage} in {region} on {start}: it ends {earlier_stage} in "
-        "{earlier_region} on {earlier_last} and then travels {days} days.",
+        "{earlier_region} on {earlier_last} and then travels {days} {unit}.",
         "route_same": "{team} starts {stage} in {region} on {start}, right after its "
         "{earlier_stage} there ends on {earlier_last}.",
         GAP: "{stage} in {region} starts on {start}: {earlier_stage} there ends on "
         "{earlier_last}, then the {days}-day gap between the stages.",
         OPENS: "{stage} in {region} starts on {start}, the first day the region can start.",
-        SLACK: "{stage} in {region} could start {days} days earlier without moving the "
+        SLACK: "{stage} in {region} could start {days} {unit} earlier without moving the "
         "finish; nothing before it decides the finish.",
         "blackout": "The blackout of {region} from {first} to {last} moves it from {ready} "
         "to {start}.",
     },
     "es": {
+        "day": "día",
+        "days": "días",
         "ends": "El plan termina cuando {stage} en {region} termina el {last} (equipo {team}).",
         ROUTE: "{team} empieza {stage} en {region} el {start}: termina {earlier_stage} en "
-        "{earlier_region} el {earlier_last} y luego viaja {days} días.",
+        "{earlier_region} el {earlier_last} y luego viaja {days} {unit}.",
         "route_same": "{team} empieza {stage} en {region} el {start}, justo después de que "
         "termine allí {earlier_stage} el {earlier_last}.",
         GAP: "{stage} en {region} empieza el {start}: {earlier_stage} termina allí el "
-        "{earlier_last}, y luego la pausa de {days} días entre las etapas.",
+        "{earlier_last}, y luego la pausa de {days} {unit} entre las etapas.",
         OPENS: "{stage} en {region} empieza el {start}, el primer día en que la región "
         "puede empezar.",
-        SLACK: "{stage} en {region} podría empezar {days} días antes sin mover el fin; "
+        SLACK: "{stage} en {region} podría empezar {days} {unit} antes sin mover el fin; "
         "nada anterior decide el fin.",
         "blackout": "El bloqueo de {region} del {first} al {last} lo mueve del {ready} al {start}.",
     },
@@ -163,7 +167,7 @@ def describe(
     for link in chain:
         e = link.event
         fields = {"team": e.team, "start": e.start.isoformat(), "days": link.days,
-                  **names("", e)}  # fmt: skip
+                  "unit": words["day" if link.days == 1 else "days"], **names("", e)}  # fmt: skip
         if link.earlier is not None:
             fields |= names("earlier_", link.earlier)
         key = link.because

@@ -159,6 +159,19 @@ def test_the_chain_in_english_and_spanish_with_names() -> None:
     assert describe(chain)[1].startswith("c in UCA starts")  # codes without names
 
 
+def test_one_day_is_said_in_the_singular() -> None:
+    plan = PlanInput(
+        START, (RegionInput("LOR", START), RegionInput("UCA", START)), (StageInput("m", 2),),
+        ONE_TEAM, {"LOR": {"UCA": 1}},
+    )  # fmt: skip
+    chain = critical_chain(plan, answer(event("LOR", "m", "A", 0, 2), event("UCA", "m", "A", 3, 2)))
+    assert describe(chain)[1].endswith("then travels 1 day.")
+    assert describe(chain, language="es")[1].endswith("luego viaja 1 día.")
+    late = critical_chain(plan, answer(event("LOR", "m", "A", 1, 2)))
+    assert describe(late)[1].startswith("m in LOR could start 1 day earlier")
+    assert "podría empezar 1 día antes" in describe(late, language="es")[1]
+
+
 def test_a_team_staying_in_its_region_is_said_so() -> None:
     stages = (StageInput("m", 2), StageInput("c", 1, ("m",), 0))
     plan = PlanInput(START, (RegionInput("MDD", START),), stages, ONE_TEAM)
