@@ -14,7 +14,11 @@ from amparo.rollout.planner import (
     RegionInput,
     StageInput,
     TeamInput,
+    critical_path_finish,
+    finish_of,
     plan_rollout,
+    sequential_schedule,
+    solve,
     violations,
 )
 from amparo.rollout.planner.bound import travel_aware_bound
@@ -118,3 +122,30 @@ def test_the_local_search_and_the_bound_ask_whether_to_stop() -> None:
     upper = (max(e.end for e in start) - START).days
     assert travel_aware_bound(plan, 0, upper, 30.0, should_stop=lambda: True) == 0
     assert travel_aware_bound(replace(plan), 3, upper, 30.0, should_stop=lambda: True) == 3
+
+
+def test_the_cp_sat_search_reports_its_solutions_and_stops_when_asked(monkeypatch) -> None:
+    # Started from the sequential baseline, only the CP-SAT search can improve the plan.
+    def baseline_only(plan, baseline, budget, *, seed, hooks=None):
+        return solve.StartingPoint(baseline, (critical_path_finish(plan) - START).days)
+
+    monkeypatch.setattr(solve, "starting_point", baseline_only)
+    plan = many_regions(limit=30.0)
+    baseline = sequential_schedule(plan)
+    heard = []
+    began = time.perf_counter()
+
+    def stop_after_a_second() -> bool:
+        return time.perf_counter() - began > 1.0
+
+    result = plan_rollout(
+        plan,
+        workers=2,
+        progress=lambda finish, bound: heard.append((finish, bound)),
+        should_stop=stop_after_a_second,
+    )
+    assert time.perf_counter() - began < 10  # far less than the 30 s limit
+    assert violations(plan, result.events) == []
+    assert heard[0][0] == finish_of(baseline)  # the starting schedule first
+    assert len(heard) >= 2 and heard[-1][0] < finish_of(baseline)  # then CP-SAT's better ones
+    assert result.finish <= heard[-1][0]
