@@ -162,6 +162,8 @@ PROGRESS_EVERY_SECONDS = 1.0
 # A running plan that has not written a sign of life for this long lost its worker (the
 # planner's time limit is at most a minute and it writes every second or so).
 STALE_AFTER = timedelta(minutes=3)
+# A queued plan that no worker has taken for this long says so on its page.
+NO_WORKER_AFTER = timedelta(minutes=1)
 
 
 @transaction.atomic
@@ -289,6 +291,11 @@ def plan_run_cancel(*, run: PlanRun) -> PlanRun:
     PlanRun.objects.filter(pk=run.pk, state=PlanRunState.RUNNING).update(cancel_requested=True)
     run.refresh_from_db()
     return run
+
+
+def plan_run_waiting_long(run: PlanRun) -> bool:
+    """Queued for longer than ``NO_WORKER_AFTER``: no worker seems to be taking tasks."""
+    return run.state == PlanRunState.QUEUED and timezone.now() - run.created_at > NO_WORKER_AFTER
 
 
 def plan_run_check_alive(*, run: PlanRun) -> PlanRun:

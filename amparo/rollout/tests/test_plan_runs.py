@@ -350,3 +350,14 @@ def test_a_cancelled_run_tries_no_what_ifs(world, playbook) -> None:
     planning.plan_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.state == PlanRunState.CANCELLED and run.result["what_ifs"] == []
+
+
+def test_a_plan_no_worker_takes_says_so_after_a_minute(world, playbook) -> None:
+    run = _queued(world, playbook)
+    assert "Ningún trabajador ha tomado este plan" not in _page(world, run).text
+    PlanRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - planning.NO_WORKER_AFTER - timedelta(seconds=1)
+    )
+    page = _page(world, run).text
+    assert "Ningún trabajador ha tomado este plan todavía" in page
+    assert 'hx-trigger="every 2s"' in page  # it still waits for one

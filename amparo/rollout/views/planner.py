@@ -150,7 +150,7 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
     run = planning.plan_run_check_alive(run=run)
-    context: dict[str, object] = {"run": run}
+    context: dict[str, object] = {"run": run, "no_worker": planning.plan_run_waiting_long(run)}
     if run.has_result:
         stages = {s.code: s.name for s in run.playbook.stages.all()}
         regions = {r.code: r.name for r in access.regions_visible(request.user)}
