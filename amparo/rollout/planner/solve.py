@@ -288,14 +288,19 @@ def _solve_watched(
     thread.start()
     told: tuple[int, int] | None = None
     metric = is_metric(hooks.plan)
-    while thread.is_alive():
-        thread.join(POLL_SECONDS)
-        with lock:
-            now = (seen["finish"], seen["bound"]) if seen else None
-        if now is not None and now != told:
-            told = now
-            hooks.report(now[0], max(proven, now[1]) if metric else proven)
-        if thread.is_alive() and hooks.should_stop():
+    try:
+        while thread.is_alive():
+            thread.join(POLL_SECONDS)
+            with lock:
+                now = (seen["finish"], seen["bound"]) if seen else None
+            if now is not None and now != told:
+                told = now
+                hooks.report(now[0], max(proven, now[1]) if metric else proven)
+            if thread.is_alive() and hooks.should_stop():
+                solver.stop_search()
+                thread.join()
+    finally:  # a hook that fails must not leave the search running on its own
+        if thread.is_alive():
             solver.stop_search()
             thread.join()
     return answer.get("status", cp_model.UNKNOWN)

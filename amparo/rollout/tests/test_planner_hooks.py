@@ -9,6 +9,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from amparo.rollout.planner import (
     PlanInput,
     RegionInput,
@@ -149,3 +151,22 @@ def test_the_cp_sat_search_reports_its_solutions_and_stops_when_asked(monkeypatc
     assert heard[0][0] == finish_of(baseline)  # the starting schedule first
     assert len(heard) >= 2 and heard[-1][0] < finish_of(baseline)  # then CP-SAT's better ones
     assert result.finish <= heard[-1][0]
+
+
+def test_a_failing_hook_stops_the_cp_sat_search_with_it(monkeypatch) -> None:
+    def baseline_only(plan, baseline, budget, *, seed, hooks=None):
+        return solve.StartingPoint(baseline, (critical_path_finish(plan) - START).days)
+
+    monkeypatch.setattr(solve, "starting_point", baseline_only)
+    began = time.perf_counter()
+
+    def database_gone() -> bool:
+        if time.perf_counter() - began > 0.5:
+            raise ConnectionError("database gone")
+        return False
+
+    before = set(threading.enumerate())
+    with pytest.raises(ConnectionError):
+        plan_rollout(many_regions(limit=30.0), workers=2, should_stop=database_gone)
+    assert time.perf_counter() - began < 10
+    assert set(threading.enumerate()) <= before  # the search's thread ended with it
