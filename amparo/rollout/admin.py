@@ -77,5 +77,6 @@ class RecoveryGroupAdmin(admin.ModelAdmin):
 
 @admin.register(PlanRun)
 class PlanRunAdmin(admin.ModelAdmin):
-    list_display = ["pk", "label", "created_at", "applied_at"]
+    list_display = ["pk", "label", "state", "created_at", "applied_at"]
+    list_filter = ["state"]
     readonly_fields = ["input", "result"]

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from amparo.rollout.blackout_calendar import fits_in_a_year
 from amparo.rollout.planner import PlanResult, result_from_json
+from amparo.rollout.planner.whatif import WhatIf
 from amparo.territory.models import (
     BilingualDescription,
     BilingualName,
@@ -444,8 +445,21 @@ class TravelTime(models.Model):
         return f"{self.origin.code} → {self.destination.code}: {self.days}"
 
 
+class PlanRunState(models.TextChoices):
+    QUEUED = "queued", _("Waiting for a worker")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
 class PlanRun(models.Model):
-    """One press of "plan": the planner's input and answer, kept to compare what-ifs."""
+    """One press of "plan": the planner's input and answer, kept to compare what-ifs.
+
+    The planner runs in a background task (``amparo.rollout.tasks``): the run is created
+    queued, the worker moves it to running, writes the best finish and proven bound so far
+    while it plans, and ends it done, failed or cancelled. Runs kept before there was a
+    task are done."""
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -454,7 +468,17 @@ class PlanRun(models.Model):
     playbook = models.ForeignKey(Playbook, on_delete=models.CASCADE, related_name="plan_runs")
     label = models.CharField(_("label"), max_length=200, blank=True)
     input = models.JSONField(_("input"))
-    result = models.JSONField(_("result"))
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=PlanRunState.choices, default=PlanRunState.DONE
+    )
+    best_finish = models.DateField(_("best finish so far"), null=True, blank=True)
+    proven_bound = models.DateField(_("proven lower bound so far"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    failure = models.CharField(_("why it failed"), max_length=20, blank=True)
     delay_model = models.JSONField(_("delay model"), default=dict)
     p50_finish = models.DateField(_("P50 finish"), null=True, blank=True)
     p90_finish = models.DateField(_("P90 finish"), null=True, blank=True)
@@ -467,6 +491,31 @@ class PlanRun(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.created_at:%Y-%m-%d %H:%M}"
+
+    FAILED_ERROR = "error"
+    FAILED_STALE = "stale"
+
+    @property
+    def failure_text(self) -> str:
+        """Why it failed, in the reader's language (``failure`` keeps a code)."""
+        return {
+            self.FAILED_ERROR: _("The planner stopped with an error."),
+            self.FAILED_STALE: _("The worker planning it stopped answering."),
+        }.get(self.failure, _("The plan could not be made."))
+
+    @property
+    def active(self) -> bool:
+        """Still waiting or planning: its page keeps polling."""
+        return self.state in (PlanRunState.QUEUED, PlanRunState.RUNNING)
+
+    @property
+    def has_result(self) -> bool:
+        return bool(self.result)
+
+    @cached_property
+    def what_ifs(self) -> list[WhatIf]:
+        """The changes that would finish it sooner, ranked (``planner.whatif``)."""
+        return [WhatIf.from_json(raw) for raw in (self.result or {}).get("what_ifs", [])]
 
     @cached_property
     def plan_result(self) -> PlanResult:

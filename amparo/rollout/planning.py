@@ -3,6 +3,8 @@ run it, keep the run, and turn a chosen plan into planned events."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -19,12 +21,16 @@ from amparo.rollout.models import (
     Event,
     EventStatus,
     PlanRun,
+    PlanRunState,
     Playbook,
     Rollout,
     Team,
     TravelTime,
 )
+from amparo.rollout.planner import whatif
 from amparo.territory.models import Region
+
+logger = logging.getLogger(__name__)
 
 EXTRA_TEAM_PREFIX = "extra-"
 
@@ -163,8 +169,17 @@ def planner_input(
     }
 
 
+# How often at most a running plan writes its progress and asks whether it was cancelled.
+PROGRESS_EVERY_SECONDS = 1.0
+# A running plan that has not written a sign of life for this long lost its worker (the
+# planner's time limit is at most a minute and it writes every second or so).
+STALE_AFTER = timedelta(minutes=3)
+# A queued plan that no worker has taken for this long says so on its page.
+NO_WORKER_AFTER = timedelta(minutes=1)
+
+
 @transaction.atomic
-def plan_run_create(
+def plan_run_queue(
     *,
     by: User,
     playbook: Playbook,
@@ -172,28 +187,144 @@ def plan_run_create(
     delay_model: delays.DelayModel,
     label: str = "",
 ) -> PlanRun:
-    """Plan, simulate delays and keep the run. Bad input raises ``ValidationError``."""
+    """Keep a run waiting for a worker (``tasks.run_plan`` plans it). Bad input raises
+    ``ValidationError`` and keeps nothing."""
     try:
-        plan = planner.parse_plan_input(raw_input)
+        planner.parse_plan_input(raw_input)
     except planner.PlanInputError as error:
         raise ValidationError(str(error)) from None
-    result = planner.plan_rollout(plan)
-    outcome = delays.simulate_delays(plan, result.events, delay_model)
     return PlanRun.objects.create(
         created_by=by,
         playbook=playbook,
         label=label,
         input=raw_input,
-        result={**planner.result_to_json(result), "solve_seconds": round(result.solve_seconds, 2)},
+        state=PlanRunState.QUEUED,
         delay_model={
             "minimum": delay_model.minimum,
             "most_likely": delay_model.most_likely,
             "maximum": delay_model.maximum,
             "runs": delay_model.runs,
         },
+    )
+
+
+class _Watch:
+    """The planner's hooks for one run: progress written to the row and cancellation read
+    from it, each at most every ``PROGRESS_EVERY_SECONDS`` (each is one UPDATE or SELECT,
+    outside any transaction, so the page sees it at once)."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.cancelled = False
+        self.written = self.asked = -PROGRESS_EVERY_SECONDS
+        self.pending: tuple[date, date] | None = None
+
+    def progress(self, finish: date, bound: date) -> None:
+        self.pending = (finish, bound)
+        if time.monotonic() - self.written >= PROGRESS_EVERY_SECONDS:
+            self._write()
+
+    def _write(self) -> None:
+        fields: dict[str, Any] = {"heartbeat_at": timezone.now()}
+        if self.pending:
+            fields["best_finish"], fields["proven_bound"] = self.pending
+            self.pending = None
+        PlanRun.objects.filter(pk=self.run_id).update(**fields)
+        self.written = time.monotonic()
+
+    def should_stop(self) -> bool:
+        if self.cancelled:
+            return True
+        if time.monotonic() - self.asked >= PROGRESS_EVERY_SECONDS:
+            self.asked = time.monotonic()
+            self.cancelled = PlanRun.objects.filter(pk=self.run_id, cancel_requested=True).exists()
+            self._write()  # a sign of life, and any progress held back
+        return self.cancelled
+
+
+def plan_run_execute(*, run_id: int) -> PlanRun:
+    """Plan a queued run, writing its progress as it goes; simulate delays and keep the
+    answer. Not one transaction: progress must be seen while it plans. A run cancelled
+    while it plans keeps the best schedule found by then; any error fails the run with a
+    reason (and is logged), never leaving it running."""
+    now = timezone.now()
+    claimed = PlanRun.objects.filter(pk=run_id, state=PlanRunState.QUEUED).update(
+        state=PlanRunState.RUNNING, started_at=now, heartbeat_at=now
+    )
+    run = PlanRun.objects.get(pk=run_id)
+    if not claimed:  # cancelled before a worker took it, or taken already
+        return run
+    watch = _Watch(run_id)
+    try:
+        plan = planner.parse_plan_input(run.input)
+        result = planner.plan_rollout(plan, progress=watch.progress, should_stop=watch.should_stop)
+        model = run.delay_model
+        outcome = delays.simulate_delays(
+            plan,
+            result.events,
+            delays.DelayModel(model["minimum"], model["most_likely"], model["maximum"],
+                              model.get("runs", 500)),
+        )  # fmt: skip
+        helps = [] if watch.should_stop() else whatif.ranked(
+            plan, result, should_stop=watch.should_stop
+        )  # fmt: skip
+    except Exception:
+        logger.exception("plan run %s failed", run_id)
+        PlanRun.objects.filter(pk=run_id).update(
+            state=PlanRunState.FAILED,
+            failure=PlanRun.FAILED_ERROR,
+            finished_at=timezone.now(),
+        )
+        return PlanRun.objects.get(pk=run_id)
+    PlanRun.objects.filter(pk=run_id).update(
+        state=PlanRunState.CANCELLED if watch.cancelled else PlanRunState.DONE,
+        result={
+            **planner.result_to_json(result),
+            "solve_seconds": round(result.solve_seconds, 2),
+            "what_ifs": [w.to_json() for w in helps],
+        },
+        best_finish=result.finish,
+        proven_bound=result.lower_bound,
         p50_finish=outcome.p50,
         p90_finish=outcome.p90,
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
     )
+    return PlanRun.objects.get(pk=run_id)
+
+
+def plan_run_cancel(*, run: PlanRun) -> PlanRun:
+    """A waiting run is cancelled at once; a running one is asked to stop (its worker ends
+    it with the best schedule found so far). A finished run stays as it is."""
+    if run.state == PlanRunState.QUEUED:
+        PlanRun.objects.filter(pk=run.pk, state=PlanRunState.QUEUED).update(
+            state=PlanRunState.CANCELLED, finished_at=timezone.now()
+        )
+    PlanRun.objects.filter(pk=run.pk, state=PlanRunState.RUNNING).update(cancel_requested=True)
+    run.refresh_from_db()
+    return run
+
+
+def plan_run_waiting_long(run: PlanRun) -> bool:
+    """Queued for longer than ``NO_WORKER_AFTER``: no worker seems to be taking tasks."""
+    return run.state == PlanRunState.QUEUED and timezone.now() - run.created_at > NO_WORKER_AFTER
+
+
+def plan_run_check_alive(*, run: PlanRun) -> PlanRun:
+    """A run left running by a worker that died (no sign of life for ``STALE_AFTER``) is
+    failed when it is read, so its page stops waiting."""
+    if run.state != PlanRunState.RUNNING:
+        return run
+    since = run.heartbeat_at or run.started_at or run.created_at
+    if timezone.now() - since < STALE_AFTER:
+        return run
+    PlanRun.objects.filter(pk=run.pk, state=PlanRunState.RUNNING).update(
+        state=PlanRunState.FAILED,
+        failure=PlanRun.FAILED_STALE,
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
 
 
 @transaction.atomic
@@ -201,6 +332,8 @@ def plan_apply(*, run: PlanRun, by: User) -> int:
     """Turn a plan into planned events in each region's rollout (created if missing), in
     one transaction. Refused when a region already has a planned or done event for a
     stage the plan schedules there, so nothing is planned twice."""
+    if run.state != PlanRunState.DONE:
+        raise ValidationError(_("Only a finished plan can be turned into events."))
     if run.applied_at:
         raise ValidationError(_("This plan was already turned into events."))
     events = run.plan_result.events

@@ -21,6 +21,7 @@ urlpatterns = [
     path(R + "blackouts/new/", settings.blackout_edit, name="blackout-create"),
     path(R + "blackouts/<int:pk>/edit/", settings.blackout_edit, name="blackout-edit"),
     path(R + "blackouts/<int:pk>/delete/", settings.blackout_delete, name="blackout-delete"),
+    path("planner/runs/<int:pk>/cancel/", planner.plan_cancel, name="plan-cancel"),
     path("playbooks/", playbooks.playbook_list, name="playbook-list"),
     path("playbooks/new/", playbooks.playbook_edit, name="playbook-create"),
     path("playbooks/<slug:code>/", playbooks.playbook_detail, name="playbook-detail"),

@@ -139,6 +139,7 @@ SWEEP = {
         "post",
         lambda o, r: {"code": o[r]["code"], "pk": o[r]["blackout"].pk},
     ),
+    "plan-cancel": (ADMIN, False, "post", lambda o, r: {"pk": o["plan"].pk}),
     "playbook-list": (MEMBER, False, "get", lambda o, r: {}),
     "playbook-create": (ADMIN, False, "get", lambda o, r: {}),
     "playbook-detail": (MEMBER, False, "get", lambda o, r: {"code": "iglesias"}),

@@ -28,7 +28,7 @@ stage gap later), and the extension is dropped for a region whose gaps are short
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import combinations
@@ -53,15 +53,22 @@ MAX_VARIABLES = 400_000
 MAX_SUBSET_STAGES = 10
 
 
-def travel_aware_bound(plan: PlanInput, lower: int, upper: int, seconds: float) -> int:
+def travel_aware_bound(
+    plan: PlanInput,
+    lower: int,
+    upper: int,
+    seconds: float,
+    should_stop: Callable[[], bool] | None = None,
+) -> int:
     """The smallest finish (days from ``plan.start``) in ``[lower, upper]`` that the
     relaxation cannot rule out; ``upper`` must be the finish of a known schedule. Stops at
-    ``seconds`` and returns what it has proven by then (at least ``lower``)."""
+    ``seconds`` (or when ``should_stop``, asked between candidates, says so) and returns
+    what it has proven by then (at least ``lower``)."""
     deadline = time.perf_counter() + seconds
     counting = Counting.of(plan)  # the same for every candidate finish
     while lower < upper:
         remaining = deadline - time.perf_counter()
-        if remaining <= 0:
+        if remaining <= 0 or (should_stop is not None and should_stop()):
             break
         middle = (lower + upper) // 2
         # A fresh program per candidate: smaller, and faster than re-solving a large one

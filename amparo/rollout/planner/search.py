@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,9 +146,11 @@ def improve(
     floor: int = 0,
     seed: int = 0,
     heat: tuple[float, float] = (0.5, 0.02),
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[PlannedEvent]:
     """A schedule at least as good as ``events`` found within ``seconds``; stops early on
-    reaching ``floor`` (days from the start), which no schedule can beat."""
+    reaching ``floor`` (days from the start), which no schedule can beat, or when
+    ``should_stop`` (asked with the clock) says so."""
     rng = random.Random(seed)  # noqa: S311 - variety among schedules, not secrecy
     orders = orders_of(g, events)
     timing = timed(g, orders)
@@ -167,7 +169,7 @@ def improve(
         steps += 1
         if steps % 64 == 0:
             elapsed = time.perf_counter() - began
-            if elapsed >= seconds:
+            if elapsed >= seconds or (should_stop is not None and should_stop()):
                 break
             temperature = hot * (cold / hot) ** (elapsed / seconds)
         candidate = _moved(g, orders, timing, rng)
@@ -192,21 +194,26 @@ def search_until(
     seed: int,
     floor: int = 0,
     start: list[PlannedEvent] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[PlannedEvent]:
     """The best schedule of the local search from ``start`` (or from greedy schedules) and,
     on large plans, from new greedy schedules with other seeds, until the wall-clock time
-    ``until`` (``time.time()``) or until one reaches ``floor``."""
+    ``until`` (``time.time()``), until one reaches ``floor`` or ``should_stop`` says so."""
     best: list[PlannedEvent] | None = None
     while True:
         if start is None:
             start = best_greedy_schedule(g, greedy_seconds, seed=seed)
-        found = improve(g, start, until - time.time(), floor=floor, seed=seed)
+        found = improve(
+            g, start, until - time.time(), floor=floor, seed=seed, should_stop=should_stop
+        )
         if best is None or finish_of(found) < finish_of(best):
             best = found
         days = (finish_of(best) - g.plan.start).days
         # Another round needs time for its greedy start and some search after it.
         left = until - time.time()
         if len(g.tasks) < RESTART_FROM_EVENTS or days <= floor or left < 2 * greedy_seconds:
+            return best
+        if should_stop is not None and should_stop():
             return best
         start, seed = None, seed + 1000  # far from the other process's seeds
 

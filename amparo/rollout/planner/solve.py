@@ -11,8 +11,9 @@ always exists; "optimal" means it meets the proven bound.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -88,6 +89,35 @@ class Budget:
         return max(self.limit - self.elapsed(), MIN_SOLVER_SECONDS)
 
 
+# How often, while CP-SAT searches, the caller's ``should_stop`` is asked and the best finish
+# and bound so far are handed to its ``progress`` (in the caller's thread).
+POLL_SECONDS = 0.25
+
+Progress = Callable[[date, date], None]  # (best finish so far, proven lower bound so far)
+ShouldStop = Callable[[], bool]
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What a caller may follow and steer a plan with: ``progress`` hears the best finish
+    and the proven bound whenever either changes; ``should_stop`` is asked between the steps
+    and inside their loops, and a True answer ends the plan early with the best schedule
+    found so far. Both are called only in the thread that called ``plan_rollout``."""
+
+    plan: PlanInput
+    progress: Progress | None = None
+    should_stop: ShouldStop = _never
+
+    def report(self, finish_days: int, bound_days: int) -> None:
+        if self.progress is not None:
+            start = self.plan.start
+            self.progress(start + timedelta(days=finish_days), start + timedelta(days=bound_days))
+
+
 @dataclass(frozen=True)
 class StartingPoint:
     """The best schedule before the CP-SAT search, and the proven lower bound on any
@@ -97,9 +127,18 @@ class StartingPoint:
     proven: int
 
 
-def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanResult:
+def plan_rollout(
+    plan: PlanInput,
+    *,
+    workers: int = 8,
+    seed: int = 0,
+    progress: Progress | None = None,
+    should_stop: ShouldStop | None = None,
+) -> PlanResult:
     """The schedule that finishes the last remaining event as early as possible, within
-    ``plan.time_limit_s``; ``workers`` and ``seed`` are the CP-SAT search's.
+    ``plan.time_limit_s``; ``workers`` and ``seed`` are the CP-SAT search's. ``progress``
+    and ``should_stop`` follow and cancel the plan (see ``Hooks``); without them nothing
+    changes.
 
     The best of the sequential baseline and the greedy schedules, improved by local search,
     is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
@@ -111,35 +150,57 @@ def plan_rollout(plan: PlanInput, *, workers: int = 8, seed: int = 0) -> PlanRes
     baseline = sequential_schedule(plan)
     if not tasks_of(plan):
         return _result(plan, [], 0, plan.start, seconds=0.0)
-    start = starting_point(plan, baseline, budget, seed=seed)
+    hooks = Hooks(plan, progress, should_stop or _never)
+    start = starting_point(plan, baseline, budget, seed=seed, hooks=hooks)
     baseline_finish = finish_of(baseline)
-    if _days(plan, finish_of(start.schedule)) <= start.proven:  # nothing can finish earlier
+    hooks.report(_days(plan, finish_of(start.schedule)), start.proven)
+    if _days(plan, finish_of(start.schedule)) <= start.proven or hooks.should_stop():
         return _result(plan, start.schedule, start.proven, baseline_finish, budget.elapsed())
-    return _solve(plan, start, baseline_finish, budget, workers=workers, seed=seed)
+    return _solve(plan, start, baseline_finish, budget, workers=workers, seed=seed, hooks=hooks)
 
 
 def starting_point(
-    plan: PlanInput, baseline: list[PlannedEvent], budget: Budget, *, seed: int
+    plan: PlanInput,
+    baseline: list[PlannedEvent],
+    budget: Budget,
+    *,
+    seed: int,
+    hooks: Hooks | None = None,
 ) -> StartingPoint:
     """Greedy schedules improved by local search, on large plans in two processes at once
     (``search.second_search``), the better of the two (or the baseline) winning; and the
     travel-aware lower bound, proven while the second process searches."""
+    hooks = hooks or Hooks(plan)
     instance = GreedyInstance.of(plan)
     greedy_seconds, until = budget.greedy_seconds, budget.search_until()
     with second_search(plan, len(instance.tasks), greedy_seconds, until, seed + 1) as second:
         greedy = best_greedy_schedule(instance, greedy_seconds, seed=seed)
         best = min(baseline, greedy, key=finish_of)
-        proven = travel_aware_bound(
-            plan,
-            _days(plan, critical_path_finish(plan)),
-            _days(plan, finish_of(best)),
-            seconds=budget.bound_seconds,
-        )
-        best = search_until(
-            instance, until, greedy_seconds=greedy_seconds, seed=seed, floor=proven, start=best
-        )
+        chain = _days(plan, critical_path_finish(plan))
+        hooks.report(_days(plan, finish_of(best)), chain)
+        proven = chain
+        if not hooks.should_stop():
+            proven = travel_aware_bound(
+                plan,
+                chain,
+                _days(plan, finish_of(best)),
+                seconds=budget.bound_seconds,
+                should_stop=hooks.should_stop,
+            )
+            hooks.report(_days(plan, finish_of(best)), proven)
+        if not hooks.should_stop():
+            best = search_until(
+                instance,
+                until,
+                greedy_seconds=greedy_seconds,
+                seed=seed,
+                floor=proven,
+                start=best,
+                should_stop=hooks.should_stop,
+            )
         reached_bound = _days(plan, finish_of(best)) <= proven
-        other = second.result() if second and not reached_bound else None
+        stopped = hooks.should_stop()
+        other = second.result() if second and not reached_bound and not stopped else None
     if other and finish_of(other) < finish_of(best):
         best = other
     return StartingPoint(best, proven)
@@ -175,6 +236,7 @@ def _solve(
     *,
     workers: int,
     seed: int,
+    hooks: Hooks | None = None,
 ) -> PlanResult:
     """The CP-SAT search from ``start`` for the rest of the time limit."""
     from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
@@ -185,7 +247,10 @@ def _solve(
     solver.parameters.max_time_in_seconds = budget.solver_seconds()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(v.model)
+    if hooks is None or (hooks.progress is None and hooks.should_stop is _never):
+        status = solver.solve(v.model)
+    else:
+        status = _solve_watched(solver, v.model, hooks, start.proven)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # No schedule found in time (with non-metric travel the model may even refuse the
         # hint): the starting schedule is valid and is what we can offer.
@@ -197,6 +262,48 @@ def _solve(
         bound = max(bound, int(solver.best_objective_bound))
     events = _solution_events(v, plan, tasks, solver)
     return _result(plan, events, bound, baseline_finish, budget.elapsed())
+
+
+def _solve_watched(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, proven: int
+) -> int:
+    """``solver.solve(model)`` in a helper thread while this one reports each better
+    finish (and bound) and stops the search when ``hooks.should_stop`` says so: the hooks
+    run only in the caller's thread, where its database connection lives."""
+    from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
+
+    seen: dict[str, int] = {}
+    lock = threading.Lock()
+
+    class _Seen(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            with lock:
+                seen["finish"] = int(self.objective_value)
+                seen["bound"] = int(self.best_objective_bound)
+
+    answer: dict[str, int] = {}
+    thread = threading.Thread(
+        target=lambda: answer.setdefault("status", solver.solve(model, _Seen())), daemon=True
+    )
+    thread.start()
+    told: tuple[int, int] | None = None
+    metric = is_metric(hooks.plan)
+    try:
+        while thread.is_alive():
+            thread.join(POLL_SECONDS)
+            with lock:
+                now = (seen["finish"], seen["bound"]) if seen else None
+            if now is not None and now != told:
+                told = now
+                hooks.report(now[0], max(proven, now[1]) if metric else proven)
+            if thread.is_alive() and hooks.should_stop():
+                solver.stop_search()
+                thread.join()
+    finally:  # a hook that fails must not leave the search running on its own
+        if thread.is_alive():
+            solver.stop_search()
+            thread.join()
+    return answer.get("status", cp_model.UNKNOWN)
 
 
 def _schedule_model(

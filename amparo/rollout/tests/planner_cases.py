@@ -30,7 +30,7 @@ EXAMPLE = {
     "time_limit_s": 10,
 }  # fmt: skip
 
-# What a run of the planner page keeps (``planning.plan_run_create``).
+# What a run of the planner page keeps (``planning.plan_run_execute``).
 STORED_INPUT = {
     "start": "2027-01-04",
     "regions": [{"code": "PE-LOR", "earliest": "2027-01-04", "blackouts": [], "done": []},

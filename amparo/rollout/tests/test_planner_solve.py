@@ -124,7 +124,7 @@ def test_the_cp_sat_search_improves_a_start_that_misses_the_bound(monkeypatch) -
     # and the chain bound, only the CP-SAT model can find the optimum and prove it.
     plan = SMALL[0]
 
-    def baseline_only(plan, baseline, budget, *, seed):
+    def baseline_only(plan, baseline, budget, *, seed, hooks=None):
         return solve.StartingPoint(baseline, (critical_path_finish(plan) - START).days)
 
     monkeypatch.setattr(solve, "starting_point", baseline_only)

@@ -9,16 +9,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amparo.accounts import access
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.queries import regions_with_agreement
-from amparo.rollout import delays, planning, queries
+from amparo.rollout import delays, planner, planning, queries, tasks
 from amparo.rollout.forms import PlannerForm
 from amparo.rollout.gantt import gantt_svg
-from amparo.rollout.models import PlanRun, Playbook, Team
+from amparo.rollout.models import PlanRun, PlanRunState, Playbook, Team
+from amparo.rollout.planner import explain, whatif
 from amparo.territory import home, tilemap
 
 RECENT_RUNS = 8
@@ -30,7 +32,7 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
     run = PlanRun.objects.filter(pk=source).first() if source and source.isdigit() else None
     if run:
         raw = run.input
-        return {
+        initial = {
             "playbook": run.playbook_id,
             "start": raw["start"],
             "regions": [r.pk for r in regions if r.code in {x["code"] for x in raw["regions"]}],
@@ -55,6 +57,7 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
             "delay_mode": run.delay_model.get("most_likely", 1),
             "delay_max": run.delay_model.get("maximum", 7),
         }
+        return _with_what_if(initial, run, request.GET.get("whatif", ""))
     # Proposed by default: regions not finished whose fraternity or regional government has
     # signed an agreement (the partnership pipeline says they are ready).
     ready = regions_with_agreement(regions)
@@ -71,6 +74,38 @@ def _initial(request: HttpRequest, regions) -> dict[str, object]:
         "teams": list(Team.objects.values_list("pk", flat=True)),
         "blackouts": planning.blackout_lines(planning.blackouts_by_region(regions, start=today)),
     }
+
+
+def _with_what_if(initial: dict[str, object], run: PlanRun, chosen: str) -> dict[str, object]:
+    """The form's settings changed as the run's ``chosen`` what-if (its index) says."""
+    found = run.what_ifs
+    if not chosen.isdigit() or int(chosen) >= len(found):
+        return initial
+    what_if = found[int(chosen)]
+    if what_if.kind == whatif.EXTRA_TEAM:
+        initial["extra_teams"] = int(initial["extra_teams"]) + 1  # type: ignore[call-overload]
+        initial["label"] = _("+1 team able to deliver every stage")
+    elif what_if.blackout:
+        first, last = what_if.blackout
+        lines = str(initial["blackouts"]).splitlines()
+        initial["blackouts"] = "\n".join(
+            line for line in lines
+            if not _line_inside(line, what_if.region, first, last)
+        )  # fmt: skip
+        initial["label"] = _("without the blackout of %(region)s from %(first)s to %(last)s") % {
+            "region": what_if.region, "first": first.isoformat(), "last": last.isoformat()
+        }  # fmt: skip
+    return initial
+
+
+def _line_inside(line: str, region: str, first: date, last: date) -> bool:
+    words = line.split()
+    if len(words) != 3 or words[0] != region:
+        return False
+    try:
+        return first <= date.fromisoformat(words[1]) and date.fromisoformat(words[2]) <= last
+    except ValueError:
+        return False
 
 
 @login_required
@@ -92,7 +127,7 @@ def planner_page(request: HttpRequest) -> HttpResponse:
         model = delays.DelayModel(data["delay_min"], data["delay_mode"], data["delay_max"])
         run = save_or_form_errors(
             form,
-            lambda: planning.plan_run_create(
+            lambda: planning.plan_run_queue(
                 by=request.user,
                 playbook=data["playbook"],
                 raw_input=raw,
@@ -101,6 +136,8 @@ def planner_page(request: HttpRequest) -> HttpResponse:
             ),
         )
         if run:
+            # The plan runs in a worker, never in this request; its page shows progress.
+            tasks.run_plan.enqueue(run.pk)
             return redirect("plan-run", pk=run.pk)
     return render(
         request,
@@ -118,15 +155,16 @@ def planner_page(request: HttpRequest) -> HttpResponse:
 def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
     access.require_program_admin(request.user)
     run = get_object_or_404(PlanRun.objects.select_related("playbook"), pk=pk)
-    stages = {s.code: s.name for s in run.playbook.stages.all()}
-    visible = list(access.regions_visible(request.user).order_by("name"))
-    regions = {r.code: r.name for r in visible}
-    steps = [tilemap.PlanStep(e.region, e.team, e.start) for e in run.plan_result.events]
-    return render(
-        request,
-        "rollout/plan_run.html",
-        {
-            "run": run,
+    run = planning.plan_run_check_alive(run=run)
+    context: dict[str, object] = {"run": run, "no_worker": planning.plan_run_waiting_long(run)}
+    if run.has_result:
+        stages = {s.code: s.name for s in run.playbook.stages.all()}
+        visible = list(access.regions_visible(request.user).order_by("name"))
+        regions = {r.code: r.name for r in visible}
+        steps = [tilemap.PlanStep(e.region, e.team, e.start) for e in run.plan_result.events]
+        context |= {
+            "plan_map": home.plan_map(visible, steps),
+            "why": _why_it_finishes_then(run, regions=regions, stages=stages),
             "result": run.plan_result,
             "stage_names": stages,
             "region_names": regions,
@@ -136,10 +174,39 @@ def plan_run(request: HttpRequest, pk: int) -> HttpResponse:
                 region_labels=regions,
                 title=_("Rollout plan"),
             ),
-            "runs": PlanRun.objects.select_related("playbook")[:RECENT_RUNS],
-            "plan_map": home.plan_map(visible, steps),
-        },
+        }
+    context["runs"] = PlanRun.objects.select_related("playbook")[:RECENT_RUNS]
+    response = render(request, "rollout/plan_run.html", context)
+    if request.headers.get("HX-Request") and not run.active:
+        response["HX-Refresh"] = "true"  # the answer: the whole page, not just the progress
+    return response
+
+
+def _why_it_finishes_then(
+    run: PlanRun, *, regions: dict[str, str], stages: dict[str, str]
+) -> list[str]:
+    """The chain that decides the finish, in the reader's language; nothing for a run
+    whose stored input no longer reads."""
+    try:
+        plan = planner.parse_plan_input(run.input)
+    except planner.PlanInputError:
+        return []
+    return explain.describe(
+        explain.critical_chain(plan, run.plan_result),
+        language=get_language() or "es",
+        region_names=regions,
+        stage_names=stages,
     )
+
+
+@login_required
+@require_POST
+def plan_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require_program_admin(request.user)
+    run = planning.plan_run_cancel(run=get_object_or_404(PlanRun, pk=pk))
+    if run.state == PlanRunState.RUNNING:
+        messages.info(request, _("Stopping: the plan keeps the best schedule found so far."))
+    return redirect("plan-run", pk=run.pk)
 
 
 @login_required

@@ -33,7 +33,13 @@ class Command(BaseCommand):
             plan = plan_from_json_text(text)
         except PlanInputError as error:
             raise CommandError(f"invalid plan input: {error}") from None
-        result = plan_rollout(plan)
+        # Progress goes to stderr, so the JSON (or the table) on stdout stays as it was.
+        result = plan_rollout(
+            plan,
+            progress=lambda finish, bound: self.stderr.write(
+                f"best finish so far {finish}; proven lower bound {bound}"
+            ),
+        )
         if options["json"]:
             self.stdout.write(json.dumps(result_to_json(result), indent=2))
             return
