@@ -143,6 +143,12 @@ def _prune_imports() -> str:
     return f"deleted {import_files_prune(older_than=ABANDONED_AFTER)} abandoned import file(s)"
 
 
+def _field_syncs() -> str:
+    from amparo.fieldservers.services import field_syncs_run_due
+
+    return f"pulled {field_syncs_run_due(timezone.now())} published form(s)"
+
+
 REMINDERS = register(
     Job("reminders", _("Reminders of due measures"), timedelta(days=1), _reminders)
 )
@@ -151,4 +157,9 @@ EXPIRE_REPORTS = register(
 )
 PRUNE_IMPORTS = register(
     Job("prune-imports", _("Delete abandoned uploads"), timedelta(hours=6), _prune_imports)
+)
+# Every minute: each published form keeps its own next pull time (15 minutes by default);
+# the job pulls only those that are due.
+FIELD_SYNCS = register(
+    Job("field-syncs", _("Pull answers from field servers"), timedelta(minutes=1), _field_syncs)
 )
