@@ -33,7 +33,9 @@ def test_a_next_step_from_a_meeting_waits_on_my_tasks_until_done(browser_page, w
     assert (step.owner, step.due_on, step.done_on) == (coordinator, yesterday, None)
     assert "Enviar el borrador de ordenanza" in page.inner_text("article.card")
 
-    page.click("a[href='/my/tasks/']")
+    tasks = "nav a[href='/my/tasks/']"
+    page.locator("nav details", has=page.locator("a[href='/my/tasks/']")).locator("summary").click()
+    page.click(tasks)
     row = page.locator("main tbody tr", has_text="Enviar el borrador de ordenanza")
     assert row.locator(".badge.bad").count() == 1  # overdue
     row.locator("button[type=submit]").focus()

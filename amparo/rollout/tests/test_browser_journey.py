@@ -46,7 +46,7 @@ def test_an_admin_runs_a_region_to_launch_in_the_browser(browser_page, world, pl
             page.wait_for_selector("tfoot")
 
     page.goto(f"{page.base_url}/program/")
-    row = page.locator("tr", has_text="Ucayali")
+    row = page.locator("tr", has_text="Ucayali").first  # the program table, above the map's
     assert "Reunión en toda la ciudad" in row.inner_text()
     assert "7" in row.locator("td.num").first.inner_text()
 
