@@ -23,14 +23,15 @@ def _context(client, name: str, *args: object) -> dict:
 
 
 def _what_the_pages_show(page) -> dict[str, set]:
-    """The rows of every list, read from the pages a person opens: the home page's regions,
+    """The rows of every list, read from the pages a person opens: the home page map's regions,
     then for each region its organizations and rollouts, each rollout's board of events,
     its rounds and their findings, its measures and its indicators with their values."""
     shown: dict[str, set] = {key: set() for key in ("regions", "organizations", "rollouts")}
     shown |= {key: set() for key in ("events", "assessments", "findings", "measures")}
     shown |= {"indicators": set(), "observations": set()}
-    for summary in _context(page, "home")["summaries"]:
-        code = summary.region.code
+    program_map = _context(page, "home")["map"]  # every region the reader sees, on the map
+    for tile in program_map.tiles if program_map else []:
+        code = tile.region.code
         shown["regions"].add(code)
         region = _context(page, "region-detail", code)
         shown["organizations"] |= {o.pk for o in region["organizations"]}

@@ -82,4 +82,5 @@ def test_field_answer_jobs_move_to_the_pipeline_with_their_submissions(world) ->
             UPLOADED,
         )
         assert back.get_model("questionnaires", "Submission").objects.get().job_id == old_job.pk
-    _migrate(AFTER)
+    # Leave the database at the latest migrations, as the tests after this one expect.
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
