@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "amparo.indicators",
     "amparo.policy",
     "amparo.dhis2",
+    "amparo.disclosure",
     "amparo.partnerships",
     "amparo.api",
     "amparo.reports",
