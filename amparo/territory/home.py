@@ -195,15 +195,14 @@ def highest_risks(user: User, regions: list[Region]) -> dict[int, scoring.LevelS
 
 
 def place(regions: list[Region]) -> dict[str, tilemap.Tile]:
-    """Each region's tile: by its capital for the regions the country pack locates (one
-    grid per country, one below the other), in rows of six below them for the others."""
+    """Each region's tile: by its capital for the regions whose capital has coordinates
+    (one grid per country, one below the other), in rows of six below them for the others."""
     by_country: dict[str, list[Region]] = defaultdict(list)
     for region in regions:
         by_country[region.country].append(region)
     placed: dict[str, tilemap.Tile] = {}
     for country, members in sorted(by_country.items()):
-        capitals = tilemap.pack_capitals(country)
-        known = {r.code: capitals[r.code] for r in members if r.code in capitals}
+        known = {r.code: r.capital_point for r in members if r.capital_point is not None}
         top = max((t.row for t in placed.values()), default=-1) + 1
         for tile in tilemap.tile_grid(known):
             placed[tile.code] = tilemap.Tile(tile.code, tile.row + top, tile.col)

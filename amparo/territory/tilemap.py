@@ -2,8 +2,8 @@
 that neighbours stay next to each other, drawn on the server as SVG (no tile server, no
 request elsewhere; it prints).
 
-Positions come from the regions' capitals (``amparo/catalog/<country>/capitals.json``):
-each capital's rank from west to east gives its column and its rank from north to south
+Positions come from the regions' capitals (``Region.capital_point``, loaded from the
+country pack's ``territory.json`` and editable like any region field): each capital's rank from west to east gives its column and its rank from north to south
 its row, both scaled to a square grid of ``k`` by ``k`` tiles; ``k`` starts at the
 smallest square that holds every region and grows until no two regions share a tile. At
 ``k`` equal to the number of regions the ranks themselves are the positions, so a layout
@@ -13,14 +13,10 @@ it), since scaling a rank keeps its order.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-
-from amparo.catalog import CATALOG_DIR
 
 TILE = 56  # the side of a tile in SVG units
 GAP = 4
@@ -91,13 +87,3 @@ def plan_order(steps: Iterable[PlanStep]) -> dict[str, tuple[int, tuple[str, ...
         teams.setdefault(step.region, set()).add(step.team)
     order = sorted(first, key=lambda code: (first[code], code))
     return {code: (place + 1, tuple(sorted(teams[code]))) for place, code in enumerate(order)}
-
-
-@cache
-def pack_capitals(country: str) -> dict[str, tuple[float, float]]:
-    """The capitals' coordinates shipped in the country pack (empty when it ships none)."""
-    path = CATALOG_DIR / country.lower() / "capitals.json"
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return {code: (lat, lon) for code, (lat, lon) in data["capitals"].items()}

@@ -282,7 +282,8 @@ def test_the_catalog_load_gives_capitals_their_coordinates_and_source(db) -> Non
     assert "Iquitos" in loreto.coordinates_source
     assert loreto.coordinates_verified is False
     amazonas = Region.objects.get(code="PE-AMA")
-    assert amazonas.capital_point is None  # no coordinates it could cite: no suggestion
+    assert amazonas.capital_point == pytest.approx((-6.23, -77.87))
+    assert "GeoNames" in amazonas.coordinates_source
     count = LoadCount()
     territory_catalog_load(pack="pe", count=count)
     assert not count.updated.get("regions")  # a second load changes nothing

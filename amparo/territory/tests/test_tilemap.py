@@ -61,9 +61,18 @@ def test_no_capitals_give_an_empty_map() -> None:
     assert tilemap.size([]) == (0, 0)
 
 
+def pack_capitals() -> dict[str, tuple[float, float]]:
+    regions = read_pack_file("pe", "territory")["regions"]
+    return {
+        r["code"]: (r["capital_coordinates"]["latitude"], r["capital_coordinates"]["longitude"])
+        for r in regions
+        if "capital_coordinates" in r
+    }
+
+
 def test_the_peru_pack_places_every_region_of_its_territory() -> None:
     codes = {r["code"] for r in read_pack_file("pe", "territory")["regions"]}
-    capitals = tilemap.pack_capitals("PE")
+    capitals = pack_capitals()
     assert set(capitals) == codes
     tiles = {t.code: t for t in tilemap.tile_grid(capitals)}
     # Loreto (Iquitos) is the northernmost; Madre de Dios the south-east corner.
@@ -71,7 +80,3 @@ def test_the_peru_pack_places_every_region_of_its_territory() -> None:
     assert tiles["PE-MDD"].row == max(t.row for t in tiles.values())
     assert tiles["PE-MDD"].col == max(t.col for t in tiles.values())
     assert tiles["PE-AMA"].col == 0
-
-
-def test_a_pack_without_capitals_places_nothing() -> None:
-    assert tilemap.pack_capitals("ZZ") == {}
