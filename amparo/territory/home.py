@@ -201,7 +201,7 @@ def place(regions: list[Region]) -> dict[str, tilemap.Tile]:
     for region in regions:
         by_country[region.country].append(region)
     placed: dict[str, tilemap.Tile] = {}
-    for country, members in sorted(by_country.items()):
+    for _country, members in sorted(by_country.items()):
         known = {r.code: r.capital_point for r in members if r.capital_point is not None}
         top = max((t.row for t in placed.values()), default=-1) + 1
         for tile in tilemap.tile_grid(known):
