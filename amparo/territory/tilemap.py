@@ -5,10 +5,10 @@ request elsewhere; it prints).
 Positions come from the regions' capitals (``Region.capital_point``, loaded from the
 country pack's ``territory.json``): each capital's rank from west to east gives its
 column and its rank from north to south its row, both scaled to a square grid of ``k``
-by ``k`` tiles; ``k`` starts at the smallest square that holds every region and grows until no two regions share a tile. At
-``k`` equal to the number of regions the ranks themselves are the positions, so a layout
-always exists. A region west of another is never drawn east of it (and likewise north of
-it), since scaling a rank keeps its order.
+by ``k`` tiles; ``k`` starts at the smallest square that holds every region and grows
+until no two regions share a tile. At ``k`` equal to the number of regions the ranks
+themselves are the positions, so a layout always exists. A region west of another is
+never drawn east of it (and likewise north of it), since scaling a rank keeps its order.
 """
 
 from __future__ import annotations
