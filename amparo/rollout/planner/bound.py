@@ -59,21 +59,28 @@ def travel_aware_bound(
     upper: int,
     seconds: float,
     should_stop: Callable[[], bool] | None = None,
+    iterations: int | None = None,
 ) -> int:
     """The smallest finish (days from ``plan.start``) in ``[lower, upper]`` that the
     relaxation cannot rule out; ``upper`` must be the finish of a known schedule. Stops at
-    ``seconds`` (or when ``should_stop``, asked between candidates, says so) and returns
-    what it has proven by then (at least ``lower``)."""
+    ``seconds`` (or when ``should_stop``, asked between candidates, says so, or, when
+    given, after ``iterations`` simplex iterations in all: a limit that, unlike the clock,
+    gives the same bound on any machine) and returns what it has proven by then (at least
+    ``lower``)."""
     deadline = time.perf_counter() + seconds
     counting = Counting.of(plan)  # the same for every candidate finish
+    used = [0]
     while lower < upper:
         remaining = deadline - time.perf_counter()
         if remaining <= 0 or (should_stop is not None and should_stop()):
             break
+        if iterations is not None and used[0] >= iterations:
+            break
         middle = (lower + upper) // 2
         # A fresh program per candidate: smaller, and faster than re-solving a large one
         # with many start days closed.
-        answer = relaxation_feasible(plan, middle, remaining, counting)
+        left = None if iterations is None else iterations - used[0]
+        answer = relaxation_feasible(plan, middle, remaining, counting, left, used)
         if answer is None:
             break
         if answer:
@@ -150,10 +157,16 @@ class Counting:
 
 
 def relaxation_feasible(
-    plan: PlanInput, finish: int, seconds: float, counting: Counting | None = None
+    plan: PlanInput,
+    finish: int,
+    seconds: float,
+    counting: Counting | None = None,
+    iterations: int | None = None,
+    used: list[int] | None = None,
 ) -> bool | None:
     """Whether the relaxation has a solution ending by ``finish`` (days from the start);
-    None when it is too large or undecided within ``seconds``."""
+    None when it is too large or undecided within ``seconds`` (or ``iterations`` simplex
+    iterations; the iterations it took are added to ``used[0]``)."""
     # Loaded here, when a bound is proven: OR-Tools costs every process that imports it
     # tens of megabytes, and the web processes that only show plans never need it.
     from ortools.linear_solver import pywraplp
@@ -172,7 +185,11 @@ def relaxation_feasible(
     _add_precedence_rows(solver, plan, started)
     _add_capacity_rows(solver, plan, starts, counting, finish)
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    if iterations is not None:
+        solver.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {iterations}")
     status = solver.Solve()
+    if used is not None:
+        used[0] += solver.iterations()
     if status == pywraplp.Solver.OPTIMAL:
         return True
     if status == pywraplp.Solver.INFEASIBLE:
