@@ -4,8 +4,9 @@
 interpreter, so nothing of a web server's threads or database connections is copied into
 it. It reads on stdin ``{"plan": <the plan's JSON form>, "greedy_seconds": s, "until":
 <wall-clock time.time()>, "seed": n}`` (in deterministic mode also ``"greedy_tries"`` and
-``"moves"``: then it counts work and ``until`` is only a safety net), runs the greedy start and the local search, and
-prints ``{"events": [...]}`` in the form of ``events_to_json``. No Django.
+``"moves"``: then it counts work and ``until`` is only a safety net), runs the greedy
+start and the local search, and prints ``{"events": [...]}`` in the form of
+``events_to_json``. No Django.
 """
 
 from __future__ import annotations
