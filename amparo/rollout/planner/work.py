@@ -31,8 +31,8 @@ MAX_GREEDY_TRIES = 300
 # wall-clock ones on the development machine with interleaved workers).
 CP_SAT_DETERMINISTIC_PER_UNIT = 0.2
 # The wall-clock cap: this many times the time limit, plus a few seconds for small limits.
-CAP_FACTOR = 2.0
-CAP_EXTRA_SECONDS = 5.0
+CAP_FACTOR = 3.0
+CAP_EXTRA_SECONDS = 10.0
 
 
 def greedy_tries(events: int, units: float) -> int:

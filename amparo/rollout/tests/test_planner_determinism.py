@@ -199,3 +199,32 @@ def test_geographic_travel_reaches_both_ends_on_a_large_plan() -> None:
     days = {plan.travel(a.code, b.code) for a, b in itertools.combinations(plan.regions, 2)}
     assert min(days) == 1 and max(days) >= 7
     assert family_instance(100, "geographic", 2) != plan
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def _command_json(tmp_path, *flags: str) -> dict:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from amparo.rollout.planner import plan_to_json
+
+    source = tmp_path / "plan.json"
+    source.write_text(json.dumps(plan_to_json(family_instance(5, "geographic", 4, time_limit_s=1))))
+    out = StringIO()
+    call_command("plan", "--input", str(source), "--json", *flags, stdout=out, stderr=StringIO())
+    return json.loads(out.getvalue())
+
+
+def test_the_command_plans_deterministically_by_default(tmp_path) -> None:
+    first, second = _command_json(tmp_path), _command_json(tmp_path)
+    assert first["deterministic"] is True and first["work_units"] == 1.0
+    assert first["events"] == second["events"]
+
+
+def test_the_command_can_stop_on_the_clock_instead(tmp_path) -> None:
+    answer = _command_json(tmp_path, "--wall-clock")
+    assert "deterministic" not in answer and answer["events"]
