@@ -25,6 +25,15 @@ MOVE_MICROSECONDS_FIXED = 10.0
 # The bound's linear programs (GLOP) on the 25-region plans: about 2,000 simplex
 # iterations a second.
 SIMPLEX_ITERATIONS_PER_UNIT = 1500
+# Programs larger than this many variables (about the 25-region plans') cost more per
+# iteration, in proportion; building one costs about this many iterations per variable
+# (on 50 regions, one program of 40,000 variables takes seconds to build and a minute to
+# solve: counted so, the bound of large plans stops in its share instead of overrunning).
+LP_REFERENCE_VARIABLES = 10_000
+LP_BUILD_ITERATIONS_PER_VARIABLE = 0.02
+# A program is solved only when at least this many iterations per variable are left for it
+# (the benchmark's take 0.1-0.2): fewer would leave it undecided.
+LP_MIN_ITERATIONS_SHARE = 0.1
 # The most greedy tries, as with a clock.
 MAX_GREEDY_TRIES = 300
 # CP-SAT's deterministic time per work unit (its "deterministic seconds" run faster than
