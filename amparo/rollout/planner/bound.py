@@ -42,6 +42,11 @@ from amparo.rollout.planner.rules import (
     latest_starts,
     tasks_of,
 )
+from amparo.rollout.planner.work import (
+    LP_BUILD_ITERATIONS_PER_VARIABLE,
+    LP_MIN_ITERATIONS_SHARE,
+    LP_REFERENCE_VARIABLES,
+)
 
 if TYPE_CHECKING:
     from ortools.linear_solver import pywraplp
@@ -59,21 +64,29 @@ def travel_aware_bound(
     upper: int,
     seconds: float,
     should_stop: Callable[[], bool] | None = None,
+    iterations: int | None = None,
 ) -> int:
     """The smallest finish (days from ``plan.start``) in ``[lower, upper]`` that the
     relaxation cannot rule out; ``upper`` must be the finish of a known schedule. Stops at
-    ``seconds`` (or when ``should_stop``, asked between candidates, says so) and returns
-    what it has proven by then (at least ``lower``)."""
+    ``seconds`` (or when ``should_stop``, asked between candidates, says so, or, when
+    given, after ``iterations`` simplex iterations in all, a program larger than the
+    25-region benchmark's counting more per iteration, and building one counting too: a
+    limit that, unlike the clock, gives the same bound on any machine) and returns what it
+    has proven by then (at least ``lower``)."""
     deadline = time.perf_counter() + seconds
     counting = Counting.of(plan)  # the same for every candidate finish
+    used = [0.0]
     while lower < upper:
         remaining = deadline - time.perf_counter()
         if remaining <= 0 or (should_stop is not None and should_stop()):
             break
+        if iterations is not None and used[0] >= iterations:
+            break
         middle = (lower + upper) // 2
         # A fresh program per candidate: smaller, and faster than re-solving a large one
         # with many start days closed.
-        answer = relaxation_feasible(plan, middle, remaining, counting)
+        left = None if iterations is None else iterations - used[0]
+        answer = relaxation_feasible(plan, middle, remaining, counting, left, used)
         if answer is None:
             break
         if answer:
@@ -150,10 +163,17 @@ class Counting:
 
 
 def relaxation_feasible(
-    plan: PlanInput, finish: int, seconds: float, counting: Counting | None = None
+    plan: PlanInput,
+    finish: int,
+    seconds: float,
+    counting: Counting | None = None,
+    iterations: float | None = None,
+    used: list[float] | None = None,
 ) -> bool | None:
     """Whether the relaxation has a solution ending by ``finish`` (days from the start);
-    None when it is too large or undecided within ``seconds``."""
+    None when it is too large or undecided within ``seconds`` (or ``iterations`` simplex
+    iterations, counted as ``travel_aware_bound`` says; what it took is added to
+    ``used[0]``)."""
     # Loaded here, when a bound is proven: OR-Tools costs every process that imports it
     # tens of megabytes, and the web processes that only show plans never need it.
     from ortools.linear_solver import pywraplp
@@ -162,8 +182,15 @@ def relaxation_feasible(
     days = candidate_days(plan, finish, counting)
     if any(not candidates for candidates in days.values()):
         return False  # no day left for some event
-    if sum(len(candidates) for candidates in days.values()) * 2 > MAX_VARIABLES:
+    size = sum(len(candidates) for candidates in days.values())
+    if size * 2 > MAX_VARIABLES:
         return None
+    # Counted work: a larger program costs more to build and per iteration, so both are
+    # counted in iterations of a program of the 25-region benchmark's size.
+    scale = max(1.0, size / LP_REFERENCE_VARIABLES)
+    build = size * LP_BUILD_ITERATIONS_PER_VARIABLE
+    if iterations is not None and (iterations - build) / scale < size * LP_MIN_ITERATIONS_SHARE:
+        return None  # too little left to solve it: building it would be wasted
     solver = pywraplp.Solver.CreateSolver("GLOP")
     starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
     for variables in starts.values():
@@ -172,7 +199,12 @@ def relaxation_feasible(
     _add_precedence_rows(solver, plan, started)
     _add_capacity_rows(solver, plan, starts, counting, finish)
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
+    if iterations is not None:
+        limit = int((iterations - build) / scale)
+        solver.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {limit}")
     status = solver.Solve()
+    if used is not None:
+        used[0] += build + solver.iterations() * scale
     if status == pywraplp.Solver.OPTIMAL:
         return True
     if status == pywraplp.Solver.INFEASIBLE:

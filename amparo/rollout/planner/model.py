@@ -120,6 +120,11 @@ class PlanResult:
     start: date | None = None
     stage_order: tuple[str, ...] = ()  # prerequisites first
     solve_seconds: float = 0.0
+    # Deterministic mode (``work``): the work units the plan was given, and whether the
+    # wall-clock safety cap cut a step short (then the same input may plan differently).
+    deterministic: bool = False
+    work_units: float | None = None
+    time_cap_reached: bool = False
 
     @property
     def optimal(self) -> bool:
@@ -411,14 +416,20 @@ def events_from_json(rows: Iterable[Mapping[str, Any]]) -> list[PlannedEvent]:
 
 def result_to_json(result: PlanResult) -> dict[str, Any]:
     """The JSON form of a result, as ``amparo plan --json`` prints it and the API answers
-    (a stored run adds ``solve_seconds``)."""
-    return {
+    (a stored run adds ``solve_seconds``). A deterministic plan adds ``deterministic``,
+    ``work_units`` and ``time_cap_reached``; the fields before them never change."""
+    answer: dict[str, Any] = {
         "status": result.status,
         "finish": _iso(result.finish),
         "lower_bound": _iso(result.lower_bound),
         "baseline_sequential_finish": _iso(result.baseline_sequential_finish),
         "events": events_to_json(result.events),
     }
+    if result.deterministic:
+        answer["deterministic"] = True
+        answer["work_units"] = result.work_units
+        answer["time_cap_reached"] = result.time_cap_reached
+    return answer
 
 
 def result_from_json(raw: Mapping[str, Any], plan: Mapping[str, Any] | None = None) -> PlanResult:
@@ -441,6 +452,9 @@ def result_from_json(raw: Mapping[str, Any], plan: Mapping[str, Any] | None = No
         start=start,
         stage_order=order,
         solve_seconds=float(raw.get("solve_seconds", 0.0)),
+        deterministic=bool(raw.get("deterministic", False)),
+        work_units=raw.get("work_units"),
+        time_cap_reached=bool(raw.get("time_cap_reached", False)),
     )
 
 

@@ -3,8 +3,10 @@
 ``search.second_search`` starts it so that the planner uses two cores. It is a fresh
 interpreter, so nothing of a web server's threads or database connections is copied into
 it. It reads on stdin ``{"plan": <the plan's JSON form>, "greedy_seconds": s, "until":
-<wall-clock time.time()>, "seed": n}``, runs the greedy start and the local search, and
-prints ``{"events": [...]}`` in the form of ``events_to_json``. No Django.
+<wall-clock time.time()>, "seed": n}`` (in deterministic mode also ``"greedy_tries"`` and
+``"moves"``: then it counts work and ``until`` is only a safety net), runs the greedy
+start and the local search, and prints ``{"events": [...]}`` in the form of
+``events_to_json``. No Django.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 
 from amparo.rollout.planner.greedy import GreedyInstance
 from amparo.rollout.planner.model import PlanInput, PlannedEvent, events_to_json, parse_plan_input
-from amparo.rollout.planner.search import search_until
+from amparo.rollout.planner.search import search_for_moves, search_until
 
 
 def search_alone(
@@ -28,7 +30,16 @@ def search_alone(
 def main() -> None:
     request = json.load(sys.stdin)
     plan = parse_plan_input(request["plan"])
-    events = search_alone(plan, request["greedy_seconds"], request["until"], request["seed"])
+    if "moves" in request:  # deterministic mode: counted work, the deadline a safety net
+        events = search_for_moves(
+            GreedyInstance.of(plan),
+            request["moves"],
+            greedy_tries=request["greedy_tries"],
+            seed=request["seed"],
+            until=request["until"],
+        )
+    else:
+        events = search_alone(plan, request["greedy_seconds"], request["until"], request["seed"])
     json.dump({"events": events_to_json(events)}, sys.stdout)
 
 

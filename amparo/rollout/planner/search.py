@@ -147,15 +147,36 @@ def improve(
     seed: int = 0,
     heat: tuple[float, float] = (0.5, 0.02),
     should_stop: Callable[[], bool] | None = None,
+    moves: int | None = None,
 ) -> list[PlannedEvent]:
-    """A schedule at least as good as ``events`` found within ``seconds``; stops early on
+    """A schedule at least as good as ``events`` found within ``seconds`` (and, when
+    given, ``moves`` moves: then the cooling follows the moves, not the clock, and the
+    same input gives the same schedule unless ``seconds`` cuts it short); stops early on
     reaching ``floor`` (days from the start), which no schedule can beat, or when
     ``should_stop`` (asked with the clock) says so."""
+    return _anneal(
+        g, events, seconds, floor=floor, seed=seed, heat=heat, should_stop=should_stop,
+        moves=moves,
+    )[0]  # fmt: skip
+
+
+def _anneal(
+    g: GreedyInstance,
+    events: list[PlannedEvent],
+    seconds: float,
+    *,
+    floor: int,
+    seed: int,
+    heat: tuple[float, float],
+    should_stop: Callable[[], bool] | None,
+    moves: int | None,
+) -> tuple[list[PlannedEvent], int]:
+    """``improve``'s search; also returns how many moves it made."""
     rng = random.Random(seed)  # noqa: S311 - variety among schedules, not secrecy
     orders = orders_of(g, events)
     timing = timed(g, orders)
     if timing is None:  # cannot happen for a valid schedule; keep what we have
-        return events
+        return events, 0
     best_orders, best = [list(o) for o in orders], timing
     n = len(g.tasks)
     # A day of finish costs n, so early on a move that loses half a day is often taken,
@@ -166,12 +187,15 @@ def improve(
     temperature, steps, last_gain = hot, 0, 0
     began = time.perf_counter()
     while best.finish > floor and steps - last_gain < patience:
+        if moves is not None and steps >= moves:
+            break
         steps += 1
         if steps % 64 == 0:
             elapsed = time.perf_counter() - began
             if elapsed >= seconds or (should_stop is not None and should_stop()):
                 break
-            temperature = hot * (cold / hot) ** (elapsed / seconds)
+            done = steps / moves if moves is not None else elapsed / seconds
+            temperature = hot * (cold / hot) ** done
         candidate = _moved(g, orders, timing, rng)
         new = timed(g, candidate) if candidate is not None else None
         if new is None:
@@ -183,7 +207,7 @@ def improve(
             # finishes) can outweigh a day of finish when regions are many.
             if (new.finish, new.cost) < (best.finish, best.cost):
                 best_orders, best, last_gain = [list(o) for o in candidate], new, steps
-    return events_of(g, best_orders, best)
+    return events_of(g, best_orders, best), steps
 
 
 def search_until(
@@ -214,6 +238,43 @@ def search_until(
         if len(g.tasks) < RESTART_FROM_EVENTS or days <= floor or left < 2 * greedy_seconds:
             return best
         if should_stop is not None and should_stop():
+            return best
+        start, seed = None, seed + 1000  # far from the other process's seeds
+
+
+def search_for_moves(
+    g: GreedyInstance,
+    moves: int,
+    *,
+    greedy_tries: int,
+    seed: int,
+    until: float,
+    floor: int = 0,
+    start: list[PlannedEvent] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> list[PlannedEvent]:
+    """``search_until`` counted in work, not time: greedy starts of ``greedy_tries`` tries
+    and ``moves`` local-search moves in all, restarts included, so the same input gives
+    the same schedule. ``until`` (``time.time()``) is only the safety net."""
+    best: list[PlannedEvent] | None = None
+    left = moves
+    while True:
+        if start is None:
+            start = best_greedy_schedule(
+                g, max(until - time.time(), 0), seed=seed, tries=greedy_tries
+            )
+        found, used = _anneal(
+            g, start, until - time.time(), floor=floor, seed=seed, heat=(0.5, 0.02),
+            should_stop=should_stop, moves=left,
+        )  # fmt: skip
+        left -= used
+        if best is None or finish_of(found) < finish_of(best):
+            best = found
+        days = (finish_of(best) - g.plan.start).days
+        # Another round needs moves enough for some search after its greedy start.
+        if len(g.tasks) < RESTART_FROM_EVENTS or days <= floor or left < moves // 10:
+            return best
+        if time.time() >= until or (should_stop is not None and should_stop()):
             return best
         start, seed = None, seed + 1000  # far from the other process's seeds
 
@@ -279,12 +340,14 @@ class SecondSearch:
 
     def __init__(self, process: subprocess.Popen[bytes], plan: PlanInput, until: float):
         self.process, self.plan, self.until = process, plan, until
+        self.timed_out = False  # it overran its deadline and was stopped
 
     def result(self) -> list[PlannedEvent] | None:
         wait = max(self.until - time.time(), 0) + GRACE_SECONDS
         try:
             output, _ = self.process.communicate(timeout=wait)
         except subprocess.TimeoutExpired:
+            self.timed_out = True
             self.stop()
             return None
         if self.process.returncode != 0:
@@ -306,12 +369,23 @@ class SecondSearch:
 
 @contextmanager
 def second_search(
-    plan: PlanInput, events: int, greedy_seconds: float, until: float, seed: int
+    plan: PlanInput,
+    events: int,
+    greedy_seconds: float,
+    until: float,
+    seed: int,
+    *,
+    work: tuple[int, int] | None = None,
+    always: bool = False,
 ) -> Iterator[SecondSearch | None]:
-    """A child search (``parallel``) for large plans on machines with more than one core,
-    else None: greedy starts and the local search with ``seed`` until the wall-clock time
-    ``until``. The child is stopped when the block ends, whatever happened in it."""
-    if events < SECOND_SEARCH_FROM_EVENTS or (os.cpu_count() or 1) < 2:
+    """A child search (``parallel``) for large plans on machines with more than one core
+    (or, with ``always``, whatever the cores: the deterministic mode's answer must not
+    depend on the machine), else None: greedy starts and the local search with ``seed``
+    until the wall-clock time ``until``, or, with ``work`` = (greedy tries, moves), for
+    that much work (``search_for_moves``), ``until`` then being only the safety net. The
+    child is stopped when the block ends, whatever happened in it."""
+    cores = os.cpu_count() or 1
+    if events < SECOND_SEARCH_FROM_EVENTS or (cores < 2 and not always):
         yield None
         return
     request = {
@@ -320,6 +394,8 @@ def second_search(
         "until": until,
         "seed": seed,
     }
+    if work is not None:
+        request["greedy_tries"], request["moves"] = work
     try:
         # The request goes through a file, not a pipe: nothing to feed while the child runs.
         with tempfile.TemporaryFile() as request_file:

@@ -41,7 +41,16 @@ from amparo.rollout.planner.rules import (
     sequential_schedule,
     tasks_of,
 )
-from amparo.rollout.planner.search import search_until, second_search
+from amparo.rollout.planner.search import search_for_moves, search_until, second_search
+from amparo.rollout.planner.work import (
+    CP_SAT_DETERMINISTIC_PER_UNIT,
+    MAX_GREEDY_TRIES,
+    Cap,
+    bound_iterations,
+    cap_seconds,
+    greedy_tries,
+    search_moves,
+)
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -55,6 +64,13 @@ BOUND_SHARE_OF_TIME = 0.35
 SEARCH_UNTIL = 0.9
 # The CP-SAT search gets at least this long, however little of the limit is left.
 MIN_SOLVER_SECONDS = 0.5
+# Deterministic mode (``work``): the shares of the work units, which play the part of the
+# time limit's shares above (the bound's counted in simplex iterations).
+GREEDY_SHARE_OF_WORK = 0.1
+BOUND_SHARE_OF_WORK = 0.45
+SEARCH_SHARE_OF_WORK = 0.45  # this process's local search, after the bound
+SECOND_SHARE_OF_WORK = 0.8  # the second process's greedy starts and local search
+SOLVER_SHARE_OF_WORK = 0.1
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,17 @@ class Budget:
 
     limit: float
     began: float
+    # Deterministic mode: the limit counts work units and this is the wall-clock cap.
+    cap: Cap | None = None
 
     @classmethod
-    def starting_now(cls, limit: float) -> Budget:
-        return cls(limit, time.perf_counter())
+    def starting_now(cls, limit: float, *, deterministic: bool = False) -> Budget:
+        cap = Cap.after(cap_seconds(limit)) if deterministic else None
+        return cls(limit, time.perf_counter(), cap)
+
+    def units(self, share: float) -> float:
+        """A step's share of the work units (deterministic mode)."""
+        return self.limit * share
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.began
@@ -134,28 +157,33 @@ def plan_rollout(
     seed: int = 0,
     progress: Progress | None = None,
     should_stop: ShouldStop | None = None,
+    deterministic: bool = True,
 ) -> PlanResult:
     """The schedule that finishes the last remaining event as early as possible, within
     ``plan.time_limit_s``; ``workers`` and ``seed`` are the CP-SAT search's. ``progress``
     and ``should_stop`` follow and cancel the plan (see ``Hooks``); without them nothing
     changes.
 
+    ``deterministic`` (the default) reads the time limit as work units (``work``): the
+    same plan and seed then give the same schedule on any machine, unless the wall-clock
+    cap cuts a step short (``time_cap_reached``). Without it every step stops on the clock.
+
     The best of the sequential baseline and the greedy schedules, improved by local search,
     is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
     Only the travel-aware bound is reported when travel times are not metric, never the
     solver's (see ``_add_travel_orders``)."""
     _load_cp_sat()
-    budget = Budget.starting_now(plan.time_limit_s)
+    budget = Budget.starting_now(plan.time_limit_s, deterministic=deterministic)
     validate(plan)
     baseline = sequential_schedule(plan)
     if not tasks_of(plan):
-        return _result(plan, [], 0, plan.start, seconds=0.0)
+        return _result(plan, [], 0, plan.start, budget, seconds=0.0)
     hooks = Hooks(plan, progress, should_stop or _never)
     start = starting_point(plan, baseline, budget, seed=seed, hooks=hooks)
     baseline_finish = finish_of(baseline)
     hooks.report(_days(plan, finish_of(start.schedule)), start.proven)
     if _days(plan, finish_of(start.schedule)) <= start.proven or hooks.should_stop():
-        return _result(plan, start.schedule, start.proven, baseline_finish, budget.elapsed())
+        return _result(plan, start.schedule, start.proven, baseline_finish, budget)
     return _solve(plan, start, baseline_finish, budget, workers=workers, seed=seed, hooks=hooks)
 
 
@@ -172,9 +200,17 @@ def starting_point(
     travel-aware lower bound, proven while the second process searches."""
     hooks = hooks or Hooks(plan)
     instance = GreedyInstance.of(plan)
+    events, cap = len(instance.tasks), budget.cap
     greedy_seconds, until = budget.greedy_seconds, budget.search_until()
-    with second_search(plan, len(instance.tasks), greedy_seconds, until, seed + 1) as second:
-        greedy = best_greedy_schedule(instance, greedy_seconds, seed=seed)
+    tries, work = MAX_GREEDY_TRIES, None
+    if cap is not None:  # counted work; the clock only as the safety net
+        greedy_seconds, until = cap.left(), cap.wall_until()
+        tries = greedy_tries(events, budget.units(GREEDY_SHARE_OF_WORK))
+        work = (tries, search_moves(events, budget.units(SECOND_SHARE_OF_WORK)))
+    with second_search(
+        plan, events, greedy_seconds, until, seed + 1, work=work, always=cap is not None
+    ) as second:
+        greedy = best_greedy_schedule(instance, greedy_seconds, seed=seed, tries=tries)
         best = min(baseline, greedy, key=finish_of)
         chain = _days(plan, critical_path_finish(plan))
         hooks.report(_days(plan, finish_of(best)), chain)
@@ -184,11 +220,25 @@ def starting_point(
                 plan,
                 chain,
                 _days(plan, finish_of(best)),
-                seconds=budget.bound_seconds,
+                seconds=budget.bound_seconds if cap is None else cap.left(),
                 should_stop=hooks.should_stop,
+                iterations=None
+                if cap is None
+                else bound_iterations(budget.units(BOUND_SHARE_OF_WORK)),
             )
             hooks.report(_days(plan, finish_of(best)), proven)
-        if not hooks.should_stop():
+        if not hooks.should_stop() and cap is not None:
+            best = search_for_moves(
+                instance,
+                search_moves(events, budget.units(SEARCH_SHARE_OF_WORK)),
+                greedy_tries=tries,
+                seed=seed,
+                until=cap.wall_until(),
+                floor=proven,
+                start=best,
+                should_stop=hooks.should_stop,
+            )
+        elif not hooks.should_stop():
             best = search_until(
                 instance,
                 until,
@@ -201,6 +251,8 @@ def starting_point(
         reached_bound = _days(plan, finish_of(best)) <= proven
         stopped = hooks.should_stop()
         other = second.result() if second and not reached_bound and not stopped else None
+        if cap is not None and second is not None and second.timed_out:
+            cap.reached = True
     if other and finish_of(other) < finish_of(best):
         best = other
     return StartingPoint(best, proven)
@@ -247,6 +299,14 @@ def _solve(
     solver.parameters.max_time_in_seconds = budget.solver_seconds()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    if budget.cap is not None:
+        # Interleaved workers search in fixed batches: the same answer whatever the
+        # machine and its load, for a deterministic time rather than seconds.
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = (
+            budget.units(SOLVER_SHARE_OF_WORK) * CP_SAT_DETERMINISTIC_PER_UNIT
+        )
+        solver.parameters.max_time_in_seconds = max(budget.cap.left(), MIN_SOLVER_SECONDS)
     if hooks is None or (hooks.progress is None and hooks.should_stop is _never):
         status = solver.solve(v.model)
     else:
@@ -254,14 +314,14 @@ def _solve(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # No schedule found in time (with non-metric travel the model may even refuse the
         # hint): the starting schedule is valid and is what we can offer.
-        return _result(plan, start.schedule, start.proven, baseline_finish, budget.elapsed())
+        return _result(plan, start.schedule, start.proven, baseline_finish, budget)
     # The solver's own bound holds for the rules only when travel times are metric (see
     # ``_add_travel_orders``); the relaxation's bound always holds.
     bound = start.proven
     if is_metric(plan):
         bound = max(bound, int(solver.best_objective_bound))
     events = _solution_events(v, plan, tasks, solver)
-    return _result(plan, events, bound, baseline_finish, budget.elapsed())
+    return _result(plan, events, bound, baseline_finish, budget)
 
 
 def _solve_watched(
@@ -468,11 +528,15 @@ def _result(
     events: Sequence[PlannedEvent],
     bound: int,
     baseline_finish: date,
-    seconds: float,
+    budget: Budget,
+    seconds: float | None = None,
 ) -> PlanResult:
     """``events`` as the answer, optimal when they finish on the proven ``bound`` (days
     from the start); a plan with nothing left to do finishes on its start day."""
     finish = finish_of(events) or plan.start
+    cap = budget.cap
+    if cap is not None:
+        cap.left()  # notes the cap if it has passed
     return PlanResult(
         status=STATUS_OPTIMAL if _days(plan, finish) == bound else STATUS_FEASIBLE,
         finish=finish,
@@ -481,7 +545,10 @@ def _result(
         events=tuple(sorted(events, key=lambda e: (e.start, e.region, e.stage))),
         start=plan.start,
         stage_order=tuple(stage_order(plan.stages)),
-        solve_seconds=seconds,
+        solve_seconds=budget.elapsed() if seconds is None else seconds,
+        deterministic=cap is not None,
+        work_units=budget.limit if cap is not None else None,
+        time_cap_reached=cap is not None and cap.reached,
     )
 
 

@@ -230,8 +230,11 @@ def test_the_command_and_the_api_answer_the_same_json(tmp_path, world) -> None:
     call_command("plan", input=str(source), json=True, stdout=out)
     printed = json.loads(out.getvalue())
     assert printed == result_to_json(plan_rollout(parse_plan_input(EXAMPLE)))
+    # The contract's fields first and unchanged; the deterministic mode (the default) only
+    # adds fields after them.
     assert list(printed) == ["status", "finish", "lower_bound", "baseline_sequential_finish",
-                             "events"]  # fmt: skip
+                             "events",
+                             "deterministic", "work_units", "time_cap_reached"]  # fmt: skip
     assert list(printed["events"][0]) == ["region", "stage", "team", "start", "end"]
     answer = world.client("admin").post("/api/v1/plans", EXAMPLE, content_type="application/json")
     assert answer.status_code == 200 and answer.json() == printed

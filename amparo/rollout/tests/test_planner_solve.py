@@ -47,6 +47,10 @@ def test_the_issue_example_plans_the_conference_after_the_gap() -> None:
             {"region": "PE-MDD", "stage": "conference", "team": "A",
              "start": "2027-01-27", "end": "2027-01-30"},
         ],
+        # added by the deterministic mode, the default; the fields above are unchanged
+        "deterministic": True,
+        "work_units": 10.0,
+        "time_cap_reached": False,
     }  # fmt: skip
 
 

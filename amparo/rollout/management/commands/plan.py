@@ -20,6 +20,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", required=True, help="JSON input file, or - for stdin")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
+        parser.add_argument(
+            "--wall-clock",
+            action="store_true",
+            help="stop each step on the clock (time_limit_s in seconds) instead of counting "
+            "work: may plan differently each time",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["input"]
@@ -36,6 +42,7 @@ class Command(BaseCommand):
         # Progress goes to stderr, so the JSON (or the table) on stdout stays as it was.
         result = plan_rollout(
             plan,
+            deterministic=not options["wall_clock"],
             progress=lambda finish, bound: self.stderr.write(
                 f"best finish so far {finish}; proven lower bound {bound}"
             ),
