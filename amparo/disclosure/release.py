@@ -93,6 +93,7 @@ class Release:
 
     k: int
     hidden: frozenset[CellKey]
+    program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
 
     def hides(self, cell: CellKey) -> bool:
         return cell in self.hidden
@@ -130,12 +131,14 @@ def release_for(audience: Audience) -> Release:
     known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
     digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
     key = f"disclosure:{data_version()}:{digest}"
-    hidden = cache.get(key)
-    if hidden is None:
+    found = cache.get(key)
+    if found is None:
         table = counts_table(audience)
-        hidden = _protect(table, k=audience.k)
-        cache.set(key, hidden, 24 * 3600)
-    return Release(audience.k, frozenset(hidden))
+        program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
+        found = (protect_cells(table, k=audience.k), program)
+        cache.set(key, found, 24 * 3600)
+    hidden, program = found
+    return Release(audience.k, hidden, program)
 
 
 def release_of(user: User, *, public: bool = False) -> Release:
@@ -249,9 +252,12 @@ def _stand_in_relations(
                     if set(found) == set(parts) and all(found[d] == v for d, v in rest.items())
                 )
                 parent = members[parent_key]
-                remainder = ("obs", code, region, period, _join({**rest, dim: "_rest"}))
-                values[remainder] = values[parent] - sum(values[s] for s in siblings)
-                constraint = Constraint.sum(parent, [*siblings, remainder], label=f"over {dim}")
+                gap = values[parent] - sum(values[s] for s in siblings)
+                if gap:  # the parts do not add up: what is left is a cell a reader can work out
+                    remainder = ("obs", code, region, period, _join({**rest, dim: "_rest"}))
+                    values[remainder] = gap
+                    siblings = [*siblings, remainder]
+                constraint = Constraint.sum(parent, siblings, label=f"over {dim}")
                 if constraint not in seen:
                     seen.add(constraint)
                     constraints.append(constraint)
@@ -264,6 +270,11 @@ def _parse(key: str) -> dict[str, str]:
 
 def _join(parts: dict[str, str]) -> str:
     return ";".join(f"{d}={v}" for d, v in sorted(parts.items()))
+
+
+def protect_cells(table: Table, *, k: int) -> frozenset[CellKey]:
+    """The cells to hide from a reader of ``table`` (the engine's ``protect``)."""
+    return frozenset(_protect(table, k=k))
 
 
 def _protect(table: Table, *, k: int) -> frozenset[CellKey]:  # pragma: no cover - protect.py
@@ -376,7 +387,11 @@ def combined_hidden(
     current value) must be hidden: it is shown when it is itself a cell the release shows
     (``program_cell``), or when every cell it combines is shown, since then it tells the
     reader nothing they could not add up."""
-    if program_cell is not None and program_cell not in release.hidden:
+    if (
+        program_cell is not None
+        and program_cell in release.program_cells
+        and program_cell not in release.hidden
+    ):
         return False
     return release.hides_any(cells)
 
