@@ -1,5 +1,6 @@
 """Pure rules of the church track checked against the obvious, slow answer: the attendance
-table viewers see (hidden by the disclosure protection), blackout lines of the planner form and the delay percentiles."""
+table viewers see (hidden by the disclosure protection), blackout lines of the planner
+form and the delay percentiles."""
 
 from __future__ import annotations
 
