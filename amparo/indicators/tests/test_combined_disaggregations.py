@@ -1,4 +1,4 @@
-"""Combined groups of people (sex × age band × form of exploitation): each part is checked
+"""Combined groups of people (sex, age band and form of exploitation together): each part is checked
 as a single key is, and the group is stored under one canonical key, so that one group
 has one cell however it was typed (``amparo.disclosure.keys``)."""
 
