@@ -224,3 +224,38 @@ def test_a_viewer_sees_the_note_where_something_is_hidden(world, victims) -> Non
     assert "oculto para proteger recuentos pequeños" in text and "menor que 5" in text
     coordinator = world.client("coordinator").get(reverse("region-indicators", args=["PE-LOR"]))
     assert "oculto para proteger" not in coordinator.content.decode()
+
+
+@pytest.fixture
+def two_groups(world):
+    from amparo.catalog.sync import LoadCount
+    from amparo.rollout.models import Playbook, RecoveryGroup, Rollout
+    from amparo.rollout.services import playbook_catalog_load
+    from amparo.territory.models import Organization
+
+    playbook_catalog_load(pack="pe", count=LoadCount())
+    rollout = Rollout.objects.create(
+        region=world.region_a, playbook=Playbook.objects.get(code="iglesias")
+    )
+    for n in range(2):
+        church = Organization.objects.create(
+            name=f"Iglesia {n}", kind="church", region=world.region_a
+        )
+        RecoveryGroup.objects.create(
+            rollout=rollout, church=church, launched_on=date(2026, 7, 1), meeting_day=1
+        )
+    return rollout
+
+
+def test_a_list_whose_length_is_a_hidden_count_is_not_shown(world, two_groups) -> None:
+    url = reverse("rollout-board", args=["PE-LOR", two_groups.pk])
+    viewer = world.client("viewer").get(url).content.decode()
+    assert "Iglesia 0" not in viewer and "su largo es un recuento oculto" in viewer
+    program = world.client("viewer").get(reverse("program")).content.decode()
+    assert "oculto para proteger" in program  # 2 groups launched: "c", with the note
+    coordinator = world.client("coordinator").get(url).content.decode()
+    assert "Iglesia 0" in coordinator and "su largo" not in coordinator
+    assert (
+        "oculto para proteger"
+        not in world.client("coordinator").get(reverse("program")).content.decode()
+    )
