@@ -255,12 +255,26 @@ def test_a_viewer_sees_small_leader_and_attendance_counts_hidden(world, group_a)
     GroupReport.objects.create(
         group=group_a, month=_months_ago(1), meetings_held=4, total_attendance=12
     )
+    for n in range(5):  # five groups in all: their number is no small count
+        RecoveryGroup.objects.create(
+            rollout=group_a.rollout,
+            church=group_a.church,
+            label=f"G{n}",
+            launched_on=group_a.launched_on,
+            meeting_day=1,
+        )
     url = reverse("group-detail", args=["PE-LOR", group_a.pk])
     viewer = world.client("viewer").get(url).text
     coordinator = world.client("coordinator").get(url).text
-    assert "<dd>&lt;5</dd>" in viewer  # two trained leaders
+    assert "<dd>c</dd>" in viewer and "oculto para proteger" in viewer  # 2 trained leaders
     assert "<dd>2</dd>" in coordinator
     assert '<td class="num">12</td>' in viewer  # 12 is not small
+
+
+def test_a_viewer_cannot_open_groups_whose_number_is_hidden(world, group_a) -> None:
+    url = reverse("group-detail", args=["PE-LOR", group_a.pk])
+    assert world.client("viewer").get(url).status_code == 404  # one group: a small count
+    assert world.client("coordinator").get(url).status_code == 200
 
 
 def test_the_group_page_costs_the_same_with_more_reports(
