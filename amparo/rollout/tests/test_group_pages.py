@@ -241,9 +241,10 @@ def test_the_report_form_is_shown_only_to_those_who_may_use_it(world, group_a) -
     url = reverse("group-detail", args=["PE-LOR", group_a.pk])
     save = reverse("group-report-save", args=["PE-LOR", group_a.pk])
     assert save in world.client("coordinator").get(url).text
-    for role in ("focal", "viewer"):
-        page = world.client(role).get(url)
-        assert page.status_code == 200 and save not in page.text, role
+    page = world.client("focal").get(url)
+    assert page.status_code == 200 and save not in page.text
+    # A viewer may not even open it: one group in the region is a small count.
+    assert world.client("viewer").get(url).status_code == 404
 
 
 def test_reports_are_read_with_get_only_as_a_page(world, group_a) -> None:
@@ -287,9 +288,11 @@ def test_the_group_page_costs_the_same_with_more_reports(
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
+    limit = len(few.captured_queries)  # read now: the next request resets the query log
     for n in range(2, 5):
         GroupReport.objects.create(group=group_a, month=_months_ago(n), meetings_held=n,
                                    total_attendance=10 * n)  # fmt: skip
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    client.get(url)  # the protection of the new data, worked out once and kept
+    with django_assert_max_num_queries(limit):
         page = client.get(url)
     assert page.text.count('<td class="num">') == 8
