@@ -27,6 +27,11 @@ def _objects(region, rollout, stages):
     group = RecoveryGroup.objects.create(
         rollout=rollout, church=church, launched_on=date(2025, 1, 6), meeting_day=1
     )
+    for n in range(4):  # five groups: a number viewers may see, so they may open one
+        RecoveryGroup.objects.create(
+            rollout=rollout, church=church, label=f"G{n}", launched_on=date(2025, 1, 6),
+            meeting_day=1,
+        )  # fmt: skip
     return event, group
 
 
