@@ -39,6 +39,20 @@ ROLES = ["admin", "coordinator", "focal", "viewer", "outsider", None]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
+def _five_groups(rollout, church) -> RecoveryGroup:
+    """The first of five groups: a number viewers may see, so they may open a group page
+    (with fewer, the list and its pages are hidden from them: its length is small)."""
+    first = RecoveryGroup.objects.create(
+        rollout=rollout, church=church, launched_on=date(2025, 7, 1), meeting_day=1
+    )
+    for n in range(4):
+        RecoveryGroup.objects.create(
+            rollout=rollout, church=church, label=f"G{n}", launched_on=date(2025, 7, 1),
+            meeting_day=1,
+        )  # fmt: skip
+    return first
+
+
 def _row(admin, coordinator, focal, viewer, outsider, anonymous=302):
     return {
         "admin": admin,
@@ -646,9 +660,7 @@ def objects(world, settings, tmp_path):
             "contact": Contact.objects.create(organization=org, name="c"),
             "rollout": rollout,
             "event": event,
-            "group": RecoveryGroup.objects.create(
-                rollout=rollout, church=org, launched_on=date(2025, 7, 1), meeting_day=1
-            ),
+            "group": _five_groups(rollout, org),
             "round": assessment,
             "finding": Finding.objects.create(
                 assessment=assessment,

@@ -1,0 +1,346 @@
+"""What each reader may see of amparo's counts: one protection per reader, every output.
+
+A reader is an audience: a threshold ``k`` and the regions whose details they see in full
+(their cells are ``known``: never hidden, and counted as published). For each audience the
+whole table of counts (every region and the program, every period and disaggregation, the
+church track) is protected once (``protect``), cached under a cheap version of the data,
+and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release``
+which cells to hide. Restricting a safe publication to fewer cells stays safe, so a
+page that shows part of the table hides what the release hides and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.models import User
+from amparo.disclosure import keys, relations, track
+from amparo.disclosure.model import CellKey, Table
+from amparo.disclosure.protect import protect
+from amparo.indicators.models import Indicator, Observation, Unit
+from amparo.territory.models import OrganizationKind
+
+MARKER = "c"
+PROGRAM = keys.PROGRAM
+
+
+def note(k: int) -> str:
+    """The note every output prints next to a hidden cell."""
+    return _(
+        "c: hidden to protect small counts (a count under %(k)s, or a figure that would "
+        "let one be worked out)"
+    ) % {"k": k}
+
+
+def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
+    return keys.obs(code, region, keys.period_label(period, frequency), disaggregation)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads: ``k`` and the regions (codes) whose cells they know in full;
+    ``program_known`` when that is every region (the program's cells too)."""
+
+    k: int
+    known_regions: frozenset[str] = frozenset()
+    program_known: bool = False
+
+    def knows(self, cell: CellKey) -> bool:
+        region = track.region_of(cell)
+        if region == PROGRAM:
+            return self.program_known
+        return region in self.known_regions
+
+
+def public_audience() -> Audience:
+    """Donors and the public: the higher k, no one's details, whoever makes the output."""
+    return Audience(settings.AMPARO_DISCLOSURE_K_PUBLIC)
+
+
+def audience_for(user: User, *, public: bool = False) -> Audience:
+    """The audience of ``user``: the regions whose details they see are known to them; the
+    program's cells too when a program-wide grant lets them see every region's details."""
+    if public:
+        return public_audience()
+    regions = list(access.regions_visible(user))
+    known = frozenset(r.code for r in regions if access.sees_small_counts(user, r))
+    program_wide = any(g.region_id is None for g in access.grants(user))
+    every = program_wide and len(known) == len(regions)
+    return Audience(settings.AMPARO_DISCLOSURE_K, known, every)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The protection of one audience: the cells it must not see."""
+
+    k: int
+    hidden: frozenset[CellKey]
+    program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
+
+    def hides(self, cell: CellKey) -> bool:
+        return cell in self.hidden
+
+    def hides_any(self, cells: Iterable[CellKey]) -> bool:
+        return any(c in self.hidden for c in cells)
+
+    def shown(self, cell: CellKey, value: object) -> object:
+        """``value``, or the marker when the cell is hidden."""
+        return MARKER if cell in self.hidden else value
+
+    def observation_hidden(self, observation: Observation) -> bool:
+        """Whether an observation's value is hidden (only counts ever are)."""
+        indicator = observation.indicator
+        if indicator.unit != Unit.COUNT:
+            return False
+        return (
+            obs_cell(
+                indicator.code,
+                observation.region.code,
+                observation.period,
+                indicator.frequency,
+                observation.disaggregation,
+            )
+            in self.hidden
+        )
+
+    @property
+    def note(self) -> str:
+        return note(self.k)
+
+
+def release_for(audience: Audience) -> Release:
+    """The audience's protection, computed once per data version and cached."""
+    known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
+    digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
+    key = f"disclosure:{data_version()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        table = counts_table(audience)
+        program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
+        found = (protect_cells(table, k=audience.k), program)
+        cache.set(key, found, 24 * 3600)
+    hidden, program = found
+    return Release(audience.k, hidden, program)
+
+
+def release_of(user: User, *, public: bool = False) -> Release:
+    return release_for(audience_for(user, public=public))
+
+
+def request_release(request: HttpRequest) -> Release:
+    """The release of the request's user, worked out once per request."""
+    found = getattr(request, "_amparo_release", None)
+    if found is None:
+        found = release_of(request.user)
+        request._amparo_release = found  # type: ignore[attr-defined]
+    return found
+
+
+def data_version() -> str:
+    """Changes whenever a counted row is added, removed or changed: counts, latest change
+    and sums of the source tables, in one query (a bulk ``update()`` leaves ``updated_at``
+    as it was, the sums catch it)."""
+    from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
+
+    def table(model: type) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    measures = [
+        (Observation, "COUNT(*)"),
+        (Observation, "MAX(updated_at)"),
+        (Observation, "SUM(value)"),
+        (Event, "COUNT(*)"),
+        (Event, "MAX(updated_at)"),
+        (RecoveryGroup, "COUNT(*)"),
+        (RecoveryGroup, "MAX(updated_at)"),
+        (Attendance, "COUNT(*)"),
+        (Attendance, "MAX(id)"),
+        (Attendance, "SUM(pastors + 3 * leaders + 7 * others)"),
+        (GroupReport, "COUNT(*)"),
+        (GroupReport, "SUM(meetings_held + 3 * total_attendance)"),
+        (Indicator, "COUNT(*)"),
+        (Indicator, "SUM(LENGTH(code || unit || aggregation || frequency || computed_from))"),
+    ]
+    # One round trip: a row of scalar subqueries (table names come from the models).
+    columns = [f"(SELECT {expr} FROM {table(model)})" for model, expr in measures]  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+
+
+def counts_table(audience: Audience) -> Table:
+    """Every count amparo publishes, with the relations between them: the observations
+    (``relations.build``: months and years, regions and the program, groups of people)
+    and the church track (``track.track_table``)."""
+    built = relations.build(observation_rows(), indicator_shapes())
+    values: dict[CellKey, float] = dict(built.table.values)
+    track_values, track_constraints = track.track_table(track_facts(), computed_codes())
+    values.update(track_values)
+    known = frozenset(c for c in values if audience.knows(c))
+    return Table(
+        values,
+        (*built.table.constraints, *track_constraints),
+        weights={**relations.default_weights(track_values), **built.table.weights},
+        known=known - built.table.derived,
+        derived=built.table.derived,
+    )
+
+
+def computed_codes() -> dict[str, str]:
+    return dict(
+        Indicator.objects.exclude(computed_from="")
+        .filter(unit=Unit.COUNT)
+        .values_list("computed_from", "code")
+    )
+
+
+def indicator_shapes() -> dict[str, relations.Shape]:
+    """The typed indicators and what amparo does with their values (computed ones are the
+    church track's, ``track``)."""
+    return {
+        code: relations.Shape(aggregation, unit, frequency)
+        for code, aggregation, unit, frequency in Indicator.objects.filter(
+            computed_from=""
+        ).values_list("code", "aggregation", "unit", "frequency")
+    }
+
+
+def observation_rows() -> list[relations.Row]:
+    return [
+        relations.Row(code, region, period, disaggregation, float(value))
+        for code, region, period, disaggregation, value in Observation.objects.filter(
+            indicator__unit=Unit.COUNT, indicator__computed_from=""
+        ).values_list("indicator__code", "region__code", "period", "disaggregation", "value")
+    ]
+
+
+def protect_cells(table: Table, *, k: int) -> frozenset[CellKey]:
+    """The cells to hide from a reader of ``table`` (the engine's ``protect``)."""
+    return protect(table, k=k)
+
+
+def track_facts() -> track.TrackFacts:
+    """The church track's counts, in four queries."""
+    from amparo.rollout.models import (
+        Attendance,
+        EventStatus,
+        GroupReport,
+        GroupStatus,
+        RecoveryGroup,
+        StageKind,
+    )
+
+    attendance = tuple(
+        track.AttendanceRow(
+            region,
+            event_id,
+            organization_id,
+            (pastors, leaders, others),
+            ends_on.replace(day=1) if status == EventStatus.DONE and kind == training else None,
+            org_kind == OrganizationKind.CHURCH,
+        )
+        for training in [StageKind.LEADER_TRAINING]
+        for (
+            region,
+            event_id,
+            organization_id,
+            pastors,
+            leaders,
+            others,
+            ends_on,
+            status,
+            kind,
+            org_kind,
+        ) in Attendance.objects.values_list(
+            "event__rollout__region__code",
+            "event",
+            "organization",
+            "pastors",
+            "leaders",
+            "others",
+            "event__ends_on",
+            "event__status",
+            "event__stage__kind",
+            "organization__kind",
+        )
+    )
+    launched = tuple(
+        (region, on.replace(day=1))
+        for region, on in RecoveryGroup.objects.values_list("rollout__region__code", "launched_on")
+    )
+    active_now = tuple(
+        RecoveryGroup.objects.filter(status=GroupStatus.ACTIVE)
+        .values("rollout__region__code")
+        .annotate(n=Count("pk"))
+        .values_list("rollout__region__code", "n")
+    )
+    active_by_month = tuple(
+        (r["group__rollout__region__code"], _as_date(r["m"]), r["n"])
+        for r in GroupReport.objects.filter(meetings_held__gt=0)
+        .annotate(m=TruncMonth("month"))
+        .values("group__rollout__region__code", "m")
+        .annotate(n=Count("group", distinct=True))
+    )
+    return track.TrackFacts(attendance, launched, active_now, active_by_month)
+
+
+def _as_date(value: object) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def attendance_hidden(
+    release: Release, region: str, event_id: int, rows: list
+) -> Callable[[int | None, int], bool]:
+    """For ``attendance_table.shown_table``: whether row ``i``'s cell of a column (``i``
+    None: the column's total) of an event's attendance is hidden. ``rows`` are the
+    event's ``Attendance`` rows in the table's order."""
+
+    def hidden(i: int | None, column: int) -> bool:
+        organization = "" if i is None else rows[i].organization_id
+        return track.event_cell(region, event_id, track.COLUMNS[column], organization) in (
+            release.hidden
+        )
+
+    return hidden
+
+
+def combined_hidden(
+    release: Release, cells: Iterable[CellKey], *, program_cell: CellKey | None = None
+) -> bool:
+    """Whether a figure combined from ``cells`` (a chart point over several regions, a
+    current value) must be hidden: it is shown when it is itself a cell the release shows
+    (``program_cell``), or when every cell it combines is shown, since then it tells the
+    reader nothing they could not add up."""
+    if (
+        program_cell is not None
+        and program_cell in release.program_cells
+        and program_cell not in release.hidden
+    ):
+        return False
+    return release.hides_any(cells)
+
+
+__all__ = [
+    "MARKER",
+    "Audience",
+    "Release",
+    "audience_for",
+    "combined_hidden",
+    "note",
+    "public_audience",
+    "release_for",
+    "release_of",
+]
