@@ -46,12 +46,20 @@ class Table:
     ``weights`` says how much it costs to hide a cell (default: its value, plus one), so
     that secondary suppression prefers few and small cells; ``known`` are cells the reader
     sees in full whatever their value (they may see a region's details), so they are never
-    hidden and count as published."""
+    hidden and count as published. ``derived`` are cells amparo never prints but a reader
+    can work out by subtraction (the remainder of a total its parts do not cover): they
+    are never published, and protected like the others."""
 
     values: Mapping[CellKey, int]
     constraints: tuple[Constraint, ...]
     weights: Mapping[CellKey, float] = field(default_factory=dict)
     known: frozenset[CellKey] = frozenset()
+    derived: frozenset[CellKey] = frozenset()
+
+    def weight(self, cell: CellKey) -> float:
+        """What hiding ``cell`` costs (its value plus one unless ``weights`` says)."""
+        found = self.weights.get(cell)
+        return float(self.values.get(cell, 0)) + 1.0 if found is None else found
 
 
 @dataclass(frozen=True)
