@@ -8,6 +8,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from amparo.disclosure import gather as gathering
+from amparo.disclosure import keys, relations
 from amparo.disclosure.gather import Gathered, Progress
 from amparo.disclosure.gather.outputs import (
     DONOR_OUTPUTS,
@@ -15,7 +16,7 @@ from amparo.disclosure.gather.outputs import (
     Context,
     count_indicators,
 )
-from amparo.disclosure.gather.reader import Reader, client_for, visible_regions
+from amparo.disclosure.gather.reader import Reader, client_for, reader_for, visible_regions
 from amparo.disclosure.model import CellKey, Constraint, Leak
 from amparo.territory.models import Region
 
@@ -72,28 +73,107 @@ def gather(reader: Reader, *, progress: Progress | None = None) -> Gathered:
     return found.finish()
 
 
-def all_constraints() -> tuple[dict[CellKey, int], tuple[Constraint, ...]]:
-    """The true values and relations of every cell over all the data: what a reader can
-    know holds whatever is published (``relations.py``)."""
-    from amparo.disclosure import relations
+def all_rows() -> tuple[list[relations.Row], dict[str, relations.Shape], dict[str, str]]:
+    """Every value of every indicator over all regions, typed and computed (church-track
+    indicators come from the rollout data), with each indicator's shape."""
+    from amparo.indicators.models import Indicator, Observation
+    from amparo.indicators.queries import computed_points
 
-    table = relations.observation_table()
+    indicators = list(Indicator.objects.all())
+    shapes = {
+        i.code: relations.Shape(aggregation=i.aggregation, unit=i.unit, frequency=i.frequency)
+        for i in indicators
+    }
+    regions = list(Region.objects.all())
+    codes = {str(r.pk): r.code for r in regions}
+    rows = [
+        relations.Row(code, region, period, split, float(value))
+        for code, region, period, split, value in Observation.objects.values_list(
+            "indicator__code", "region__code", "period", "disaggregation", "value"
+        )
+    ]
+    computed = computed_points(regions)
+    for indicator in indicators:
+        for point in computed.get(indicator.computed_from, []) if indicator.computed_from else []:
+            rows.append(
+                relations.Row(indicator.code, codes[point.region], point.period, "", point.value)
+            )
+    return rows, shapes, {r.code: r.name for r in regions}
+
+
+def all_constraints() -> tuple[dict[CellKey, float], tuple[Constraint, ...]]:
+    """The true values and the relations of every cell over all the data: what a reader
+    can know holds whatever is published (``relations.py``)."""
+    rows, shapes, names = all_rows()
+    table = relations.build(rows, shapes, region_names=names).table
     return dict(table.values), tuple(table.constraints)
 
 
-def check(reader: Reader, *, progress: Progress | None = None) -> Result:
-    found = gather(reader, progress=progress)
+def known_regions(reader: Reader) -> set[str]:
+    """The regions whose counts the reader may see in full (none for donors): their small
+    counts are no leak. The program's cells are known when every region is."""
+    if reader.donor:
+        return set()
+    from amparo.accounts import access
+
+    found = {r.code for r in visible_regions(reader) if access.sees_small_counts(reader.user, r)}
+    if found and len(found) == Region.objects.count():
+        found.add(keys.PROGRAM)
+    return found
+
+
+def shown_small(
+    found: Gathered, values: dict[CellKey, float], *, k: int, known: set[str]
+) -> list[Leak]:
+    """Counts from 1 to ``k - 1`` an output shows as they are, outside the reader's known
+    regions: the plainest leak, no arithmetic needed."""
+    return [
+        Leak(cell, round(value), round(value), (Constraint((), label="shown as it is"),))
+        for cell, value in sorted(found.shown.items())
+        if cell in values and cell[2] not in known and 1 <= round(value) <= k - 1
+    ]
+
+
+def check(
+    *,
+    username: str = "",
+    role: str = "",
+    region: str = "",
+    donor: bool = False,
+    progress: Progress | None = None,
+) -> Result:
+    """The audit of one reader (see ``reader_for``). Gathering runs inside the reader's
+    transaction, which is rolled back; solving runs after it."""
+    with reader_for(username=username, role=role, region=region, donor=donor) as reader:
+        found = gather(reader, progress=progress)
+        known = known_regions(reader)
+        label, k = reader.label, reader.k
+    return solve(found, label=label, k=k, known=known, progress=progress)
+
+
+def solve(
+    found: Gathered, *, label: str, k: int, known: set[str], progress: Progress | None = None
+) -> Result:
+    """Bound every hidden and unpublished cell given what was ``found`` and all the data's
+    relations; cells of ``known`` regions are the reader's to see."""
+    from amparo.disclosure.audit import InconsistentPublication, audit
+
     if progress:
-        progress("relations")
-    _values, constraints = all_constraints()
+        progress("relations over all the data")
+    values, constraints = all_constraints()
     if progress:
         progress(f"solving: {len(found.hidden)} hidden cells, {len(found.shown)} figures")
-    from amparo.disclosure.audit import audit
-
-    leaks = audit(found.shown, constraints, k=reader.k, hidden=frozenset(found.hidden))
+    leaks = shown_small(found, values, k=k, known=known)
+    try:
+        leaks += audit(
+            found.shown, constraints, k=k, hidden=frozenset(found.hidden), feasible=values
+        )
+    except InconsistentPublication as error:
+        found.skipped["relations"] = str(error)[:500]
+    leaks = [leak for leak in leaks if leak.cell[0] != keys.OBS or leak.cell[2] not in known]
     return Result(
-        reader=reader.label,
-        k=reader.k,
+        reader=label,
+        k=k,
         figures=found.figures,
         outputs=found.outputs,
         hidden=len(found.hidden),
@@ -103,12 +183,8 @@ def check(reader: Reader, *, progress: Progress | None = None) -> Result:
 
 
 def in_words(cell: CellKey) -> str:
-    """``IND-03, PE-LOR, 2027-01, sex=f`` as a person reads it."""
-    if len(cell) == 5 and cell[0] == "obs":
-        _kind, indicator, region, period, split = cell
-        where = "all regions" if region == "*" else region
-        return f"{indicator} in {where}, {period}, {split.replace(';', ' × ') or 'total'}"
-    return " ".join(cell)
+    """``IND-03 · PE-LOR · 2027-01 · sex=f`` as a person reads it."""
+    return keys.describe(cell)
 
 
 def _report(leak: Leak, found: Gathered) -> LeakReport:

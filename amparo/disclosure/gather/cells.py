@@ -6,29 +6,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from amparo.disclosure import keys
 from amparo.disclosure.model import CellKey
 
-PROGRAM = "*"  # all regions together
+PROGRAM = keys.PROGRAM  # all regions together
 HIDDEN_MARKS = frozenset({"c", "<5", "—", "-"})  # what an output prints for a hidden count
 
 
 def period_key(day: date, frequency: str) -> str:
     """``2027-01`` for a month, ``2027-Q1`` for a quarter, ``2027`` for a year."""
-    if frequency == "yearly":
-        return f"{day.year}"
-    if frequency == "quarterly":
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
-
-
-def canonical(disaggregation: str) -> str:
-    """``dim=val;dim=val`` with the dimensions sorted; ``""`` for the total."""
-    parts = [p.strip() for p in disaggregation.replace(",", ";").split(";") if p.strip()]
-    return ";".join(sorted(parts, key=lambda p: p.split("=", 1)[0]))
+    return keys.period_label(day, frequency)
 
 
 def obs_key(indicator: str, region: str, period: str, disaggregation: str = "") -> CellKey:
-    return ("obs", indicator, region, period, canonical(disaggregation))
+    return keys.obs(indicator, region, period, disaggregation)
 
 
 def parse_number(text: object) -> float | None:

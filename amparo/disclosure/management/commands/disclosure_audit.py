@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.disclosure import checks
 from amparo.disclosure.gather.outputs import DONOR_OUTPUTS, READER_OUTPUTS
-from amparo.disclosure.gather.reader import ReaderError, reader_for
+from amparo.disclosure.gather.reader import ReaderError
 
 EPILOG = (
     "Outputs read for a person or a role: "
@@ -53,13 +53,13 @@ class Command(BaseCommand):
                 self.stderr.write(f"disclosure audit: {step}")
 
         try:
-            with reader_for(
+            result = checks.check(
                 username=options["user"] or "",
                 role=options["role"] or "",
                 region=options["region"],
                 donor=options["donor"],
-            ) as reader:
-                result = checks.check(reader, progress=progress)
+                progress=progress,
+            )
         except ReaderError as error:
             raise CommandError(str(error), returncode=2) from error
         as_format = checks.as_json if options["format"] == "json" else checks.as_text
