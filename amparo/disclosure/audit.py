@@ -1,0 +1,265 @@
+"""What a reader can work out about the cells they do not see (pure).
+
+Given the numbers a reader sees (``published``) and the linear relations between all the
+cells (``Constraint``), every unpublished cell is a non-negative unknown. Its smallest and
+largest possible values are found by linear programming (OR-Tools' GLOP): minimise it,
+then maximise it, under the relations with the published numbers put in.
+
+A *leak* (``Leak``) is an unpublished cell whose range lies inside ``1 .. k-1`` (the reader
+knows it is a small count), or a hidden cell whose range is a single value (the reader knows
+it exactly).
+
+The unknowns are split into connected components (unknowns linked by a relation), each
+solved on its own: a country's tables make a few million cells, but once the published
+numbers are put in, hidden cells only link to hidden cells near them.
+
+Ranges are those of real numbers (the LP relaxation), rounded inwards to whole people with a
+small tolerance. The true range over whole numbers can be narrower (seldom, for tables of
+sums): the audit can miss such a narrowing, never report a leak that is not there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+
+from amparo.disclosure.model import CellKey, Constraint, Leak
+
+_TOLERANCE = 1e-6
+# Counts of people never come near it; a cell that can reach it is taken as unbounded
+# (GLOP tells "unbounded" from "infeasible" unreliably, a bound avoids the question).
+_BIG = 1e9
+_SHOWN_CONSTRAINTS = 12
+
+# A relation with the published values put in: (relation, coefficients of its unknowns,
+# low, high).
+_Row = tuple[Constraint, dict[CellKey, float], float, float]
+
+
+class InconsistentPublication(ValueError):
+    """The published numbers contradict the relations: no values fit them all."""
+
+    def __init__(self, constraints: Iterable[Constraint]) -> None:
+        self.constraints = tuple(constraints)
+        labels = sorted({c.label or repr(c.cells) for c in self.constraints})
+        super().__init__(
+            "the published numbers do not fit these relations: " + "; ".join(labels[:20])
+        )
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Whole values an unpublished cell can take: ``low .. high`` (``high`` None: no
+    bound). ``constraints`` are the relations of its component (see ``Leak``)."""
+
+    low: int
+    high: int | None
+    constraints: tuple[Constraint, ...]
+
+    def inside(self, k: int) -> bool:
+        """Whether the reader learns that the cell is a count from 1 to ``k - 1``."""
+        return self.low >= 1 and self.high is not None and self.high <= k - 1
+
+    @property
+    def pinned(self) -> bool:
+        return self.high is not None and self.low >= self.high
+
+
+def intervals(
+    published: Mapping[CellKey, float], constraints: Iterable[Constraint]
+) -> dict[CellKey, Interval]:
+    """Every unpublished cell of ``constraints`` with its whole-number range (see the
+    module). ``InconsistentPublication`` when the published numbers fit no values."""
+    found: dict[CellKey, Interval] = {}
+    for component in _components(published, constraints):
+        found.update(component.intervals(lambda _cell, _lo, _hi: False))
+    return found
+
+
+def audit(
+    published: Mapping[CellKey, float],
+    constraints: Iterable[Constraint],
+    *,
+    k: int,
+    hidden: Iterable[CellKey] = (),
+    feasible: Mapping[CellKey, float] | None = None,
+) -> list[Leak]:
+    """The leaks (see the module) of publishing ``published`` to a reader who knows
+    ``constraints``; ``hidden`` are the cells withheld from them (a hidden cell must not be
+    published). ``feasible`` may give values known to fit every relation (the true values)
+    to save work. Sorted by cell; ``InconsistentPublication`` when nothing fits."""
+    hidden = frozenset(hidden)
+    shown_hidden = sorted(cell for cell in hidden if cell in published)
+    if shown_hidden:
+        raise ValueError(f"cells both hidden and published: {shown_hidden[:5]}")
+    leaks: list[Leak] = []
+    for component in _components(published, constraints):
+        component.witness(feasible)
+
+        def settled(cell: CellKey, lo: float, hi: float) -> bool:
+            # The range only widens as more is solved: decided once it reaches 0 or k,
+            # and (for a hidden cell) holds two whole values.
+            low, high = _whole(lo, hi)
+            outside = low <= 0 or high is None or high >= k
+            spread = high is None or high > low
+            return outside and (spread or cell not in hidden)
+
+        for cell, interval in component.intervals(settled).items():
+            if interval.inside(k) or (cell in hidden and interval.pinned):
+                leaks.append(Leak(cell, interval.low, interval.high, interval.constraints))
+    return sorted(leaks, key=lambda leak: leak.cell)
+
+
+def _whole(lo: float, hi: float) -> tuple[int, int | None]:
+    low = max(0, math.ceil(lo - _TOLERANCE))
+    high = None if hi >= _BIG / 2 else math.floor(hi + _TOLERANCE)
+    return low, high
+
+
+class _Component:
+    """Unknowns linked by relations, with the relations restricted to them."""
+
+    def __init__(self, cells: list[CellKey], rows: list[_Row]) -> None:
+        self.cells = cells
+        self.rows = rows
+        self.lows = dict.fromkeys(cells, math.inf)  # smallest value seen in a solution
+        self.highs = dict.fromkeys(cells, -math.inf)
+        self.solver: pywraplp.Solver | None = None
+        self.variables: dict[CellKey, pywraplp.Variable] = {}
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        return tuple(row[0] for row in self.rows)
+
+    def witness(self, values: Mapping[CellKey, float] | None) -> None:
+        if values is not None and all(cell in values for cell in self.cells):
+            self._see({cell: float(values[cell]) for cell in self.cells})
+
+    def _see(self, solution: Mapping[CellKey, float]) -> None:
+        for cell, value in solution.items():
+            if value < self.lows[cell]:
+                self.lows[cell] = value
+            if value > self.highs[cell]:
+                self.highs[cell] = value
+
+    def shown_constraints(self, cell: CellKey) -> tuple[Constraint, ...]:
+        if len(self.rows) <= _SHOWN_CONSTRAINTS:
+            return self.constraints
+        return tuple(row[0] for row in self.rows if cell in row[1])
+
+    def intervals(self, settled) -> dict[CellKey, Interval]:
+        """Each cell's range; a cell for which ``settled(cell, lowest seen, highest seen)``
+        holds keeps the range seen so far (narrower than or equal to the true one)."""
+        if len(self.cells) == 1:
+            return self._single()
+        found = {}
+        for cell in self.cells:
+            lo, hi = self.lows[cell], self.highs[cell]
+            if not (lo <= hi and settled(cell, lo, hi)):
+                # A cell is never negative: seen at 0, its minimum is 0.
+                lo = 0.0 if lo <= _TOLERANCE else self._solve(cell, maximise=False)
+                hi = self.highs[cell]
+                if not settled(cell, lo, max(hi, lo)):
+                    hi = self._solve(cell, maximise=True)
+            low, high = _whole(lo, hi)
+            found[cell] = Interval(low, high, self.shown_constraints(cell))
+        return found
+
+    def _single(self) -> dict[CellKey, Interval]:
+        (cell,) = self.cells
+        lo, hi = 0.0, math.inf
+        for _constraint, coefficients, low, high in self.rows:
+            coef = coefficients[cell]
+            if abs(coef) < 1e-12:
+                continue
+            a, b = low / coef, high / coef
+            if coef < 0:
+                a, b = b, a
+            lo, hi = max(lo, a), min(hi, b)
+        if lo > hi + _TOLERANCE * max(1.0, abs(hi)):
+            raise InconsistentPublication(self.constraints)
+        low, high = _whole(lo, min(hi, _BIG))
+        return {cell: Interval(low, high, self.shown_constraints(cell))}
+
+    def _build(self) -> None:
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        variables = {cell: solver.NumVar(0.0, _BIG, "") for cell in self.cells}
+        for _constraint, coefficients, low, high in self.rows:
+            row = solver.Constraint(low, high)
+            for cell, coef in coefficients.items():
+                row.SetCoefficient(variables[cell], coef)
+        self.solver, self.variables = solver, variables
+
+    def _solve(self, cell: CellKey, *, maximise: bool) -> float:
+        if self.solver is None:
+            self._build()
+        solver = self.solver
+        objective = solver.Objective()
+        objective.Clear()
+        objective.SetCoefficient(self.variables[cell], 1.0)
+        objective.SetOptimizationDirection(maximise)
+        status = solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            if status == pywraplp.Solver.INFEASIBLE:
+                raise InconsistentPublication(self.constraints)
+            raise RuntimeError(f"the solver gave up ({status}) on {self.constraints[0].label}")
+        self._see({c: v.solution_value() for c, v in self.variables.items()})
+        return objective.Value()
+
+
+def _components(
+    published: Mapping[CellKey, float], constraints: Iterable[Constraint]
+) -> list[_Component]:
+    """The relations with published values put in, split into connected components of
+    unknowns; a relation with no unknown left must hold on the published values."""
+    parent: dict[CellKey, CellKey] = {}
+
+    def find(cell: CellKey) -> CellKey:
+        root = cell
+        while parent[root] != root:
+            root = parent[root]
+        while parent[cell] != root:
+            parent[cell], cell = root, parent[cell]
+        return root
+
+    rows = []
+    for constraint in constraints:
+        constant = 0.0
+        coefficients: dict[CellKey, float] = {}
+        for cell, coef in constraint.terms:
+            value = published.get(cell)
+            if value is None:
+                coefficients[cell] = coefficients.get(cell, 0.0) + coef
+            else:
+                constant += coef * float(value)
+        low = -math.inf if constraint.low is None else constraint.low - constant
+        high = math.inf if constraint.high is None else constraint.high - constant
+        if not coefficients:
+            slack = _TOLERANCE * max(1.0, abs(constant))
+            if low > slack or high < -slack:
+                raise InconsistentPublication([constraint])
+            continue
+        first = None
+        for cell in coefficients:
+            parent.setdefault(cell, cell)
+            if first is None:
+                first = find(cell)
+            else:
+                root = find(cell)
+                if root != first:
+                    parent[root] = first
+        rows.append((constraint, coefficients, low, high))
+    cells_of: dict[CellKey, list[CellKey]] = defaultdict(list)
+    for cell in parent:
+        cells_of[find(cell)].append(cell)
+    rows_of: dict[CellKey, list] = defaultdict(list)
+    for row in rows:
+        rows_of[find(next(iter(row[1])))].append(row)
+    return [
+        _Component(sorted(cells), rows_of[root])
+        for root, cells in sorted(cells_of.items(), key=lambda item: min(item[1]))
+    ]

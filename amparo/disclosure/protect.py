@@ -1,0 +1,196 @@
+"""Which cells to hide so that no small count can be worked out (pure).
+
+Primary suppression hides every count from 1 to ``k - 1`` the reader does not already know.
+Secondary (complementary) suppression then hides other cells, so that the hidden ones cannot
+be worked out from the totals they belong to:
+
+1. every relation left with a single unknown that must stay unknown (a hidden cell, or a
+   small remainder the reader could compute) gets a second one: its published cell that
+   costs least to hide (``Table.weight``: small, inner cells first; ties by key);
+2. the audit (``audit.audit``) then looks for what relations taken together still reveal;
+   for each leak the cheapest published cell of the relations around it is hidden too, and
+   step 1 and the audit run again on the components that changed, until none leaks.
+
+Each round hides at least one more cell, so it ends; a leak whose relations have nothing
+left to hide (every other cell of them is known to the reader) cannot be prevented and is
+reported (``Protection.unprotectable``). The same table always gives the same cells.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from amparo.disclosure.audit import audit
+from amparo.disclosure.model import CellKey, Leak, Table
+
+
+@dataclass(frozen=True)
+class Protection:
+    hidden: frozenset[CellKey]  # primary and complementary, never a derived cell
+    primary: frozenset[CellKey]  # the small counts themselves (remainders included)
+    unprotectable: tuple[Leak, ...]  # leaks the reader's known cells make unavoidable
+    rounds: int  # audits it took
+
+
+def protect(table: Table, *, k: int) -> frozenset[CellKey]:
+    """The cells to hide from a reader of ``table`` (see the module and ``protection``)."""
+    return protection(table, k=k).hidden
+
+
+def protection(table: Table, *, k: int) -> Protection:
+    """``protect``, with what it could not prevent and how many audits it took."""
+    return _Protector(table, k).run()
+
+
+class _Published(Mapping[CellKey, float]):
+    """The table's values without the hidden and derived cells (no copy of a big table)."""
+
+    def __init__(self, values: Mapping[CellKey, float], unpublished: set[CellKey]) -> None:
+        self.values, self.unpublished = values, unpublished
+
+    def __getitem__(self, cell: CellKey) -> float:
+        if cell in self.unpublished:
+            raise KeyError(cell)
+        return self.values[cell]
+
+    def __contains__(self, cell: object) -> bool:
+        return cell in self.values and cell not in self.unpublished
+
+    def __iter__(self) -> Iterator[CellKey]:
+        return (cell for cell in self.values if cell not in self.unpublished)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Protector:
+    def __init__(self, table: Table, k: int) -> None:
+        self.table, self.k = table, k
+        self.values = table.values
+        self.sensitive = {
+            cell
+            for cell, value in table.values.items()
+            if 1 <= value <= k - 1 and cell not in table.known
+        }
+        self.hidden = {cell for cell in self.sensitive if cell not in table.derived}
+        # Cells of relations without a value are unknown to the reader as well.
+        self.unpublished = set(self.hidden) | set(table.derived)
+        self.relations_of: dict[CellKey, list[int]] = defaultdict(list)
+        for index, constraint in enumerate(table.constraints):
+            for cell in constraint.cells:
+                self.relations_of[cell].append(index)
+                if cell not in table.values:
+                    self.unpublished.add(cell)
+        self.published = _Published(table.values, self.unpublished)
+        self.unprotectable: dict[CellKey, Leak] = {}
+
+    def hideable(self, cell: CellKey) -> bool:
+        return cell not in self.unpublished and cell not in self.table.known
+
+    def cost(self, cell: CellKey) -> tuple[float, CellKey]:
+        return (self.table.weight(cell), cell)
+
+    def hide(self, cell: CellKey) -> None:
+        self.hidden.add(cell)
+        self.unpublished.add(cell)
+
+    def run(self) -> Protection:
+        constraints = self.table.constraints
+        dirty = sorted(self.unpublished)
+        self.close_singletons(range(len(constraints)))
+        rounds = 0
+        while True:
+            rounds += 1
+            scope = self.component_relations(dirty) if rounds > 1 else range(len(constraints))
+            leaks = audit(
+                self.published,
+                [constraints[i] for i in scope],
+                k=self.k,
+                hidden=self.hidden,
+                feasible=self.values,
+            )
+            leaks = [leak for leak in leaks if leak.cell not in self.unprotectable]
+            if not leaks:
+                break
+            added = self.complement_leaks(leaks)
+            if not added:
+                break
+            dirty = added + [leak.cell for leak in leaks]
+            touched = sorted({i for cell in added for i in self.relations_of[cell]})
+            self.close_singletons(touched)
+        return Protection(
+            frozenset(self.hidden),
+            frozenset(self.sensitive),
+            tuple(self.unprotectable[cell] for cell in sorted(self.unprotectable)),
+            rounds,
+        )
+
+    def must_stay_unknown(self, cell: CellKey) -> bool:
+        return cell in self.hidden or cell in self.sensitive
+
+    def close_singletons(self, indexes) -> None:
+        """Step 1 of the module, until no relation has a lone unknown that must stay so."""
+        constraints = self.table.constraints
+        queue = list(indexes)
+        queue.reverse()  # pop() takes them in order
+        while queue:
+            constraint = constraints[queue.pop()]
+            unknown = [cell for cell in constraint.cells if cell in self.unpublished]
+            if len(unknown) != 1 or not self.must_stay_unknown(unknown[0]):
+                continue
+            candidates = [cell for cell in constraint.cells if self.hideable(cell)]
+            if not candidates:
+                continue  # the audit will report it if it is a leak
+            chosen = min(candidates, key=self.cost)
+            self.hide(chosen)
+            queue.extend(reversed(self.relations_of[chosen]))
+
+    def complement_leaks(self, leaks: list[Leak]) -> list[CellKey]:
+        """Step 2 of the module: one more hidden cell per leak not already helped."""
+        added: list[CellKey] = []
+        helped: set[int] = set()
+        for leak in leaks:
+            around = self.relations_of[leak.cell]
+            if helped.intersection(around):
+                continue
+            chosen = self.cheapest_around(leak.cell)
+            if chosen is None:
+                self.unprotectable[leak.cell] = leak
+                continue
+            self.hide(chosen)
+            added.append(chosen)
+            helped.update(around)
+            helped.update(self.relations_of[chosen])
+        return added
+
+    def cheapest_around(self, cell: CellKey) -> CellKey | None:
+        """The cheapest hideable cell of the relations of ``cell``, else of its whole
+        component (linked through unknown cells)."""
+        constraints = self.table.constraints
+        for indexes in (self.relations_of[cell], self.component_relations([cell])):
+            candidates = {
+                other for i in indexes for other in constraints[i].cells if self.hideable(other)
+            }
+            if candidates:
+                return min(candidates, key=self.cost)
+        return None
+
+    def component_relations(self, cells: list[CellKey]) -> list[int]:
+        """Every relation reachable from ``cells`` through unknown cells, in order."""
+        constraints = self.table.constraints
+        seen_cells = set()
+        seen: set[int] = set()
+        stack = [cell for cell in cells if cell in self.unpublished]
+        while stack:
+            cell = stack.pop()
+            if cell in seen_cells:
+                continue
+            seen_cells.add(cell)
+            for i in self.relations_of[cell]:
+                if i in seen:
+                    continue
+                seen.add(i)
+                stack.extend(other for other in constraints[i].cells if other in self.unpublished)
+        return sorted(seen)
