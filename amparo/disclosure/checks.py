@@ -170,7 +170,7 @@ def solve(
         )
     except InconsistentPublication as error:
         found.skipped["relations"] = str(error)[:500]
-    leaks = [leak for leak in leaks if leak.cell[0] != keys.OBS or leak.cell[2] not in known]
+    leaks = [leak for leak in leaks if _about_others(leak.cell, values, known)]
     return Result(
         reader=label,
         k=k,
@@ -179,6 +179,24 @@ def solve(
         hidden=len(found.hidden),
         leaks=[_report(leak, found) for leak in leaks],
         skipped=found.skipped,
+    )
+
+
+def _about_others(cell: CellKey, values: dict[CellKey, float], known: set[str]) -> bool:
+    """Whether ``cell`` holds counts the reader may not see in full: a cell of another
+    region, or a program cell to which another region gives something (a program total
+    that is only the reader's own region tells them nothing new)."""
+    if cell[0] != keys.OBS or not known:
+        return True
+    if cell[2] != keys.PROGRAM:
+        return cell[2] not in known
+    return any(
+        value > 0
+        for other, value in values.items()
+        if other[0] == keys.OBS
+        and other[2] not in known
+        and other[2] != keys.PROGRAM
+        and (other[1], other[3], other[4]) == (cell[1], cell[3], cell[4])
     )
 
 
