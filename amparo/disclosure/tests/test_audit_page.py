@@ -29,7 +29,9 @@ def test_only_program_admins_reach_the_page(world) -> None:
     detail = reverse("disclosure-audit-run", args=[run.pk])
     assert world.client("viewer").get(detail).status_code == 403
     assert world.client(None).get(page).status_code == 302  # to sign in
-    assert world.client("admin").get(page).status_code == 200
+    response = world.client("admin").get(page)
+    assert response.status_code == 200
+    assert "Auditoría de confidencialidad" in response.content.decode()  # Spanish by default
 
 
 def test_the_menu_shows_it_to_program_admins_only(world) -> None:
