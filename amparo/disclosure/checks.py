@@ -170,6 +170,8 @@ def solve(
         )
     except InconsistentPublication as error:
         found.skipped["relations"] = str(error)[:500]
+    except RuntimeError as error:  # the solver gave up: nothing is proved
+        found.skipped["solver"] = str(error)[:500]
     leaks = [leak for leak in leaks if _about_others(leak.cell, values, known)]
     return Result(
         reader=label,
