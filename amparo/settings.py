@@ -288,6 +288,11 @@ OTP_TOTP_ISSUER = AMPARO_ORGANIZATION_NAME
 AMPARO_LOGO_URL = env_str(ENV, "AMPARO_LOGO_URL", "amparo/static/favicon.svg")
 # Days a generated report stays available for download.
 AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
+# Disclosure control (docs/disclosure.md): counts from 1 to k-1 are hidden from readers
+# without detail access, with the figures that would give them back; outputs meant for
+# donors or the public use the higher k for everyone.
+AMPARO_DISCLOSURE_K = env_int(ENV, "AMPARO_DISCLOSURE_K", 5, minimum=2)
+AMPARO_DISCLOSURE_K_PUBLIC = env_int(ENV, "AMPARO_DISCLOSURE_K_PUBLIC", 11, minimum=2)
 
 # Field servers (KoboToolbox, ODK Central): their tokens and passwords are kept encrypted
 # with this key, which lives only in the environment (never in the database or backups).

@@ -9,14 +9,14 @@ from pydantic import AfterValidator
 
 from amparo.concurrency import UNCHANGED
 from amparo.conflicts import MAX_VERSION
-from amparo.indicators.models import Unit
-from amparo.suppression import suppress
+from amparo.disclosure import track
+from amparo.disclosure.release import Release, request_release
 
 
-def _hidden(count: object, see_small: bool) -> bool:
-    """Whether a count of people is withheld: from those who may not see the region's
-    details, when it lies between 1 and 4 (as the pages show "<5")."""
-    return not see_small and isinstance(suppress(count), str)
+def _release(context: dict | None) -> Release:
+    """The reader's release (``amparo.disclosure.release``): the same cells are hidden in
+    the API as on the pages, in downloads and in reports."""
+    return request_release(context["request"])
 
 
 class ErrorOut(Schema):
@@ -57,13 +57,14 @@ class OrganizationOut(Schema):
 
 class AttendanceOut(Schema):
     organization_id: int
-    pastors: int | None = Field(description="null when suppressed")
-    leaders: int | None = Field(description="null when suppressed")
-    others: int | None = Field(description="null when suppressed")
+    pastors: int | None = Field(description="null when hidden")
+    leaders: int | None = Field(description="null when hidden")
+    others: int | None = Field(description="null when hidden")
     suppressed: bool = Field(
-        description="true when a count from 1 to 4 is withheld (null) because the user "
-        "may not see the region's details"
+        description="true when a count is hidden (null) to protect small counts: one "
+        "under k, or one that would let such a count be worked out (docs/disclosure.md)"
     )
+    hidden: bool = Field(description="the same as suppressed")
 
 
 class EventOut(Schema):
@@ -95,17 +96,23 @@ class EventOut(Schema):
         return obj.team.code if obj.team else None
 
     @staticmethod
-    def resolve_attendance(obj) -> list[dict]:
-        see_small = getattr(obj, "see_small", False)
+    def resolve_attendance(obj, context) -> list[dict]:
+        release = _release(context)
+        region = obj.rollout.region.code
         rows = []
         for row in obj.attendance.all():
-            counts = {k: getattr(row, k) for k in ("pastors", "leaders", "others")}
-            hidden = {k for k, v in counts.items() if _hidden(v, see_small)}
+            counts = {k: getattr(row, k) for k in track.COLUMNS}
+            hidden = {
+                k
+                for k in counts
+                if release.hides(track.event_cell(region, obj.pk, k, row.organization_id))
+            }
             rows.append(
                 {
                     "organization_id": row.organization_id,
                     **{k: None if k in hidden else v for k, v in counts.items()},
                     "suppressed": bool(hidden),
+                    "hidden": bool(hidden),
                 }
             )
         return rows
@@ -237,38 +244,33 @@ class IndicatorOut(Schema):
         return not obj.typed
 
 
-def _observation_withheld(observation) -> bool:
-    """Only counts of people are suppressed; percentages, soles and days are not. Besides
-    small counts, ``withheld`` marks a total or sister value that would give one back."""
-    return observation.indicator.unit == Unit.COUNT and (
-        getattr(observation, "withheld", False)
-        or _hidden(observation.value, getattr(observation, "see_small", False))
-    )
-
-
 class ObservationOut(Schema):
     id: int
     indicator: str
     region: str
     period: date
     disaggregation: str
-    value: Decimal | None = Field(description="null when suppressed")
+    value: Decimal | None = Field(description="null when hidden")
     suppressed: bool = Field(
-        description="true when a count from 1 to 4 is withheld (null) because the user "
-        "may not see the region's details; so is the total of its indicator, region and "
-        "period, and where needed another value of the same disaggregation, which would "
-        "give it back"
+        description="true when a count is hidden (null) to protect small counts: one under "
+        "k, or one that would let such a count be worked out from the values the user can "
+        "see anywhere (docs/disclosure.md)"
     )
+    hidden: bool = Field(description="the same as suppressed")
     source: str
     updated_at: datetime
 
     @staticmethod
-    def resolve_value(obj) -> Decimal | None:
-        return None if _observation_withheld(obj) else obj.value
+    def resolve_value(obj, context) -> Decimal | None:
+        return None if _release(context).observation_hidden(obj) else obj.value
 
     @staticmethod
-    def resolve_suppressed(obj) -> bool:
-        return _observation_withheld(obj)
+    def resolve_suppressed(obj, context) -> bool:
+        return _release(context).observation_hidden(obj)
+
+    @staticmethod
+    def resolve_hidden(obj, context) -> bool:
+        return _release(context).observation_hidden(obj)
 
     @staticmethod
     def resolve_indicator(obj) -> str:

@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.db.models import Q
 
 from amparo.accounts import access
-from amparo.accounts.access import Capability
 from amparo.accounts.models import User
 from amparo.dhis2.datavalues import Export, Mapping2, Value, export_values
 from amparo.dhis2.models import CodeKind, Dhis2Code
 from amparo.dhis2.periods import span
-from amparo.indicators.models import Observation, Unit
-from amparo.suppression import withheld_rows
+from amparo.disclosure.release import release_of
+from amparo.indicators.models import Observation
 from amparo.territory.models import Region
 
 
@@ -31,9 +30,8 @@ def mapping() -> Mapping2:
 def readable_observations(user: User, regions: list[Region], period: str) -> list[Observation]:
     """The observations of ``regions`` in the DHIS2 ``period`` (``2026``, ``2026Q1``,
     ``202601``) that ``user`` may read: those of indicators of every sector, and of the
-    sectors the user's grants cover. In regions whose details the user may not see, counts
-    from 1 to 4 are left out, and so are the total and sister values that would give them
-    back (``amparo/suppression.py``), as the API does."""
+    sectors the user's grants cover. Counts the user's release hides
+    (``amparo.disclosure.release``) are left out, as the API and the pages hide them."""
     first, after = span(period)
     rows = list(
         Observation.objects.filter(region__in=regions, period__gte=first, period__lt=after)
@@ -44,13 +42,8 @@ def readable_observations(user: User, regions: list[Region], period: str) -> lis
         .select_related("indicator", "region")
         .order_by("indicator__code", "region__code", "period", "disaggregation")
     )
-    hidden = {r.pk for r in regions if not access.can(user, Capability.VIEW_DETAIL, r)}
-    withheld = withheld_rows(
-        (o.pk, (o.indicator_id, o.region_id, o.period), o.disaggregation, float(o.value))
-        for o in rows
-        if o.region_id in hidden and o.indicator.unit == Unit.COUNT
-    )
-    return [o for o in rows if o.pk not in withheld]
+    release = release_of(user)
+    return [o for o in rows if not release.observation_hidden(o)]
 
 
 def export_for(user: User, regions: list[Region], period: str) -> Export:

@@ -14,6 +14,7 @@ from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
+from amparo.disclosure.release import Release
 from amparo.indicators.models import Indicator
 from amparo.indicators.queries import IndicatorView, indicator_views
 from amparo.mitigation.models import Measure, MeasureStatus
@@ -36,7 +37,7 @@ class RegionLine:
     risk: RiskProfile
     measures: dict[str, int]
 
-    # As the user may see them (``rollout_queries.withhold_small_counts``).
+    # As the user may see them (``rollout_queries.withhold``).
     @property
     def pastors_trained(self) -> int | str:
         return self.rollout.pastors_trained
@@ -125,16 +126,15 @@ def dashboard(
     *,
     user: User | None = None,
     key_only: bool = True,
-    see_small_counts: bool = True,
+    release: Release | None = None,
 ) -> Dashboard:
     """The dashboard over ``regions`` (all the user may see, or one region). With a
     ``user``, measures, findings and measure marks are those of the sectors they may read.
-    Without ``see_small_counts`` (viewers), counts follow the suppression rule: below 5
-    shown as "<5", and no total or current value that covers such a count."""
+    With a ``release`` (the reader's protection, ``amparo.disclosure.release``), its hidden
+    counts show as the marker and hidden chart points are not drawn."""
     region_list = list(regions.order_by("name"))
     progress = {
-        line.region.pk: line
-        for line in rollout_queries.program_overview(regions, see_small_counts=see_small_counts)
+        line.region.pk: line for line in rollout_queries.program_overview(regions, release=release)
     }
     risks = risk_profiles(region_list, user)
     measures = measures_by_status(region_list, user)
@@ -149,20 +149,20 @@ def dashboard(
     lines = [
         RegionLine(r, progress[r.pk], risks[r.pk], measures.get(r.pk, {})) for r in region_list
     ]
-    if not see_small_counts:
+    if release is not None and release.hidden:
+        codes = {str(r.pk): r.code for r in region_list}
+        every = len(region_list) == Region.objects.count()
         for view in views:
-            view.withhold_small_counts()
+            view.withhold(release, codes, every_region=every)
     return Dashboard(lines=lines, indicators=views, statuses=list(MeasureStatus.choices))
 
 
-def chart_for(
-    view: IndicatorView, *, see_small_counts: bool, width: int = 420, height: int = 180
-) -> str:
+def chart_for(view: IndicatorView, *, width: int = 420, height: int = 180) -> str:
     """The indicator's chart (SVG) for the web pages and the PDF reports alike: its series
-    with target, baseline and the implementation of linked measures; for viewers, without
-    the periods that cover a count below 5."""
+    with target, baseline and the implementation of linked measures, without the points
+    the reader's release hides (a point drawn is a number too)."""
     return charts.line_chart(
-        view.series_for(see_small_counts=see_small_counts),
+        view.shown_series,
         title=view.indicator.name,
         target=view.target,
         baseline=view.baseline,

@@ -12,8 +12,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from amparo.disclosure.release import MARKER, PROGRAM, Release, combined_hidden, obs_cell
 from amparo.indicators import aggregation, periods
 from amparo.indicators.models import (
+    Aggregation,
     Computed,
     Indicator,
     Observation,
@@ -24,7 +26,6 @@ from amparo.indicators.models import (
 from amparo.mitigation.models import MeasureMove, MeasureStatus
 from amparo.rollout import queries as rollout_queries
 from amparo.rollout.models import GroupReport, RecoveryGroup
-from amparo.suppression import covers_small, suppress_covering
 from amparo.territory.models import OrganizationKind, Region
 
 Point = aggregation.Point
@@ -79,11 +80,12 @@ class IndicatorView:
     marks: list[tuple[date, str]] = field(default_factory=list)
     period: date | None = None
     compared: bool = False
-    # Periods whose combined value covers a region's count from 1 to 4, and the region
-    # values the current one covers: a viewer must not see a total over a small count, or
-    # the small count could be derived from it.
-    small_periods: set[date] = field(default_factory=set)
-    current_cells: list[float] = field(default_factory=list)
+    # Per period, the region values its combined value is made of (and for a ratio, the
+    # numerator's and denominator's, with their indicator codes): what a reader could work
+    # back to, so a point is hidden whenever one of them is (``withhold``).
+    cells_by_period: dict[date, list[tuple[str, Point]]] = field(default_factory=dict)
+    current_regions: set[str] = field(default_factory=set)
+    hidden_periods: set[date] = field(default_factory=set)
     points: list[Point] = field(default_factory=list)  # per region and period
 
     @property
@@ -98,20 +100,48 @@ class IndicatorView:
     def period_label(self) -> str:
         return periods.label(self.period, self.indicator.frequency) if self.period else ""
 
-    def series_for(self, *, see_small_counts: bool) -> list[tuple[date, float]]:
-        """The series as the user may see it: for viewers, counts without the periods that
-        cover a small count."""
-        if see_small_counts or not self.is_count:
-            return self.series
-        return [(p, v) for p, v in self.series if p not in self.small_periods]
+    @property
+    def shown_series(self) -> list[tuple[date, float]]:
+        """The series without its hidden points (a hidden point is not drawn)."""
+        return [(p, v) for p, v in self.series if p not in self.hidden_periods]
 
-    def withhold_small_counts(self) -> None:
-        """Apply the viewer rule to the card: a current value that covers a small count is
-        withheld, a small one shows as "<5", and progress (which would give it back) goes."""
-        if not self.is_count or self.current is None or isinstance(self.current, str):
+    @property
+    def hides_points(self) -> bool:
+        return bool(self.hidden_periods)
+
+    def withhold(self, release: Release, codes: dict[str, str], *, every_region: bool) -> None:
+        """Hide what ``release`` hides: a point (and the current value) whose region cells
+        include a hidden one, unless the point is itself the program's cell and shown.
+        ``codes`` maps region ids (as points name them) to region codes; ``every_region``
+        when the regions combined are all of them (the point is then the program's)."""
+        if not release.hidden:
             return
-        self.current = suppress_covering(self.current, self.current_cells)
-        if isinstance(self.current, str):
+        indicator = self.indicator
+        frequency = "monthly" if indicator.computed_from else indicator.frequency
+        by_program = every_region and indicator.aggregation == Aggregation.SUM
+
+        def hidden(period: date, regions: set[str] | None = None) -> bool:
+            found = self.cells_by_period.get(period, [])
+            cells = [
+                obs_cell(code, codes.get(p.region, p.region), p.period, frequency, "")
+                for code, p in found
+                if regions is None or p.region in regions
+            ]
+            whole = regions is None or {p.region for _c, p in found} <= regions
+            program = (
+                obs_cell(indicator.code, PROGRAM, period, frequency, "")
+                if by_program and whole
+                else None
+            )
+            return combined_hidden(release, cells, program_cell=program)
+
+        self.hidden_periods = {p for p, _v in self.series if hidden(p)}
+        if (
+            self.period is not None
+            and self.current is not None
+            and hidden(self.period, self.current_regions)
+        ):
+            self.current = MARKER
             self.progress = None
 
 
@@ -198,20 +228,23 @@ def _indicator_view(
                 percent=percent,
             )
 
-        cells_of = {}
+        codes = (indicator.numerator.code, indicator.denominator.code)
+        cells_of: dict[date, list[tuple[str, Point]]] = defaultdict(list)
+        for code, found in zip(codes, (top, bottom), strict=True):
+            for p in found:
+                cells_of[p.period].append((code, p))
     else:
         series = aggregation.series(method, points)
-        cells_of = aggregation.cells_by_period(method, points, targets, until=today)
-        reported = {period: {c.region for c in found} for period, found in cells_of.items()}
+        by_period = aggregation.cells_by_period(method, points, targets, until=today)
+        reported = {period: {c.region for c in found} for period, found in by_period.items()}
+        cells_of = {p: [(indicator.code, c) for c in found] for p, found in by_period.items()}
 
         def combined(period: date, regions: list[str]) -> float | None:
             return aggregation.aggregate(
-                method, [c for c in cells_of.get(period, []) if c.region in regions]
+                method, [c for c in by_period.get(period, []) if c.region in regions]
             )
 
     comparison = aggregation.compare(method, reported, combined, targets, baselines)
-    small_periods = {p for p, found in cells_of.items() if covers_small(c.value for c in found)}
-    covered = [c for c in cells_of.get(comparison.period, []) if c.region in comparison.regions]
     return IndicatorView(
         indicator,
         series,
@@ -228,7 +261,7 @@ def _indicator_view(
         else None,
         period=comparison.period,
         compared=comparison.compared,
-        small_periods=small_periods,
-        current_cells=[c.value for c in covered],
+        cells_by_period=dict(cells_of),
+        current_regions=set(comparison.regions or ()),
         points=points,
     )

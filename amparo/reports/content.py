@@ -12,12 +12,14 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import queries as assessment_queries
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
 from amparo.assessment.scoring import DEFAULT_MATRIX
 from amparo.assessment.services import describe_issue
+from amparo.disclosure.release import Release, public_audience, release_for, release_of
 from amparo.indicators.dashboard import Dashboard, chart_for, dashboard
 from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.models import Measure, MeasureKind
@@ -66,13 +68,14 @@ class RegionPart:
 class Summary:
     levels: list[object]
     title_region: Region | None
-    donor: bool
+    donor: bool  # for donors or the public: k_public for everyone, no contact details
     generated: date
     since: date | None
     board: Dashboard
     charts: list[tuple[object, str]]
     parts: list[RegionPart]
     plan_finish: date | None
+    release: Release | None = None  # what the reader's counts hide (``amparo.disclosure``)
     alignment: Alignment | None = None  # how the measures serve the national policy
     map: ProgramMap | None = None  # the tile-grid map, for a summary of several regions
 
@@ -181,10 +184,14 @@ def executive_summary(
     regions: QuerySet[Region], *, user: User, donor: bool, since: date | None
 ) -> Summary:
     """Everything an executive summary shows for ``regions`` (one, or all the user sees),
-    as ``user`` may read it. ``donor`` applies the viewer rules: no evidence text, no
-    contact details, small counts suppressed. ``since`` starts the period the report covers
-    (what was done since then); without it, the period starts with the current round."""
-    board = dashboard(regions, user=user, see_small_counts=not donor)
+    as ``user`` may read it, with the counts the user's release hides hidden. ``donor``
+    (for donors or the public) uses the public audience's release whoever asks (the higher
+    k, nobody's details) and leaves out contact details, as does a reader who may not see
+    the regions' details. ``since`` starts the period the report covers (what was done
+    since then); without it, the period starts with the current round."""
+    release = release_for(public_audience()) if donor else release_of(user)
+    restricted = donor or not access.sees_small_counts(user, regions)
+    board = dashboard(regions, user=user, release=release)
     levels = next((line.risk.levels for line in board.lines if line.risk.levels), None)
     names = [level for level, _n in levels] if levels else list(DEFAULT_MATRIX.levels)
     for line in board.lines:
@@ -194,7 +201,7 @@ def executive_summary(
     for view in board.indicators:
         if view.is_count and isinstance(view.current, float):
             view.current = round(view.current)
-        rendered.append((view, chart_for(view, see_small_counts=not donor, width=520, height=170)))
+        rendered.append((view, chart_for(view, width=520, height=170)))
     parts = []
     region_list = list(regions.order_by("name"))
     period_start = since or round_start(region_list)
@@ -205,7 +212,7 @@ def executive_summary(
             region_part(
                 user,
                 region,
-                donor=donor,
+                donor=restricted,
                 since=period_start,
                 today=today,
                 plan_finish=finishes.get(region.code),
@@ -216,6 +223,7 @@ def executive_summary(
         levels=names,
         title_region=title_region,
         donor=donor,
+        release=release,
         generated=today,
         since=period_start,
         board=board,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from amparo.accounts import access
+from amparo.disclosure.release import MARKER, request_release
 from amparo.downloads import csv_download
 from amparo.indicators.models import Indicator
 from amparo.indicators.queries import indicator_views
@@ -99,26 +100,30 @@ def partnerships_csv(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
     """The region's indicator values, as charted on its indicators page: one row per
-    indicator and period. Those who may not see details get counts under 5 suppressed and
-    such points left out, as in the charts."""
+    indicator and period. Values the user's release hides (as on the page and in the
+    chart) are the marker ``c``, explained in a last row."""
     region = access.region_or_404(request.user, code)
+    release = request_release(request)
     views = indicator_views(
         Indicator.objects.order_by("code"),
         access.regions_visible(request.user).filter(pk=region.pk),
         measure_scope=Q(pk__in=[]),  # the marks of measures are not listed
     )
-    see_small = access.sees_small_counts(request.user, region)
+    for view in views:
+        view.withhold(release, {str(region.pk): region.code}, every_region=False)
     rows = [
         [
             view.indicator.code,
             view.indicator.name,
             period,
-            round(value) if view.is_count else value,
+            MARKER if period in view.hidden_periods else (round(value) if view.is_count else value),
             view.target,
         ]
         for view in views
-        for period, value in view.series_for(see_small_counts=see_small)
+        for period, value in view.series
     ]
+    if any(view.hidden_periods for view in views):
+        rows.append(["", release.note, "", "", ""])
     return csv_download(
         f"{pgettext('file name', 'indicators')}-{region.code}",
         [_("Indicator"), _("Name"), _("Period"), _("Value"), _("Target")],

@@ -13,18 +13,26 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amparo import tabular
+from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import columns as finding_columns
 from amparo.assessment import queries as assessment_queries
+from amparo.disclosure.release import (
+    MARKER,
+    Release,
+    attendance_hidden,
+    public_audience,
+    release_for,
+    release_of,
+)
 from amparo.indicators import columns as observation_columns
-from amparo.indicators.models import Observation, Unit
+from amparo.indicators.models import Observation
 from amparo.mitigation import columns as measure_columns
 from amparo.mitigation import queries as mitigation_queries
 from amparo.reports import content
 from amparo.rollout import columns as event_columns
 from amparo.rollout.attendance_table import ShownTable, shown_table
 from amparo.rollout.models import Attendance, Event
-from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, covers_small, withheld_rows
 from amparo.tabular import table
 from amparo.territory.models import Region
 
@@ -50,12 +58,11 @@ def summary_pdf(
 
 
 def _attendance_tables(
-    events: list[Event], attendance: list[Attendance], *, donor: bool
+    events: list[Event], attendance: list[Attendance], *, release: Release
 ) -> tuple[dict[int, ShownTable], dict[int, tuple[object, ...]]]:
     """Each event's attendance table as the workbook's reader may see it, and each
-    attendance row's shown counts: in the donor version small counts are "<5" and an
-    event's total is withheld whenever one of its rows is hidden (the two sheets side by
-    side would give it back)."""
+    attendance row's shown counts: hidden where the reader's release hides them, as on
+    the event page."""
     rows_of: dict[int, list[Attendance]] = defaultdict(list)
     for row in attendance:
         rows_of[row.event_id].append(row)
@@ -64,26 +71,28 @@ def _attendance_tables(
     for event in events:
         rows = rows_of[event.pk]
         shown_rows = shown_table(
-            [(a.pastors, a.leaders, a.others) for a in rows], columns=3, see_small=not donor
+            [(a.pastors, a.leaders, a.others) for a in rows],
+            columns=3,
+            hidden=attendance_hidden(release, event.rollout.region.code, event.pk, rows),
         )
         tables[event.pk] = shown_rows
         cells.update({a.pk: shown for a, shown in zip(rows, shown_rows.rows, strict=True)})
     return tables, cells
 
 
-def _observation_value(observation: Observation, withheld: set[int]) -> object:
-    """An observation's value in the workbook: "<5" for a small count, "—" for one withheld
-    because it would give a small count of its group back."""
-    if observation.pk in withheld:
-        return SUPPRESSED if covers_small([float(observation.value)]) else HIDDEN_TOTAL
-    return float(observation.value)
+def _observation_value(observation: Observation, release: Release) -> object:
+    """An observation's value in the workbook: the marker where the release hides it."""
+    return MARKER if release.observation_hidden(observation) else float(observation.value)
 
 
 def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bool) -> bytes:
     """Events (one row each, with their attendance totals), attendance, findings, measures
     and observations, one sheet each, with headers in ``lang``; findings and measures only
-    of the sectors ``user`` may read. The donor version leaves out evidence text and small
-    counts."""
+    of the sectors ``user`` may read, counts hidden as the user's release hides them. The
+    version for donors or the public uses the public release and leaves out evidence text,
+    as does the version of a reader who may not see the regions' details."""
+    release = release_for(public_audience()) if donor else release_of(user)
+    restricted = donor or not access.sees_small_counts(user, list(regions))
     region_list = list(regions)
     with translation.override(lang):
         events = list(
@@ -96,7 +105,7 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
             .select_related("event__rollout__region", "event__stage", "organization")
             .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
         )
-        tables, attendance_cells = _attendance_tables(events, attendance, donor=donor)
+        tables, attendance_cells = _attendance_tables(events, attendance, release=release)
         findings = (
             assessment_queries.findings_readable(user, region_list)
             .select_related("assessment__region", "sector", "threat")
@@ -110,27 +119,21 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
         observations = list(
             Observation.objects.filter(region__in=region_list).select_related("region", "indicator")
         )
-        withheld = (
-            withheld_rows(
-                (o.pk, (o.indicator_id, o.region_id, o.period), o.disaggregation, float(o.value))
-                for o in observations
-                if o.indicator.unit == Unit.COUNT
-            )
-            if donor
-            else set()
-        )
         sheets = [
             (_("Events"), *table(event_columns.events(lambda e: tables[e.pk].totals), events)),
             (
                 _("Attendance"),
                 *table(event_columns.attendance(lambda a: attendance_cells[a.pk]), attendance),
             ),
-            (_("Findings"), *table(finding_columns.workbook(evidence_shown=not donor), findings)),
+            (
+                _("Findings"),
+                *table(finding_columns.workbook(evidence_shown=not restricted), findings),
+            ),
             (_("Measures"), *table(measure_columns.ACROSS_REGIONS, measures)),
             (
                 _("Observations"),
                 *table(
-                    observation_columns.observations(lambda o: _observation_value(o, withheld)),
+                    observation_columns.observations(lambda o: _observation_value(o, release)),
                     observations,
                 ),
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -26,6 +27,7 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
             {
                 "region": region,
                 "may_full": access.sees_small_counts(request.user, regions),
+                "k_public": settings.AMPARO_DISCLOSURE_K_PUBLIC,
                 # A focal point's report holds their own sector's findings and measures.
                 "own_sectors_only": any(
                     access.sector_filter(request.user, r) != Q() for r in regions
@@ -38,10 +40,9 @@ def _request(request: HttpRequest, regions: list, region) -> HttpResponse:
         else "executive"
     )
     lang = request.POST.get("lang") if request.POST.get("lang") in ("es", "en") else "es"
-    may_full = access.sees_small_counts(request.user, regions)
-    donor = (
-        request.POST.get("donor") == "on" or not may_full
-    )  # viewers only ever get the donor version
+    # For donors or the public: the public release whoever asks (program admins too).
+    # Other reports follow the reader's own release, and leave out what they may not see.
+    donor = request.POST.get("donor") == "on"
     try:
         since = (
             date.fromisoformat(request.POST.get("since", "")) if request.POST.get("since") else None

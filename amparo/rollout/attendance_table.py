@@ -1,18 +1,20 @@
 """An event's attendance table as its reader may see it (pure, no Django import).
 
-Those who may not see small counts get counts from 1 to 4 as "<5", and a column's total
-is withheld whenever it would give a hidden cell back (``suppress_with_total``).
+Which counts are hidden is the reader's release's decision (``amparo.disclosure``): the
+same cells on the event page, in the workbook and in reports. Hidden cells and totals show
+as the marker; a column total stays shown when the release shows it (its hidden cells are
+then protected by other hidden cells).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from amparo.rollout.progress import CapacityWarning
-from amparo.suppression import suppress_with_total
 
 Cell = int | str | None
+MARKER = "c"
 
 
 @dataclass(frozen=True)
@@ -28,20 +30,23 @@ class ShownWarning:
     actual: int | None  # None: withheld, it would give a hidden count back
 
 
-def shown_table(rows: Sequence[Sequence[int]], *, columns: int, see_small: bool) -> ShownTable:
-    """The rows' counts and each column's total as shown: everything as it is when
-    ``see_small``, else suppressed cell by cell, with each column total suppressed
-    together with its cells. No row total is shown, so none is computed."""
-    if see_small:
-        return ShownTable(
-            [tuple(row) for row in rows],
-            tuple(sum(row[c] for row in rows) for c in range(columns)),
-        )
-    shown_columns = [suppress_with_total([row[c] for row in rows]) for c in range(columns)]
-    return ShownTable(
-        [tuple(cells[i] for cells, _total in shown_columns) for i in range(len(rows))],
-        tuple(total for _cells, total in shown_columns),
+def shown_table(
+    rows: Sequence[Sequence[int]],
+    *,
+    columns: int,
+    hidden: Callable[[int | None, int], bool] = lambda _row, _column: False,
+) -> ShownTable:
+    """The rows' counts and each column's total as shown. ``hidden(row, column)`` says
+    whether a cell is hidden (``row`` None: the column's total). No row total is shown,
+    so none is computed."""
+    shown_rows = [
+        tuple(MARKER if hidden(i, c) else row[c] for c in range(columns))
+        for i, row in enumerate(rows)
+    ]
+    totals = tuple(
+        MARKER if hidden(None, c) else sum(row[c] for row in rows) for c in range(columns)
     )
+    return ShownTable(shown_rows, totals)
 
 
 def shown_warnings(warnings: Sequence[CapacityWarning], pastors_total: Cell) -> list[ShownWarning]:

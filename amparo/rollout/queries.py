@@ -12,6 +12,8 @@ from django.db.models.functions import TruncMonth
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.accounts.models import User
+from amparo.disclosure import track
+from amparo.disclosure.release import Release
 from amparo.rollout import progress, travel
 from amparo.rollout.models import (
     Attendance,
@@ -27,7 +29,6 @@ from amparo.rollout.models import (
     Team,
     TravelTime,
 )
-from amparo.suppression import suppress, suppress_covering
 from amparo.territory.models import OrganizationKind, Region
 
 
@@ -171,34 +172,23 @@ def training_attendance_by_month(**rollout_filter: object) -> QuerySet:
     )
 
 
-def pastors_by_month(rollouts: list[Rollout]) -> dict[int, list[int]]:
-    """Per region, the pastors trained at the done leader trainings of each month, as the
-    church-track chart counts them (by the month a training ends)."""
-    found: dict[int, list[int]] = defaultdict(list)
-    rows = training_attendance_by_month(pk__in=[r.pk for r in rollouts]).annotate(n=Sum("pastors"))
-    for row in rows:
-        found[row["event__rollout__region"]].append(row["n"] or 0)
-    return found
-
-
-def withhold_small_counts(lines: list[RegionProgress], months: dict[int, list[int]]) -> None:
-    """Apply the viewer rule to the program's lines: counts from 1 to 4 show as "<5", and
-    pastors trained is withheld when it covers a month of the region with fewer than 5
-    (the monthly chart would give that month back). ``months``: ``pastors_by_month``."""
+def withhold(lines: list[RegionProgress], release: Release) -> None:
+    """Show the program's lines as ``release`` lets their reader see them: a hidden count
+    (small, or one that would give a hidden monthly point or event total back) is the
+    marker."""
     for line in lines:
-        line.pastors_trained = suppress_covering(line.pastors_trained, months[line.region.pk])
-        line.churches_represented = suppress(line.churches_represented)
-        line.groups_launched = suppress(line.groups_launched)
-        line.groups_active = suppress(line.groups_active)
+        code = line.region.code
+        for what in ("pastors_trained", "churches_represented", "groups_launched", "groups_active"):
+            setattr(line, what, release.shown(track.track_cell(code, what), getattr(line, what)))
 
 
 def program_overview(
-    regions: QuerySet[Region], *, see_small_counts: bool = True
+    regions: QuerySet[Region], *, release: Release | None = None
 ) -> list[RegionProgress]:
     """Every visible region side by side: stage reached, pastors trained at done leader
     trainings, churches represented there, groups launched and active. Regions without a
-    rollout appear as not started. Without ``see_small_counts`` (viewers), the counts follow
-    ``withhold_small_counts`` (one query more)."""
+    rollout appear as not started. With a ``release`` (the reader's protection), its hidden
+    counts show as the marker (``withhold``)."""
     regions = list(regions.order_by("name"))
     rollouts = list(
         Rollout.objects.filter(region__in=regions)
@@ -258,8 +248,8 @@ def program_overview(
         )
         covered.add(rollout.region_id)
     lines += [RegionProgress(region=r, rollout=None) for r in regions if r.pk not in covered]
-    if not see_small_counts:
-        withhold_small_counts(lines, pastors_by_month(rollouts) if rollouts else defaultdict(list))
+    if release is not None and release.hidden:
+        withhold(lines, release)
     return sorted(lines, key=lambda line: line.region.name)
 
 

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, OuterRef, QuerySet, Value, When
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -12,14 +11,12 @@ from ninja.pagination import paginate
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.api.errors import ERRORS
-from amparo.api.filters import regions_asked, seeing_detail, since
+from amparo.api.filters import regions_asked, since
 from amparo.api.pagination import Pages
 from amparo.api.schemas import ImportedOut, IndicatorOut, ObservationIn, ObservationOut
 from amparo.imports import services as import_services
 from amparo.indicators.import_kind import OBSERVATIONS
-from amparo.indicators.models import Indicator, Observation, Unit
-from amparo.suppression import THRESHOLD, withheld_rows
-from amparo.territory.models import Region
+from amparo.indicators.models import Indicator, Observation
 
 router = Router(tags=["indicators"])
 
@@ -33,34 +30,6 @@ router = Router(tags=["indicators"])
 def indicators(request: HttpRequest):
     access.require_member(request.user)
     return Indicator.objects.order_by("code")
-
-
-def _observations_withheld(
-    request: HttpRequest, regions: list[Region], rows: QuerySet[Observation]
-) -> list[int]:
-    """Of ``rows`` (whole groups of an indicator, region and period), the counts withheld
-    from the user in regions whose details they may not see: small ones, and those that
-    would give a small one back (``withheld_rows``). Only groups with a small value are
-    read."""
-    hidden = [r.pk for r in regions if not access.sees_small_counts(request.user, r)]
-    if not hidden:
-        return []
-    small = Observation.objects.filter(
-        indicator=OuterRef("indicator"),
-        region=OuterRef("region"),
-        period=OuterRef("period"),
-        value__gt=0,
-        value__lt=THRESHOLD,
-    )
-    candidates = rows.filter(region__in=hidden, indicator__unit=Unit.COUNT).filter(Exists(small))
-    return sorted(
-        withheld_rows(
-            (pk, (indicator, region, period), disaggregation, float(value))
-            for pk, indicator, region, period, disaggregation, value in candidates.values_list(
-                "pk", "indicator", "region", "period", "disaggregation", "value"
-            )
-        )
-    )
 
 
 @router.get(
@@ -77,8 +46,8 @@ def observations(
     period_to: date | None = None,
     updated_since: datetime | None = None,
 ):
-    """Values; for regions whose details the user may not see, counts from 1 to 4 are
-    null, and so are the total and sister values that would give them back."""
+    """Values; counts the user's release hides (small ones in regions whose details the
+    user may not see, and those that would give one back) are null with ``hidden``."""
     regions = regions_asked(request, region)
     rows = Observation.objects.filter(region__in=regions)
     if indicator:
@@ -87,13 +56,7 @@ def observations(
         rows = rows.filter(period__gte=period_from)
     if period_to:
         rows = rows.filter(period__lte=period_to)
-    withheld = _observations_withheld(request, regions, rows)
-    rows = rows.select_related("indicator", "region").annotate(
-        see_small=seeing_detail(request, regions, "region"),
-        withheld=Case(When(pk__in=withheld, then=Value(True)), default=Value(False))
-        if withheld
-        else Value(False),
-    )
+    rows = rows.select_related("indicator", "region")
     if updated_since:
         rows = rows.filter(updated_at__gte=since(updated_since))
     return rows.order_by("pk")

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
+from amparo.disclosure.release import release_of
 from amparo.indicators.dashboard import chart_for, dashboard
 
 
@@ -15,7 +16,8 @@ from amparo.indicators.dashboard import chart_for, dashboard
 def program_dashboard(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
     see_small = access.sees_small_counts(request.user, regions)
-    board = dashboard(regions, user=request.user, see_small_counts=see_small)
+    release = release_of(request.user)
+    board = dashboard(regions, user=request.user, release=release)
     return render(
         request,
         "indicators/dashboard.html",
@@ -23,7 +25,8 @@ def program_dashboard(request: HttpRequest) -> HttpResponse:
             "board": board,
             "region": None,
             "see_small": see_small,
-            "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
+            "release": release,
+            "charts": [(v, chart_for(v)) for v in board.indicators],
             "regions": [line.region for line in board.lines],
             "can_manage": access.is_program_admin(request.user),
         },
@@ -35,17 +38,19 @@ def _region_board(request: HttpRequest, code: str, *, key_only: bool) -> dict:
     the user may see it, and the charts."""
     region = access.region_or_404(request.user, code)
     see_small = access.sees_small_counts(request.user, region)
+    release = release_of(request.user)
     board = dashboard(
         access.regions_visible(request.user).filter(pk=region.pk),
         user=request.user,
         key_only=key_only,
-        see_small_counts=see_small,
+        release=release,
     )
     return {
         "board": board,
         "region": region,
         "see_small": see_small,
-        "charts": [(v, chart_for(v, see_small_counts=see_small)) for v in board.indicators],
+        "release": release,
+        "charts": [(v, chart_for(v)) for v in board.indicators],
         "can_manage": access.is_program_admin(request.user),
     }
 

@@ -15,6 +15,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
+from amparo.disclosure.release import attendance_hidden, release_of
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import attendance_table, queries, services
@@ -87,9 +88,12 @@ def _event_page(
 ) -> HttpResponse:
     """The event page, shown after a successful load and with a refused attendance entry."""
     see_small = access.sees_small_counts(request.user, region)
+    release = release_of(request.user)
     attendance = queries.event_attendance(event)
     table = attendance_table.shown_table(
-        [(r.pastors, r.leaders, r.others) for r in attendance.rows], columns=3, see_small=see_small
+        [(r.pastors, r.leaders, r.others) for r in attendance.rows],
+        columns=3,
+        hidden=attendance_hidden(release, region.code, event.pk, attendance.rows),
     )
     return render(
         request,
@@ -100,10 +104,12 @@ def _event_page(
             "attendance": attendance,
             "attendance_rows": list(zip(attendance.rows, table.rows, strict=True)),
             "attendance_totals": table.totals,
+            "attendance_hides": any("c" in cells for cells in table.rows),
             "capacity_warnings": attendance_table.shown_warnings(
                 attendance.warnings, table.totals[0]
             ),
             "see_small_counts": see_small,
+            "release": release,
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "may_override": access.is_program_admin(request.user),
             "form": form,

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.disclosure import track
+from amparo.disclosure.release import release_of
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
@@ -20,10 +22,12 @@ from amparo.territory import home
 @login_required
 def program_overview(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
-    see_small = access.sees_small_counts(request.user, regions)
-    lines = queries.program_overview(regions, see_small_counts=see_small)
+    release = release_of(request.user)
+    lines = queries.program_overview(regions, release=release)
     program_map = home.program_map(request.user, regions, lines) if lines else None
-    return render(request, "rollout/program.html", {"lines": lines, "map": program_map})
+    return render(
+        request, "rollout/program.html", {"lines": lines, "map": program_map, "release": release}
+    )
 
 
 @login_required
@@ -58,6 +62,7 @@ def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "board": queries.rollout_board(rollout),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.sees_small_counts(request.user, region),
+            "groups_shown": track.groups_shown(region.code, release_of(request.user).hidden),
             "history": object_history(rollout)
             if access.history_visible(request.user, region)
             else [],

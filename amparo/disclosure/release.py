@@ -1,0 +1,394 @@
+"""What each reader may see of amparo's counts: one protection per reader, every output.
+
+A reader is an audience: a threshold ``k`` and the regions whose details they see in full
+(their cells are ``known``: never hidden, and counted as published). For each audience the
+whole table of counts (every region and the program, every period and disaggregation, the
+church track) is protected once (``protect``), cached under a cheap version of the data,
+and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release``
+which cells to hide. Restricting a safe publication to fewer cells stays safe, so a
+page that shows part of the table hides what the release hides and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from amparo.accounts import access
+from amparo.accounts.models import User
+from amparo.disclosure import track
+from amparo.disclosure.model import CellKey, Constraint, Table
+from amparo.indicators.models import Aggregation, Indicator, Observation, Unit
+from amparo.territory.models import OrganizationKind, Region
+
+MARKER = "c"
+PROGRAM = "*"
+
+
+def note(k: int) -> str:
+    """The note every output prints next to a hidden cell."""
+    return _(
+        "c: hidden to protect small counts (a count under %(k)s, or a figure that would "
+        "let one be worked out)"
+    ) % {"k": k}
+
+
+def period_text(period: date, frequency: str) -> str:
+    """A period as cell keys name it: ``2027-01``, ``2027-Q1``, ``2027``."""
+    if frequency == "yearly":
+        return f"{period.year}"
+    if frequency == "quarterly":
+        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
+    return f"{period.year}-{period.month:02d}"
+
+
+def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
+    return ("obs", code, region, period_text(period, frequency), disaggregation)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads: ``k`` and the regions (codes) whose cells they know in full;
+    ``program_known`` when that is every region (the program's cells too)."""
+
+    k: int
+    known_regions: frozenset[str] = frozenset()
+    program_known: bool = False
+
+    def knows(self, cell: CellKey) -> bool:
+        region = track.region_of(cell)
+        if region == PROGRAM:
+            return self.program_known
+        return region in self.known_regions
+
+
+def public_audience() -> Audience:
+    """Donors and the public: the higher k, no one's details, whoever makes the output."""
+    return Audience(settings.AMPARO_DISCLOSURE_K_PUBLIC)
+
+
+def audience_for(user: User, *, public: bool = False) -> Audience:
+    """The audience of ``user``: the regions whose details they see are known to them."""
+    if public:
+        return public_audience()
+    regions = list(access.regions_visible(user))
+    known = frozenset(r.code for r in regions if access.sees_small_counts(user, r))
+    every = set(Region.objects.values_list("code", flat=True))
+    return Audience(settings.AMPARO_DISCLOSURE_K, known, bool(every) and every <= known)
+
+
+@dataclass(frozen=True)
+class Release:
+    """The protection of one audience: the cells it must not see."""
+
+    k: int
+    hidden: frozenset[CellKey]
+
+    def hides(self, cell: CellKey) -> bool:
+        return cell in self.hidden
+
+    def hides_any(self, cells: Iterable[CellKey]) -> bool:
+        return any(c in self.hidden for c in cells)
+
+    def shown(self, cell: CellKey, value: object) -> object:
+        """``value``, or the marker when the cell is hidden."""
+        return MARKER if cell in self.hidden else value
+
+    def observation_hidden(self, observation: Observation) -> bool:
+        """Whether an observation's value is hidden (only counts ever are)."""
+        indicator = observation.indicator
+        if indicator.unit != Unit.COUNT:
+            return False
+        return (
+            obs_cell(
+                indicator.code,
+                observation.region.code,
+                observation.period,
+                indicator.frequency,
+                observation.disaggregation,
+            )
+            in self.hidden
+        )
+
+    @property
+    def note(self) -> str:
+        return note(self.k)
+
+
+def release_for(audience: Audience) -> Release:
+    """The audience's protection, computed once per data version and cached."""
+    known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
+    digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
+    key = f"disclosure:{data_version()}:{digest}"
+    hidden = cache.get(key)
+    if hidden is None:
+        table = counts_table(audience)
+        hidden = _protect(table, k=audience.k)
+        cache.set(key, hidden, 24 * 3600)
+    return Release(audience.k, frozenset(hidden))
+
+
+def release_of(user: User, *, public: bool = False) -> Release:
+    return release_for(audience_for(user, public=public))
+
+
+def request_release(request: HttpRequest) -> Release:
+    """The release of the request's user, worked out once per request."""
+    found = getattr(request, "_amparo_release", None)
+    if found is None:
+        found = release_of(request.user)
+        request._amparo_release = found  # type: ignore[attr-defined]
+    return found
+
+
+def data_version() -> str:
+    """Changes whenever a counted row is added, removed or changed (cheap aggregates)."""
+    from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
+
+    parts = [
+        Observation.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        Event.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        RecoveryGroup.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        Attendance.objects.aggregate(
+            n=Count("pk"), m=Max("pk"), s=Sum("pastors"), t=Sum("leaders"), u=Sum("others")
+        ),
+        GroupReport.objects.aggregate(n=Count("pk"), m=Max("pk"), s=Sum("meetings_held")),
+        list(  # a handful of rows; what decides which observations count and how
+            Indicator.objects.order_by("pk").values_list(
+                "pk", "code", "unit", "aggregation", "frequency", "computed_from"
+            )
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def counts_table(audience: Audience) -> Table:
+    """Every count amparo publishes, with the relations between them."""
+    values, constraints = observation_table()
+    track_values, track_constraints = track.track_table(track_facts(), computed_codes())
+    values.update(track_values)
+    constraints.extend(track_constraints)
+    known = frozenset(c for c in values if audience.knows(c))
+    return Table(values, tuple(constraints), known=known)
+
+
+def computed_codes() -> dict[str, str]:
+    return dict(
+        Indicator.objects.exclude(computed_from="")
+        .filter(unit=Unit.COUNT)
+        .values_list("computed_from", "code")
+    )
+
+
+def observation_table() -> tuple[dict[CellKey, int], list[Constraint]]:
+    """The typed count observations of every region, with program totals and the
+    disaggregation lattice."""
+    rows = (
+        Observation.objects.filter(indicator__unit=Unit.COUNT, indicator__computed_from="")
+        .exclude(indicator__aggregation=Aggregation.RATIO)
+        .values_list(
+            "indicator__code",
+            "indicator__frequency",
+            "indicator__aggregation",
+            "region__code",
+            "period",
+            "disaggregation",
+            "value",
+        )
+    )
+    values: dict[CellKey, int] = {}
+    sums: set[str] = set()
+    for code, frequency, method, region, period, disaggregation, value in rows:
+        values[obs_cell(code, region, period, frequency, disaggregation)] = round(value)
+        if method == Aggregation.SUM:
+            sums.add(code)
+    constraints = _stand_in_relations(values, sums)
+    return values, constraints
+
+
+def _stand_in_relations(
+    values: dict[CellKey, int], sums: set[str]
+) -> list[Constraint]:  # pragma: no cover - replaced by relations.py
+    """Regions -> program for sum indicators, and each disaggregation's parts -> total."""
+    constraints: list[Constraint] = []
+    seen: set[Constraint] = set()
+    by_program: dict[tuple[str, str, str], list[CellKey]] = defaultdict(list)
+    by_group: dict[tuple[str, str, str], dict[str, CellKey]] = defaultdict(dict)
+    for cell in list(values):
+        _o, code, region, period, disaggregation = cell
+        by_group[(code, region, period)][disaggregation] = cell
+        if code in sums:
+            by_program[(code, period, disaggregation)].append(cell)
+    for (code, period, disaggregation), cells in by_program.items():
+        total = ("obs", code, PROGRAM, period, disaggregation)
+        values[total] = sum(values[c] for c in cells)
+        by_group[(code, PROGRAM, period)][disaggregation] = total
+        constraints.append(Constraint.sum(total, cells, label="regions -> program"))
+    for (code, region, period), members in by_group.items():
+        parsed = {key: _parse(key) for key in members}
+        for disaggregation in list(members):
+            parts = parsed[disaggregation]
+            for dim in parts:
+                rest = {d: v for d, v in parts.items() if d != dim}
+                parent_key = _join(rest)
+                if parent_key not in members:
+                    continue
+                siblings = sorted(
+                    members[key]
+                    for key, found in parsed.items()
+                    if set(found) == set(parts) and all(found[d] == v for d, v in rest.items())
+                )
+                parent = members[parent_key]
+                remainder = ("obs", code, region, period, _join({**rest, dim: "_rest"}))
+                values[remainder] = values[parent] - sum(values[s] for s in siblings)
+                constraint = Constraint.sum(parent, [*siblings, remainder], label=f"over {dim}")
+                if constraint not in seen:
+                    seen.add(constraint)
+                    constraints.append(constraint)
+    return constraints
+
+
+def _parse(key: str) -> dict[str, str]:
+    return dict(p.split("=", 1) for p in key.split(";")) if key else {}
+
+
+def _join(parts: dict[str, str]) -> str:
+    return ";".join(f"{d}={v}" for d, v in sorted(parts.items()))
+
+
+def _protect(table: Table, *, k: int) -> frozenset[CellKey]:  # pragma: no cover - protect.py
+    """Stand-in until the engine's ``protect`` lands: small cells, then in every relation
+    with exactly one hidden cell the cheapest other cell the reader does not know."""
+    hidden = {c for c, v in table.values.items() if 0 < v < k and c not in table.known}
+    changed = True
+    while changed:
+        changed = False
+        for constraint in table.constraints:
+            cells = constraint.cells
+            if sum(1 for c in cells if c in hidden) != 1:
+                continue
+            free = [c for c in cells if c not in hidden and c not in table.known]
+            if free:
+                hidden.add(min(free, key=lambda c: (table.values.get(c, 0) + 1, c)))
+                changed = True
+    return frozenset(hidden)
+
+
+def track_facts() -> track.TrackFacts:
+    """The church track's counts, in four queries."""
+    from amparo.rollout.models import (
+        Attendance,
+        EventStatus,
+        GroupReport,
+        GroupStatus,
+        RecoveryGroup,
+        StageKind,
+    )
+
+    attendance = tuple(
+        track.AttendanceRow(
+            region,
+            event_id,
+            organization_id,
+            (pastors, leaders, others),
+            ends_on.replace(day=1) if status == EventStatus.DONE and kind == training else None,
+            org_kind == OrganizationKind.CHURCH,
+        )
+        for training in [StageKind.LEADER_TRAINING]
+        for (
+            region,
+            event_id,
+            organization_id,
+            pastors,
+            leaders,
+            others,
+            ends_on,
+            status,
+            kind,
+            org_kind,
+        ) in Attendance.objects.values_list(
+            "event__rollout__region__code",
+            "event",
+            "organization",
+            "pastors",
+            "leaders",
+            "others",
+            "event__ends_on",
+            "event__status",
+            "event__stage__kind",
+            "organization__kind",
+        )
+    )
+    launched = tuple(
+        (region, on.replace(day=1))
+        for region, on in RecoveryGroup.objects.values_list("rollout__region__code", "launched_on")
+    )
+    active_now = tuple(
+        RecoveryGroup.objects.filter(status=GroupStatus.ACTIVE)
+        .values("rollout__region__code")
+        .annotate(n=Count("pk"))
+        .values_list("rollout__region__code", "n")
+    )
+    active_by_month = tuple(
+        (r["group__rollout__region__code"], _as_date(r["m"]), r["n"])
+        for r in GroupReport.objects.filter(meetings_held__gt=0)
+        .annotate(m=TruncMonth("month"))
+        .values("group__rollout__region__code", "m")
+        .annotate(n=Count("group", distinct=True))
+    )
+    return track.TrackFacts(attendance, launched, active_now, active_by_month)
+
+
+def _as_date(value: object) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def attendance_hidden(
+    release: Release, region: str, event_id: int, rows: list
+) -> Callable[[int | None, int], bool]:
+    """For ``attendance_table.shown_table``: whether row ``i``'s cell of a column (``i``
+    None: the column's total) of an event's attendance is hidden. ``rows`` are the
+    event's ``Attendance`` rows in the table's order."""
+
+    def hidden(i: int | None, column: int) -> bool:
+        organization = "" if i is None else rows[i].organization_id
+        return track.event_cell(region, event_id, track.COLUMNS[column], organization) in (
+            release.hidden
+        )
+
+    return hidden
+
+
+def combined_hidden(
+    release: Release, cells: Iterable[CellKey], *, program_cell: CellKey | None = None
+) -> bool:
+    """Whether a figure combined from ``cells`` (a chart point over several regions, a
+    current value) must be hidden: it is shown when it is itself a cell the release shows
+    (``program_cell``), or when every cell it combines is shown, since then it tells the
+    reader nothing they could not add up."""
+    if program_cell is not None and program_cell not in release.hidden:
+        return False
+    return release.hides_any(cells)
+
+
+__all__ = [
+    "MARKER",
+    "Audience",
+    "Release",
+    "audience_for",
+    "combined_hidden",
+    "note",
+    "public_audience",
+    "release_for",
+    "release_of",
+]
