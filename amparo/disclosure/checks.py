@@ -104,9 +104,20 @@ def all_rows() -> tuple[list[relations.Row], dict[str, relations.Shape], dict[st
 def all_constraints() -> tuple[dict[CellKey, float], tuple[Constraint, ...]]:
     """The true values and the relations of every cell over all the data: what a reader
     can know holds whatever is published (``relations.py``)."""
+    from amparo.disclosure import release, track
+
     rows, shapes, names = all_rows()
     table = relations.build(rows, shapes, region_names=names).table
-    return dict(table.values), tuple(table.constraints)
+    values = dict(table.values)
+    constraints = list(table.constraints)
+    track_values, track_constraints = track.track_table(
+        release.track_facts(), release.computed_codes()
+    )
+    for cell, value in track_values.items():
+        values.setdefault(cell, value)
+    known = set(constraints)
+    constraints += [c for c in track_constraints if c not in known]
+    return values, tuple(constraints)
 
 
 def known_regions(reader: Reader) -> set[str]:
@@ -130,7 +141,7 @@ def shown_small(
     return [
         Leak(cell, round(value), round(value), (Constraint((), label="shown as it is"),))
         for cell, value in sorted(found.shown.items())
-        if cell in values and cell[2] not in known and 1 <= round(value) <= k - 1
+        if cell in values and _region(cell) not in known and 1 <= round(value) <= k - 1
     ]
 
 
@@ -184,14 +195,20 @@ def solve(
     )
 
 
+def _region(cell: CellKey) -> str:
+    """The region a cell is about (``"*"``: the program): third in an indicator's key,
+    second in the church track's (``track.py``)."""
+    return cell[2] if cell[0] == keys.OBS else cell[1]
+
+
 def _about_others(cell: CellKey, values: dict[CellKey, float], known: set[str]) -> bool:
     """Whether ``cell`` holds counts the reader may not see in full: a cell of another
     region, or a program cell to which another region gives something (a program total
     that is only the reader's own region tells them nothing new)."""
-    if cell[0] != keys.OBS or not known:
+    if not known:
         return True
-    if cell[2] != keys.PROGRAM:
-        return cell[2] not in known
+    if _region(cell) != keys.PROGRAM or cell[0] != keys.OBS:
+        return _region(cell) not in known
     return any(
         value > 0
         for other, value in values.items()

@@ -94,6 +94,29 @@ def api_observations(ctx: Context) -> Iterator[Figure]:
             return
 
 
+def api_events(ctx: Context) -> Iterator[Figure]:
+    """``GET /api/v1/events``, every page: each event's attendance per organization."""
+    from amparo.disclosure import track
+
+    offset, limit = 0, 500
+    while True:
+        page = json.loads(_get(ctx, "/api/v1/events", limit=limit, offset=offset).content)
+        items = page.get("items", [])
+        for index, event in enumerate(items, start=offset):
+            for row in event.get("attendance", []):
+                for column in track.COLUMNS:
+                    shown = row.get(column)
+                    if shown is None and not (row.get("hidden") or row.get("suppressed")):
+                        continue
+                    cell = track.event_cell(
+                        event["region"], event["id"], column, row["organization_id"]
+                    )
+                    yield Figure(cell, parse_number(shown), f"API /api/v1/events item {index + 1}")
+        offset += limit
+        if not items or offset >= int(page.get("count", 0)):
+            return
+
+
 # --- downloads -----------------------------------------------------------------------
 
 
@@ -157,6 +180,7 @@ def workbook(ctx: Context) -> Iterator[Figure]:
     rows = sheet.iter_rows(values_only=True)
     header = [str(h) for h in next(rows)]
     at = {name: header.index(name) for name in header}
+    yield from _workbook_events(book, ctx)
     for number, row in enumerate(rows, start=2):
         code = row[at["Indicator"]]
         if code not in ctx.indicators:
@@ -169,6 +193,44 @@ def workbook(ctx: Context) -> Iterator[Figure]:
         value = parse_number(shown)
         if value is not None or is_hidden_mark(shown):
             yield Figure(cell, value, f"XLSX report, Observations row {number}")
+
+
+def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
+    """The workbook's Events (each event's totals) and Attendance (per organization) sheets.
+    Rows carry no ids: they are matched in the order the workbook writes them, checked
+    against the region's and the organization's names."""
+    from amparo.disclosure import track
+    from amparo.rollout.models import Attendance, Event
+
+    events = list(
+        Event.objects.filter(rollout__region__in=ctx.regions)
+        .select_related("rollout__region")
+        .order_by("rollout__region__name", "starts_on", "pk")
+    )
+    attendance = list(
+        Attendance.objects.filter(event__rollout__region__in=ctx.regions)
+        .select_related("event__rollout__region", "organization")
+        .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
+    )
+    for title, items, organization in (("Events", events, None), ("Attendance", attendance, 1)):
+        rows = book[title].iter_rows(values_only=True)
+        header = [str(h) for h in next(rows)]
+        at = {name: header.index(name) for name in header}
+        for number, (row, item) in enumerate(zip(rows, items, strict=False), start=2):
+            event = item if organization is None else item.event
+            region = event.rollout.region
+            if row[at["Region"]] != region.name or (
+                organization and row[at["Organization"]] != item.organization.name
+            ):
+                raise OutputError(f"workbook sheet {title} row {number} is not in order")
+            for column, name in zip(track.COLUMNS, ("Pastors", "Leaders", "Others"), strict=True):
+                shown = row[at[name]]
+                value = parse_number(shown)
+                if value is None and not is_hidden_mark(shown):
+                    continue
+                org = "" if organization is None else item.organization_id
+                cell = track.event_cell(region.code, event.pk, column, org)
+                yield Figure(cell, value, f"XLSX report, {title} row {number}")
 
 
 # --- pages and charts ----------------------------------------------------------------
@@ -213,6 +275,21 @@ def dashboards(ctx: Context) -> Iterator[Figure]:
             yield from chart_figures(ctx, page.context["charts"], region.code, f"page {path}")
 
 
+def program_overview(ctx: Context) -> Iterator[Figure]:
+    """``/program/``: each region's line of the church track (pastors trained, churches
+    represented, groups launched and active)."""
+    from amparo.disclosure import track
+
+    page = _get(ctx, reverse("program"))
+    for line in page.context["lines"]:
+        for what in ("pastors_trained", "churches_represented", "groups_launched", "groups_active"):
+            shown = getattr(line, what, None)
+            value = parse_number(shown)
+            if value is not None or is_hidden_mark(shown):
+                cell = track.track_cell(line.region.code, what)
+                yield Figure(cell, value, f"page /program/, {line.region.code} {what}")
+
+
 def executive_summary(ctx: Context) -> Iterator[Figure]:
     """The content the PDF executive summary is drawn from (its cards and charts), for the
     program and for each region, in the version this reader gets."""
@@ -246,6 +323,8 @@ def _dhis2_day(period: str) -> date:
 # What each reader gets: the name printed in reports and ``--help``, and its collector.
 READER_OUTPUTS: dict[str, Collector] = {
     "api-observations": api_observations,
+    "api-events": api_events,
+    "program-overview": program_overview,
     "indicators-csv": indicators_csv,
     "dhis2-export": dhis2_export,
     "dashboards": dashboards,
