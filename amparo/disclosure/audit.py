@@ -30,9 +30,11 @@ from ortools.linear_solver import pywraplp
 from amparo.disclosure.model import CellKey, Constraint, Leak
 
 _TOLERANCE = 1e-6
-# Counts of people never come near it; a cell that can reach it is taken as unbounded
-# (GLOP tells "unbounded" from "infeasible" unreliably, a bound avoids the question).
-_BIG = 1e9
+# Every unknown gets an upper bound far above anything its relations could make it (GLOP
+# tells "unbounded" from "infeasible" unreliably, a bound avoids the question); a cell that
+# can reach half of it is taken as unbounded. Not too far: at 1e9 GLOP loses precision.
+_BIG_FACTOR = 1000.0
+_BIG_LEAST = 1e6
 _SHOWN_CONSTRAINTS = 12
 
 # A relation with the published values put in: (relation, coefficients of its unknowns,
@@ -114,9 +116,9 @@ def audit(
     return sorted(leaks, key=lambda leak: leak.cell)
 
 
-def _whole(lo: float, hi: float) -> tuple[int, int | None]:
+def _whole(lo: float, hi: float, big: float = math.inf) -> tuple[int, int | None]:
     low = max(0, math.ceil(lo - _TOLERANCE))
-    high = None if hi >= _BIG / 2 else math.floor(hi + _TOLERANCE)
+    high = None if hi >= big / 2 else math.floor(hi + _TOLERANCE)
     return low, high
 
 
@@ -126,10 +128,13 @@ class _Component:
     def __init__(self, cells: list[CellKey], rows: list[_Row]) -> None:
         self.cells = cells
         self.rows = rows
+        scale = sum(abs(b) for _c, _t, low, high in rows for b in (low, high) if math.isfinite(b))
+        self.big = max(_BIG_LEAST, _BIG_FACTOR * (1.0 + scale))
         self.lows = dict.fromkeys(cells, math.inf)  # smallest value seen in a solution
         self.highs = dict.fromkeys(cells, -math.inf)
         self.solver: pywraplp.Solver | None = None
         self.variables: dict[CellKey, pywraplp.Variable] = {}
+        self.rows_of: dict[CellKey, list[Constraint]] | None = None
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -149,7 +154,12 @@ class _Component:
     def shown_constraints(self, cell: CellKey) -> tuple[Constraint, ...]:
         if len(self.rows) <= _SHOWN_CONSTRAINTS:
             return self.constraints
-        return tuple(row[0] for row in self.rows if cell in row[1])
+        if self.rows_of is None:
+            self.rows_of = defaultdict(list)
+            for constraint, coefficients, _low, _high in self.rows:
+                for unknown in coefficients:
+                    self.rows_of[unknown].append(constraint)
+        return tuple(self.rows_of[cell])
 
     def intervals(self, settled) -> dict[CellKey, Interval]:
         """Each cell's range; a cell for which ``settled(cell, lowest seen, highest seen)``
@@ -165,7 +175,7 @@ class _Component:
                 hi = self.highs[cell]
                 if not settled(cell, lo, max(hi, lo)):
                     hi = self._solve(cell, maximise=True)
-            low, high = _whole(lo, hi)
+            low, high = _whole(lo, hi, self.big)
             found[cell] = Interval(low, high, self.shown_constraints(cell))
         return found
 
@@ -182,12 +192,12 @@ class _Component:
             lo, hi = max(lo, a), min(hi, b)
         if lo > hi + _TOLERANCE * max(1.0, abs(hi)):
             raise InconsistentPublication(self.constraints)
-        low, high = _whole(lo, min(hi, _BIG))
+        low, high = _whole(lo, hi)
         return {cell: Interval(low, high, self.shown_constraints(cell))}
 
     def _build(self) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
-        variables = {cell: solver.NumVar(0.0, _BIG, "") for cell in self.cells}
+        variables = {cell: solver.NumVar(0.0, self.big, "") for cell in self.cells}
         for _constraint, coefficients, low, high in self.rows:
             row = solver.Constraint(low, high)
             for cell, coef in coefficients.items():
@@ -197,18 +207,24 @@ class _Component:
     def _solve(self, cell: CellKey, *, maximise: bool) -> float:
         if self.solver is None:
             self._build()
-        solver = self.solver
-        objective = solver.Objective()
+        status = self._run(cell, maximise)
+        if status == pywraplp.Solver.ABNORMAL:  # numerical trouble: once more, afresh
+            self._build()
+            status = self._run(cell, maximise)
+        if status == pywraplp.Solver.INFEASIBLE:
+            raise InconsistentPublication(self.constraints)
+        if status != pywraplp.Solver.OPTIMAL:
+            labels = "; ".join(sorted({c.label for c in self.constraints})[:5])
+            raise RuntimeError(f"the solver gave up (status {status}) on: {labels}")
+        self._see({c: v.solution_value() for c, v in self.variables.items()})
+        return self.solver.Objective().Value()
+
+    def _run(self, cell: CellKey, maximise: bool) -> int:
+        objective = self.solver.Objective()
         objective.Clear()
         objective.SetCoefficient(self.variables[cell], 1.0)
         objective.SetOptimizationDirection(maximise)
-        status = solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
-            if status == pywraplp.Solver.INFEASIBLE:
-                raise InconsistentPublication(self.constraints)
-            raise RuntimeError(f"the solver gave up ({status}) on {self.constraints[0].label}")
-        self._see({c: v.solution_value() for c, v in self.variables.items()})
-        return objective.Value()
+        return self.solver.Solve()
 
 
 def _components(

@@ -69,6 +69,8 @@ class _Protector:
     def __init__(self, table: Table, k: int) -> None:
         self.table, self.k = table, k
         self.values = table.values
+        # In the order of their terms, so that the result does not depend on theirs.
+        self.constraints = tuple(sorted(table.constraints, key=lambda c: (c.terms, c.label)))
         self.sensitive = {
             cell
             for cell, value in table.values.items()
@@ -78,7 +80,7 @@ class _Protector:
         # Cells of relations without a value are unknown to the reader as well.
         self.unpublished = set(self.hidden) | set(table.derived)
         self.relations_of: dict[CellKey, list[int]] = defaultdict(list)
-        for index, constraint in enumerate(table.constraints):
+        for index, constraint in enumerate(self.constraints):
             for cell in constraint.cells:
                 self.relations_of[cell].append(index)
                 if cell not in table.values:
@@ -97,7 +99,7 @@ class _Protector:
         self.unpublished.add(cell)
 
     def run(self) -> Protection:
-        constraints = self.table.constraints
+        constraints = self.constraints
         dirty = sorted(self.unpublished)
         self.close_singletons(range(len(constraints)))
         rounds = 0
@@ -132,7 +134,7 @@ class _Protector:
 
     def close_singletons(self, indexes) -> None:
         """Step 1 of the module, until no relation has a lone unknown that must stay so."""
-        constraints = self.table.constraints
+        constraints = self.constraints
         queue = list(indexes)
         queue.reverse()  # pop() takes them in order
         while queue:
@@ -168,7 +170,7 @@ class _Protector:
     def cheapest_around(self, cell: CellKey) -> CellKey | None:
         """The cheapest hideable cell of the relations of ``cell``, else of its whole
         component (linked through unknown cells)."""
-        constraints = self.table.constraints
+        constraints = self.constraints
         for indexes in (self.relations_of[cell], self.component_relations([cell])):
             candidates = {
                 other for i in indexes for other in constraints[i].cells if self.hideable(other)
@@ -179,7 +181,7 @@ class _Protector:
 
     def component_relations(self, cells: list[CellKey]) -> list[int]:
         """Every relation reachable from ``cells`` through unknown cells, in order."""
-        constraints = self.table.constraints
+        constraints = self.constraints
         seen_cells = set()
         seen: set[int] = set()
         stack = [cell for cell in cells if cell in self.unpublished]
