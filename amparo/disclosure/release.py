@@ -12,7 +12,6 @@ page that shows part of the table hides what the release hides and nothing else.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,13 +25,14 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.models import User
-from amparo.disclosure import track
-from amparo.disclosure.model import CellKey, Constraint, Table
-from amparo.indicators.models import Aggregation, Indicator, Observation, Unit
+from amparo.disclosure import keys, relations, track
+from amparo.disclosure.model import CellKey, Table
+from amparo.disclosure.protect import protect
+from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.territory.models import OrganizationKind, Region
 
 MARKER = "c"
-PROGRAM = "*"
+PROGRAM = keys.PROGRAM
 
 
 def note(k: int) -> str:
@@ -43,17 +43,8 @@ def note(k: int) -> str:
     ) % {"k": k}
 
 
-def period_text(period: date, frequency: str) -> str:
-    """A period as cell keys name it: ``2027-01``, ``2027-Q1``, ``2027``."""
-    if frequency == "yearly":
-        return f"{period.year}"
-    if frequency == "quarterly":
-        return f"{period.year}-Q{(period.month - 1) // 3 + 1}"
-    return f"{period.year}-{period.month:02d}"
-
-
 def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
-    return ("obs", code, region, period_text(period, frequency), disaggregation)
+    return keys.obs(code, region, keys.period_label(period, frequency), disaggregation)
 
 
 @dataclass(frozen=True)
@@ -93,6 +84,7 @@ class Release:
 
     k: int
     hidden: frozenset[CellKey]
+    program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
 
     def hides(self, cell: CellKey) -> bool:
         return cell in self.hidden
@@ -130,12 +122,14 @@ def release_for(audience: Audience) -> Release:
     known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
     digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
     key = f"disclosure:{data_version()}:{digest}"
-    hidden = cache.get(key)
-    if hidden is None:
+    found = cache.get(key)
+    if found is None:
         table = counts_table(audience)
-        hidden = _protect(table, k=audience.k)
-        cache.set(key, hidden, 24 * 3600)
-    return Release(audience.k, frozenset(hidden))
+        program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
+        found = (protect_cells(table, k=audience.k), program)
+        cache.set(key, found, 24 * 3600)
+    hidden, program = found
+    return Release(audience.k, hidden, program)
 
 
 def release_of(user: User, *, public: bool = False) -> Release:
@@ -173,13 +167,21 @@ def data_version() -> str:
 
 
 def counts_table(audience: Audience) -> Table:
-    """Every count amparo publishes, with the relations between them."""
-    values, constraints = observation_table()
+    """Every count amparo publishes, with the relations between them: the observations
+    (``relations.build``: months and years, regions and the program, groups of people)
+    and the church track (``track.track_table``)."""
+    built = relations.build(observation_rows(), indicator_shapes())
+    values: dict[CellKey, float] = dict(built.table.values)
     track_values, track_constraints = track.track_table(track_facts(), computed_codes())
     values.update(track_values)
-    constraints.extend(track_constraints)
     known = frozenset(c for c in values if audience.knows(c))
-    return Table(values, tuple(constraints), known=known)
+    return Table(
+        values,
+        (*built.table.constraints, *track_constraints),
+        weights={**relations.default_weights(track_values), **built.table.weights},
+        known=known - built.table.derived,
+        derived=built.table.derived,
+    )
 
 
 def computed_codes() -> dict[str, str]:
@@ -190,98 +192,29 @@ def computed_codes() -> dict[str, str]:
     )
 
 
-def observation_table() -> tuple[dict[CellKey, int], list[Constraint]]:
-    """The typed count observations of every region, with program totals and the
-    disaggregation lattice."""
-    rows = (
-        Observation.objects.filter(indicator__unit=Unit.COUNT, indicator__computed_from="")
-        .exclude(indicator__aggregation=Aggregation.RATIO)
-        .values_list(
-            "indicator__code",
-            "indicator__frequency",
-            "indicator__aggregation",
-            "region__code",
-            "period",
-            "disaggregation",
-            "value",
-        )
-    )
-    values: dict[CellKey, int] = {}
-    sums: set[str] = set()
-    for code, frequency, method, region, period, disaggregation, value in rows:
-        values[obs_cell(code, region, period, frequency, disaggregation)] = round(value)
-        if method == Aggregation.SUM:
-            sums.add(code)
-    constraints = _stand_in_relations(values, sums)
-    return values, constraints
+def indicator_shapes() -> dict[str, relations.Shape]:
+    """The typed indicators and what amparo does with their values (computed ones are the
+    church track's, ``track``)."""
+    return {
+        code: relations.Shape(aggregation, unit, frequency)
+        for code, aggregation, unit, frequency in Indicator.objects.filter(
+            computed_from=""
+        ).values_list("code", "aggregation", "unit", "frequency")
+    }
 
 
-def _stand_in_relations(
-    values: dict[CellKey, int], sums: set[str]
-) -> list[Constraint]:  # pragma: no cover - replaced by relations.py
-    """Regions -> program for sum indicators, and each disaggregation's parts -> total."""
-    constraints: list[Constraint] = []
-    seen: set[Constraint] = set()
-    by_program: dict[tuple[str, str, str], list[CellKey]] = defaultdict(list)
-    by_group: dict[tuple[str, str, str], dict[str, CellKey]] = defaultdict(dict)
-    for cell in list(values):
-        _o, code, region, period, disaggregation = cell
-        by_group[(code, region, period)][disaggregation] = cell
-        if code in sums:
-            by_program[(code, period, disaggregation)].append(cell)
-    for (code, period, disaggregation), cells in by_program.items():
-        total = ("obs", code, PROGRAM, period, disaggregation)
-        values[total] = sum(values[c] for c in cells)
-        by_group[(code, PROGRAM, period)][disaggregation] = total
-        constraints.append(Constraint.sum(total, cells, label="regions -> program"))
-    for (code, region, period), members in by_group.items():
-        parsed = {key: _parse(key) for key in members}
-        for disaggregation in list(members):
-            parts = parsed[disaggregation]
-            for dim in parts:
-                rest = {d: v for d, v in parts.items() if d != dim}
-                parent_key = _join(rest)
-                if parent_key not in members:
-                    continue
-                siblings = sorted(
-                    members[key]
-                    for key, found in parsed.items()
-                    if set(found) == set(parts) and all(found[d] == v for d, v in rest.items())
-                )
-                parent = members[parent_key]
-                remainder = ("obs", code, region, period, _join({**rest, dim: "_rest"}))
-                values[remainder] = values[parent] - sum(values[s] for s in siblings)
-                constraint = Constraint.sum(parent, [*siblings, remainder], label=f"over {dim}")
-                if constraint not in seen:
-                    seen.add(constraint)
-                    constraints.append(constraint)
-    return constraints
+def observation_rows() -> list[relations.Row]:
+    return [
+        relations.Row(code, region, period, disaggregation, float(value))
+        for code, region, period, disaggregation, value in Observation.objects.filter(
+            indicator__unit=Unit.COUNT, indicator__computed_from=""
+        ).values_list("indicator__code", "region__code", "period", "disaggregation", "value")
+    ]
 
 
-def _parse(key: str) -> dict[str, str]:
-    return dict(p.split("=", 1) for p in key.split(";")) if key else {}
-
-
-def _join(parts: dict[str, str]) -> str:
-    return ";".join(f"{d}={v}" for d, v in sorted(parts.items()))
-
-
-def _protect(table: Table, *, k: int) -> frozenset[CellKey]:  # pragma: no cover - protect.py
-    """Stand-in until the engine's ``protect`` lands: small cells, then in every relation
-    with exactly one hidden cell the cheapest other cell the reader does not know."""
-    hidden = {c for c, v in table.values.items() if 0 < v < k and c not in table.known}
-    changed = True
-    while changed:
-        changed = False
-        for constraint in table.constraints:
-            cells = constraint.cells
-            if sum(1 for c in cells if c in hidden) != 1:
-                continue
-            free = [c for c in cells if c not in hidden and c not in table.known]
-            if free:
-                hidden.add(min(free, key=lambda c: (table.values.get(c, 0) + 1, c)))
-                changed = True
-    return frozenset(hidden)
+def protect_cells(table: Table, *, k: int) -> frozenset[CellKey]:
+    """The cells to hide from a reader of ``table`` (the engine's ``protect``)."""
+    return protect(table, k=k)
 
 
 def track_facts() -> track.TrackFacts:
@@ -376,7 +309,11 @@ def combined_hidden(
     current value) must be hidden: it is shown when it is itself a cell the release shows
     (``program_cell``), or when every cell it combines is shown, since then it tells the
     reader nothing they could not add up."""
-    if program_cell is not None and program_cell not in release.hidden:
+    if (
+        program_cell is not None
+        and program_cell in release.program_cells
+        and program_cell not in release.hidden
+    ):
         return False
     return release.hides_any(cells)
 

@@ -139,7 +139,23 @@ def track_table(
     if active_code:
         for region, month, n in facts.active_by_month:
             values[month_cell(active_code, region, month)] = n
+    _program_totals(values, constraints, set(codes.values()))
     return values, constraints
+
+
+def _program_totals(
+    values: dict[CellKey, int], constraints: list[Constraint], codes: set[str]
+) -> None:
+    """The program's monthly point of each computed indicator: the sum of its regions'
+    (a church, a group, an event belongs to one region)."""
+    parts: dict[tuple[str, str], list[CellKey]] = defaultdict(list)
+    for cell in values:
+        if cell[0] == "obs" and cell[1] in codes and cell[2] != "*":
+            parts[(cell[1], cell[3])].append(cell)
+    for (code, month), cells in sorted(parts.items()):
+        total: CellKey = ("obs", code, "*", month, "")
+        values[total] = sum(values[c] for c in cells)
+        constraints.append(Constraint.sum(total, sorted(cells), label="regions -> program"))
 
 
 def groups_shown(region: str, hidden: Iterable[CellKey]) -> bool:

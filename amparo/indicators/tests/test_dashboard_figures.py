@@ -113,16 +113,22 @@ def _pastors_line(page: str) -> str:
     return re.search(r"([^>]*) pastores capacitados · ([^<]*) grupos activos", page).group(0)
 
 
+def _card(client, url, code: str = "CH-PASTORS"):
+    return next((v, c) for v, c in client.get(url).context["charts"] if v.indicator.code == code)
+
+
 def test_a_viewer_cannot_derive_a_small_count_from_a_total(world, catalog) -> None:
     _pastors(world, world.region_a, {date(2026, 3, 10): 3, date(2026, 5, 10): 9})
     url = reverse("region-dashboard", args=["PE-LOR"])
-    viewer = world.client("viewer").get(url)
-    line = _pastors_line(viewer.content.decode())
-    assert line.startswith("— pastores") and "12" not in line
-    view = {v.indicator.code: (v, chart) for v, chart in viewer.context["charts"]}
-    card, _chart = view["CH-PASTORS"]
-    assert card.current == 9  # May alone: it covers no small count
-    assert [p for p, _v in card.series_for(see_small_counts=False)] == [date(2026, 5, 1)]
+    viewer = world.client("viewer")
+    line = _pastors_line(viewer.get(url).content.decode())
+    card, chart = _card(viewer, url)
+    shown = dict(card.shown_series)
+    assert date(2026, 3, 1) not in shown and "2026-03" not in chart  # March's 3 not drawn
+    assert card.current == shown.get(date(2026, 5, 1), "c")  # the card and the chart agree
+    # The total 12 and May's 9 would give March's 3 back: one of them is hidden.
+    assert line.startswith("c pastores") or date(2026, 5, 1) not in shown
+    assert "oculto para proteger" in viewer.get(url).content.decode()
     coordinator = world.client("coordinator").get(url).content.decode()
     assert _pastors_line(coordinator).startswith("12 pastores")
 
@@ -131,13 +137,14 @@ def test_a_program_total_over_a_small_region_count_is_withheld(world, catalog) -
     Membership.objects.create(user=world.users["viewer"], role=Role.VIEWER, region=world.region_b)
     _pastors(world, world.region_a, {date(2026, 5, 10): 3})
     _pastors(world, world.region_b, {date(2026, 5, 12): 9})
-    viewer = world.client("viewer").get(reverse("program-dashboard"))
-    card, chart = next(
-        (v, c) for v, c in viewer.context["charts"] if v.indicator.code == "CH-PASTORS"
-    )
-    assert card.current == "—" and card.progress is None and chart == ""
-    page = viewer.content.decode()
-    assert "12" not in re.sub(r"<svg.*?</svg>", "", page.split("CH-PASTORS")[1][:2000])
+    viewer = world.client("viewer")
+    program, chart = _card(viewer, reverse("program-dashboard"))
+    a, _chart = _card(viewer, reverse("region-dashboard", args=[world.region_a.code]))
+    b, _chart = _card(viewer, reverse("region-dashboard", args=[world.region_b.code]))
+    assert a.current == "c" and a.progress is None
+    # Loreto's 3 is the program's point minus Ucayali's: never both shown.
+    assert "c" in (program.current, b.current)
+    assert (chart == "") == (program.current == "c")
     admin = _views(world.client("admin"), reverse("program-dashboard"))["CH-PASTORS"]
     assert admin.current == 12 and admin.series == [(date(2026, 5, 1), 12)]
 
@@ -152,7 +159,7 @@ def test_viewers_see_groups_active_suppressed(world, catalog) -> None:
         )
     for role in ("viewer", "admin"):
         page = world.client(role).get(reverse("program-dashboard")).content.decode()
-        expected = "&lt;5 grupos activos" if role == "viewer" else "2 grupos activos"
+        expected = "c grupos activos" if role == "viewer" else "2 grupos activos"
         assert expected in _pastors_line(page), role
 
 
@@ -207,24 +214,25 @@ def test_the_report_draws_the_same_charts_as_the_dashboard(world, catalog) -> No
     MeasureMove.objects.create(measure=measure, from_status="approved", to_status="implemented")
     MeasureMove.objects.update(at=datetime(2026, 6, 15, tzinfo=UTC))
     regions = Region.objects.filter(pk=world.region_a.pk)
-    for donor in (True, False):
-        reader = world.users["viewer" if donor else "coordinator"]
-        summary = executive_summary(regions, user=reader, donor=donor, since=None)
-        # The region's total covers March's 3: a donor gets neither.
-        assert summary.board.lines[0].rollout.pastors_trained == ("—" if donor else 24)
+    url = reverse("region-dashboard", args=["PE-LOR"])
+    size = re.compile(r'viewBox="[^"]*"|(?:x|y|x1|x2|y1|y2|cx|cy|points|d)="[^"]*"')
+    for role in ("viewer", "coordinator"):
+        summary = executive_summary(regions, user=world.users[role], donor=False, since=None)
         view, chart = next((v, c) for v, c in summary.charts if v.indicator.code == "CH-PASTORS")
-        web = world.client("viewer" if donor else "coordinator").get(
-            reverse("region-dashboard", args=["PE-LOR"])
-        )
-        _web_view, web_chart = next(
-            (v, c) for v, c in web.context["charts"] if v.indicator.code == "CH-PASTORS"
-        )
-        assert "Protocolo de hoteles" in chart
-        assert ("2026-03: 3" in chart) == (not donor)
-        # The same points, target and marks; only the size differs.
-        size = re.compile(r'viewBox="[^"]*"|(?:x|y|x1|x2|y1|y2|cx|cy|points|d)="[^"]*"')
+        web = world.client(role).get(url)
+        web_view, web_chart = _card(world.client(role), url)
+        assert ("Protocolo de hoteles" in chart) == ("Protocolo de hoteles" in web_chart)
+        assert ("2026-03: 3" in chart) == (role == "coordinator")
+        # The same points, target and marks, the same hidden cells; only the size differs.
         assert size.sub("", chart) == size.sub("", web_chart)
-        assert view.current == 12
+        assert view.current == web_view.current
+        line = web.context["board"].lines[0].rollout.pastors_trained
+        assert summary.board.lines[0].rollout.pastors_trained == line
+    # For donors or the public, k is 11 whoever asks: 3 and 9 are hidden even for the admin.
+    donor = executive_summary(regions, user=world.users["admin"], donor=True, since=None)
+    _view, chart = next((v, c) for v, c in donor.charts if v.indicator.code == "CH-PASTORS")
+    assert "2026-03: 3" not in chart and "2026-05: 9" not in chart
+    assert donor.release.k == 11
 
 
 def test_a_stock_is_compared_with_a_later_target_by_its_held_value(world, catalog) -> None:
@@ -262,4 +270,4 @@ def test_a_viewer_gets_no_progress_from_a_small_held_stock(world, catalog) -> No
     coordinator = _views(world.client("coordinator"), url)["OUT-ORDINANCES"]
     assert (coordinator.current, coordinator.progress_percent) == (3, 50)
     viewer = _views(world.client("viewer"), url)["OUT-ORDINANCES"]
-    assert (viewer.current, viewer.progress) == ("<5", None)
+    assert (viewer.current, viewer.progress) == ("c", None)

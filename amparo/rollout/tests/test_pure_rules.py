@@ -1,5 +1,6 @@
 """Pure rules of the church track checked against the obvious, slow answer: the attendance
-table viewers see, blackout lines of the planner form and the delay percentiles."""
+table viewers see (hidden by the disclosure protection), blackout lines of the planner
+form and the delay percentiles."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amparo.rollout.attendance_table import shown_table, shown_warnings
+from amparo.disclosure.model import Table
+from amparo.disclosure.release import protect_cells
+from amparo.disclosure.track import COLUMNS, AttendanceRow, TrackFacts, event_cell, track_table
+from amparo.rollout.attendance_table import MARKER, shown_table, shown_warnings
 from amparo.rollout.delays import DelayModel, simulate_delays, simulate_finish
 from amparo.rollout.planner import PlanInput, RegionInput, StageInput, TeamInput, plan_rollout
 from amparo.rollout.planning import blackout_lines, parse_blackout_lines
 from amparo.rollout.progress import CapacityWarning
-from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED
 
 # --- the attendance table ----------------------------------------------------------------
 
@@ -28,50 +31,62 @@ tables = st.integers(1, 3).flatmap(
 )
 
 
-def _consistent_originals(cells: list, total) -> list[tuple[int, ...]]:
-    """Every column of true counts that shows as ``cells`` with ``total``: a hidden cell
-    could be any count from 1 to 4, a withheld total anything."""
-    options = [range(1, 5) if c == SUPPRESSED else [c] for c in cells]
-    return [
-        combo
-        for combo in itertools.product(*options)
-        if total in (HIDDEN_TOTAL, SUPPRESSED) or sum(combo) == total
-    ]
+def _shown(rows: list[list[int]], columns: int, k: int = 5):
+    """The table as a reader who knows none of it sees it, hidden as amparo's protection
+    of the event's cells decides (``amparo.disclosure``)."""
+    facts = TrackFacts(
+        tuple(
+            AttendanceRow("PE-LOR", 1, i, (*row, *[0] * (3 - columns)), None, True)
+            for i, row in enumerate(rows)
+        ),
+        (),
+        (),
+        (),
+    )
+    values, constraints = track_table(facts, {})
+    hidden = protect_cells(Table(values, tuple(constraints)), k=k)
+
+    def is_hidden(i: int | None, column: int) -> bool:
+        return event_cell("PE-LOR", 1, COLUMNS[column], "" if i is None else i) in hidden
+
+    return shown_table(rows, columns=columns, hidden=is_hidden)
 
 
 @settings(max_examples=300, deadline=None)
 @given(tables)
 def test_a_viewer_cannot_work_a_hidden_count_out_of_a_column(table) -> None:
     columns, rows = table
-    shown = shown_table(rows, columns=columns, see_small=False)
+    shown = _shown(rows, columns)
     for c in range(columns):
         cells = [row[c] for row in shown.rows]
-        originals = _consistent_originals(cells, shown.totals[c])
-        assert tuple(row[c] for row in rows) in originals  # what is shown is true
-        for i, cell in enumerate(cells):
-            if cell == SUPPRESSED:
-                assert len({combo[i] for combo in originals}) > 1  # and not recoverable
+        true = [row[c] for row in rows]
+        assert all(s in (MARKER, t) for s, t in zip(cells, true, strict=True))  # true or hidden
+        assert [t for s, t in zip(cells, true, strict=True) if 0 < t < 5 and s != MARKER] == []
+        if shown.totals[c] != MARKER:
+            assert shown.totals[c] == sum(true)
+            # With the total shown, a single hidden cell would be the total minus the rest;
+            # two or more share what is left, each anywhere from 0 to all of it.
+            assert cells.count(MARKER) != 1
 
 
 @settings(max_examples=200, deadline=None)
 @given(tables)
-def test_counts_outside_1_to_4_and_their_totals_are_shown_as_they_are(table) -> None:
+def test_counts_at_least_k_and_zero_are_shown_when_nothing_small_is_near(table) -> None:
     columns, rows = table
-    full = shown_table(rows, columns=columns, see_small=True)
-    shown = shown_table(rows, columns=columns, see_small=False)
+    full = shown_table(rows, columns=columns)
+    shown = _shown(rows, columns)
     assert full.rows == [tuple(r) for r in rows]
     assert full.totals == tuple(sum(r[c] for r in rows) for c in range(columns))
     for c in range(columns):
         column = [r[c] for r in rows]
-        assert [r[c] for r in shown.rows] == [SUPPRESSED if 1 <= n <= 4 else n for n in column]
-        total = sum(column)
-        if (not any(1 <= n <= 4 for n in column) and total >= 5) or total == 0:
-            assert shown.totals[c] == total
+        if not any(1 <= n <= 4 for n in column) and not 1 <= sum(column) <= 4:
+            assert [r[c] for r in shown.rows] == column
+            assert shown.totals[c] == sum(column)
 
 
 @pytest.mark.parametrize(
     "pastors_total, expected",
-    [(52, [52, 61]), (HIDDEN_TOTAL, [None, 61]), (SUPPRESSED, [None, 61])],
+    [(52, [52, 61]), (MARKER, [None, 61])],
 )
 def test_a_warning_gives_the_pastors_back_only_where_their_total_is_shown(
     pastors_total, expected
