@@ -115,8 +115,10 @@ def all_constraints() -> tuple[dict[CellKey, float], tuple[Constraint, ...]]:
     )
     for cell, value in track_values.items():
         values.setdefault(cell, value)
-    known = set(constraints)
-    constraints += [c for c in track_constraints if c not in known]
+    # Relations among indicator values alone are the engine's (``relations.build`` above
+    # knows each indicator's method, "latest value" included); the church track adds
+    # those that tie events and program lines to them.
+    constraints += [c for c in track_constraints if any(cell[0] != keys.OBS for cell in c.cells)]
     return values, tuple(constraints)
 
 

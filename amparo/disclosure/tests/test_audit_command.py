@@ -116,6 +116,8 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
     assert found.skipped == {}
     assert set(found.outputs) == {
         "api-observations",
+        "api-events",
+        "program-overview",
         "indicators-csv",
         "dhis2-export",
         "dashboards",

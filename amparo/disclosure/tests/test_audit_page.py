@@ -52,8 +52,8 @@ def test_an_audit_runs_in_the_background_and_shows_its_result(world) -> None:
     # the test settings run tasks at once
     assert run.state == AuditState.DONE and run.result["ok"] is True
     assert (run.role, run.region, run.donor) == ("viewer", "PE-LOR", False)
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "No leak found" in page
+    page = client.get(response["Location"]).content.decode()
+    assert "Ninguna fuga" in page  # Spanish by default
     listing = client.get(reverse("disclosure-audit")).content.decode()
     assert "viewer PE-LOR" in listing
 
