@@ -102,14 +102,10 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
     _values(
         indicator,
         [
-            (a, JAN, "", 40),
-            (a, JAN, "sex=f", 18),
-            (a, JAN, "sex=m", 22),
-            (b, JAN, "", 30),
-            (a, FEB, "", 3),
-            (b, FEB, "", 50),
+            (a, JAN, "", 40), (a, JAN, "sex=f", 18), (a, JAN, "sex=m", 22), (b, JAN, "", 30),
+            (a, FEB, "", 35), (b, FEB, "", 50),
         ],
-    )
+    )  # fmt: skip
     _viewer_of_all(world)
     with reader_for(username="viewer-all") as reader:
         found = checks.gather(reader)
@@ -129,10 +125,19 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
     places = " ".join(found.where[jan])
     for output in ("API /api/v1/observations", "CSV /regions/PE-LOR/indicators.csv", "XLSX"):
         assert output in places
+    assert "page /regions/PE-LOR/dashboard/, chart IND-K" in places
     assert found.shown[obs_key("IND-K", "PE-LOR", "2027-01", "sex=f")] == 18
-    assert obs_key("IND-K", "PE-LOR", "2027-02") in found.hidden  # 3 is small
-    assert obs_key("IND-K", "PE-LOR", "2027-02") not in found.shown
+    assert found.shown[obs_key("IND-K", "*", "2027-02")] == 85  # the program dashboard
+    assert found.hidden == set()
     assert found.figures > len(found.shown)
+    # A small count is shown by no output, and some output marks it hidden.
+    changed = Observation.objects.get(region=a, period=FEB)
+    changed.value = 3
+    changed.save()  # as an edit does: the data's version changes
+    with reader_for(username="viewer-all") as reader:
+        found = checks.gather(reader)
+    feb = obs_key("IND-K", "PE-LOR", "2027-02")
+    assert feb in found.hidden and feb not in found.shown
 
 
 def test_a_coordinator_sees_their_region_in_full(world) -> None:
