@@ -139,10 +139,10 @@ def history_visible(user: User, region: Region | None = None, sector_id: int | N
 
 
 def sees_small_counts(user: User, regions: Region | Iterable[Region]) -> bool:
-    """Whether ``user`` sees counts of people from 1 to 4 (and the totals that would give one
+    """Whether ``user`` sees small counts of people (and the figures that would give one
     back) in ``regions`` (one region, or every one of several; no regions: True). Those who
-    may see a region's details do; viewers get such counts suppressed (``amparo.suppression``)
-    on pages, in lists, the API and reports alike."""
+    may see a region's details do; for others such counts are hidden by their release
+    (``amparo.disclosure.release``) on pages, in lists, the API and reports alike."""
     if isinstance(regions, Model):
         regions = (regions,)
     return all(can(user, Capability.VIEW_DETAIL, region) for region in regions)

@@ -13,10 +13,16 @@ from amparo.disclosure import track
 from amparo.disclosure.release import Release, request_release
 
 
-def _release(context: dict | None) -> Release:
+def _release(context: dict | None, obj: object) -> Release:
     """The reader's release (``amparo.disclosure.release``): the same cells are hidden in
-    the API as on the pages, in downloads and in reports."""
-    return request_release(context["request"])
+    the API as on the pages, in downloads and in reports. Outside a response (a conflict's
+    current values) the object carries it."""
+    if context and context.get("request") is not None:
+        return request_release(context["request"])
+    found = getattr(obj, "release", None)
+    if found is None:
+        raise ValueError("no reader to hide counts for")
+    return found
 
 
 class ErrorOut(Schema):
@@ -97,7 +103,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_attendance(obj, context) -> list[dict]:
-        release = _release(context)
+        release = _release(context, obj)
         region = obj.rollout.region.code
         rows = []
         for row in obj.attendance.all():
@@ -262,15 +268,15 @@ class ObservationOut(Schema):
 
     @staticmethod
     def resolve_value(obj, context) -> Decimal | None:
-        return None if _release(context).observation_hidden(obj) else obj.value
+        return None if _release(context, obj).observation_hidden(obj) else obj.value
 
     @staticmethod
     def resolve_suppressed(obj, context) -> bool:
-        return _release(context).observation_hidden(obj)
+        return _release(context, obj).observation_hidden(obj)
 
     @staticmethod
     def resolve_hidden(obj, context) -> bool:
-        return _release(context).observation_hidden(obj)
+        return _release(context, obj).observation_hidden(obj)
 
     @staticmethod
     def resolve_indicator(obj) -> str:

@@ -150,7 +150,8 @@ def data_version() -> str:
     from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
 
     parts = [
-        Observation.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
+        # The sum too: a bulk ``update()`` leaves ``updated_at`` as it was.
+        Observation.objects.aggregate(n=Count("pk"), at=Max("updated_at"), s=Sum("value")),
         Event.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
         RecoveryGroup.objects.aggregate(n=Count("pk"), at=Max("updated_at")),
         Attendance.objects.aggregate(

@@ -14,7 +14,7 @@ from amparo.accounts import access
 from amparo.accounts.models import User
 from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
-from amparo.disclosure.release import Release
+from amparo.disclosure.release import MARKER, Release
 from amparo.indicators.models import Indicator
 from amparo.indicators.queries import IndicatorView, indicator_views
 from amparo.mitigation.models import Measure, MeasureStatus
@@ -52,6 +52,11 @@ class Dashboard:
     lines: list[RegionLine]
     indicators: list[IndicatorView]
     statuses: list[tuple[str, str]]
+
+    @property
+    def hides_counts(self) -> bool:
+        """Whether a region's line shows a hidden count (the page then says why)."""
+        return any(MARKER in (line.pastors_trained, line.groups_active) for line in self.lines)
 
 
 def risk_profiles(regions: list[Region], user: User | None = None) -> dict[int, RiskProfile]:

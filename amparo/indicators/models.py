@@ -167,13 +167,14 @@ class Target(models.Model):
 
 
 class Observation(models.Model):
-    """A value of an indicator in a region for a period, maybe for one disaggregation
-    (``"sex=f"``, ``"age_band=10-14"``; empty for the total)."""
+    """A value of an indicator in a region for a period, maybe for one group of people
+    (``"sex=f"``, ``"age_band=10-14"``, or combined in canonical order:
+    ``"age_band=10-14;sex=f"``; empty for the total)."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="observations")
     period = models.DateField(_("period"))
-    disaggregation = models.CharField(_("disaggregation"), max_length=40, blank=True)
+    disaggregation = models.CharField(_("disaggregation"), max_length=120, blank=True)
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)

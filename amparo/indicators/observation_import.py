@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from amparo.disclosure.keys import disaggregation as disaggregation_key
+from amparo.disclosure.keys import parse_disaggregation
 from amparo.imports.checking import CheckReport, Problem, body_rows, header_row
 from amparo.indicators.periods import parse_period
 from amparo.tabular import Row
@@ -40,6 +42,30 @@ class ObservationParse(CheckReport):
     valid: list[ObservationRow] = field(default_factory=list)
 
 
+MAX_DISAGGREGATION = 120  # Observation.disaggregation's length
+
+
+def combined_disaggregation(
+    text: str, allowed: frozenset[str], vocabularies: Mapping[str, frozenset[str]]
+) -> str | None:
+    """The canonical key of a group of people (``"age=10-14;sex=f"``, dimensions sorted)
+    from ``text`` (``"sex=f"``, or several parts in any order: ``"sex=f;age=10-14"``), or
+    None when a part is not ``dim=value``, a dimension is not one of ``allowed`` or given
+    twice, a value is not in its dimension's vocabulary, or the key is too long."""
+    try:
+        parts = parse_disaggregation(text)
+    except ValueError:
+        return None
+    if not parts:
+        return None
+    for dimension, value in parts.items():
+        known = vocabularies.get(dimension)
+        if dimension not in allowed or (known is not None and value not in known):
+            return None
+    key = disaggregation_key(parts)
+    return key if len(key) <= MAX_DISAGGREGATION else None
+
+
 def parse_observations(
     rows: Iterator[Row],
     indicators: Mapping[str, IndicatorSpec],
@@ -51,7 +77,8 @@ def parse_observations(
     """Check every row; valid ones are kept (observation files are small: ``max_rows``).
     ``on_row`` hears how many rows were handled so far (progress). A disaggregation of a
     dimension with a vocabulary (``vocabularies``: values by dimension) must use one of
-    its values."""
+    its values; several dimensions combine (``sex=f;age=10-14``) and are stored in their
+    canonical order (``combined_disaggregation``)."""
     vocabularies = vocabularies or {}
     result = ObservationParse()
     header = header_row(rows, result)
@@ -103,16 +130,13 @@ def parse_observations(
             problems.append(Problem(number, "value", "too_large", cell("value")[:40]))
         disaggregation = cell("disaggregation").replace(" ", "")
         if disaggregation and spec is not None:
-            dimension, _eq, group = disaggregation.partition("=")
-            known = vocabularies.get(dimension)
-            if (
-                "=" not in disaggregation
-                or dimension not in spec.disaggregations
-                or (known is not None and group not in known)
-            ):
+            found = combined_disaggregation(disaggregation, spec.disaggregations, vocabularies)
+            if found is None:
                 problems.append(
                     Problem(number, "disaggregation", "bad_disaggregation", disaggregation[:40])
                 )
+            else:
+                disaggregation = found
         key = (code, region, period, disaggregation)
         if not problems and key in seen:
             problems.append(Problem(number, "period", "duplicate_in_file", cell("period")[:40]))

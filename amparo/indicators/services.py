@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
@@ -236,7 +236,13 @@ def disaggregation_value_save(
     errors: dict[str, str] = {}
     new_code = fields.get("code", value.code)
     if value.pk and new_code != value.code:
-        used = Observation.objects.filter(disaggregation=value.key).exists()
+        key = value.key
+        used = Observation.objects.filter(  # alone, or part of a combined group
+            Q(disaggregation=key)
+            | Q(disaggregation__startswith=f"{key};")
+            | Q(disaggregation__endswith=f";{key}")
+            | Q(disaggregation__contains=f";{key};")
+        ).exists()
         if used or value.from_catalog:
             errors["code"] = _("Observations or the catalog use this code: it cannot change.")
     if len(f"{dimension.code}={new_code}") > 40:

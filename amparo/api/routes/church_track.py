@@ -17,6 +17,7 @@ from amparo.api.filters import ObjectId, regions_asked, seeing_detail, since
 from amparo.api.pagination import Pages
 from amparo.api.schemas import EventOut, EventPatch, RolloutOut
 from amparo.api.versioned import patch_or_conflict
+from amparo.disclosure.release import request_release
 from amparo.rollout import planner
 from amparo.rollout import queries as rollout_queries
 from amparo.rollout import services as rollout_services
@@ -71,6 +72,7 @@ def _event_out(request: HttpRequest, pk: int) -> Event:
         .get(pk=event.pk)
     )
     found.see_small = access.sees_small_counts(request.user, found.rollout.region)
+    found.release = request_release(request)  # for a conflict's current values
     return found
 
 

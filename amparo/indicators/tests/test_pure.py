@@ -1,4 +1,5 @@
-"""Periods, aggregation, target progress and suppression: pure, property-tested."""
+"""Periods, aggregation, target progress and what a combined figure hides: pure,
+property-tested."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from amparo.indicators.periods import (
     periods_between,
     previous_period,
 )
-from amparo.suppression import HIDDEN_TOTAL, SUPPRESSED, suppress_with_total
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 frequencies = st.sampled_from(["monthly", "quarterly", "yearly"])
@@ -116,19 +116,26 @@ def test_ratio_and_progress() -> None:
     assert progress(5, 5, 5, higher_is_better=True) == 1.0
 
 
-@given(st.lists(st.integers(0, 60), min_size=1, max_size=8))
-def test_a_suppressed_cell_can_never_be_recovered_from_the_total(counts) -> None:
-    shown, total = suppress_with_total(counts)
-    hidden = [i for i, v in enumerate(shown) if v == SUPPRESSED]
-    for i, value in enumerate(shown):
-        if isinstance(value, int):
-            assert value == counts[i] and (value == 0 or value >= 5)
-    if hidden:
-        assert total == HIDDEN_TOTAL
-    elif sum(counts) == 0 or sum(counts) >= 5:
-        assert total == sum(counts)
-    else:
-        assert total == SUPPRESSED
+@given(st.lists(st.booleans(), min_size=1, max_size=6), st.booleans(), st.booleans())
+def test_a_combined_figure_is_shown_only_when_it_gives_no_hidden_cell_back(
+    hidden_parts, program_in_table, program_hidden
+) -> None:
+    """A chart point or current value combined over regions is shown when every region's
+    cell is shown (it tells nothing new), or when it is the program's own cell and the
+    reader's release shows it (the protection then made it safe)."""
+    from amparo.disclosure.release import Release, combined_hidden
+
+    parts = [("obs", "X", f"R{i}", "2026-01", "") for i in range(len(hidden_parts))]
+    program = ("obs", "X", "*", "2026-01", "")
+    hidden = {p for p, h in zip(parts, hidden_parts, strict=True) if h}
+    release = Release(
+        5,
+        frozenset(hidden | ({program} if program_hidden else set())),
+        frozenset({program}) if program_in_table else frozenset(),
+    )
+    shown = not combined_hidden(release, parts, program_cell=program)
+    assert shown == (not hidden or (program_in_table and not program_hidden))
+    assert combined_hidden(release, parts) == bool(hidden)  # a subset of regions
 
 
 Q = [date(2026, m, 1) for m in (1, 4, 7, 10)]
@@ -207,33 +214,6 @@ def test_a_ratio_divides_the_sums_of_its_parts() -> None:
     bottom = [Point("A", Q[0], 10), Point("B", Q[0], 30)]
     # Not the mean of 10% and 10% weighted by nothing: 4 / 40.
     assert ratio_series(top, bottom, percent=True) == [(Q[0], 10.0)]
-
-
-@given(st.lists(st.integers(0, 60), min_size=1, max_size=8))
-def test_a_total_over_a_suppressed_cell_never_shows_its_value(counts) -> None:
-    from amparo.suppression import covers_small, suppress_covering
-
-    shown = suppress_covering(sum(counts), counts)
-    if covers_small(counts):
-        assert shown in (HIDDEN_TOTAL, SUPPRESSED)
-    else:
-        assert shown == sum(counts) or (shown == SUPPRESSED and 0 < sum(counts) < 5)
-    _cells, total = suppress_with_total(counts)
-    if isinstance(total, int):
-        assert shown == total
-
-
-@given(points)
-def test_a_series_point_over_a_small_count_is_hidden_from_viewers(rows) -> None:
-    from amparo.indicators.aggregation import cells
-    from amparo.suppression import covers_small
-
-    for method in ("sum", "last"):
-        for period, value in series(method, rows):
-            covered = [c.value for c in cells(method, rows, period)]
-            assert value == pytest.approx(sum(covered))
-            if any(0 < round(v) < 5 for v in covered):
-                assert covers_small(covered)
 
 
 def _held(method, rows, targets, until):

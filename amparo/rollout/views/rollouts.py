@@ -12,7 +12,7 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.disclosure import track
-from amparo.disclosure.release import release_of
+from amparo.disclosure.release import MARKER, release_of
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
@@ -26,7 +26,18 @@ def program_overview(request: HttpRequest) -> HttpResponse:
     lines = queries.program_overview(regions, release=release)
     program_map = home.program_map(request.user, regions, lines) if lines else None
     return render(
-        request, "rollout/program.html", {"lines": lines, "map": program_map, "release": release}
+        request,
+        "rollout/program.html",
+        {
+            "lines": lines,
+            "map": program_map,
+            "release": release,
+            "hides_counts": any(
+                MARKER
+                in (x.pastors_trained, x.churches_represented, x.groups_launched, x.groups_active)
+                for x in lines
+            ),
+        },
     )
 
 
