@@ -290,6 +290,34 @@ def program_overview(ctx: Context) -> Iterator[Figure]:
                 yield Figure(cell, value, f"page /program/, {line.region.code} {what}")
 
 
+def event_pages(ctx: Context) -> Iterator[Figure]:
+    """Every event's page: its attendance table (per organization and each column's
+    total) and the capacity warning, which says how many pastors came."""
+    from amparo.disclosure import track
+    from amparo.rollout.models import Event
+
+    events = Event.objects.filter(rollout__region__in=ctx.regions).select_related("rollout__region")
+    for event in events.order_by("pk"):
+        region = event.rollout.region.code
+        path = reverse("event-detail", args=[region, event.pk])
+        page = _get(ctx, path)
+        for row, cells in page.context["attendance_rows"]:
+            for column, shown in zip(track.COLUMNS, cells, strict=True):
+                value = parse_number(shown)
+                if value is not None or is_hidden_mark(shown):
+                    cell = track.event_cell(region, event.pk, column, row.organization_id)
+                    yield Figure(cell, value, f"page {path}, attendance")
+        for column, shown in zip(track.COLUMNS, page.context["attendance_totals"], strict=True):
+            value = parse_number(shown)
+            if value is not None or is_hidden_mark(shown):
+                cell = track.event_cell(region, event.pk, column)
+                yield Figure(cell, value, f"page {path}, total")
+        for warning in page.context.get("capacity_warnings", []):
+            if warning.what == "pastors" and warning.actual is not None:
+                cell = track.event_cell(region, event.pk, "pastors")
+                yield Figure(cell, float(warning.actual), f"page {path}, capacity warning")
+
+
 def executive_summary(ctx: Context) -> Iterator[Figure]:
     """The content the PDF executive summary is drawn from (its cards and charts), for the
     program and for each region, in the version this reader gets."""
@@ -325,6 +353,7 @@ READER_OUTPUTS: dict[str, Collector] = {
     "api-observations": api_observations,
     "api-events": api_events,
     "program-overview": program_overview,
+    "event-pages": event_pages,
     "indicators-csv": indicators_csv,
     "dhis2-export": dhis2_export,
     "dashboards": dashboards,

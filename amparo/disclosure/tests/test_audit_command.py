@@ -114,6 +114,7 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
         "api-observations",
         "api-events",
         "program-overview",
+        "event-pages",
         "indicators-csv",
         "dhis2-export",
         "dashboards",
