@@ -42,7 +42,7 @@ class Gathered:
         for figure in figures:
             self.figures += 1
             places = self.where.setdefault(figure.cell, [])
-            if len(places) < 5:  # enough to say where; a cell can be on every page
+            if len(places) < 10:  # enough to say where; a cell can be on every page
                 places.append(figure.where)
             if figure.value is None:
                 self.hidden.add(figure.cell)

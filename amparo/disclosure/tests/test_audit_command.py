@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from amparo.accounts.models import Membership, Role, User
 from amparo.charts import line_chart
+from amparo.dhis2.models import Dhis2Code
 from amparo.disclosure import checks
 from amparo.disclosure.gather import Figure, Gathered
 from amparo.disclosure.gather.cells import obs_key
@@ -107,6 +108,11 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
         ],
     )  # fmt: skip
     _viewer_of_all(world)
+    for kind, key, code in [
+        ("data_element", "IND-K", "DE-K"), ("org_unit", "PE-LOR", "OU-LOR"),
+        ("category_option_combo", "", "COC-ALL"), ("category_option_combo", "sex=f", "COC-F"),
+    ]:  # fmt: skip
+        Dhis2Code.objects.create(kind=kind, key=key, code=code)
     with reader_for(username="viewer-all") as reader:
         found = checks.gather(reader)
     assert found.skipped == {}
@@ -127,6 +133,9 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
     for output in ("API /api/v1/observations", "CSV /regions/PE-LOR/indicators.csv", "XLSX"):
         assert output in places
     assert "page /regions/PE-LOR/dashboard/, chart IND-K" in places
+    assert "DHIS2 /regions/PE-LOR/indicators/dhis2/?period=2027" in places
+    girls = " ".join(found.where[obs_key("IND-K", "PE-LOR", "2027-01", "sex=f")])
+    assert "DHIS2" in girls
     assert found.shown[obs_key("IND-K", "PE-LOR", "2027-01", "sex=f")] == 18
     assert found.shown[obs_key("IND-K", "*", "2027-02")] == 85  # the program dashboard
     assert found.hidden == set()
