@@ -65,7 +65,8 @@ def reader_for(
                 if region and found is None:
                     raise ReaderError(f"no region {region!r}")
                 user = _synthetic(role, found)
-                yield Reader(f"{role} {region or '*'}".strip(), user, False, k_for(donor=False))
+                label = f"{role} {found.code if found else '*'}"
+                yield Reader(label, user, False, k_for(donor=False))
         finally:
             transaction.set_rollback(True)
 

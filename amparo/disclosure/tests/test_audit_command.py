@@ -263,3 +263,32 @@ def test_help_lists_the_outputs() -> None:
     text = Command().create_parser("amparo", "disclosure_audit").format_help()
     for output in ("api-observations", "indicators-csv", "dhis2-export", "report-pdf"):
         assert output in text
+
+
+def test_a_role_in_a_region_is_audited_and_progress_goes_to_stderr(world) -> None:
+    indicator = _indicator()
+    _values(indicator, [(world.region_a, JAN, "", 40), (world.region_b, JAN, "", 2)])
+    code, out, err = _audit("--role", "viewer", "--region", "pe-lor")
+    assert code == 0, out
+    assert out.startswith("reader: viewer PE-LOR (k = 5)")
+    assert "disclosure audit: 1/9 api-observations" in err
+    assert "disclosure audit: 9/9 report-pdf" in err
+    assert "no leak found" in out and "disclosure audit" not in out
+    assert not User.objects.filter(username=SYNTHETIC).exists()
+    with pytest.raises(CommandError) as raised:
+        call_command("disclosure_audit", "--role", "viewer", "--region", "XX", stdout=StringIO())
+    assert raised.value.returncode == 2
+
+
+def test_an_output_that_fails_is_reported_not_skipped_silently(world, monkeypatch) -> None:
+    from amparo.disclosure.gather import outputs
+
+    def broken(_ctx):
+        raise outputs.OutputError("/regions/PE-LOR/indicators.csv answered 500")
+        yield  # pragma: no cover - a generator
+
+    monkeypatch.setitem(outputs.READER_OUTPUTS, "indicators-csv", broken)
+    _viewer_of_all(world)
+    code, out, _err = _audit("--user", "viewer-all", "--quiet")
+    assert code == 1
+    assert "NOT COVERED: output indicators-csv failed: OutputError: /regions/PE-LOR" in out

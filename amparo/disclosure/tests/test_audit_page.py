@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.urls import reverse
 
 from amparo.disclosure import services
@@ -106,3 +107,46 @@ def test_only_the_most_recent_runs_are_kept(world) -> None:
     for _n in range(services.KEPT + 5):
         services.audit_request(by=world.users["admin"], donor=True)
     assert AuditRun.objects.count() == services.KEPT
+
+
+def test_the_form_names_each_kind_of_reader(world) -> None:
+    from amparo.disclosure.forms import ReaderForm
+
+    cases = [
+        ({"reader": "donor", "role": "viewer"}, {"donor": True}),
+        ({"reader": "user", "role": "viewer", "username": "viewer"}, {"username": "viewer"}),
+        ({"reader": "role", "role": "viewer", "region": "PE-UCA"},
+         {"role": "viewer", "region": "PE-UCA"}),
+        ({"reader": "role", "role": "coordinator"}, {"role": "coordinator", "region": ""}),
+    ]  # fmt: skip
+    for data, expected in cases:
+        form = ReaderForm(data)
+        assert form.is_valid(), form.errors
+        assert form.reader_kwargs() == expected
+    assert not ReaderForm({"reader": "role", "role": "king"}).is_valid()
+
+
+def test_an_audit_that_cannot_run_says_so(world, monkeypatch) -> None:
+    from amparo.disclosure import checks
+
+    def broken(**_kwargs):
+        raise RuntimeError("the solver gave up")
+
+    monkeypatch.setattr(checks, "check", broken)
+    run = services.audit_request(by=world.users["admin"], role="viewer")
+    with pytest.raises(RuntimeError):
+        services.audit_run(run=run)
+    run.refresh_from_db()
+    assert run.state == AuditState.FAILED
+    assert run.progress == "RuntimeError: the solver gave up"
+    page = world.client("admin").get(reverse("disclosure-audit-run", args=[run.pk]))
+    assert "the solver gave up" in page.content.decode()
+
+
+def test_an_audit_of_a_donor_report_is_kept_with_its_result(world) -> None:
+    _data(world)
+    run = services.audit_run(run=services.audit_request(by=world.users["admin"], donor=True))
+    assert run.state == AuditState.DONE and run.progress == ""
+    assert run.result["ok"] is True and run.result["k"] == 11
+    assert run.result["outputs"] == ["report-xlsx", "report-pdf"]
+    assert run.reader_label in ("donors and public", "donantes y público")
