@@ -29,13 +29,16 @@ from ortools.linear_solver import pywraplp
 
 from amparo.disclosure.model import CellKey, Constraint, Leak
 
-_TOLERANCE = 1e-6
+_TOLERANCE = 1e-5  # GLOP's answers are this close on tables of thousands of cells
 # Every unknown gets an upper bound far above anything its relations could make it (GLOP
 # tells "unbounded" from "infeasible" unreliably, a bound avoids the question); a cell that
 # can reach half of it is taken as unbounded. Not too far: at 1e9 GLOP loses precision.
 _BIG_FACTOR = 1000.0
-_BIG_LEAST = 1e6
+_BIG_LEAST = 1e4
 _SHOWN_CONSTRAINTS = 12
+# Components this big first solve for all their cells at once (``_Component._spread``).
+_SPREAD_LEAST = 20
+_SPREAD_ROUNDS = 200
 
 # A relation with the published values put in: (relation, coefficients of its unknowns,
 # low, high).
@@ -128,13 +131,17 @@ class _Component:
     def __init__(self, cells: list[CellKey], rows: list[_Row]) -> None:
         self.cells = cells
         self.rows = rows
-        scale = sum(abs(b) for _c, _t, low, high in rows for b in (low, high) if math.isfinite(b))
+        scale = max(
+            (abs(b) for _c, _t, low, high in rows for b in (low, high) if math.isfinite(b)),
+            default=0.0,
+        )
         self.big = max(_BIG_LEAST, _BIG_FACTOR * (1.0 + scale))
         self.lows = dict.fromkeys(cells, math.inf)  # smallest value seen in a solution
         self.highs = dict.fromkeys(cells, -math.inf)
         self.solver: pywraplp.Solver | None = None
         self.variables: dict[CellKey, pywraplp.Variable] = {}
         self.rows_of: dict[CellKey, list[Constraint]] | None = None
+        self.position = {cell: i for i, cell in enumerate(cells)}
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -166,18 +173,45 @@ class _Component:
         holds keeps the range seen so far (narrower than or equal to the true one)."""
         if len(self.cells) == 1:
             return self._single()
+        self._spread(settled)
         found = {}
         for cell in self.cells:
             lo, hi = self.lows[cell], self.highs[cell]
             if not (lo <= hi and settled(cell, lo, hi)):
                 # A cell is never negative: seen at 0, its minimum is 0.
-                lo = 0.0 if lo <= _TOLERANCE else self._solve(cell, maximise=False)
+                lo = 0.0 if lo <= _TOLERANCE else self._optimise({cell: 1.0}, maximise=False)
                 hi = self.highs[cell]
                 if not settled(cell, lo, max(hi, lo)):
-                    hi = self._solve(cell, maximise=True)
+                    hi = self._optimise({cell: 1.0}, maximise=True)
             low, high = _whole(lo, hi, self.big)
             found[cell] = Interval(low, high, self.shown_constraints(cell))
         return found
+
+    def _spread(self, settled) -> None:
+        """Push the unsettled cells down together, then up, then in mixed directions, while
+        that settles some: one solve then does the work of hundreds on a big component."""
+
+        def open_(cell: CellKey) -> bool:
+            lo, hi = self.lows[cell], self.highs[cell]
+            return not (lo <= hi and settled(cell, lo, hi))
+
+        unsettled = [c for c in self.cells if open_(c)]
+        stalled = 0
+        for round_ in range(_SPREAD_ROUNDS):
+            if len(unsettled) < _SPREAD_LEAST or stalled >= 3:
+                return
+            before = len(unsettled)
+            for maximise in (False, True):
+                if round_ == 0:
+                    objective = dict.fromkeys(unsettled, 1.0)
+                else:  # a different corner each time, the same for the same table
+                    objective = {
+                        c: ((self.position[c] * 2654435761 + round_ * 40503) % 1000) / 500 - 1
+                        for c in unsettled
+                    }
+                self._optimise(objective, maximise=maximise)
+                unsettled = [c for c in unsettled if open_(c)]
+            stalled = stalled + 1 if len(unsettled) == before else 0
 
     def _single(self) -> dict[CellKey, Interval]:
         (cell,) = self.cells
@@ -195,8 +229,11 @@ class _Component:
         low, high = _whole(lo, hi)
         return {cell: Interval(low, high, self.shown_constraints(cell))}
 
-    def _build(self) -> None:
-        solver = pywraplp.Solver.CreateSolver("GLOP")
+    def _build(self, name: str = "GLOP") -> None:
+        solver = pywraplp.Solver.CreateSolver(name)
+        if name == "GLOP":
+            # GLOP's presolve has called feasible tables of thousands of cells infeasible.
+            solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
         variables = {cell: solver.NumVar(0.0, self.big, "") for cell in self.cells}
         for _constraint, coefficients, low, high in self.rows:
             row = solver.Constraint(low, high)
@@ -204,13 +241,15 @@ class _Component:
                 row.SetCoefficient(variables[cell], coef)
         self.solver, self.variables = solver, variables
 
-    def _solve(self, cell: CellKey, *, maximise: bool) -> float:
+    def _optimise(self, objective: Mapping[CellKey, float], *, maximise: bool) -> float:
+        """The optimum of ``objective``; every solution found is kept as a witness."""
         if self.solver is None:
             self._build()
-        status = self._run(cell, maximise)
-        if status == pywraplp.Solver.ABNORMAL:  # numerical trouble: once more, afresh
-            self._build()
-            status = self._run(cell, maximise)
+        status = self._run(objective, maximise)
+        if status != pywraplp.Solver.OPTIMAL:
+            # Confirm with another solver (CLP) before believing it.
+            self._build("CLP")
+            status = self._run(objective, maximise)
         if status == pywraplp.Solver.INFEASIBLE:
             raise InconsistentPublication(self.constraints)
         if status != pywraplp.Solver.OPTIMAL:
@@ -219,11 +258,12 @@ class _Component:
         self._see({c: v.solution_value() for c, v in self.variables.items()})
         return self.solver.Objective().Value()
 
-    def _run(self, cell: CellKey, maximise: bool) -> int:
-        objective = self.solver.Objective()
-        objective.Clear()
-        objective.SetCoefficient(self.variables[cell], 1.0)
-        objective.SetOptimizationDirection(maximise)
+    def _run(self, objective: Mapping[CellKey, float], maximise: bool) -> int:
+        target = self.solver.Objective()
+        target.Clear()
+        for cell, coef in objective.items():
+            target.SetCoefficient(self.variables[cell], coef)
+        target.SetOptimizationDirection(maximise)
         return self.solver.Solve()
 
 

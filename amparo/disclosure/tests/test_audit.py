@@ -260,3 +260,56 @@ def test_the_true_values_always_lie_in_their_ranges(table):
         value = table.values[cell]
         assert interval.low <= value
         assert interval.high is None or value <= interval.high
+
+
+def leaks_from_intervals(published, relations, *, k, hidden):
+    """The leaks by definition, from every cell's exact range (no shortcut)."""
+    return sorted(
+        (cell, interval.low, interval.high)
+        for cell, interval in intervals(published, relations).items()
+        if interval.inside(k) or (cell in hidden and interval.pinned)
+    )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(max_regions=2, max_months=2), st.data(), st.sampled_from([3, 5, 11]))
+def test_the_audits_shortcuts_find_exactly_the_leaks_of_the_exact_ranges(table, data, k):
+    # Shortcuts (values seen in earlier solutions, all cells pushed at once) must not
+    # change the answer: compare with the ranges computed one cell at a time.
+    cells = sorted(table.values.keys() - table.derived)
+    hidden = set(data.draw(st.lists(st.sampled_from(cells), max_size=40, unique=True)))
+    published = published_of(table, hidden)
+    expected = leaks_from_intervals(published, table.constraints, k=k, hidden=hidden)
+    for feasible in (None, table.values):
+        leaks = audit(published, table.constraints, k=k, hidden=hidden, feasible=feasible)
+        assert [(leak.cell, leak.low, leak.high) for leak in leaks] == expected
+
+
+def test_a_long_chain_of_hidden_cells_is_solved_as_one_piece():
+    # t_i = c_i + c_{i+1}, all t published and every c hidden: one component of 40 unknowns
+    # that the joint solves settle; c_0 alone is set free by a loose first relation.
+    cells = [(f"c{i:02d}",) for i in range(41)]
+    relations = [
+        Constraint.sum((f"t{i:02d}",), [cells[i], cells[i + 1]], label=f"t{i:02d}")
+        for i in range(40)
+    ]
+    published = {(f"t{i:02d}",): 12 for i in range(40)}
+    found = intervals(published, relations)
+    assert len(found) == 41
+    assert all((interval.low, interval.high) == (0, 12) for interval in found.values())
+    assert audit(published, relations, k=5, hidden=cells) == []
+    # pin one end and the whole chain follows
+    published[cells[0]] = 7
+    leaks = audit(published, relations, k=5, hidden=cells[1:])
+    assert [(leak.cell, leak.low) for leak in leaks] == [
+        (cells[i], 5 if i % 2 else 7) for i in range(1, 41)
+    ]
+
+
+def test_an_interval_says_inside_and_pinned_plainly():
+    assert Interval(1, 4, ()).inside(5)
+    assert not Interval(0, 4, ()).inside(5)
+    assert not Interval(1, 5, ()).inside(5)
+    assert not Interval(1, None, ()).inside(5)
+    assert Interval(3, 3, ()).pinned
+    assert not Interval(3, None, ()).pinned

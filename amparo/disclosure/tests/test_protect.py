@@ -182,3 +182,22 @@ def test_revealing_a_hidden_cell_of_a_protected_table_can_be_caught(table, data)
     published = published_of(table, hidden) | {other: table.values[other] for other in revealed}
     leaks = audit(published, table.constraints, k=5, hidden=hidden - revealed)
     assert secret in {leak.cell for leak in leaks}
+
+
+def test_weights_given_by_the_caller_steer_the_complements():
+    table = two_by_two()
+    # make the inner cell for boys aged a dear: the total over age a goes instead
+    weights = dict(table.weights)
+    weights[cell("age=a;sex=m")] = 1000.0
+    hidden = protect(replace(table, weights=weights), k=5)
+    assert cell("age=a;sex=m") not in hidden
+    assert cell("age=a") in hidden
+    published = published_of(table, hidden)
+    assert audit(published, table.constraints, k=5, hidden=hidden) == []
+
+
+def test_a_table_without_weights_costs_each_cell_its_value_plus_one():
+    table = Table({("a",): 3}, ())
+    assert table.weight(("a",)) == 4.0
+    assert table.weight(("b",)) == 1.0
+    assert replace(table, weights={("a",): 0.5}).weight(("a",)) == 0.5

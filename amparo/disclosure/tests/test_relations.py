@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import HealthCheck, given, settings
+
 from amparo.disclosure import keys
 from amparo.disclosure.relations import Row, Shape, build, default_weights
+from amparo.disclosure.tests.tables import tables
 
 LOR, CUS = "PE-LOR", "PE-CUS"
 NAMES = {LOR: "Loreto", CUS: "Cusco"}
@@ -239,3 +242,48 @@ def test_every_relation_holds_on_the_values_it_builds():
         assert constraint.low <= total <= constraint.high, constraint.label
     assert table.values[keys.obs("I1", "*", "2027", "")] == 72
     assert table.values[keys.obs("I1", "*", "2027", "sex=_rest")] == 18
+
+
+def test_averages_over_regions_hold_within_their_rounding():
+    rows = [Row("I1", LOR, date(2027, 1, 1), "", 1), Row("I1", CUS, date(2027, 1, 1), "", 2)]
+    relations = build(rows, {"I1": Shape(aggregation="mean")}, years=False)
+    program = keys.obs("I1", "*", "2027-01")
+    assert relations.table.values[program] == 1.5
+    (constraint,) = relations.table.constraints
+    assert terms(constraint)[program] == 2.0
+    assert constraint.low <= 2 * 1.5 - 3 <= constraint.high
+
+
+def test_a_stock_program_year_holds_last_years_value_of_a_silent_region():
+    rows = [
+        Row("I1", LOR, date(2026, 6, 1), "", 4),
+        Row("I1", CUS, date(2027, 3, 1), "", 6),
+    ]
+    values = build(rows, {"I1": Shape(aggregation="last")}).table.values
+    assert values[keys.obs("I1", "*", "2026")] == 4
+    assert values[keys.obs("I1", "*", "2027")] == 10  # Loreto still holds its 4
+
+
+def test_remainders_appear_at_the_program_and_the_year_too():
+    rows = [
+        Row("I1", region, date(2027, m, 1), group, v)
+        for region in (LOR, CUS)
+        for m in (1, 2)
+        for group, v in (("", 10), ("sex=f", 3), ("sex=m", 5))
+    ]
+    table = build(rows, {"I1": Shape()}).table
+    assert table.values[keys.obs("I1", "*", "2027", "sex=_rest")] == 8
+    assert table.values[keys.obs("I1", LOR, "2027", "sex=_rest")] == 4
+    assert keys.obs("I1", "*", "2027-02", "sex=_rest") in table.derived
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(max_regions=3, max_months=3))
+def test_every_built_relation_holds_on_generated_tables(table):
+    for constraint in table.constraints:
+        total = sum(coef * table.values[cell] for cell, coef in constraint.terms)
+        assert constraint.low - 1e-9 <= total <= constraint.high + 1e-9, constraint.label
+        assert constraint.label
+    assert all(value >= 0 for value in table.values.values())
+    assert all(keys.is_remainder(cell) for cell in table.derived)
+    assert set(table.weights) == set(table.values)
