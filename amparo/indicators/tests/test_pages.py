@@ -191,7 +191,8 @@ def test_viewers_see_small_counts_suppressed(world, catalog) -> None:
         .get(reverse("region-dashboard", args=["PE-LOR"]))
         .content.decode()
     )
-    assert "&lt;5" in viewer and "&lt;5" not in coordinator
+    assert "oculto para proteger" in viewer and "oculto para proteger" not in coordinator
+    assert "&lt;5" not in viewer  # one marker, "c", which says nothing of the value
 
 
 def test_dashboards_cost_the_same_queries_at_any_size(world, catalog) -> None:
@@ -216,4 +217,6 @@ def test_dashboards_cost_the_same_queries_at_any_size(world, catalog) -> None:
     playbook = Playbook.objects.get(code="iglesias")
     Rollout.objects.create(region=world.region_b, playbook=playbook)
     assert [page_queries(client, url) for url in urls] == small
-    assert max(small) <= 30
+    # 30 for the page, and the reader's protection: the data's version (1 query), and
+    # after a change of the data the table it is worked out from (about 8, then cached).
+    assert max(small) <= 40

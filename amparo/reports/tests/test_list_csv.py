@@ -82,7 +82,9 @@ def test_a_regions_indicators_download_suppresses_small_counts_for_viewers(world
     mine = [r for r in _rows(world.client("coordinator").get(url)) if r[0] == indicator.code]
     assert [(r[2], r[3]) for r in mine] == [("2026-01-01", "3"), ("2026-02-01", "12")]
     viewer = [r for r in _rows(world.client("viewer").get(url)) if r[0] == indicator.code]
-    assert [(r[2], r[3]) for r in viewer] == [("2026-02-01", "12")]
+    # January's 3 is hidden, and so is February's 12: the year's 15 would give it back.
+    assert [(r[2], r[3]) for r in viewer] == [("2026-01-01", "c"), ("2026-02-01", "c")]
+    assert "oculto para proteger" in world.client("viewer").get(url).content.decode("utf-8-sig")
 
 
 def test_a_viewers_indicators_download_has_the_points_of_their_chart(world, loreto) -> None:
@@ -97,5 +99,11 @@ def test_a_viewers_indicators_download_has_the_points_of_their_chart(world, lore
             indicator=indicator, region=world.region_a, period=date(2026, month, 1), value=value
         )
     rows = _rows(world.client("viewer").get(reverse("indicators-csv", args=["PE-LOR"])))
-    viewer = [(r[2], r[3]) for r in rows if r[0] == indicator.code]
-    assert viewer == [("2026-02-01", "12"), ("2026-03-01", "5"), ("2026-04-01", "0")]
+    viewer = {r[2]: r[3] for r in rows if r[0] == indicator.code}
+    page = world.client("viewer").get(reverse("region-indicators", args=["PE-LOR"]))
+    view = next(v for v, _c in page.context["charts"] if v.indicator.code == indicator.code)
+    drawn = {f"{p:%Y-%m-%d}": str(round(v)) for p, v in view.shown_series}
+    # The download hides exactly the points the chart does not draw, and gives the others.
+    assert {p: v for p, v in viewer.items() if v != "c"} == drawn
+    assert viewer["2026-01-01"] == "c" and viewer["2026-04-01"] in ("0", "c")
+    assert viewer.get("2026-03-01") in ("5", "c")

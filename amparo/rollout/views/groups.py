@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,8 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
+from amparo.disclosure import track
+from amparo.disclosure.release import note, release_of
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import GroupForm, GroupReportForm
@@ -51,6 +54,7 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
             "reports": list(group.reports.all()),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.sees_small_counts(request.user, region),
+            "small_note": note(settings.AMPARO_DISCLOSURE_K),
             "form": form,
             "history": object_history(group)
             if access.history_visible(request.user, region)
@@ -64,6 +68,9 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
 def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     group = queries.group_or_404(request.user, region, pk)
+    if not track.groups_shown(region.code, release_of(request.user).hidden):
+        # The groups one can open are a list too: its length is the hidden count.
+        raise Http404
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)
     return _group_page(request, region, group, GroupReportForm() if can_change else None)
 

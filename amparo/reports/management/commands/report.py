@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("--lang", choices=["es", "en"], default="es")
         parser.add_argument("--format", choices=["pdf", "xlsx"], default="pdf")
         parser.add_argument(
-            "--donor", action="store_true", help="the version for partners and donors"
+            "--donor",
+            action="store_true",
+            help="for donors or the public: counts under AMPARO_DISCLOSURE_K_PUBLIC hidden "
+            "whoever runs it, no evidence text or contact details",
         )
         parser.add_argument("--since", help="show what was done since this date (YYYY-MM-DD)")
         parser.add_argument("-o", "--output", required=True)
