@@ -117,3 +117,60 @@ def test_reports_read_in_words_and_as_json() -> None:
     data = json.loads(checks.as_json(result))
     assert data["ok"] is False and data["leaks"][0]["high"] == 3
     assert data["skipped"] == {"dashboards": "OutputError: 500"}
+
+
+def test_what_a_reader_sees_in_full_is_no_leak_to_them() -> None:
+    lor, uca = obs_key("IND", "PE-LOR", "2027-01"), obs_key("IND", "PE-UCA", "2027-01")
+    program = obs_key("IND", "*", "2027-01")
+    event = ("event", "PE-LOR", "9", "pastors", "3")
+    values = {lor: 3.0, uca: 0.0, program: 3.0}
+    about = checks._about_others
+    # a viewer knows nothing in full: every cell counts
+    assert all(about(c, values, set()) for c in (lor, uca, program, event))
+    # a coordinator of Loreto: their region's cells are theirs, the others are not
+    assert not about(lor, values, {"PE-LOR"}) and about(uca, values, {"PE-LOR"})
+    assert not about(event, values, {"PE-LOR"})
+    assert about(("event", "PE-UCA", "9", "pastors", "3"), values, {"PE-LOR"})
+    # the program's cell is only Loreto's while Ucayali has nothing there
+    assert not about(program, values, {"PE-LOR"})
+    assert about(program, {**values, uca: 2.0}, {"PE-LOR"})
+    # other months or groups of Ucayali do not count for this cell
+    other = obs_key("IND", "PE-UCA", "2027-02")
+    assert not about(program, {**values, other: 8.0}, {"PE-LOR"})
+
+
+def test_a_leak_says_where_the_figures_that_gave_it_away_were_published() -> None:
+    from amparo.disclosure.model import Constraint, Leak
+
+    total, f, m = (obs_key("IND", "PE-LOR", "2027-01", s) for s in ("", "sex=f", "sex=m"))
+    found = Gathered()
+    found.add([Figure(total, 12, "CSV row 2"), Figure(total, 12, "API item 1")])
+    found.add([Figure(m, 10, "XLSX row 5"), Figure(f, None, "API item 2")])
+    relation = Constraint.sum(total, [f, m], label="IND Loreto 2027-01: over sex")
+    report = checks._report(Leak(f, 2, 2, (relation,)), found.finish())
+    assert report.cell == checks.in_words(f) and report.pinned
+    assert report.key == list(f) and (report.low, report.high) == (2, 2)
+    assert report.relations == ["IND Loreto 2027-01: over sex"]
+    assert report.published == sorted(
+        [
+            f"{checks.in_words(total)}: API item 1",
+            f"{checks.in_words(total)}: CSV row 2",
+            f"{checks.in_words(m)}: XLSX row 5",
+        ]
+    )
+
+
+def test_where_a_cell_was_shown_is_kept_for_its_first_places_only() -> None:
+    found = Gathered()
+    found.add(Figure(CELL, 12.0, f"page {n}") for n in range(30))
+    assert len(found.where[CELL]) == 10 and found.figures == 30
+    assert found.where[CELL][0] == "page 0"
+
+
+def test_every_output_is_listed_once_and_donors_get_reports_only() -> None:
+    from amparo.disclosure.gather.outputs import DONOR_OUTPUTS, READER_OUTPUTS
+
+    assert set(DONOR_OUTPUTS) == {"report-xlsx", "report-pdf"}
+    assert set(DONOR_OUTPUTS) <= set(READER_OUTPUTS)
+    assert len(READER_OUTPUTS) == 9
+    assert all(callable(collect) for collect in READER_OUTPUTS.values())
