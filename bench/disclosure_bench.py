@@ -79,6 +79,7 @@ def main() -> None:
     parser.add_argument("--full", type=int, default=5, help="of those, with all 3 crossed")
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=23)
+    parser.add_argument("--build-only", action="store_true", help="stop after the relations")
     args = parser.parse_args()
 
     steps = []
@@ -104,6 +105,15 @@ def main() -> None:
     relations = step("relations (build)", lambda: build(rows, shapes))
     table = relations.table
     rows.clear()  # free the memory before protecting
+    if args.build_only:
+        print(
+            f"{len(table.values):,} cells ({len(table.derived):,} remainders), "
+            f"{len(table.constraints):,} relations, "
+            f"{len(relations.inconsistencies)} inconsistencies"
+        )
+        for name, seconds, peak in steps:
+            print(f"{name:<24}{seconds:>10.1f}{peak:>10.0f}")
+        return
     result = step("protect", lambda: protection(table, k=args.k))
     hidden = result.hidden
     published = {
