@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("amparo.api.urls")),
     path("", include("amparo.reports.urls")),
     path("", include("amparo.ops.urls")),
+    path("", include("amparo.disclosure.urls")),
     path("accounts/", include("amparo.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from amparo.assessment import services as assessment_services
 from amparo.assessment.models import Finding, Threat
+from amparo.disclosure.models import AuditRun
 from amparo.fieldservers.models import Connection, PublishedForm
 from amparo.imports.models import ImportJob
 from amparo.mitigation.models import Evidence, Measure
@@ -518,6 +519,8 @@ SWEEP = {
     "my-tasks-csv": (USER, False, "get", lambda o, r: {}),
     "change-log": (ADMIN, False, "get", lambda o, r: {}),
     "ops-status": (ADMIN, False, "get", lambda o, r: {}),
+    "disclosure-audit": (ADMIN, False, "get", lambda o, r: {}),
+    "disclosure-audit-run": (ADMIN, False, "get", lambda o, r: {"pk": o["audit"].pk}),
     "disaggregation-list": (MEMBER, False, "get", lambda o, r: {}),
     "disaggregation-create": (ADMIN, False, "get", lambda o, r: {}),
     "disaggregation-edit": (ADMIN, False, "get", lambda o, r: {"dimension_code": "sex"}),
@@ -718,6 +721,7 @@ def objects(world, settings, tmp_path):
         frequency="monthly",
     )
     found["team"] = Team.objects.create(code="sweep", name="Equipo", home_region=world.region_a)
+    found["audit"] = AuditRun.objects.create(created_by=world.users["admin"], donor=True)
     found["plan"] = PlanRun.objects.create(
         playbook=playbook,
         input={

@@ -1,0 +1,371 @@
+"""The outputs a reader can get, each read back into figures (``Figure``).
+
+Every collector gets the output as the reader does (a request through every middleware,
+or the function a background report is made with, under the reader's account) and reads
+the numbers out of what comes back: JSON, CSV and XLSX bytes parsed back, the SVG of a
+chart (the value in a point's title, as a screen reader hears it), the cards of a
+dashboard. Only counts of people are collected: percentages, soles and days are not
+subject to the small-count rule (``docs/disclosure.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.test import Client
+from django.urls import reverse
+
+from amparo.disclosure.gather import Figure
+from amparo.disclosure.gather.cells import (
+    PROGRAM,
+    is_hidden_mark,
+    obs_key,
+    parse_number,
+    period_key,
+)
+from amparo.disclosure.gather.reader import Reader
+from amparo.indicators.models import Indicator, Unit
+from amparo.territory.models import Region
+
+
+@dataclass
+class Context:
+    reader: Reader
+    client: Client
+    regions: list[Region]  # those the reader sees
+    all_regions: int
+    indicators: dict[str, Indicator]  # counts of people, by code
+
+    @property
+    def program(self) -> str | None:
+        """The key of what a page combines over the reader's regions: the program's when
+        they are all of them (other combinations are no cell of the tables)."""
+        return PROGRAM if len(self.regions) == self.all_regions else None
+
+    def period(self, code: str, day: date) -> str:
+        return period_key(day, self.indicators[code].frequency)
+
+
+Collector = Callable[[Context], Iterator[Figure]]
+
+
+def _get(ctx: Context, path: str, **query: object):
+    response = ctx.client.get(path, query)
+    if response.status_code != 200:
+        raise OutputError(f"{path} answered {response.status_code}")
+    return response
+
+
+class OutputError(RuntimeError):
+    pass
+
+
+# --- the API -------------------------------------------------------------------------
+
+
+def api_observations(ctx: Context) -> Iterator[Figure]:
+    """``GET /api/v1/observations``, every page."""
+    offset, limit = 0, 500
+    while True:
+        page = json.loads(_get(ctx, "/api/v1/observations", limit=limit, offset=offset).content)
+        items = page.get("items", [])
+        for index, item in enumerate(items, start=offset):
+            code = item.get("indicator")
+            if code not in ctx.indicators:
+                continue
+            cell = obs_key(
+                code,
+                item["region"],
+                ctx.period(code, date.fromisoformat(str(item["period"])[:10])),
+                item.get("disaggregation") or "",
+            )
+            hidden = item.get("hidden") or item.get("suppressed") or is_hidden_mark(item["value"])
+            value = None if hidden else parse_number(item.get("value"))
+            if hidden or value is not None:
+                yield Figure(cell, value, f"API /api/v1/observations item {index + 1}")
+        offset += limit
+        if not items or offset >= int(page.get("count", 0)):
+            return
+
+
+def api_events(ctx: Context) -> Iterator[Figure]:
+    """``GET /api/v1/events``, every page: each event's attendance per organization."""
+    from amparo.disclosure import track
+
+    offset, limit = 0, 500
+    while True:
+        page = json.loads(_get(ctx, "/api/v1/events", limit=limit, offset=offset).content)
+        items = page.get("items", [])
+        for index, event in enumerate(items, start=offset):
+            for row in event.get("attendance", []):
+                for column in track.COLUMNS:
+                    shown = row.get(column)
+                    if shown is None and not (row.get("hidden") or row.get("suppressed")):
+                        continue
+                    cell = track.event_cell(
+                        event["region"], event["id"], column, row["organization_id"]
+                    )
+                    yield Figure(cell, parse_number(shown), f"API /api/v1/events item {index + 1}")
+        offset += limit
+        if not items or offset >= int(page.get("count", 0)):
+            return
+
+
+# --- downloads -----------------------------------------------------------------------
+
+
+def indicators_csv(ctx: Context) -> Iterator[Figure]:
+    """``/regions/<code>/indicators.csv`` of every region the reader sees."""
+    for region in ctx.regions:
+        path = reverse("indicators-csv", args=[region.code])
+        rows = list(csv.reader(io.StringIO(_get(ctx, path).content.decode("utf-8-sig"))))
+        for number, row in enumerate(rows[1:], start=2):
+            if len(row) < 4 or row[0] not in ctx.indicators:
+                continue
+            cell = obs_key(row[0], region.code, ctx.period(row[0], _day(row[2])))
+            value = parse_number(row[3])
+            if value is not None or is_hidden_mark(row[3]):
+                yield Figure(cell, value, f"CSV {path} row {number}")
+
+
+def dhis2_export(ctx: Context) -> Iterator[Figure]:
+    """The DHIS2 data value set (JSON) of every region and year with values, read back
+    with the mapping's names (a value the export leaves out is simply not shown)."""
+    from amparo.dhis2.queries import mapping
+    from amparo.indicators.models import Observation
+
+    elements, units, combos = mapping().reverse()
+    years = sorted({d.year for d in Observation.objects.dates("period", "year")})
+    for region in ctx.regions:
+        path = reverse("dhis2-export", args=[region.code])
+        for year in years:
+            body = json.loads(_get(ctx, path, period=str(year), format="json").content)
+            for index, value in enumerate(body.get("dataValues", []), start=1):
+                code = elements.get(value.get("dataElement"))
+                if code not in ctx.indicators:
+                    continue
+                period = str(value.get("period") or body.get("period"))
+                unit = value.get("orgUnit") or body.get("orgUnit")
+                cell = obs_key(
+                    code,
+                    units.get(unit, region.code),
+                    ctx.period(code, _dhis2_day(period)),
+                    combos.get(value.get("categoryOptionCombo", ""), ""),
+                )
+                number = parse_number(value.get("value"))
+                if number is not None or is_hidden_mark(value.get("value")):
+                    yield Figure(cell, number, f"DHIS2 {path}?period={year} value {index}")
+
+
+def workbook(ctx: Context) -> Iterator[Figure]:
+    """The XLSX workbook a report for this reader is (the donor version unless they may see
+    every region's details, as the report page decides), parsed back: its Observations."""
+    from openpyxl import load_workbook
+
+    from amparo.accounts import access
+    from amparo.reports import render
+
+    regions = Region.objects.filter(pk__in=[r.pk for r in ctx.regions])
+    donor = ctx.reader.donor or not access.sees_small_counts(ctx.reader.user, ctx.regions)
+    content = render.workbook_xlsx(regions, user=ctx.reader.user, lang="en", donor=donor)
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    by_name = {r.name: r.code for r in ctx.regions}
+    sheet = book["Observations"]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h) for h in next(rows)]
+    at = {name: header.index(name) for name in header}
+    yield from _workbook_events(book, ctx)
+    for number, row in enumerate(rows, start=2):
+        code = row[at["Indicator"]]
+        if code not in ctx.indicators:
+            continue
+        region = by_name.get(row[at["Region"]], row[at["Region"]])
+        cell = obs_key(
+            code, region, ctx.period(code, _day(row[at["Period"]])), row[at["Disaggregation"]] or ""
+        )
+        shown = row[at["Value"]]
+        value = parse_number(shown)
+        if value is not None or is_hidden_mark(shown):
+            yield Figure(cell, value, f"XLSX report, Observations row {number}")
+
+
+def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
+    """The workbook's Events (each event's totals) and Attendance (per organization) sheets.
+    Rows carry no ids: they are matched in the order the workbook writes them, checked
+    against the region's and the organization's names."""
+    from amparo.disclosure import track
+    from amparo.rollout.models import Attendance, Event
+
+    events = list(
+        Event.objects.filter(rollout__region__in=ctx.regions)
+        .select_related("rollout__region")
+        .order_by("rollout__region__name", "starts_on", "pk")
+    )
+    attendance = list(
+        Attendance.objects.filter(event__rollout__region__in=ctx.regions)
+        .select_related("event__rollout__region", "organization")
+        .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
+    )
+    for title, items, organization in (("Events", events, None), ("Attendance", attendance, 1)):
+        rows = book[title].iter_rows(values_only=True)
+        header = [str(h) for h in next(rows)]
+        at = {name: header.index(name) for name in header}
+        for number, (row, item) in enumerate(zip(rows, items, strict=False), start=2):
+            event = item if organization is None else item.event
+            region = event.rollout.region
+            if row[at["Region"]] != region.name or (
+                organization and row[at["Organization"]] != item.organization.name
+            ):
+                raise OutputError(f"workbook sheet {title} row {number} is not in order")
+            for column, name in zip(track.COLUMNS, ("Pastors", "Leaders", "Others"), strict=True):
+                shown = row[at[name]]
+                value = parse_number(shown)
+                if value is None and not is_hidden_mark(shown):
+                    continue
+                org = "" if organization is None else item.organization_id
+                cell = track.event_cell(region.code, event.pk, column, org)
+                yield Figure(cell, value, f"XLSX report, {title} row {number}")
+
+
+# --- pages and charts ----------------------------------------------------------------
+
+POINT = re.compile(r"<circle[^>]*><title>(\d{4}-\d{2}): ([^<]+)</title></circle>")
+
+
+def chart_figures(ctx: Context, charts, region: str | None, where: str) -> Iterator[Figure]:
+    """The figures of indicator cards and their charts, ``charts`` as the page has them
+    ((view, svg) pairs): each point's value as its title reads, and the card's current
+    value. ``region`` is the cell's region (None: a combination that is no cell)."""
+    if region is None:
+        return
+    for view, svg in charts:
+        code = view.indicator.code
+        if code not in ctx.indicators:
+            continue
+        for month, text in POINT.findall(svg or ""):
+            value = parse_number(text)
+            day = date.fromisoformat(month + "-01")
+            if value is not None:
+                yield Figure(
+                    obs_key(code, region, ctx.period(code, day)), value, f"{where}, chart {code}"
+                )
+        current, period = getattr(view, "current", None), getattr(view, "period", None)
+        if period is None or current is None:
+            continue
+        cell = obs_key(code, region, ctx.period(code, period))
+        value = parse_number(current)
+        if value is not None or is_hidden_mark(current):
+            yield Figure(cell, value, f"{where}, card {code}")
+
+
+def dashboards(ctx: Context) -> Iterator[Figure]:
+    """The program dashboard, and every region's dashboard and indicators page."""
+    page = _get(ctx, reverse("program-dashboard"))
+    yield from chart_figures(ctx, page.context["charts"], ctx.program, "page /dashboard/")
+    for region in ctx.regions:
+        for name in ("region-dashboard", "region-indicators"):
+            path = reverse(name, args=[region.code])
+            page = _get(ctx, path)
+            yield from chart_figures(ctx, page.context["charts"], region.code, f"page {path}")
+
+
+def program_overview(ctx: Context) -> Iterator[Figure]:
+    """``/program/``: each region's line of the church track (pastors trained, churches
+    represented, groups launched and active)."""
+    from amparo.disclosure import track
+
+    page = _get(ctx, reverse("program"))
+    for line in page.context["lines"]:
+        for what in ("pastors_trained", "churches_represented", "groups_launched", "groups_active"):
+            shown = getattr(line, what, None)
+            value = parse_number(shown)
+            if value is not None or is_hidden_mark(shown):
+                cell = track.track_cell(line.region.code, what)
+                yield Figure(cell, value, f"page /program/, {line.region.code} {what}")
+
+
+def event_pages(ctx: Context) -> Iterator[Figure]:
+    """Every event's page: its attendance table (per organization and each column's
+    total) and the capacity warning, which says how many pastors came."""
+    from amparo.disclosure import track
+    from amparo.rollout.models import Event
+
+    events = Event.objects.filter(rollout__region__in=ctx.regions).select_related("rollout__region")
+    for event in events.order_by("pk"):
+        region = event.rollout.region.code
+        path = reverse("event-detail", args=[region, event.pk])
+        page = _get(ctx, path)
+        for row, cells in page.context["attendance_rows"]:
+            for column, shown in zip(track.COLUMNS, cells, strict=True):
+                value = parse_number(shown)
+                if value is not None or is_hidden_mark(shown):
+                    cell = track.event_cell(region, event.pk, column, row.organization_id)
+                    yield Figure(cell, value, f"page {path}, attendance")
+        for column, shown in zip(track.COLUMNS, page.context["attendance_totals"], strict=True):
+            value = parse_number(shown)
+            if value is not None or is_hidden_mark(shown):
+                cell = track.event_cell(region, event.pk, column)
+                yield Figure(cell, value, f"page {path}, total")
+        for warning in page.context.get("capacity_warnings", []):
+            if warning.what == "pastors" and warning.actual is not None:
+                cell = track.event_cell(region, event.pk, "pastors")
+                yield Figure(cell, float(warning.actual), f"page {path}, capacity warning")
+
+
+def executive_summary(ctx: Context) -> Iterator[Figure]:
+    """The content the PDF executive summary is drawn from (its cards and charts), for the
+    program and for each region, in the version this reader gets."""
+    from amparo.accounts import access
+    from amparo.reports import content
+
+    scopes = [(Region.objects.filter(pk__in=[r.pk for r in ctx.regions]), ctx.program)]
+    scopes += [(Region.objects.filter(pk=r.pk), r.code) for r in ctx.regions]
+    for regions, key in scopes:
+        donor = ctx.reader.donor or not access.sees_small_counts(ctx.reader.user, list(regions))
+        summary = content.executive_summary(regions, user=ctx.reader.user, donor=donor, since=None)
+        yield from chart_figures(ctx, summary.charts, key, f"PDF report {key}")
+
+
+def _day(value: object) -> date:
+    if isinstance(value, date):
+        return value if not hasattr(value, "date") else value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def _dhis2_day(period: str) -> date:
+    """``2027`` / ``2027Q1`` / ``202701`` to the first day of it."""
+    if "Q" in period:
+        year, quarter = period.split("Q")
+        return date(int(year), (int(quarter) - 1) * 3 + 1, 1)
+    if len(period) == 6:
+        return date(int(period[:4]), int(period[4:]), 1)
+    return date(int(period[:4]), 1, 1)
+
+
+# What each reader gets: the name printed in reports and ``--help``, and its collector.
+READER_OUTPUTS: dict[str, Collector] = {
+    "api-observations": api_observations,
+    "api-events": api_events,
+    "program-overview": program_overview,
+    "event-pages": event_pages,
+    "indicators-csv": indicators_csv,
+    "dhis2-export": dhis2_export,
+    "dashboards": dashboards,
+    "report-xlsx": workbook,
+    "report-pdf": executive_summary,
+}
+# What a report for donors and the public shows.
+DONOR_OUTPUTS: dict[str, Collector] = {
+    "report-xlsx": workbook,
+    "report-pdf": executive_summary,
+}
+
+
+def count_indicators() -> dict[str, Indicator]:
+    return {i.code: i for i in Indicator.objects.filter(unit=Unit.COUNT)}
