@@ -48,11 +48,16 @@ ifneq ($(HAS_PANGO),yes)
 		fonts-dejavu-core
 endif
 
+# Each half runs in TEST_WORKERS processes (pytest-xdist), each with a test database of its
+# own (suffix _gw0, _gw1...); worksteal hands the slow tests out as workers free up.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+
 test-sqlite: $(INSTALLED) $(CHROMIUM) pango
-	$(BIN)/python -m pytest
+	$(PYTEST)
 
 test-postgres: $(INSTALLED) $(CHROMIUM) pango
-	DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+	DATABASE_URL=$(PG_URL) $(PYTEST)
 
 ## Refresh the translation catalogs after changing text (needs gettext)
 messages: $(INSTALLED)

@@ -8,6 +8,7 @@ computes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -55,6 +56,57 @@ def totp_code(device: TOTPDevice, steps_ahead: int = 0) -> str:
     device still accepts for one step: a code already used is refused)."""
     value = totp(device.bin_key, device.step, device.t0, device.digits, device.drift + steps_ahead)
     return f"{value:0{device.digits}d}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """The test database on PostgreSQL commits without waiting for its log to reach the
+    disk: what a transaction sees is the same, only a crash of the server could lose the
+    last commits, which a throwaway database does not mind. Production keeps the default."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.postgresql":
+            options = database.setdefault("OPTIONS", {})
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_only_tables_with_rows() -> Iterator[None]:
+    """PostgreSQL empties the database after each transactional test (browser, migration,
+    concurrency) with DELETE on the tables that hold rows, instead of Django's TRUNCATE of
+    every table: a TRUNCATE of ~120 tables takes seconds here (each table gets new files),
+    a DELETE of a few small ones milliseconds. Every table ends up empty either way and the
+    sequences are left as they are by both. The foreign keys Django makes on PostgreSQL
+    are checked at commit, so the order of the deletes does not matter."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade or not tables:
+            # Sequences to restart or only some apps' tables: Django's way.
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Table names from Django's introspection, quoted.
+        return [f"DELETE FROM {self.quote_name(t)};" for t in _with_rows(self, tables)]  # noqa: S608
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "sql_flush", sql_flush)
+        yield
+
+
+def _with_rows(ops, tables: list[str]) -> list[str]:
+    """The tables among ``tables`` that hold at least one row, in one query."""
+    tables = list(tables)
+    exists = " UNION ALL ".join(
+        f"SELECT {index} WHERE EXISTS (SELECT 1 FROM {ops.quote_name(table)})"  # noqa: S608
+        for index, table in enumerate(tables)
+    )
+    with ops.connection.cursor() as cursor:
+        cursor.execute(exists)
+        return [tables[row[0]] for row in cursor.fetchall()]
 
 
 @pytest.fixture(autouse=True)
