@@ -89,8 +89,26 @@ def test_the_migration_gives_loaded_regions_the_pack_coordinates(db) -> None:
     ucayali = Region.objects.get(code="PE-UCA")
     assert ucayali.capital_point == pytest.approx((-8.38333, -74.55))
     assert "Pucallpa" in ucayali.coordinates_source and not ucayali.coordinates_verified
-    assert Region.objects.get(code="PE-AMA").capital_point is None
+    assert Region.objects.get(code="PE-AMA").capital_point == pytest.approx((-6.23, -77.87))
     assert Region.objects.get(code="PE-XX").capital_point is None
+
+
+def test_the_later_migration_fills_only_regions_without_coordinates(db) -> None:
+    Region.objects.create(code="PE-AMA", name="Amazonas", capital="Chachapoyas", country="PE")
+    Region.objects.create(
+        code="PE-UCA", name="Ucayali", capital="Pucallpa", country="PE",
+        capital_latitude=-8.4, capital_longitude=-74.6, coordinates_source="checked by hand",
+    )  # fmt: skip
+    migration = importlib.import_module(
+        "amparo.territory.migrations.0005_region_capital_coordinates_missing"
+    )
+    migration.missing_coordinates_from_packs(apps, None)
+    amazonas = Region.objects.get(code="PE-AMA")
+    assert amazonas.capital_point == pytest.approx((-6.23, -77.87))
+    assert "GeoNames" in amazonas.coordinates_source and not amazonas.coordinates_verified
+    ucayali = Region.objects.get(code="PE-UCA")
+    assert ucayali.capital_point == pytest.approx((-8.4, -74.6))  # entered values stay
+    assert ucayali.coordinates_source == "checked by hand"
 
 
 REGIONS = [("PE-LOR", "Loreto"), ("PE-UCA", "Ucayali")]
