@@ -69,52 +69,50 @@ class OutputError(RuntimeError):
 # --- the API -------------------------------------------------------------------------
 
 
-def api_observations(ctx: Context) -> Iterator[Figure]:
-    """``GET /api/v1/observations``, every page."""
+def _api_items(ctx: Context, path: str) -> Iterator[tuple[int, dict]]:
+    """Every item of a paginated API list, with its place in the whole list (from 0)."""
     offset, limit = 0, 500
     while True:
-        page = json.loads(_get(ctx, "/api/v1/observations", limit=limit, offset=offset).content)
+        page = json.loads(_get(ctx, path, limit=limit, offset=offset).content)
         items = page.get("items", [])
-        for index, item in enumerate(items, start=offset):
-            code = item.get("indicator")
-            if code not in ctx.indicators:
-                continue
-            cell = obs_key(
-                code,
-                item["region"],
-                ctx.period(code, date.fromisoformat(str(item["period"])[:10])),
-                item.get("disaggregation") or "",
-            )
-            hidden = item.get("hidden") or item.get("suppressed") or is_hidden_mark(item["value"])
-            value = None if hidden else parse_number(item.get("value"))
-            if hidden or value is not None:
-                yield Figure(cell, value, f"API /api/v1/observations item {index + 1}")
+        yield from enumerate(items, start=offset)
         offset += limit
         if not items or offset >= int(page.get("count", 0)):
             return
+
+
+def api_observations(ctx: Context) -> Iterator[Figure]:
+    """``GET /api/v1/observations``, every page."""
+    for index, item in _api_items(ctx, "/api/v1/observations"):
+        code = item.get("indicator")
+        if code not in ctx.indicators:
+            continue
+        cell = obs_key(
+            code,
+            item["region"],
+            ctx.period(code, date.fromisoformat(str(item["period"])[:10])),
+            item.get("disaggregation") or "",
+        )
+        hidden = item.get("hidden") or item.get("suppressed") or is_hidden_mark(item["value"])
+        value = None if hidden else parse_number(item.get("value"))
+        if hidden or value is not None:
+            yield Figure(cell, value, f"API /api/v1/observations item {index + 1}")
 
 
 def api_events(ctx: Context) -> Iterator[Figure]:
     """``GET /api/v1/events``, every page: each event's attendance per organization."""
     from amparo.disclosure import track
 
-    offset, limit = 0, 500
-    while True:
-        page = json.loads(_get(ctx, "/api/v1/events", limit=limit, offset=offset).content)
-        items = page.get("items", [])
-        for index, event in enumerate(items, start=offset):
-            for row in event.get("attendance", []):
-                for column in track.COLUMNS:
-                    shown = row.get(column)
-                    if shown is None and not (row.get("hidden") or row.get("suppressed")):
-                        continue
-                    cell = track.event_cell(
-                        event["region"], event["id"], column, row["organization_id"]
-                    )
-                    yield Figure(cell, parse_number(shown), f"API /api/v1/events item {index + 1}")
-        offset += limit
-        if not items or offset >= int(page.get("count", 0)):
-            return
+    for index, event in _api_items(ctx, "/api/v1/events"):
+        for row in event.get("attendance", []):
+            for column in track.COLUMNS:
+                shown = row.get(column)
+                if shown is None and not (row.get("hidden") or row.get("suppressed")):
+                    continue
+                cell = track.event_cell(
+                    event["region"], event["id"], column, row["organization_id"]
+                )
+                yield Figure(cell, parse_number(shown), f"API /api/v1/events item {index + 1}")
 
 
 # --- downloads -----------------------------------------------------------------------
