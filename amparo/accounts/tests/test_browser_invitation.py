@@ -31,10 +31,12 @@ def test_an_admin_invites_a_coordinator_who_sets_a_password_and_signs_in(browser
     page.locator("nav details", has=page.locator("a[href='/accounts/people/']")).locator(
         "summary"
     ).click()
-    page.click(people)
+    with page.expect_navigation():
+        page.click(people)
     assert page.locator("h1").inner_text() == "Personas"
     assert _fits_the_phone(page)
-    page.click("a[href='/accounts/invitations/new/']")
+    with page.expect_navigation():
+        page.click("a[href='/accounts/invitations/new/']")
     assert _fits_the_phone(page)
     page.fill("#id_email", "lucia.coord@example.org")
     page.fill("#id_first_name", "Lucía")

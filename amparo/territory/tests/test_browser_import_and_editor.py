@@ -23,16 +23,19 @@ def test_a_question_edited_on_a_phone_becomes_a_new_form_version(
     question = Question.objects.filter(questionnaire__code="Q-TUR").order_by("order").first()
     browser_login(page, "admin")
     page.goto(page.base_url + "/questionnaires/")
-    page.click("a[href='/questionnaires/Q-TUR/']")
+    with page.expect_navigation():
+        page.click("a[href='/questionnaires/Q-TUR/']")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
-    page.click(f"a[href='/questionnaires/Q-TUR/questions/{question.pk}/edit/']")
+    with page.expect_navigation():
+        page.click(f"a[href='/questionnaires/Q-TUR/questions/{question.pk}/edit/']")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     page.fill("#id_label_en", "How many lodging inspections were there this year?")
     with page.expect_navigation():
         page.press("#id_label_en", "Enter")
     assert "Versión 2 del formulario" in page.inner_text("main")
     assert "label_en" in page.inner_text("main")
-    page.click("a[href='/questionnaires/Q-TUR/preview/']")
+    with page.expect_navigation():
+        page.click("a[href='/questionnaires/Q-TUR/preview/']")
     assert "How many lodging inspections were there this year?" in page.inner_text("main")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
@@ -47,7 +50,8 @@ def test_a_coordinator_imports_40_churches_on_a_phone(browser_page, world, tmp_p
     spreadsheet.write_bytes(xlsx(churches(40)))
     browser_login(page, "coordinator")
     page.goto(page.base_url + "/regions/PE-LOR/")
-    page.click("a[href='/regions/PE-LOR/organizations/import/']")
+    with page.expect_navigation():
+        page.click("a[href='/regions/PE-LOR/organizations/import/']")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     page.set_input_files("#id_file", str(spreadsheet))
     page.locator("main form button[type=submit]").focus()
