@@ -174,6 +174,7 @@ def solve(
     if progress:
         progress("relations over all the data")
     values, constraints = all_constraints()
+    constraints = (*constraints, *found.relations)  # what the outputs printed (ratios)
     if progress:
         progress(f"solving: {len(found.hidden)} hidden cells, {len(found.shown)} figures")
     leaks = shown_small(found, values, k=k, known=known)

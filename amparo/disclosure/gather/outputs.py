@@ -5,7 +5,9 @@ or the function a background report is made with, under the reader's account) an
 the numbers out of what comes back: JSON, CSV and XLSX bytes parsed back, the SVG of a
 chart (the value in a point's title, as a screen reader hears it), the cards of a
 dashboard. Only counts of people are collected: percentages, soles and days are not
-subject to the small-count rule (``docs/disclosure.md``).
+subject to the small-count rule (``docs/disclosure.md``). A ratio of two counts (a
+percentage of children protected) is read as what it is, a relation between its parts
+(``Ratio``): with its denominator known it gives the numerator back.
 """
 
 from __future__ import annotations
@@ -15,13 +17,13 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.test import Client
 from django.urls import reverse
 
-from amparo.disclosure.gather import Figure
+from amparo.disclosure.gather import Figure, Ratio, printed_half
 from amparo.disclosure.gather.cells import (
     PROGRAM,
     is_hidden_mark,
@@ -41,6 +43,13 @@ class Context:
     regions: list[Region]  # those the reader sees
     all_regions: int
     indicators: dict[str, Indicator]  # counts of people, by code
+    # Ratios of two counts of people, by code: (numerator, denominator, scale).
+    ratios: dict[str, tuple[str, str, float]] = field(default_factory=lambda: ratio_indicators())
+
+    @property
+    def region_codes(self) -> dict[str, str]:
+        """Region codes by id, as a view's points name regions."""
+        return {str(r.pk): r.code for r in self.regions}
 
     @property
     def program(self) -> str | None:
@@ -124,6 +133,10 @@ def indicators_csv(ctx: Context) -> Iterator[Figure]:
         path = reverse("indicators-csv", args=[region.code])
         rows = list(csv.reader(io.StringIO(_get(ctx, path).content.decode("utf-8-sig"))))
         for number, row in enumerate(rows[1:], start=2):
+            if len(row) >= 4 and row[0] in ctx.ratios and parse_number(row[3]) is not None:
+                yield _region_ratio(ctx, row[0], region.code, _day(row[2]), row[3],
+                                    f"CSV {path} row {number}")  # fmt: skip
+                continue
             if len(row) < 4 or row[0] not in ctx.indicators:
                 continue
             cell = obs_key(row[0], region.code, ctx.period(row[0], _day(row[2])))
@@ -239,12 +252,14 @@ POINT = re.compile(r"<circle[^>]*><title>(\d{4}-\d{2}): ([^<]+)</title></circle>
 def chart_figures(ctx: Context, charts, region: str | None, where: str) -> Iterator[Figure]:
     """The figures of indicator cards and their charts, ``charts`` as the page has them
     ((view, svg) pairs): each point's value as its title reads, and the card's current
-    value. ``region`` is the cell's region (None: a combination that is no cell)."""
-    if region is None:
-        return
+    value. ``region`` is the cell's region (None: a combination that is no cell). A ratio's
+    points and current value are relations between the region cells they divide."""
     for view, svg in charts:
         code = view.indicator.code
-        if code not in ctx.indicators:
+        if code in ctx.ratios:
+            yield from _ratio_figures(ctx, view, svg, where)
+            continue
+        if code not in ctx.indicators or region is None:
             continue
         for month, text in POINT.findall(svg or ""):
             value = parse_number(text)
@@ -260,6 +275,58 @@ def chart_figures(ctx: Context, charts, region: str | None, where: str) -> Itera
         value = parse_number(current)
         if value is not None or is_hidden_mark(current):
             yield Figure(cell, value, f"{where}, card {code}")
+
+
+def _ratio_figures(ctx: Context, view, svg: str, where: str) -> Iterator[Ratio]:
+    """A ratio's chart points (as their titles print them) and card (one decimal, as the
+    pages and the PDF print it), each over the region cells the view divides: for a
+    period, the numerator's and the denominator's values of the regions that report both
+    (``aggregation.ratio_points``)."""
+    numerator, denominator, scale = ctx.ratios[view.indicator.code]
+    cells_of = getattr(view, "cells_by_period", {}) or {}
+    by_month = {day.isoformat()[:7]: day for day in cells_of}
+    names = ctx.region_codes
+    place = f"{where}, chart {view.indicator.code}"
+
+    def cells(day: date, code: str, regions: set[str] | None = None) -> tuple:
+        return tuple(
+            obs_key(code, names.get(p.region, p.region), ctx.period(code, p.period))
+            for part, p in cells_of.get(day, [])
+            if part == code and (regions is None or p.region in regions)
+        )
+
+    for month, text in POINT.findall(svg or ""):
+        value, day = parse_number(text), by_month.get(month)
+        if value is None or day is None:
+            continue
+        # The chart prints a value under 100 with one decimal unless it is whole.
+        half = 0.0 if "." not in text and abs(value) < 100 else printed_half(text)
+        yield Ratio(cells(day, numerator), cells(day, denominator), value, half, scale, place)
+    current, period = getattr(view, "current", None), getattr(view, "period", None)
+    if period in cells_of and isinstance(current, int | float):
+        regions = set(getattr(view, "current_regions", ()) or ()) or None
+        yield Ratio(
+            cells(period, numerator, regions),
+            cells(period, denominator, regions),
+            round(float(current), 1),
+            0.05,
+            scale,
+            f"{where}, card {view.indicator.code}",
+        )
+
+
+def _region_ratio(ctx: Context, code: str, region: str, day: date, text: str, where: str) -> Ratio:
+    """A ratio of one region and period as a download prints it (unrounded)."""
+    numerator, denominator, scale = ctx.ratios[code]
+    value = parse_number(text) or 0.0
+    return Ratio(
+        (obs_key(numerator, region, ctx.period(numerator, day)),),
+        (obs_key(denominator, region, ctx.period(denominator, day)),),
+        value,
+        max(printed_half(text), 1e-9 * abs(value)),
+        scale,
+        where,
+    )
 
 
 def dashboards(ctx: Context) -> Iterator[Figure]:
@@ -367,3 +434,17 @@ DONOR_OUTPUTS: dict[str, Collector] = {
 
 def count_indicators() -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.filter(unit=Unit.COUNT)}
+
+
+def ratio_indicators() -> dict[str, tuple[str, str, float]]:
+    """The ratios of two counts of people: code to (numerator, denominator, scale)."""
+    from amparo.indicators.models import Aggregation
+
+    return {
+        code: (top, bottom, 100.0 if unit == Unit.PERCENT else 1.0)
+        for code, top, bottom, unit in Indicator.objects.filter(
+            aggregation=Aggregation.RATIO,
+            numerator__unit=Unit.COUNT,
+            denominator__unit=Unit.COUNT,
+        ).values_list("code", "numerator__code", "denominator__code", "unit")
+    }
