@@ -40,9 +40,7 @@ def _ratio_world(world, numerators: dict[date, int], denominators: dict[date, in
     """Children protected (``IND-P``) out of children identified (``IND-V``) in Loreto, and
     the percentage of the two (``IND-PCT``)."""
     top, bottom = _indicator("IND-P"), _indicator("IND-V")
-    _indicator(
-        "IND-PCT", unit="percent", aggregation="ratio", numerator=top, denominator=bottom
-    )
+    _indicator("IND-PCT", unit="percent", aggregation="ratio", numerator=top, denominator=bottom)
     for indicator, values in ((top, numerators), (bottom, denominators)):
         for month, value in values.items():
             Observation.objects.create(
