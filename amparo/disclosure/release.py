@@ -317,6 +317,14 @@ def attendance_hidden(
     return hidden
 
 
+def groups_shown(release: Release, region: str) -> bool:
+    """Whether ``region``'s list of recovery groups may be shown to the reader of
+    ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
+    codes = computed_codes()
+    group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
+    return track.groups_shown(region, release.hidden, group_codes)
+
+
 def combined_hidden(
     release: Release, cells: Iterable[CellKey], *, program_cell: CellKey | None = None
 ) -> bool:
@@ -339,6 +347,7 @@ __all__ = [
     "Release",
     "audience_for",
     "combined_hidden",
+    "groups_shown",
     "note",
     "public_audience",
     "release_for",

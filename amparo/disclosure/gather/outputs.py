@@ -44,7 +44,7 @@ class Context:
     all_regions: int
     indicators: dict[str, Indicator]  # counts of people, by code
     # Ratios of two counts of people, by code: (numerator, denominator, scale).
-    ratios: dict[str, tuple[str, str, float]] = field(default_factory=lambda: ratio_indicators())
+    ratios: dict[str, tuple[str, str, float]] = field(default_factory=dict)
 
     @property
     def region_codes(self) -> dict[str, str]:
@@ -383,6 +383,46 @@ def event_pages(ctx: Context) -> Iterator[Figure]:
                 yield Figure(cell, float(warning.actual), f"page {path}, capacity warning")
 
 
+def group_lists(ctx: Context) -> Iterator[Figure]:
+    """The recovery groups a region's rollout boards list, counted: how many (groups
+    launched), how many active, how many launched each month; and from each group's page,
+    how many met each month (a report with a meeting held). A list that is not shown
+    gives nothing."""
+    from amparo.disclosure import release, track
+    from amparo.rollout.models import GroupStatus, Rollout
+
+    codes = release.computed_codes()
+    launched_code, active_code = codes.get("groups_launched"), codes.get("groups_active")
+    for region in ctx.regions:
+        groups, places = [], []
+        for rollout in Rollout.objects.filter(region=region).order_by("pk"):
+            path = reverse("rollout-board", args=[region.code, rollout.pk])
+            page = _get(ctx, path)
+            if page.context["groups_shown"]:
+                groups += page.context["board"].groups
+                places.append(path)
+        if not places:
+            continue
+        where = f"page {' '.join(places)}, list of groups"
+        yield Figure(track.track_cell(region.code, "groups_launched"), len(groups), where)
+        active = sum(1 for g in groups if g.status == GroupStatus.ACTIVE)
+        yield Figure(track.track_cell(region.code, "groups_active"), active, where)
+        by_month: dict[date, set[int]] = {}
+        for group in groups:
+            by_month.setdefault(group.launched_on.replace(day=1), set()).add(group.pk)
+        for month, found in sorted(by_month.items()) if launched_code else ():
+            yield Figure(track.month_cell(launched_code, region.code, month), len(found), where)
+        met: dict[date, set[int]] = {}
+        for group in groups:
+            path = reverse("group-detail", args=[region.code, group.pk])
+            for report in _get(ctx, path).context["reports"]:
+                if report.meetings_held > 0:
+                    met.setdefault(report.month.replace(day=1), set()).add(group.pk)
+        for month, found in sorted(met.items()) if active_code else ():
+            cell = track.month_cell(active_code, region.code, month)
+            yield Figure(cell, len(found), f"pages of the groups of {region.code}, reports")
+
+
 def executive_summary(ctx: Context) -> Iterator[Figure]:
     """The content the PDF executive summary is drawn from (its cards and charts), for the
     program and for each region, in the version this reader gets."""
@@ -419,6 +459,7 @@ READER_OUTPUTS: dict[str, Collector] = {
     "api-events": api_events,
     "program-overview": program_overview,
     "event-pages": event_pages,
+    "group-lists": group_lists,
     "indicators-csv": indicators_csv,
     "dhis2-export": dhis2_export,
     "dashboards": dashboards,

@@ -134,3 +134,88 @@ def test_a_ratio_printed_next_to_a_hidden_part_is_found(world, monkeypatch) -> N
     assert (leaked[jan].low, leaked[jan].high) == (3, 3)
     assert any("ratio 15" in label for label in leaked[jan].relations)
     assert not result.skipped
+
+
+# --- the list of recovery groups: its length and what its items say ----------------------
+
+MAY, JUNE, JULY = date(2025, 5, 1), date(2025, 6, 1), date(2025, 7, 1)
+
+
+def _groups_world(world, *, met_in_july: int) -> list:
+    """Six groups launched in Loreto in May, all active and all meeting in June; in July
+    ``met_in_july`` of them meet. The church-track indicators are computed from them."""
+    from amparo.rollout.models import GroupReport, Playbook, RecoveryGroup, Rollout
+    from amparo.territory.models import Organization
+
+    for what in ("groups_launched", "groups_active"):
+        _indicator(f"CT-{what}", computed_from=what)
+    rollout = Rollout.objects.create(
+        region=world.region_a, playbook=Playbook.objects.create(code="iglesias")
+    )
+    groups = []
+    for n in range(6):
+        church = Organization.objects.create(
+            name=f"Iglesia {n}", kind="church", region=world.region_a
+        )
+        group = RecoveryGroup.objects.create(
+            rollout=rollout, church=church, launched_on=MAY, meeting_day=2
+        )
+        GroupReport.objects.create(group=group, month=JUNE, meetings_held=4, total_attendance=30)
+        if n < met_in_july:
+            GroupReport.objects.create(
+                group=group, month=JULY, meetings_held=3, total_attendance=25
+            )
+        groups.append(group)
+    user = User.objects.create_user(username="viewer-all", password="x-Pass-12345")
+    Membership.objects.create(user=user, role=Role.VIEWER)
+    return groups
+
+
+def test_a_list_of_groups_whose_counts_are_shown_is_read_item_by_item(world) -> None:
+    groups = _groups_world(world, met_in_july=6)
+    with reader_for(username="viewer-all") as reader:
+        found = checks.gather(reader)
+    assert "group-lists" in found.outputs and not found.skipped
+    assert found.shown[("track", "PE-LOR", "groups_launched")] == 6
+    assert found.shown[("track", "PE-LOR", "groups_active")] == 6
+    assert found.shown[("obs", "CT-groups_launched", "PE-LOR", "2025-05", "")] == 6
+    assert found.shown[("obs", "CT-groups_active", "PE-LOR", "2025-07", "")] == 6
+    assert any("list of groups" in w for w in found.where[("track", "PE-LOR", "groups_active")])
+    result = checks.solve(found, label="viewer-all", k=5, known=set())
+    assert result.ok, checks.as_text(result)
+    assert len(groups) == 6
+
+
+def test_the_list_is_not_shown_when_a_month_of_meetings_is_a_small_count(
+    world, django_assert_max_num_queries
+) -> None:
+    """Two groups met in July: the groups' pages would let a reader count them, so a
+    viewer gets neither the list nor the groups' pages; a coordinator gets both."""
+    groups = _groups_world(world, met_in_july=2)
+    board = f"/regions/PE-LOR/rollouts/{groups[0].rollout_id}/"
+    viewer = world.client("viewer")
+    with django_assert_max_num_queries(40):
+        page = viewer.get(board)
+    assert page.status_code == 200 and page.context["groups_shown"] is False
+    assert f"/regions/PE-LOR/groups/{groups[0].pk}/" not in page.content.decode()
+    assert viewer.get(f"/regions/PE-LOR/groups/{groups[0].pk}/").status_code == 404
+    coordinator = world.client("coordinator")
+    assert coordinator.get(board).context["groups_shown"] is True
+    assert coordinator.get(f"/regions/PE-LOR/groups/{groups[0].pk}/").status_code == 200
+    result = checks.check(username="viewer-all")
+    assert result.ok and not result.skipped, checks.as_text(result)
+
+
+def test_a_list_shown_while_its_count_is_hidden_is_found(world, monkeypatch) -> None:
+    from amparo.rollout.views import groups as group_views
+    from amparo.rollout.views import rollouts as rollout_views
+
+    _groups_world(world, met_in_july=2)
+    for module in (group_views, rollout_views):
+        monkeypatch.setattr(module, "groups_shown", lambda _release, _region: True)
+    result = checks.check(username="viewer-all")
+    leaked = {tuple(leak.key): leak for leak in result.leaks}
+    july = ("obs", "CT-groups_active", "PE-LOR", "2025-07", "")
+    assert july in leaked, checks.as_text(result)
+    assert (leaked[july].low, leaked[july].high) == (2, 2)
+    assert "shown as it is" in leaked[july].relations
