@@ -112,7 +112,10 @@ def api_events(ctx: Context) -> Iterator[Figure]:
     """``GET /api/v1/events``, every page: each event's attendance per organization."""
     from amparo.disclosure import track
 
+    listed: dict[int, set[int]] = {}
     for index, event in _api_items(ctx, "/api/v1/events"):
+        if event.get("attendance"):  # an empty list may be a withheld one: it tells nothing
+            listed[int(event["id"])] = {row["organization_id"] for row in event["attendance"]}
         for row in event.get("attendance", []):
             for column in track.COLUMNS:
                 shown = row.get(column)
@@ -122,6 +125,44 @@ def api_events(ctx: Context) -> Iterator[Figure]:
                     event["region"], event["id"], column, row["organization_id"]
                 )
                 yield Figure(cell, parse_number(shown), f"API /api/v1/events item {index + 1}")
+    yield from church_figures(ctx, listed, "API /api/v1/events, organizations listed")
+
+
+def church_figures(ctx: Context, listed: dict[int, set[int]], where: str) -> Iterator[Figure]:
+    """The churches represented that lists of organizations give by counting: ``listed``
+    are the organizations an output lists at each event (by event id; an event it lists
+    none for is absent). The churches of a region's done leader trainings are its churches
+    represented, per month and all time: counted wherever every such list is there (a
+    reader can tell a church from its name, so the audit uses the kind)."""
+    from amparo.disclosure import release, track
+    from amparo.rollout.models import Event
+    from amparo.territory.models import Organization, OrganizationKind
+
+    code = release.computed_codes().get("churches_represented")
+    churches = set(
+        Organization.objects.filter(kind=OrganizationKind.CHURCH).values_list("pk", flat=True)
+    )
+    trainings: dict[str, dict[date, list[int]]] = {}
+    events = Event.objects.filter(rollout__region__in=ctx.regions).select_related(
+        "stage", "rollout__region"
+    )
+    for event in events:
+        month = release.event_training_month(event)
+        if month is not None:
+            region = trainings.setdefault(event.rollout.region.code, {})
+            region.setdefault(month, []).append(event.pk)
+    for region, months in sorted(trainings.items()):
+        every = True
+        for month, ids in sorted(months.items()):
+            if not all(i in listed for i in ids):
+                every = False
+                continue
+            found = set().union(*(listed[i] & churches for i in ids))
+            if code:
+                yield Figure(track.month_cell(code, region, month), len(found), where)
+        if every:
+            found = set().union(*(listed[i] & churches for ids in months.values() for i in ids))
+            yield Figure(track.track_cell(region, "churches_represented"), len(found), where)
 
 
 # --- downloads -----------------------------------------------------------------------
@@ -209,7 +250,8 @@ def workbook(ctx: Context) -> Iterator[Figure]:
 def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
     """The workbook's Events (each event's totals) and Attendance (per organization) sheets.
     Rows carry no ids: they are matched in the order the workbook writes them, checked
-    against the region's and the organization's names."""
+    against the region's and the organization's names and the first day; the churches the
+    Attendance sheet lists are counted (``church_figures``)."""
     from amparo.disclosure import track
     from amparo.rollout.models import Attendance, Event
 
@@ -223,17 +265,35 @@ def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
         .select_related("event__rollout__region", "organization")
         .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
     )
+    # The organizations the Attendance sheet lists per event: an event with no attendance
+    # lists nothing, the others are listed once a row of theirs is read.
+    with_rows = {a.event_id for a in attendance}
+    listed: dict[int, set[int]] = {e.pk: set() for e in events if e.pk not in with_rows}
     for title, items, organization in (("Events", events, None), ("Attendance", attendance, 1)):
         rows = book[title].iter_rows(values_only=True)
         header = [str(h) for h in next(rows)]
         at = {name: header.index(name) for name in header}
-        for number, (row, item) in enumerate(zip(rows, items, strict=False), start=2):
-            event = item if organization is None else item.event
-            region = event.rollout.region
-            if row[at["Region"]] != region.name or (
-                organization and row[at["Organization"]] != item.organization.name
-            ):
-                raise OutputError(f"workbook sheet {title} row {number} is not in order")
+        pending = iter(items)
+        for number, row in enumerate(rows, start=2):
+            # The rows are in the order of ``items``; an event whose organizations are not
+            # listed has no rows in Attendance, so items are skipped until one matches.
+            for item in pending:
+                event = item if organization is None else item.event
+                region = event.rollout.region
+                if row[at["Region"]] == region.name and (
+                    not organization
+                    or (
+                        row[at["Organization"]] == item.organization.name
+                        and _day(row[at["Starts on"]]) == event.starts_on
+                    )
+                ):
+                    break
+                if organization is None:
+                    raise OutputError(f"workbook sheet {title} row {number} is not in order")
+            else:
+                raise OutputError(f"workbook sheet {title} row {number} matches no item")
+            if organization:
+                listed.setdefault(event.pk, set()).add(item.organization_id)
             for column, name in zip(track.COLUMNS, ("Pastors", "Leaders", "Others"), strict=True):
                 shown = row[at[name]]
                 value = parse_number(shown)
@@ -242,6 +302,7 @@ def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
                 org = "" if organization is None else item.organization_id
                 cell = track.event_cell(region.code, event.pk, column, org)
                 yield Figure(cell, value, f"XLSX report, {title} row {number}")
+    yield from church_figures(ctx, listed, "XLSX report, Attendance (organizations listed)")
 
 
 # --- pages and charts ----------------------------------------------------------------
@@ -357,15 +418,19 @@ def program_overview(ctx: Context) -> Iterator[Figure]:
 
 def event_pages(ctx: Context) -> Iterator[Figure]:
     """Every event's page: its attendance table (per organization and each column's
-    total) and the capacity warning, which says how many pastors came."""
+    total), the capacity warning, which says how many pastors came, and the churches it
+    lists (``church_figures``)."""
     from amparo.disclosure import track
     from amparo.rollout.models import Event
 
     events = Event.objects.filter(rollout__region__in=ctx.regions).select_related("rollout__region")
+    listed: dict[int, set[int]] = {}
     for event in events.order_by("pk"):
         region = event.rollout.region.code
         path = reverse("event-detail", args=[region, event.pk])
         page = _get(ctx, path)
+        if page.context.get("churches_listed", True):
+            listed[event.pk] = {row.organization_id for row, _c in page.context["attendance_rows"]}
         for row, cells in page.context["attendance_rows"]:
             for column, shown in zip(track.COLUMNS, cells, strict=True):
                 value = parse_number(shown)
@@ -381,6 +446,7 @@ def event_pages(ctx: Context) -> Iterator[Figure]:
             if warning.what == "pastors" and warning.actual is not None:
                 cell = track.event_cell(region, event.pk, "pastors")
                 yield Figure(cell, float(warning.actual), f"page {path}, capacity warning")
+    yield from church_figures(ctx, listed, "event pages, churches listed")
 
 
 def group_lists(ctx: Context) -> Iterator[Figure]:

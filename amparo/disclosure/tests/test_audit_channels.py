@@ -219,3 +219,84 @@ def test_a_list_shown_while_its_count_is_hidden_is_found(world, monkeypatch) -> 
     assert july in leaked, checks.as_text(result)
     assert (leaked[july].low, leaked[july].high) == (2, 2)
     assert "shown as it is" in leaked[july].relations
+
+
+# --- the churches an event lists: counted, they are its churches represented -------------
+
+
+def _training_world(world, *, churches: int) -> object:
+    """A done leader training in Loreto in March 2025 with ``churches`` churches (ten
+    pastors and ten leaders from each), and the indicator computed from the churches."""
+    from amparo.catalog.sync import LoadCount
+    from amparo.rollout import services
+    from amparo.rollout.models import Attendance, Event, Playbook, Rollout, StageKind
+    from amparo.territory.models import Organization
+
+    services.playbook_catalog_load(pack="pe", count=LoadCount())
+    playbook = Playbook.objects.get(code="iglesias")
+    stage = playbook.stages.get(kind=StageKind.LEADER_TRAINING)
+    _indicator("CT-churches", computed_from="churches_represented")
+    rollout = Rollout.objects.create(region=world.region_a, playbook=playbook)
+    event = Event.objects.create(
+        rollout=rollout, stage=stage, starts_on=date(2025, 3, 3),
+        ends_on=date(2025, 3, 5), status="done", city="Iquitos",
+    )  # fmt: skip
+    for n in range(churches):
+        church = Organization.objects.create(
+            name=f"Iglesia {n}", kind="church", region=world.region_a
+        )
+        Attendance.objects.create(event=event, organization=church, pastors=10, leaders=10)
+    user = User.objects.create_user(username="viewer-all", password="x-Pass-12345")
+    Membership.objects.create(user=user, role=Role.VIEWER)
+    return event
+
+
+def test_a_training_whose_churches_are_few_lists_none_of_them(
+    world, django_assert_max_num_queries
+) -> None:
+    event = _training_world(world, churches=3)
+    path = f"/regions/PE-LOR/events/{event.pk}/"
+    viewer = world.client("viewer")
+    with django_assert_max_num_queries(40):
+        page = viewer.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert page.context["churches_listed"] is False and page.context["attendance_rows"] == []
+    assert "Iglesia 0" not in text and "3 churches" not in text
+    assert "The churches and fraternities are not listed" in text
+    assert [str(t) for t in page.context["attendance_totals"]][:2] == ["30", "30"]
+    coordinator = world.client("coordinator").get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Iglesia 0" in coordinator.content.decode()
+    # The API and the workbook list none of them either.
+    result = checks.check(username="viewer-all")
+    assert result.ok and not result.skipped, checks.as_text(result)
+
+
+def test_a_training_with_enough_churches_lists_them_and_the_audit_counts_them(world) -> None:
+    # Twelve: enough for the workbook too, which a viewer gets in its donor version (k 11).
+    event = _training_world(world, churches=12)
+    with reader_for(username="viewer-all") as reader:
+        found = checks.gather(reader)
+    line = ("track", "PE-LOR", "churches_represented")
+    assert found.shown[line] == 12
+    assert found.shown[("obs", "CT-churches", "PE-LOR", "2025-03", "")] == 12
+    places = " ".join(found.where[line])
+    for output in ("event pages", "API /api/v1/events", "XLSX report, Attendance"):
+        assert output in places
+    assert event.attendance.count() == 12
+    assert checks.solve(found, label="viewer-all", k=5, known=set()).ok
+
+
+def test_churches_listed_while_their_number_is_hidden_are_found(world, monkeypatch) -> None:
+    from amparo.api import schemas
+    from amparo.reports import render
+    from amparo.rollout.views import events
+
+    _training_world(world, churches=3)
+    for module in (events, schemas, render):
+        monkeypatch.setattr(module, "church_lists", lambda _release: lambda _r, _m: True)
+    monkeypatch.setattr(schemas, "request_church_lists", lambda _request: lambda _r, _m: True)
+    result = checks.check(username="viewer-all")
+    leaked = {tuple(leak.key): leak for leak in result.leaks}
+    line = ("track", "PE-LOR", "churches_represented")
+    assert line in leaked, checks.as_text(result)
+    assert (leaked[line].low, leaked[line].high) == (3, 3)
