@@ -134,23 +134,9 @@ def church_figures(ctx: Context, listed: dict[int, set[int]], where: str) -> Ite
     none for is absent). The churches of a region's done leader trainings are its churches
     represented, per month and all time: counted wherever every such list is there (a
     reader can tell a church from its name, so the audit uses the kind)."""
-    from amparo.disclosure import release, track
-    from amparo.rollout.models import Event
-    from amparo.territory.models import Organization, OrganizationKind
+    from amparo.disclosure import track
 
-    code = release.computed_codes().get("churches_represented")
-    churches = set(
-        Organization.objects.filter(kind=OrganizationKind.CHURCH).values_list("pk", flat=True)
-    )
-    trainings: dict[str, dict[date, list[int]]] = {}
-    events = Event.objects.filter(rollout__region__in=ctx.regions).select_related(
-        "stage", "rollout__region"
-    )
-    for event in events:
-        month = release.event_training_month(event)
-        if month is not None:
-            region = trainings.setdefault(event.rollout.region.code, {})
-            region.setdefault(month, []).append(event.pk)
+    code, churches, trainings = church_facts(ctx)
     for region, months in sorted(trainings.items()):
         every = True
         for month, ids in sorted(months.items()):
@@ -163,6 +149,29 @@ def church_figures(ctx: Context, listed: dict[int, set[int]], where: str) -> Ite
         if every:
             found = set().union(*(listed[i] & churches for ids in months.values() for i in ids))
             yield Figure(track.track_cell(region, "churches_represented"), len(found), where)
+
+
+def church_facts(ctx: Context) -> tuple[str | None, set[int], dict[str, dict[date, list[int]]]]:
+    """What a reader knows besides the lists: the code of the indicator computed from the
+    churches represented, which organizations are churches, and the done leader trainings
+    of each region by month (event ids)."""
+    from amparo.disclosure import release
+    from amparo.rollout.models import Event
+    from amparo.territory.models import Organization, OrganizationKind
+
+    churches = set(
+        Organization.objects.filter(kind=OrganizationKind.CHURCH).values_list("pk", flat=True)
+    )
+    trainings: dict[str, dict[date, list[int]]] = {}
+    events = Event.objects.filter(rollout__region__in=ctx.regions).select_related(
+        "stage", "rollout__region"
+    )
+    for event in events:
+        month = release.event_training_month(event)
+        if month is not None:
+            region = trainings.setdefault(event.rollout.region.code, {})
+            region.setdefault(month, []).append(event.pk)
+    return release.computed_codes().get("churches_represented"), churches, trainings
 
 
 # --- downloads -----------------------------------------------------------------------
