@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from amparo.accounts.models import Membership, Role, User
 from amparo.disclosure import checks
 from amparo.disclosure.gather import Gathered, Ratio, printed_half
@@ -261,8 +264,8 @@ def test_a_training_whose_churches_are_few_lists_none_of_them(
         page = viewer.get(path, HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert page.context["churches_listed"] is False and page.context["attendance_rows"] == []
-    assert "Iglesia 0" not in text and "3 churches" not in text
-    assert "The churches and fraternities are not listed" in text
+    assert "Iglesia 0" not in text and "3 iglesias" not in text
+    assert "Las iglesias y fraternidades no se listan" in text
     assert [str(t) for t in page.context["attendance_totals"]][:2] == ["30", "30"]
     coordinator = world.client("coordinator").get(path, HTTP_ACCEPT_LANGUAGE="en")
     assert "Iglesia 0" in coordinator.content.decode()
@@ -300,3 +303,27 @@ def test_churches_listed_while_their_number_is_hidden_are_found(world, monkeypat
     line = ("track", "PE-LOR", "churches_represented")
     assert line in leaked, checks.as_text(result)
     assert (leaked[line].low, leaked[line].high) == (3, 3)
+
+
+# --- which lists may be shown (pure) -----------------------------------------------------
+
+_CELLS = [
+    ("track", "PE-LOR", "groups_launched"),
+    ("track", "PE-LOR", "groups_active"),
+    ("track", "PE-LOR", "pastors_trained"),
+    ("track", "PE-UCA", "groups_active"),
+    ("obs", "CT-ACT", "PE-LOR", "2025-07", ""),
+    ("obs", "CT-ACT", "PE-UCA", "2025-07", ""),
+    ("obs", "CT-ACT", "*", "2025-07", ""),
+    ("obs", "IND-K", "PE-LOR", "2025-07", ""),
+]
+
+
+@given(st.sets(st.sampled_from(_CELLS)))
+def test_a_region_s_groups_are_listed_unless_a_count_they_give_is_hidden(hidden) -> None:
+    from amparo.disclosure import track
+
+    gives = {_CELLS[0], _CELLS[1], _CELLS[4]}  # Loreto's lines and its monthly points
+    assert track.groups_shown("PE-LOR", hidden, {"CT-ACT"}) == (not hidden & gives)
+    # Without the computed indicator, only the program lines count.
+    assert track.groups_shown("PE-LOR", hidden) == (not hidden & {_CELLS[0], _CELLS[1]})
