@@ -327,3 +327,50 @@ def test_a_region_s_groups_are_listed_unless_a_count_they_give_is_hidden(hidden)
     assert track.groups_shown("PE-LOR", hidden, {"CT-ACT"}) == (not hidden & gives)
     # Without the computed indicator, only the program lines count.
     assert track.groups_shown("PE-LOR", hidden) == (not hidden & {_CELLS[0], _CELLS[1]})
+
+
+# --- long charts: every point is read --------------------------------------------------
+
+
+def _long_series(world) -> None:
+    """Four years of a monthly count in Loreto, 20 every month but 3 in March 2027."""
+    indicator = _indicator("IND-L")
+    for m in range(48):
+        month = date(2024 + m // 12, m % 12 + 1, 1)
+        value = 3 if month == date(2027, 3, 1) else 20
+        Observation.objects.create(
+            indicator=indicator, region=world.region_a, period=month, value=value
+        )
+    user = User.objects.create_user(username="viewer-all", password="x-Pass-12345")
+    Membership.objects.create(user=user, role=Role.VIEWER)
+
+
+def test_a_long_chart_is_read_point_by_point_and_hides_the_small_one(world) -> None:
+    _long_series(world)
+    with reader_for(username="viewer-all") as reader:
+        found = checks.gather(reader)
+    in_chart = [
+        cell
+        for cell, places in found.where.items()
+        if any(p.endswith("/regions/PE-LOR/dashboard/, chart IND-L") for p in places)
+    ]
+    assert len(in_chart) > 40  # every drawn point was read, past the fortieth
+    assert ("obs", "IND-L", "PE-LOR", "2027-03", "") not in in_chart
+    assert checks.solve(found, label="viewer-all", k=5, known=set()).ok
+
+
+def test_a_hidden_point_drawn_in_a_long_chart_is_found(world, monkeypatch) -> None:
+    from amparo import charts
+    from amparo.indicators.views import dashboards
+
+    _long_series(world)
+
+    def every_point(view, **_kw):  # a broken chart: hidden points drawn too
+        return charts.line_chart(view.series, title=view.indicator.name)
+
+    monkeypatch.setattr(dashboards, "chart_for", every_point)
+    result = checks.check(username="viewer-all")
+    leaked = {tuple(leak.key): leak for leak in result.leaks}
+    march = ("obs", "IND-L", "PE-LOR", "2027-03", "")
+    assert march in leaked, checks.as_text(result)
+    assert (leaked[march].low, leaked[march].high) == (3, 3)
