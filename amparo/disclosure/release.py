@@ -320,6 +320,8 @@ def attendance_hidden(
 def groups_shown(release: Release, region: str) -> bool:
     """Whether ``region``'s list of recovery groups may be shown to the reader of
     ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
+    if not release.hidden:
+        return True
     codes = computed_codes()
     group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
     return track.groups_shown(region, release.hidden, group_codes)
