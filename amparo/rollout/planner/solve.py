@@ -191,7 +191,7 @@ def plan_rollout(
     start = starting_point(plan, baseline, budget, seed=seed, hooks=hooks)
     baseline_finish = finish_of(baseline)
     if _days(plan, finish_of(start.schedule)) > start.proven and not hooks.should_stop():
-        start = _neighbourhoods(plan, start, budget, seed=seed, hooks=hooks)
+        start = neighbourhood_search(plan, start, budget, seed=seed, hooks=hooks)
     hooks.report(_days(plan, finish_of(start.schedule)), start.proven)
     if _days(plan, finish_of(start.schedule)) <= start.proven or hooks.should_stop():
         return _result(plan, start.schedule, start.proven, baseline_finish, budget)
@@ -269,7 +269,7 @@ def starting_point(
     return StartingPoint(best, proven)
 
 
-def _neighbourhoods(
+def neighbourhood_search(
     plan: PlanInput, start: StartingPoint, budget: Budget, *, seed: int, hooks: Hooks
 ) -> StartingPoint:
     """``start`` improved by large-neighbourhood search (``lns``) for its share of the
