@@ -4,8 +4,9 @@ find, with a proven lower bound and the sequential baseline to compare with.
 Pure Python plus OR-Tools; no Django import. The steps, each with its share of the time
 limit (``Budget``): the sequential baseline and greedy schedules (``greedy``); the
 travel-aware lower bound (``bound``); the local search from the best of them, on large
-plans in two processes at once (``search``); then the CP-SAT model below, started from that
-schedule, for the rest of the time. Each step hands the next a valid schedule, so an answer
+plans in two processes at once (``search``); the large-neighbourhood search from the better
+of them (``lns``); then the CP-SAT model below, started from that schedule, for the rest of
+the time. Each step hands the next a valid schedule, so an answer
 always exists; "optimal" means it meets the proven bound.
 """
 
