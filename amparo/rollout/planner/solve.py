@@ -73,7 +73,7 @@ MIN_SOLVER_SECONDS = 0.5
 # time limit's shares above (the bound's counted in simplex iterations).
 GREEDY_SHARE_OF_WORK = 0.1
 BOUND_SHARE_OF_WORK = 0.45
-SEARCH_SHARE_OF_WORK = 0.2  # this process's local search, after the bound
+SEARCH_SHARE_OF_WORK = 0.45  # this process's local search, after the bound
 SECOND_SHARE_OF_WORK = 0.8  # the second process's greedy starts and local search
 LNS_SHARE_OF_WORK = 0.35  # large-neighbourhood search from the better of the two
 SOLVER_SHARE_OF_WORK = 0.1
