@@ -2,24 +2,26 @@
 
 Pure Python plus OR-Tools' CP-SAT; no Django. The local search (``search``) moves one
 event at a time and settles where every single move makes things worse; here a whole
-neighbourhood (the events nearest in time to one on the chain that decides the finish, of
-all teams, of that event's teams, or of nearby regions) is freed at once, every other event
-keeps its team and start day, and a small CP-SAT model re-plans the freed ones: their
-teams among the capable ones, their order, travel to and from the fixed events around them
-and among themselves, blackouts, the stages' chains and gaps. It minimises the finish,
-then the sum of the regions' finishes, never worse than now (the current schedule is the
-model's hint and one of its solutions).
+neighbourhood is freed at once (a few whole regions on the chain that decides the finish;
+that chain's events; or the events nearest in time to one of them, of every team, of its
+team and one more, or of nearby regions). Every other event keeps its team and its place
+in its team's order, while its day may move, and a small CP-SAT model re-plans the freed
+ones: their teams among the capable ones, their places in the teams' orders, travel to and
+from their neighbours and among themselves, blackouts, the stages' chains and gaps. It
+minimises the finish, then the sum of the regions' finishes, never worse than now (the
+current schedule is the model's hint and one of its solutions).
 
-The model asks travel between every two events of a team along the shortest route
-(``shortest_travel``), which is exact when travel times are metric and otherwise a
-relaxation; either way its answer is only read as each team's order, and the schedule is
-timed again from those orders with the real travel (``search.timed``), checked with
+The model asks the least travel between two events of a team (``shortest_travel``, through
+other regions when that is faster), which is exact when travel times are metric and
+otherwise a relaxation (so on such plans every other solve asks the direct travel
+instead). Either way its answer is only read as each team's order: the schedule is timed
+again from those orders with the real travel (``search.timed``), checked with
 ``violations``, and kept only when it is not worse. So every schedule it returns keeps
 every rule.
 
 The same input and seed give the same schedule: each CP-SAT solve has one worker, a fixed
 seed and a deterministic time limit, and the work is counted in CP-SAT's deterministic
-time plus a fixed charge per solve for building its model, not in seconds; the wall-clock
+time plus a charge per solve for building its model, not in seconds; the wall-clock
 ``until`` is only the safety net.
 """
 
