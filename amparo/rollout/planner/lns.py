@@ -45,8 +45,8 @@ MIN_SIZE = 8
 MAX_SIZE = 60
 # One solve's deterministic time at most (CP-SAT's "deterministic seconds").
 SOLVE_DETERMINISTIC_LIMIT = 0.1
-# What building a model costs, counted as deterministic time: per solve, and per pair of
-# freed events (the order literals are most of the model).
+# What building a model costs, counted as deterministic time: per solve, per event (each
+# has a start variable) and per pair of freed events (their order literals).
 BUILD_CHARGE = 0.02
 BUILD_CHARGE_PER_PAIR = 5e-5
 BUILD_CHARGE_PER_EVENT = 2e-4
@@ -149,8 +149,9 @@ def _key_of(g: GreedyInstance, events: list[PlannedEvent]) -> tuple[int, int]:
 
 
 def _neighbourhood(g: GreedyInstance, state: _State, size: int, rng: random.Random) -> list[int]:
-    """``size`` events around one on the chain that decides the finish: those nearest to it
-    in time, of every team, of its own team and one more, or of nearby regions."""
+    """About ``size`` events to free: whole regions of the chain that decides the finish,
+    that chain's events, or the events nearest in time to one of them, of every team, of
+    its team and one more, or of nearby regions."""
     start, critical = state.timing.start, state.timing.critical
     centre = rng.choice(critical) if critical else rng.randrange(len(g.tasks))
     team_of = {i: k for k, order in enumerate(state.orders) for i in order}
@@ -183,7 +184,9 @@ def _neighbourhood(g: GreedyInstance, state: _State, size: int, rng: random.Rand
     return sorted(ranked[:size])
 
 
-def _with_neighbours(state: _State, team_of: dict[int, int], chosen: list[int], size: int):
+def _with_neighbours(
+    state: _State, team_of: dict[int, int], chosen: list[int], size: int
+) -> list[int]:
     """``chosen`` and, up to ``size`` events in all, the events just before and after
     theirs in their teams' orders."""
     near = []
@@ -203,7 +206,8 @@ class _Solved:
 
 def _resolve(g, state, free, least, limit, seed, until, cp_model) -> _Solved:
     """Re-plan the events ``free``: every other event keeps its team and its place in that
-    team's order, its day may move (see the module's text)."""
+    team's order, its day may move (see the module's text). ``least``: the travel the
+    model asks between two events of a team (least or direct, see ``improve_by_lns``)."""
     timing, orders = state.timing, state.orders
     start, days, region = timing.start, g.days, g.region
     horizon, n = timing.finish, len(g.tasks)
