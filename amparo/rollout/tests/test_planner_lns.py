@@ -28,6 +28,7 @@ from amparo.rollout.planner.greedy import GreedyInstance, greedy_schedule
 from amparo.rollout.planner.instances import family_instance
 from amparo.rollout.planner.lns import improve_by_lns, shortest_travel
 from amparo.rollout.planner.rules import sequential_schedule
+from amparo.rollout.planner.work import Cap
 from amparo.rollout.tests.planner_cases import (
     SMALL,
     START,
@@ -228,3 +229,20 @@ def test_a_wall_clock_plan_with_lns_keeps_every_rule() -> None:
     assert violations(plan, list(result.events)) == []
     assert not result.deterministic
     assert result.lower_bound <= result.finish < result.baseline_sequential_finish
+
+
+def test_lns_past_the_safety_cap_keeps_the_schedule_and_says_so() -> None:
+    plan = replace(family_instance(25, "random", 4), time_limit_s=3.0)
+    start = solve.StartingPoint(greedy_schedule(GreedyInstance.of(plan)), 0)
+    budget = solve.Budget(3.0, time.perf_counter(), Cap(time.perf_counter() - 1))
+    after = solve.neighbourhood_search(plan, start, budget, seed=0, hooks=solve.Hooks(plan))
+    assert after.schedule == start.schedule
+    assert budget.cap.reached  # the result will say the cap cut a step short
+
+
+def test_lns_with_a_wall_clock_limit_stops_at_its_share_of_the_limit() -> None:
+    plan = replace(family_instance(25, "random", 4), time_limit_s=3.0)
+    start = solve.StartingPoint(greedy_schedule(GreedyInstance.of(plan)), 0)
+    late = solve.Budget(3.0, time.perf_counter() - 3.0 * solve.LNS_UNTIL)  # its time is up
+    after = solve.neighbourhood_search(plan, start, late, seed=0, hooks=solve.Hooks(plan))
+    assert after.schedule == start.schedule
