@@ -15,14 +15,16 @@ remaining event such that:
 - a stage starts only after its prerequisite in the same region has ended plus the gap
   (in the strong "share started by day t" form);
 - for every set of stages, at most as many events of that set run on any day as there are
-  teams able to deliver one of them, each event counted from its first day to its last day
-  plus the least travel a team needs to leave its region.
+  teams able to deliver one of them, each event counted from its first day until the first
+  day its team could start another event, and another event *of the set* (``successors``:
+  for the start day in question, over every event the team may hold next, inside that
+  event's window, after the travel; until ``T`` when none can follow).
 
 Every real schedule finishing by ``T`` is a solution, so when the relaxation has none, no
-schedule finishes by ``T``; the smallest ``T`` with a solution is the bound. Counting the
-travel after an event is sound because a team's next event is either in another region
-(at least that many travel days later) or a later stage of the same region (at least the
-stage gap later), and the extension is dropped for a region whose gaps are shorter.
+schedule finishes by ``T``; the smallest ``T`` with a solution is the bound. Counting an
+event until its team's next possible event is sound because a team's events of a set,
+so stretched, never overlap. (``travel_allowance``, the least travel out of each region,
+is what the relaxation counted before; the CP-SAT model still uses it.)
 """
 
 from __future__ import annotations
@@ -42,10 +44,12 @@ from amparo.rollout.planner.rules import (
     latest_starts,
     tasks_of,
 )
+from amparo.rollout.planner.successors import successor_lags, tied_until
 from amparo.rollout.planner.work import (
     LP_BUILD_ITERATIONS_PER_VARIABLE,
     LP_MIN_ITERATIONS_SHARE,
     LP_REFERENCE_VARIABLES,
+    TIED_CELLS_PER_ITERATION,
 )
 
 if TYPE_CHECKING:
@@ -152,13 +156,21 @@ class Counting:
     allowance: dict[str, int]  # travel days after each region's events
     heads: dict[Task, int]  # the first day each event can start
     sets: list[tuple[frozenset[str], int]]  # stage sets and the teams able to serve them
+    # The events a team may hold after each event, with the least days between the starts
+    # (``successors``): with the candidate days they say how long the team stays tied.
+    lags: dict[Task, list[tuple[Task, int]]]
+    # The same for each set of ``sets``: the next event of the set its team may hold.
+    set_lags: list[dict[Task, list[tuple[Task, int]]]]
 
     @classmethod
     def of(cls, plan: PlanInput) -> Counting:
+        sets = capacity_sets(plan)
         return cls(
             travel_allowance(plan),
             {task: (day - plan.start).days for task, day in earliest_starts(plan).items()},
-            capacity_sets(plan),
+            sets,
+            successor_lags(plan),
+            [successor_lags(plan, subset) for subset, _ in sets],
         )
 
 
@@ -191,16 +203,25 @@ def relaxation_feasible(
     build = size * LP_BUILD_ITERATIONS_PER_VARIABLE
     if iterations is not None and (iterations - build) / scale < size * LP_MIN_ITERATIONS_SHARE:
         return None  # too little left to solve it: building it would be wasted
+    until, cells = tied_until(counting.lags, days, finish)
+    set_until = []
+    for lags in counting.set_lags:
+        within, more = tied_until(lags, days, finish)
+        cells += more
+        # Both hold: the team's next event of any stage, and its next one of the set.
+        set_until.append({task: {t: max(end, until[task][t]) for t, end in ends.items()}
+                          for task, ends in within.items()})  # fmt: skip
+    build += cells / TIED_CELLS_PER_ITERATION
     solver = pywraplp.Solver.CreateSolver("GLOP")
     starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
     for variables in starts.values():
         _add_row(solver, 1, 1, variables.values())
     started = {task: _started_by(solver, variables) for task, variables in starts.items()}
     _add_precedence_rows(solver, plan, started)
-    _add_capacity_rows(solver, plan, starts, counting, finish)
+    _add_capacity_rows(solver, plan, starts, counting, set_until)
     solver.SetTimeLimit(max(1, int(seconds * 1000)))
     if iterations is not None:
-        limit = int((iterations - build) / scale)
+        limit = max(1, int((iterations - build) / scale))
         solver.SetSolverSpecificParametersAsString(f"max_number_of_iterations: {limit}")
     status = solver.Solve()
     if used is not None:
@@ -285,22 +306,21 @@ def _add_capacity_rows(
     plan: PlanInput,
     starts: dict[Task, dict[int, pywraplp.Variable]],
     counting: Counting,
-    finish: int,
+    set_until: list[dict[Task, dict[int, int]]],
 ) -> None:
     """On every day, for every counted set of stages, no more events of the set run (from
-    their first day to their last plus the region's travel allowance) than there are teams
-    able to deliver one of them."""
-    stages = {s.code: s for s in plan.stages}
-    horizon = finish + max(counting.allowance.values(), default=0) + 1
-    for subset, teams in counting.sets:
+    their first day until the first day their team could start another event, ``until``)
+    than there are teams able to deliver one of them."""
+    ends = (end for until in set_until for per_day in until.values() for end in per_day.values())
+    horizon = max(ends, default=0) + 1
+    for (subset, teams), until in zip(counting.sets, set_until, strict=True):
         members = [task for task in starts if task[1] in subset]
         if teams >= len(members):
             continue
         per_day: list[list[pywraplp.Variable]] = [[] for _ in range(horizon)]
         for task in members:
-            length = stages[task[1]].days + counting.allowance[task[0]]
             for t, variable in starts[task].items():
-                for d in range(t, min(t + length, horizon)):
+                for d in range(t, until[task][t]):
                     per_day[d].append(variable)
         for variables in per_day:
             if len(variables) > teams:
