@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -80,23 +80,36 @@ def travel_aware_bound(
     deadline = time.perf_counter() + seconds
     counting = Counting.of(plan)  # the same for every candidate finish
     used = [0.0]
-    while lower < upper:
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0 or (should_stop is not None and should_stop()):
-            break
-        if iterations is not None and used[0] >= iterations:
-            break
-        middle = (lower + upper) // 2
-        # A fresh program per candidate: smaller, and faster than re-solving a large one
-        # with many start days closed.
-        left = None if iterations is None else iterations - used[0]
-        answer = relaxation_feasible(plan, middle, remaining, counting, left, used)
-        if answer is None:
-            break
-        if answer:
-            upper = middle
-        else:
-            lower = middle + 1
+    # Each set of stages alone first, the smallest first: a program with one set's rows is
+    # a relaxation too, and much cheaper, so it raises ``lower`` for little work (on the
+    # two-team plans the conferences' team alone proves as much as everything together).
+    # Then all the sets together, from there, with what is left. After the first, each
+    # program likely proves little more than the one before: it tries ``lower``, then 1,
+    # 3, 7, ... days above, before halving what is left (a binary search from ``upper``
+    # spent most of its work on candidates far above the answer).
+    for number, part in enumerate([*counting.parts(), counting]):
+        top, step = upper, 0 if number else None
+        while lower < top:
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0 or (should_stop is not None and should_stop()):
+                return lower
+            if iterations is not None and used[0] >= iterations:
+                return lower
+            if step is None:
+                candidate = (lower + top) // 2
+            else:
+                candidate = min(lower + step, (lower + top) // 2)
+                step = 2 * step + 1
+            # A fresh program per candidate: smaller, and faster than re-solving a large
+            # one with many start days closed.
+            left = None if iterations is None else iterations - used[0]
+            answer = relaxation_feasible(plan, candidate, remaining, part, left, used)
+            if answer is None:
+                return lower
+            if answer:
+                top, step = candidate, None
+            else:
+                lower = candidate + 1
     return lower
 
 
@@ -172,6 +185,18 @@ class Counting:
             successor_lags(plan),
             [successor_lags(plan, subset) for subset, _ in sets],
         )
+
+    def parts(self) -> list[Counting]:
+        """The counting of each set of stages alone, by the number of its events, all but
+        the largest (whose program costs about as much as all of them together); none
+        when there is only one set."""
+        members = lambda subset: sum(1 for _, code in self.heads if code in subset)  # noqa: E731
+        order = sorted(range(len(self.sets)), key=lambda i: (members(self.sets[i][0]), i))
+        return [
+            replace(self, sets=[self.sets[i]], set_lags=[self.set_lags[i]])
+            for i in order[:-1]
+            if self.sets[i][1] < members(self.sets[i][0])  # more events than teams
+        ]
 
 
 def relaxation_feasible(
