@@ -165,3 +165,15 @@ def test_the_last_day_is_never_counted_past_a_late_start_by_the_relaxation() -> 
         == 21
         == (exhaustive_finish(late) - START).days
     )
+
+
+def test_each_set_of_stages_is_tried_alone_before_all_together() -> None:
+    counting = Counting.of(NEAR_AND_FAR)
+    # The conferences (one team, three events) and everything (two teams, six events):
+    # the conferences alone first; everything only together, it is the largest.
+    assert [(sorted(s), teams) for s, teams in counting.sets] == [(["c"], 1), (["c", "m"], 2)]
+    assert [part.sets for part in counting.parts()] == [[(frozenset({"c"}), 1)]]
+    # The conferences' team alone proves what all the counting together proves.
+    alone = counting.parts()[0]
+    assert relaxation_feasible(NEAR_AND_FAR, 4, 5.0, alone) is False
+    assert relaxation_feasible(NEAR_AND_FAR, 5, 5.0, alone) is True
