@@ -174,6 +174,8 @@ class Counting:
     lags: dict[Task, list[tuple[Task, int]]]
     # The same for each set of ``sets``: the next event of the set its team may hold.
     set_lags: list[dict[Task, list[tuple[Task, int]]]]
+    # For one set's program (``parts``): the stages whose events it places; None for all.
+    only: frozenset[str] | None = None
 
     @classmethod
     def of(cls, plan: PlanInput) -> Counting:
@@ -189,11 +191,18 @@ class Counting:
     def parts(self) -> list[Counting]:
         """The counting of each set of stages alone, by the number of its events, all but
         the largest (whose program costs about as much as all of them together); none
-        when there is only one set."""
+        when there is only one set. Such a program places only the set's events (the
+        others' windows already follow from their regions' chains)."""
         members = lambda subset: sum(1 for _, code in self.heads if code in subset)  # noqa: E731
         order = sorted(range(len(self.sets)), key=lambda i: (members(self.sets[i][0]), i))
         return [
-            replace(self, sets=[self.sets[i]], set_lags=[self.set_lags[i]])
+            replace(
+                self,
+                sets=[self.sets[i]],
+                lags={t: o for t, o in self.lags.items() if t[1] in self.sets[i][0]},
+                set_lags=[self.set_lags[i]],
+                only=self.sets[i][0],
+            )
             for i in order[:-1]
             if self.sets[i][1] < members(self.sets[i][0])  # more events than teams
         ]
@@ -219,7 +228,10 @@ def relaxation_feasible(
     days = candidate_days(plan, finish, counting)
     if any(not candidates for candidates in days.values()):
         return False  # no day left for some event
-    size = sum(len(candidates) for candidates in days.values())
+    placed = {
+        task: ts for task, ts in days.items() if counting.only is None or task[1] in counting.only
+    }
+    size = sum(len(candidates) for candidates in placed.values())
     if size * 2 > MAX_VARIABLES:
         return None
     # Counted work: a larger program costs more to build and per iteration, so both are
@@ -238,7 +250,7 @@ def relaxation_feasible(
                           for task, ends in within.items()})  # fmt: skip
     build += cells / TIED_CELLS_PER_ITERATION
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in days.items()}
+    starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in placed.items()}
     for variables in starts.values():
         _add_row(solver, 1, 1, variables.values())
     started = {task: _started_by(solver, variables) for task, variables in starts.items()}
