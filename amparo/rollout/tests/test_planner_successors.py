@@ -173,7 +173,10 @@ def test_each_set_of_stages_is_tried_alone_before_all_together() -> None:
     # the conferences alone first; everything only together, it is the largest.
     assert [(sorted(s), teams) for s, teams in counting.sets] == [(["c"], 1), (["c", "m"], 2)]
     assert [part.sets for part in counting.parts()] == [[(frozenset({"c"}), 1)]]
-    # The conferences' team alone proves what all the counting together proves.
+    # The conferences' team alone proves what all the counting together proves, placing
+    # only the conferences.
     alone = counting.parts()[0]
+    assert alone.only == frozenset({"c"})
+    assert sorted(alone.lags) == [("F", "c"), ("N1", "c"), ("N2", "c")]
     assert relaxation_feasible(NEAR_AND_FAR, 4, 5.0, alone) is False
     assert relaxation_feasible(NEAR_AND_FAR, 5, 5.0, alone) is True
