@@ -87,8 +87,9 @@ def travel_aware_bound(
     # program likely proves little more than the one before: it tries ``lower``, then 1,
     # 3, 7, ... days above, before halving what is left (a binary search from ``upper``
     # spent most of its work on candidates far above the answer).
-    for number, part in enumerate([*counting.parts(), counting]):
-        top, step = upper, 0 if number else None
+    parts = [*counting.parts(), counting]
+    for number, part in enumerate(parts):
+        top, step = upper, 0 if 0 < number < len(parts) - 1 else None
         while lower < top:
             remaining = deadline - time.perf_counter()
             if remaining <= 0 or (should_stop is not None and should_stop()):
@@ -220,10 +221,6 @@ def relaxation_feasible(
     None when it is too large or undecided within ``seconds`` (or ``iterations`` simplex
     iterations, counted as ``travel_aware_bound`` says; what it took is added to
     ``used[0]``)."""
-    # Loaded here, when a bound is proven: OR-Tools costs every process that imports it
-    # tens of megabytes, and the web processes that only show plans never need it.
-    from ortools.linear_solver import pywraplp
-
     counting = counting or Counting.of(plan)
     days = candidate_days(plan, finish, counting)
     if any(not candidates for candidates in days.values()):
@@ -240,6 +237,19 @@ def relaxation_feasible(
     build = size * LP_BUILD_ITERATIONS_PER_VARIABLE
     if iterations is not None and (iterations - build) / scale < size * LP_MIN_ITERATIONS_SHARE:
         return None  # too little left to solve it: building it would be wasted
+    if counting.only is None:
+        # All the sets together: each event counted to its last day plus the least travel
+        # out of its region. The ties below would make this program, the largest, several
+        # times costlier (on 50 regions 15,000 iterations a candidate instead of 3,000),
+        # and the sets alone prove with them what it would.
+        stages = {s.code: s for s in plan.stages}
+        set_until = [
+            {
+                task: {t: t + stages[task[1]].days + counting.allowance[task[0]] for t in ts}
+                for task, ts in days.items()
+            }
+        ] * len(counting.sets)
+        return _solve(plan, placed, counting, set_until, seconds, iterations, used, size, build)
     until, cells = tied_until(counting.lags, days, finish)
     set_until = []
     for lags in counting.set_lags:
@@ -249,6 +259,26 @@ def relaxation_feasible(
         set_until.append({task: {t: max(end, until[task][t]) for t, end in ends.items()}
                           for task, ends in within.items()})  # fmt: skip
     build += cells / TIED_CELLS_PER_ITERATION
+    return _solve(plan, placed, counting, set_until, seconds, iterations, used, size, build)
+
+
+def _solve(
+    plan: PlanInput,
+    placed: dict[Task, list[int]],
+    counting: Counting,
+    set_until: list[dict[Task, dict[int, int]]],
+    seconds: float,
+    iterations: float | None,
+    used: list[float] | None,
+    size: int,
+    build: float,
+) -> bool | None:
+    """Build and solve the program of ``relaxation_feasible``."""
+    # Loaded here, when a bound is proven: OR-Tools costs every process that imports it
+    # tens of megabytes, and the web processes that only show plans never need it.
+    from ortools.linear_solver import pywraplp
+
+    scale = max(1.0, size / LP_REFERENCE_VARIABLES)
     solver = pywraplp.Solver.CreateSolver("GLOP")
     starts = {task: {t: solver.NumVar(0, 1, "") for t in ts} for task, ts in placed.items()}
     for variables in starts.values():
