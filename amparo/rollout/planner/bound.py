@@ -15,16 +15,22 @@ remaining event such that:
 - a stage starts only after its prerequisite in the same region has ended plus the gap
   (in the strong "share started by day t" form);
 - for every set of stages, at most as many events of that set run on any day as there are
-  teams able to deliver one of them, each event counted from its first day until the first
-  day its team could start another event, and another event *of the set* (``successors``:
-  for the start day in question, over every event the team may hold next, inside that
-  event's window, after the travel; until ``T`` when none can follow).
+  teams able to deliver one of them.
 
-Every real schedule finishing by ``T`` is a solution, so when the relaxation has none, no
-schedule finishes by ``T``; the smallest ``T`` with a solution is the bound. Counting an
-event until its team's next possible event is sound because a team's events of a set,
-so stretched, never overlap. (``travel_allowance``, the least travel out of each region,
-is what the relaxation counted before; the CP-SAT model still uses it.)
+Two kinds of program count that last rule. One set of stages alone (``Counting.parts``)
+places only the set's events and counts each from its first day until the first day its
+team could start another event of the set (``successors``: for the start day in question,
+over every such event the team may hold next, inside that event's window, after the
+shortest travel; until ``T`` when none can follow); each team's events of the set, so
+stretched, never overlap. All the sets together count each event to its last day plus the
+least travel a team needs to leave its region (``travel_allowance``), sound because a
+team's next event is either in another region (at least that many travel days later) or a
+later stage of the same region (at least the stage gap later), and dropped for a region
+whose gaps are shorter; the ties would make this, the largest program, several times
+costlier.
+
+Every real schedule finishing by ``T`` is a solution of each, so when one has none, no
+schedule finishes by ``T``; the smallest ``T`` with a solution is the bound.
 """
 
 from __future__ import annotations
@@ -83,10 +89,11 @@ def travel_aware_bound(
     # Each set of stages alone first, the smallest first: a program with one set's rows is
     # a relaxation too, and much cheaper, so it raises ``lower`` for little work (on the
     # two-team plans the conferences' team alone proves as much as everything together).
-    # Then all the sets together, from there, with what is left. After the first, each
-    # program likely proves little more than the one before: it tries ``lower``, then 1,
-    # 3, 7, ... days above, before halving what is left (a binary search from ``upper``
-    # spent most of its work on candidates far above the answer).
+    # The next sets likely prove little more than the one before: they try ``lower``, then
+    # 1, 3, 7, ... days above, before halving what is left (a binary search from ``upper``
+    # spent most of its work on candidates far above the answer). Then all the sets
+    # together, by binary search from there with what is left: this program, counting
+    # less travel, proves more only on some plans, and is cheap far from its answer.
     parts = [*counting.parts(), counting]
     for number, part in enumerate(parts):
         top, step = upper, 0 if 0 < number < len(parts) - 1 else None
