@@ -10,7 +10,13 @@ from pydantic import AfterValidator
 from amparo.concurrency import UNCHANGED
 from amparo.conflicts import MAX_VERSION
 from amparo.disclosure import track
-from amparo.disclosure.release import Release, request_release
+from amparo.disclosure.release import (
+    Release,
+    church_lists,
+    event_training_month,
+    request_church_lists,
+    request_release,
+)
 
 
 def _release(context: dict | None, obj: object) -> Release:
@@ -85,7 +91,10 @@ class EventOut(Schema):
     venue: str
     team: str | None
     notes: str
-    attendance: list[AttendanceOut]
+    attendance: list[AttendanceOut] = Field(
+        description="per church or fraternity; empty when the number of churches at a done "
+        "leader training is a count hidden to protect small counts"
+    )
     version: int
     updated_at: datetime
 
@@ -105,6 +114,12 @@ class EventOut(Schema):
     def resolve_attendance(obj, context) -> list[dict]:
         release = _release(context, obj)
         region = obj.rollout.region.code
+        if context and context.get("request") is not None:
+            listed = request_church_lists(context["request"])
+        else:
+            listed = church_lists(release)
+        if not listed(region, event_training_month(obj)):
+            return []  # the churches listed would be counted: that count is hidden
         rows = []
         for row in obj.attendance.all():
             counts = {k: getattr(row, k) for k in track.COLUMNS}

@@ -15,6 +15,7 @@ from amparo.disclosure.gather.outputs import (
     READER_OUTPUTS,
     Context,
     count_indicators,
+    ratio_indicators,
 )
 from amparo.disclosure.gather.reader import Reader, client_for, reader_for, visible_regions
 from amparo.disclosure.model import CellKey, Constraint, Leak
@@ -59,7 +60,14 @@ def gather(reader: Reader, *, progress: Progress | None = None) -> Gathered:
     outputs = DONOR_OUTPUTS if reader.donor else READER_OUTPUTS
     regions = visible_regions(reader)
     with client_for(reader) as client:
-        context = Context(reader, client, regions, Region.objects.count(), count_indicators())
+        context = Context(
+            reader,
+            client,
+            regions,
+            Region.objects.count(),
+            count_indicators(),
+            ratio_indicators(),
+        )
         for number, (name, collect) in enumerate(outputs.items(), start=1):
             if progress:
                 progress(f"{number}/{len(outputs)} {name}")
@@ -174,6 +182,7 @@ def solve(
     if progress:
         progress("relations over all the data")
     values, constraints = all_constraints()
+    constraints = (*constraints, *found.relations)  # what the outputs printed (ratios)
     if progress:
         progress(f"solving: {len(found.hidden)} hidden cells, {len(found.shown)} figures")
     leaks = shown_small(found, values, k=k, known=known)

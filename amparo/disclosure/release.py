@@ -317,6 +317,54 @@ def attendance_hidden(
     return hidden
 
 
+def groups_shown(release: Release, region: str) -> bool:
+    """Whether ``region``'s list of recovery groups may be shown to the reader of
+    ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
+    if not release.hidden:
+        return True
+    codes = computed_codes()
+    group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
+    return track.groups_shown(region, release.hidden, group_codes)
+
+
+def event_training_month(event) -> date | None:
+    """The month whose churches represented an event counts towards: the month a done
+    leader training ends (as ``track_facts`` reads it); None for any other event."""
+    from amparo.rollout.models import EventStatus, StageKind
+
+    if event.status == EventStatus.DONE and event.stage.kind == StageKind.LEADER_TRAINING:
+        return event.ends_on.replace(day=1)
+    return None
+
+
+def church_lists(release: Release) -> Callable[[str, date | None], bool]:
+    """Whether an event's list of churches and fraternities (and its number of churches)
+    may be shown, given the event's region and ``event_training_month``. The churches of
+    a region's done leader trainings are what its churches represented count, per month
+    and all time: a reader of the lists counts them. So such a list is shown only when
+    neither count is hidden; other events' lists count nothing protected."""
+    code = computed_codes().get("churches_represented") if release.hidden else None
+
+    def shown(region: str, training_month: date | None) -> bool:
+        if training_month is None or not release.hidden:
+            return True
+        cells = [track.track_cell(region, "churches_represented")]
+        if code:
+            cells.append(track.month_cell(code, region, training_month))
+        return not release.hides_any(cells)
+
+    return shown
+
+
+def request_church_lists(request: HttpRequest) -> Callable[[str, date | None], bool]:
+    """``church_lists`` of the request's user, worked out once per request."""
+    found = getattr(request, "_amparo_church_lists", None)
+    if found is None:
+        found = church_lists(request_release(request))
+        request._amparo_church_lists = found  # type: ignore[attr-defined]
+    return found
+
+
 def combined_hidden(
     release: Release, cells: Iterable[CellKey], *, program_cell: CellKey | None = None
 ) -> bool:
@@ -338,9 +386,13 @@ __all__ = [
     "Audience",
     "Release",
     "audience_for",
+    "church_lists",
     "combined_hidden",
+    "event_training_month",
+    "groups_shown",
     "note",
     "public_audience",
     "release_for",
     "release_of",
+    "request_church_lists",
 ]

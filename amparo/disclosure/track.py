@@ -158,7 +158,19 @@ def _program_totals(
         constraints.append(Constraint.sum(total, sorted(cells), label="regions -> program"))
 
 
-def groups_shown(region: str, hidden: Iterable[CellKey]) -> bool:
-    """Whether a region's list of recovery groups may be shown: its length is the number
-    of groups launched there, so only when that count is."""
-    return track_cell(region, "groups_launched") not in set(hidden)
+def groups_shown(region: str, hidden: Iterable[CellKey], codes: Iterable[str] = ()) -> bool:
+    """Whether a region's list of recovery groups (and the groups' pages) may be shown.
+    The list tells, by counting its items: how many groups were launched (its length), how
+    many are active (their status), how many were launched each month (their launch
+    dates) and, through each group's monthly reports, how many met each month. So only
+    when none of those counts is hidden; ``codes`` are the indicators computed from groups
+    launched and active (their monthly points)."""
+    codes = frozenset(codes)
+    return not any(
+        (cell[0] == "track" and cell[1] == region and cell[2] in GROUP_LINES)
+        or (cell[0] == "obs" and cell[2] == region and cell[1] in codes)
+        for cell in hidden
+    )
+
+
+GROUP_LINES = ("groups_launched", "groups_active")

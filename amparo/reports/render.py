@@ -21,6 +21,8 @@ from amparo.disclosure.release import (
     MARKER,
     Release,
     attendance_hidden,
+    church_lists,
+    event_training_month,
     public_audience,
     release_for,
     release_of,
@@ -106,6 +108,13 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
             .order_by("event__rollout__region__name", "event__starts_on", "event", "pk")
         )
         tables, attendance_cells = _attendance_tables(events, attendance, release=release)
+        # The churches a done leader training lists are counted: not listed when hidden.
+        listed = church_lists(release)
+        attendance = [
+            a
+            for a in attendance
+            if listed(a.event.rollout.region.code, event_training_month(a.event))
+        ]
         findings = (
             assessment_queries.findings_readable(user, region_list)
             .select_related("assessment__region", "sector", "threat")

@@ -49,14 +49,19 @@ def shown_table(
     return ShownTable(shown_rows, totals)
 
 
-def shown_warnings(warnings: Sequence[CapacityWarning], pastors_total: Cell) -> list[ShownWarning]:
+def shown_warnings(
+    warnings: Sequence[CapacityWarning], pastors_total: Cell, *, churches_shown: bool = True
+) -> list[ShownWarning]:
     """Capacity warnings with the number of pastors only where the table shows their
-    total: a withheld total must not come back through the warning."""
+    total, and the number of churches only where the list of churches is shown: a
+    withheld count must not come back through the warning."""
     return [
         ShownWarning(
             w.what,
             w.limit,
-            w.actual if w.what != "pastors" or isinstance(pastors_total, int) else None,
+            w.actual
+            if (isinstance(pastors_total, int) if w.what == "pastors" else churches_shown)
+            else None,
         )
         for w in warnings
     ]

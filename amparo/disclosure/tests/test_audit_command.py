@@ -121,6 +121,7 @@ def test_gather_reads_every_output_as_the_reader_gets_it(world) -> None:
         "api-events",
         "program-overview",
         "event-pages",
+        "group-lists",
         "indicators-csv",
         "dhis2-export",
         "dashboards",
@@ -271,8 +272,8 @@ def test_a_role_in_a_region_is_audited_and_progress_goes_to_stderr(world) -> Non
     code, out, err = _audit("--role", "viewer", "--region", "pe-lor")
     assert code == 0, out
     assert out.startswith("reader: viewer PE-LOR (k = 5)")
-    assert "disclosure audit: 1/9 api-observations" in err
-    assert "disclosure audit: 9/9 report-pdf" in err
+    assert "disclosure audit: 1/10 api-observations" in err
+    assert "disclosure audit: 10/10 report-pdf" in err
     assert "no leak found" in out and "disclosure audit" not in out
     assert not User.objects.filter(username=SYNTHETIC).exists()
     with pytest.raises(CommandError) as raised:

@@ -172,5 +172,5 @@ def test_every_output_is_listed_once_and_donors_get_reports_only() -> None:
 
     assert set(DONOR_OUTPUTS) == {"report-xlsx", "report-pdf"}
     assert set(DONOR_OUTPUTS) <= set(READER_OUTPUTS)
-    assert len(READER_OUTPUTS) == 9
+    assert len(READER_OUTPUTS) == 10
     assert all(callable(collect) for collect in READER_OUTPUTS.values())

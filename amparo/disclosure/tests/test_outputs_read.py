@@ -93,7 +93,8 @@ def test_an_output_that_refuses_the_reader_is_an_error() -> None:
         list(outputs.api_observations(_context({})))
 
 
-def test_event_attendance_from_the_api() -> None:
+def test_event_attendance_from_the_api(monkeypatch) -> None:
+    monkeypatch.setattr(outputs, "church_facts", lambda _ctx: (None, set(), {}))
     body = {
         "count": 1,
         "items": [{"id": 9, "region": "PE-LOR", "attendance": [
@@ -200,7 +201,8 @@ def test_the_program_overview_lines() -> None:
     }
 
 
-def test_an_event_page_gives_its_table_totals_and_warning() -> None:
+def test_an_event_page_gives_its_table_totals_and_warning(monkeypatch) -> None:
+    monkeypatch.setattr(outputs, "church_facts", lambda _ctx: (None, set(), {}))
     event = SimpleNamespace(pk=9, rollout=SimpleNamespace(region=SimpleNamespace(code="PE-LOR")))
     rows = [(SimpleNamespace(organization_id=3), (12, "c", 0))]
     page = _ok(
@@ -235,3 +237,27 @@ def test_an_event_page_gives_its_table_totals_and_warning() -> None:
     assert (("event", "PE-LOR", "9", "leaders", ""), None) in found
     assert found.count((("event", "PE-LOR", "9", "pastors", ""), 12)) == 2  # total, warning
     assert len(found) == 7
+
+
+def test_the_churches_listed_at_trainings_are_counted_when_every_list_is_there(
+    monkeypatch,
+) -> None:
+    """Two trainings in March (events 1 and 2) and one in May (event 3) in Loreto; churches
+    are organizations 10-13, organization 20 is a fraternity."""
+    months = {date(2027, 3, 1): [1, 2], date(2027, 5, 1): [3]}
+    monkeypatch.setattr(
+        outputs, "church_facts", lambda _ctx: ("CT-CH", {10, 11, 12, 13}, {"PE-LOR": months})
+    )
+    ctx = _context({})
+    every = {1: {10, 11, 20}, 2: {11, 12}, 3: {13}}
+    found = {f.cell: f.value for f in outputs.church_figures(ctx, every, "x")}
+    # March's two trainings: churches 10, 11, 12 (11 counted once, 20 is no church).
+    assert found == {
+        ("obs", "CT-CH", "PE-LOR", "2027-03", ""): 3,
+        ("obs", "CT-CH", "PE-LOR", "2027-05", ""): 1,
+        ("track", "PE-LOR", "churches_represented"): 4,
+    }
+    # A list not given (event 2): March and the region's total are not counted.
+    partial = {1: {10, 11}, 3: {13}}
+    found = {f.cell: f.value for f in outputs.church_figures(ctx, partial, "x")}
+    assert found == {("obs", "CT-CH", "PE-LOR", "2027-05", ""): 1}

@@ -250,11 +250,11 @@ def two_groups(world):
 def test_a_list_whose_length_is_a_hidden_count_is_not_shown(world, two_groups) -> None:
     url = reverse("rollout-board", args=["PE-LOR", two_groups.pk])
     viewer = world.client("viewer").get(url).content.decode()
-    assert "Iglesia 0" not in viewer and "su largo es un recuento oculto" in viewer
+    assert "Iglesia 0" not in viewer and "contar sus grupos daría un recuento oculto" in viewer
     program = world.client("viewer").get(reverse("program")).content.decode()
     assert "oculto para proteger" in program  # 2 groups launched: "c", with the note
     coordinator = world.client("coordinator").get(url).content.decode()
-    assert "Iglesia 0" in coordinator and "su largo" not in coordinator
+    assert "Iglesia 0" in coordinator and "contar sus grupos" not in coordinator
     assert (
         "oculto para proteger"
         not in world.client("coordinator").get(reverse("program")).content.decode()

@@ -11,6 +11,7 @@ The modules, each building only on those before it:
 - ``greedy``: quick schedules; ``bound``: the travel-aware lower bound;
 - ``search``: the local search over the teams' orders, and a second one in a child
   process (``parallel``);
+- ``lns``: the large-neighbourhood search, parts of the schedule re-planned with CP-SAT;
 - ``solve``: ``plan_rollout``, the steps and the CP-SAT model.
 """
 

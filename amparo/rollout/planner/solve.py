@@ -4,8 +4,9 @@ find, with a proven lower bound and the sequential baseline to compare with.
 Pure Python plus OR-Tools; no Django import. The steps, each with its share of the time
 limit (``Budget``): the sequential baseline and greedy schedules (``greedy``); the
 travel-aware lower bound (``bound``); the local search from the best of them, on large
-plans in two processes at once (``search``); then the CP-SAT model below, started from that
-schedule, for the rest of the time. Each step hands the next a valid schedule, so an answer
+plans in two processes at once (``search``); the large-neighbourhood search from the better
+of them (``lns``); then the CP-SAT model below, started from that schedule, for the rest of
+the time. Each step hands the next a valid schedule, so an answer
 always exists; "optimal" means it meets the proven bound.
 """
 
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from amparo.rollout.planner.bound import capacity_sets, travel_allowance, travel_aware_bound
 from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
+from amparo.rollout.planner.lns import improve_by_lns
 from amparo.rollout.planner.model import (
     STATUS_FEASIBLE,
     STATUS_OPTIMAL,
@@ -44,6 +46,7 @@ from amparo.rollout.planner.rules import (
 from amparo.rollout.planner.search import search_for_moves, search_until, second_search
 from amparo.rollout.planner.work import (
     CP_SAT_DETERMINISTIC_PER_UNIT,
+    LNS_DETERMINISTIC_PER_UNIT,
     MAX_GREEDY_TRIES,
     Cap,
     bound_iterations,
@@ -57,11 +60,13 @@ if TYPE_CHECKING:
 
 # Parts of the time limit: greedy starting schedules, then proving the travel-aware lower
 # bound (it stops as soon as it is done), then improving the best start by local search
-# until SEARCH_UNTIL of the limit has passed; the CP-SAT search gets the rest. On the
-# benchmark the local search (in two processes) finds more in that time than CP-SAT does.
+# until SEARCH_UNTIL of the limit has passed, then by large-neighbourhood search (``lns``)
+# until LNS_UNTIL; the CP-SAT search of the whole plan gets the rest. On the benchmark the
+# local search (in two processes) and LNS find more in that time than CP-SAT does.
 HINT_SHARE_OF_TIME = 0.1
 BOUND_SHARE_OF_TIME = 0.35
-SEARCH_UNTIL = 0.9
+SEARCH_UNTIL = 0.6
+LNS_UNTIL = 0.9
 # The CP-SAT search gets at least this long, however little of the limit is left.
 MIN_SOLVER_SECONDS = 0.5
 # Deterministic mode (``work``): the shares of the work units, which play the part of the
@@ -70,6 +75,7 @@ GREEDY_SHARE_OF_WORK = 0.1
 BOUND_SHARE_OF_WORK = 0.45
 SEARCH_SHARE_OF_WORK = 0.45  # this process's local search, after the bound
 SECOND_SHARE_OF_WORK = 0.8  # the second process's greedy starts and local search
+LNS_SHARE_OF_WORK = 0.35  # large-neighbourhood search from the better of the two
 SOLVER_SHARE_OF_WORK = 0.1
 
 
@@ -107,6 +113,10 @@ class Budget:
         """When the local search stops, as a wall-clock time (``time.time()``), which a
         second process shares."""
         return time.time() + self.limit * SEARCH_UNTIL - self.elapsed()
+
+    def lns_until(self) -> float:
+        """When the large-neighbourhood search stops, as a ``time.time()``."""
+        return time.time() + self.limit * LNS_UNTIL - self.elapsed()
 
     def solver_seconds(self) -> float:
         return max(self.limit - self.elapsed(), MIN_SOLVER_SECONDS)
@@ -181,6 +191,8 @@ def plan_rollout(
     hooks = Hooks(plan, progress, should_stop or _never)
     start = starting_point(plan, baseline, budget, seed=seed, hooks=hooks)
     baseline_finish = finish_of(baseline)
+    if _days(plan, finish_of(start.schedule)) > start.proven and not hooks.should_stop():
+        start = neighbourhood_search(plan, start, budget, seed=seed, hooks=hooks)
     hooks.report(_days(plan, finish_of(start.schedule)), start.proven)
     if _days(plan, finish_of(start.schedule)) <= start.proven or hooks.should_stop():
         return _result(plan, start.schedule, start.proven, baseline_finish, budget)
@@ -256,6 +268,30 @@ def starting_point(
     if other and finish_of(other) < finish_of(best):
         best = other
     return StartingPoint(best, proven)
+
+
+def neighbourhood_search(
+    plan: PlanInput, start: StartingPoint, budget: Budget, *, seed: int, hooks: Hooks
+) -> StartingPoint:
+    """``start`` improved by large-neighbourhood search (``lns``) for its share of the
+    work units (deterministic mode) or until ``LNS_UNTIL`` of the time limit."""
+    if budget.cap is not None:
+        work = budget.units(LNS_SHARE_OF_WORK) * LNS_DETERMINISTIC_PER_UNIT
+        until = budget.cap.wall_until()
+    else:
+        work, until = float("inf"), budget.lns_until()
+    schedule = improve_by_lns(
+        GreedyInstance.of(plan),
+        start.schedule,
+        work,
+        seed=seed,
+        floor=start.proven,
+        until=until,
+        should_stop=hooks.should_stop,
+    )
+    if budget.cap is not None and time.time() >= until:
+        budget.cap.reached = True
+    return StartingPoint(schedule, start.proven)
 
 
 # --- the CP-SAT model --------------------------------------------------------------------

@@ -42,6 +42,9 @@ MAX_GREEDY_TRIES = 300
 # CP-SAT's deterministic time per work unit (its "deterministic seconds" run faster than
 # wall-clock ones on the development machine with interleaved workers).
 CP_SAT_DETERMINISTIC_PER_UNIT = 0.2
+# The large-neighbourhood search's CP-SAT deterministic time per work unit (one worker,
+# and a charge for building each model, see ``lns``).
+LNS_DETERMINISTIC_PER_UNIT = 0.2
 # The wall-clock cap: this many times the time limit, plus a few seconds for small limits.
 CAP_FACTOR = 3.0
 CAP_EXTRA_SECONDS = 10.0

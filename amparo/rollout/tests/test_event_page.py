@@ -31,9 +31,11 @@ def _cells(html: str, part: str) -> list[list[str]]:
 
 @pytest.fixture
 def event_with_attendance(world, rollout_a, stages):
+    """A training attended by two fraternities (their number is no protected count, so
+    they are listed to every reader; ``test_churches_*`` for churches)."""
     event = make_event(rollout_a, stages["capacitacion"], D)
     for name, pastors, leaders, others in [("Iglesia 1", 3, 0, 7), ("Iglesia 2", 10, 6, 2)]:
-        church = Organization.objects.create(name=name, kind="church", region=world.region_a)
+        church = Organization.objects.create(name=name, kind="fraternity", region=world.region_a)
         Attendance.objects.create(
             event=event, organization=church, pastors=pastors, leaders=leaders, others=others
         )
@@ -55,6 +57,26 @@ def test_a_viewer_sees_small_counts_hidden_and_no_total_that_gives_them_back(
             assert column.count("c") != 1
     assert rows[0][1] == "0" and totals[1] == "6"  # nothing small near the leaders
     assert "oculto para proteger recuentos pequeños" in html
+
+
+def test_churches_few_at_a_done_training_are_not_listed_to_a_viewer(
+    world, rollout_a, stages, django_assert_max_num_queries
+) -> None:
+    """Two churches: listing them would let a viewer count the region's churches
+    represented, a small count; the totals stay, without the number of churches."""
+    event = make_event(rollout_a, stages["capacitacion"], D)
+    for name in ("Iglesia 1", "Iglesia 2"):
+        church = Organization.objects.create(name=name, kind="church", region=world.region_a)
+        Attendance.objects.create(event=event, organization=church, pastors=20, leaders=6)
+    url = reverse("event-detail", args=["PE-LOR", event.pk])
+    viewer = world.client("viewer")
+    with django_assert_max_num_queries(40):
+        html = viewer.get(url).text
+    assert "Iglesia 1" not in html and _cells(html, "tbody") == []
+    assert "Las iglesias y fraternidades no se listan" in html
+    assert "2 iglesias" not in html and _cells(html, "tfoot") == [["40", "12", "0"]]
+    coordinator = world.client("coordinator").get(url).text
+    assert "Iglesia 1" in coordinator and "no se listan" not in coordinator
 
 
 def test_a_coordinator_sees_every_count(world, event_with_attendance) -> None:

@@ -132,6 +132,7 @@ def test_the_cp_sat_search_reports_its_solutions_and_stops_when_asked(monkeypatc
         return solve.StartingPoint(baseline, (critical_path_finish(plan) - START).days)
 
     monkeypatch.setattr(solve, "starting_point", baseline_only)
+    monkeypatch.setattr(solve, "neighbourhood_search", lambda plan, start, *_a, **_k: start)
     plan = many_regions(limit=30.0)
     baseline = sequential_schedule(plan)
     heard = []

@@ -152,7 +152,8 @@ def test_the_budget_shares_the_time_limit_among_the_steps() -> None:
     budget = Budget(10.0, time.perf_counter())
     assert budget.greedy_seconds == pytest.approx(1.0)
     assert budget.bound_seconds == pytest.approx(3.5)
-    assert budget.search_until() - time.time() == pytest.approx(9.0, abs=0.5)
+    assert budget.search_until() - time.time() == pytest.approx(6.0, abs=0.5)
+    assert budget.lns_until() - time.time() == pytest.approx(9.0, abs=0.5)
     late = Budget(10.0, time.perf_counter() - 30)
     assert late.solver_seconds() == solve.MIN_SOLVER_SECONDS  # time is up: a short try
 

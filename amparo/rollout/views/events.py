@@ -15,7 +15,12 @@ from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
 from amparo.concurrency import edit_page
-from amparo.disclosure.release import attendance_hidden, release_of
+from amparo.disclosure.release import (
+    attendance_hidden,
+    church_lists,
+    event_training_month,
+    release_of,
+)
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.models import MaterialVersion
 from amparo.rollout import attendance_table, queries, services
@@ -95,6 +100,8 @@ def _event_page(
         columns=3,
         hidden=attendance_hidden(release, region.code, event.pk, attendance.rows),
     )
+    # The churches listed are counted by a reader: not listed when that count is hidden.
+    listed = church_lists(release)(region.code, event_training_month(event))
     return render(
         request,
         "rollout/event_detail.html",
@@ -102,11 +109,14 @@ def _event_page(
             "region": region,
             "event": event,
             "attendance": attendance,
-            "attendance_rows": list(zip(attendance.rows, table.rows, strict=True)),
+            "attendance_rows": list(zip(attendance.rows, table.rows, strict=True))
+            if listed
+            else [],
+            "churches_listed": listed,
             "attendance_totals": table.totals,
             "attendance_hides": any("c" in cells for cells in table.rows),
             "capacity_warnings": attendance_table.shown_warnings(
-                attendance.warnings, table.totals[0]
+                attendance.warnings, table.totals[0], churches_shown=listed
             ),
             "see_small_counts": see_small,
             "release": release,

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.disclosure import track
-from amparo.disclosure.release import MARKER, release_of
+from amparo.disclosure.release import MARKER, groups_shown, release_of
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
@@ -73,7 +72,7 @@ def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "board": queries.rollout_board(rollout),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.sees_small_counts(request.user, region),
-            "groups_shown": track.groups_shown(region.code, release_of(request.user).hidden),
+            "groups_shown": groups_shown(release_of(request.user), region.code),
             "history": object_history(rollout)
             if access.history_visible(request.user, region)
             else [],
