@@ -137,7 +137,9 @@ def tied_until(
         if task not in lags:
             continue
         starts = np.asarray(days[task], dtype=np.int64)
-        options = [(index[other], lag) for other, lag in lags[task] if other in index]
+        # Every possible next event must be looked at (``days`` has them all): leaving one
+        # out would tie the team too long.
+        options = [(index[other], lag) for other, lag in lags[task]]
         if options and len(starts):
             others = np.asarray([i for i, _ in options])
             shifts = np.asarray([lag for _, lag in options])
