@@ -182,3 +182,48 @@ def test_each_set_of_stages_is_tried_alone_before_all_together() -> None:
     assert sorted(alone.lags) == [("F", "c"), ("N1", "c"), ("N2", "c")]
     assert relaxation_feasible(NEAR_AND_FAR, 4, 5.0, alone) is False
     assert relaxation_feasible(NEAR_AND_FAR, 5, 5.0, alone) is True
+
+
+def test_a_later_stage_of_the_region_follows_after_the_whole_chain_between() -> None:
+    stages = (
+        StageInput("a", 2),
+        StageInput("b", 3, ("a",), 5),
+        StageInput("c", 1, ("b",), 7),
+    )
+    team = (TeamInput("x", frozenset({"a", "b", "c"})),)
+    plan = PlanInput(START, (RegionInput("R", START),), stages, team)
+    lags = dict(successor_lags(plan)[("R", "a")])
+    # a to b: a's 2 days and the 5-day gap; a to c: that, b's 3 days and the 7-day gap.
+    assert lags == {("R", "b"): 7, ("R", "c"): 17}
+    assert successor_lags(plan)[("R", "c")] == []  # nothing of the region comes after c
+    # With a done, the chain runs from b only.
+    done = PlanInput(START, (RegionInput("R", START, (), ("a",)),), stages, team)
+    assert dict(successor_lags(done)[("R", "b")]) == {("R", "c"): 10}
+
+
+def test_only_sets_with_more_events_than_teams_are_tried_alone() -> None:
+    plan = PlanInput(
+        START,
+        (RegionInput("A", START), RegionInput("B", START)),
+        (StageInput("m", 1), StageInput("c", 1), StageInput("t", 1)),
+        (
+            TeamInput("x", frozenset({"c", "t"})),
+            TeamInput("y", frozenset({"m"})),
+            TeamInput("z", frozenset({"m"})),
+        ),
+    )
+    counting = Counting.of(plan)
+    # {m} has two teams for its two events: nothing to count. {c, t} (x alone, four
+    # events) is tried alone; all the stages together, the largest, only with the rest.
+    assert (frozenset({"m"}), 2) in counting.sets
+    assert [part.only for part in counting.parts()] == [frozenset({"c", "t"})]
+
+
+def test_less_work_never_proves_more() -> None:
+    plan = NEAR_AND_FAR
+    full = travel_aware_bound(plan, 1, 30, seconds=5.0)
+    for iterations in (1, 5, 20, 100, 10_000):
+        limited = travel_aware_bound(plan, 1, 30, seconds=5.0, iterations=iterations)
+        assert 1 <= limited <= full
+        assert limited == travel_aware_bound(plan, 1, 30, seconds=5.0, iterations=iterations)
+    assert travel_aware_bound(plan, 1, 30, seconds=5.0, iterations=10_000) == full
