@@ -227,3 +227,14 @@ def test_less_work_never_proves_more() -> None:
         assert 1 <= limited <= full
         assert limited == travel_aware_bound(plan, 1, 30, seconds=5.0, iterations=iterations)
     assert travel_aware_bound(plan, 1, 30, seconds=5.0, iterations=10_000) == full
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans().filter(lambda plan: len(tasks_of(plan)) <= 5))
+def test_no_program_rules_out_the_optimum(plan: PlanInput) -> None:
+    # Each set's program alone, and all of them together, keep a solution ending on the
+    # optimum (the best schedule is one): none of them may prove a bound above it.
+    optimum = (exhaustive_finish(plan) - START).days
+    counting = Counting.of(plan)
+    for program in [*counting.parts(), counting]:
+        assert relaxation_feasible(plan, optimum, 5.0, program) is True
