@@ -66,6 +66,12 @@ if TYPE_CHECKING:
 MAX_VARIABLES = 400_000
 # With more stage codes than this, only single stages and all stages together are counted.
 MAX_SUBSET_STAGES = 10
+# A set of stages is tried alone only when at most this many teams deliver it: those few
+# teams must travel to every region for it, which is what such a program sees. On the
+# five-team benchmark plans every stage has three or more teams, the programs alone
+# proved less than all the sets together, and took the work it needed (100 regions,
+# random seed 2: 240 instead of 254).
+PART_TEAMS = 2
 
 
 def travel_aware_bound(
@@ -198,8 +204,9 @@ class Counting:
 
     def parts(self) -> list[Counting]:
         """The counting of each set of stages alone, by the number of its events, all but
-        the largest (whose program costs about as much as all of them together); none
-        when there is only one set. Such a program places only the set's events (the
+        the largest (whose program costs about as much as all of them together), and only
+        sets with more events than teams and at most ``PART_TEAMS`` teams; none when
+        there is only one set. Such a program places only the set's events (the
         others' windows already follow from their regions' chains)."""
         members = lambda subset: sum(1 for _, code in self.heads if code in subset)  # noqa: E731
         order = sorted(range(len(self.sets)), key=lambda i: (members(self.sets[i][0]), i))
@@ -212,7 +219,7 @@ class Counting:
                 only=self.sets[i][0],
             )
             for i in order[:-1]
-            if self.sets[i][1] < members(self.sets[i][0])  # more events than teams
+            if self.sets[i][1] < members(self.sets[i][0]) and self.sets[i][1] <= PART_TEAMS
         ]
 
 

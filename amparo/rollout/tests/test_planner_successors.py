@@ -238,3 +238,17 @@ def test_no_program_rules_out_the_optimum(plan: PlanInput) -> None:
     counting = Counting.of(plan)
     for program in [*counting.parts(), counting]:
         assert relaxation_feasible(plan, optimum, 5.0, program) is True
+
+
+def test_a_set_that_three_teams_deliver_is_not_tried_alone() -> None:
+    regions = tuple(RegionInput(code, START) for code in ("A", "B", "C", "D"))
+    stages = (StageInput("m", 1), StageInput("c", 1))
+    few = (TeamInput("x", frozenset({"c"})), TeamInput("y", frozenset({"m", "c"})))
+    many = (*few, TeamInput("z", frozenset({"c"})), TeamInput("w", frozenset({"m"})),
+            TeamInput("v", frozenset({"m"})))  # fmt: skip
+    # With two teams, y alone holds the four meetings: tried alone. With five, three teams
+    # hold the meetings and three the conferences: only all together.
+    assert [p.only for p in Counting.of(PlanInput(START, regions, stages, few)).parts()] == [
+        frozenset({"m"})
+    ]
+    assert Counting.of(PlanInput(START, regions, stages, many)).parts() == []
