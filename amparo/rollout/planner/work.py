@@ -31,6 +31,9 @@ SIMPLEX_ITERATIONS_PER_UNIT = 1500
 # solve: counted so, the bound of large plans stops in its share instead of overrunning).
 LP_REFERENCE_VARIABLES = 10_000
 LP_BUILD_ITERATIONS_PER_VARIABLE = 0.02
+# Finding how long each event ties its team (``successors.tied_until``) costs about this
+# many (event, next event, start day) cells per simplex iteration's time.
+TIED_CELLS_PER_ITERATION = 50_000
 # A program is solved only when at least this many iterations per variable are left for it
 # (the benchmark's take 0.1-0.2): fewer would leave it undecided.
 LP_MIN_ITERATIONS_SHARE = 0.1
