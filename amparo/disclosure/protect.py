@@ -12,7 +12,11 @@ be worked out from the totals they belong to:
    step 1 and the audit run again on the components that changed, until none leaks. When
    leaks keep coming back, each later round hides more cells per leak (1, 1, 2, 4, then 8:
    ``_BATCHES``), the cheapest first, so that long chains of relations close in a few
-   rounds rather than hundreds.
+   rounds rather than hundreds. A complement (not itself a small count) that the audit
+   finds pinned is shown instead: the reader can work it out, so hiding it protects
+   nothing, and hiding more cells to set it free only spreads the suppression. Shown
+   cells are never hidden again; if that leaves a small count with nothing to hide
+   behind, the part is protected again without showing any (slower, as before).
 
 The table is first split into *parts*: cells linked by relations, published or not
 (``parts``). Nothing a reader sees in one part says anything about another (no relation
@@ -60,6 +64,10 @@ def protection(table: Table, *, k: int) -> Protection:
     rounds = 0
     for part in parts(table):
         found = _Protector(part, k).run()
+        if found.unprotectable:
+            # Shown complements may have left a small count nothing to hide behind:
+            # protect the part again hiding them all, as before (slower, never worse).
+            found = _Protector(part, k, showing=False).run()
         hidden |= found.hidden
         primary |= found.primary
         unprotectable.extend(found.unprotectable)
@@ -151,8 +159,9 @@ class _Published(Mapping[CellKey, float]):
 
 
 class _Protector:
-    def __init__(self, table: Table, k: int) -> None:
+    def __init__(self, table: Table, k: int, *, showing: bool = True) -> None:
         self.table, self.k = table, k
+        self.showing = showing  # whether pinned complements may be shown (``reveal``)
         self.values = table.values
         # In the order of their terms, so that the result does not depend on theirs.
         self.constraints = tuple(sorted(table.constraints, key=lambda c: (c.terms, c.label)))
@@ -172,9 +181,28 @@ class _Protector:
                     self.unpublished.add(cell)
         self.published = _Published(table.values, self.unpublished)
         self.unprotectable: dict[CellKey, Leak] = {}
+        self.revealed: set[CellKey] = set()  # complements found pinned, shown after all
 
     def hideable(self, cell: CellKey) -> bool:
-        return cell not in self.unpublished and cell not in self.table.known
+        return (
+            cell not in self.unpublished
+            and cell not in self.table.known
+            and cell not in self.revealed
+        )
+
+    def pointless(self, leak: Leak) -> bool:
+        """Whether ``leak`` is a complement (not a small count) pinned exactly."""
+        return (
+            self.showing
+            and leak.pinned
+            and leak.cell in self.hidden
+            and leak.cell not in self.sensitive
+        )
+
+    def reveal(self, cell: CellKey) -> None:
+        self.hidden.discard(cell)
+        self.unpublished.discard(cell)
+        self.revealed.add(cell)
 
     def cost(self, cell: CellKey) -> tuple[float, CellKey]:
         return (self.table.weight(cell), cell)
@@ -201,11 +229,24 @@ class _Protector:
             leaks = [leak for leak in leaks if leak.cell not in self.unprotectable]
             if not leaks:
                 break
-            added = self.complement_leaks(leaks, _BATCHES[min(rounds, len(_BATCHES)) - 1])
-            if not added:
+            # A complement the reader can work out exactly hides nothing: it is shown
+            # (and never hidden again) rather than hidden behind more cells.
+            pinned = [leak.cell for leak in leaks if self.pointless(leak)]
+            for cell in pinned:
+                self.reveal(cell)
+            rest = [leak for leak in leaks if leak.cell not in self.revealed]
+            batch = _BATCHES[min(rounds, len(_BATCHES)) - 1]
+            added = self.complement_leaks(rest, batch) if rest else []
+            if not added and not pinned:
                 break
-            dirty = added + [leak.cell for leak in leaks]
-            touched = sorted({i for cell in added for i in self.relations_of[cell]})
+            around = [
+                other
+                for cell in pinned
+                for i in self.relations_of[cell]
+                for other in constraints[i].cells
+            ]
+            dirty = added + [leak.cell for leak in leaks] + around
+            touched = sorted({i for cell in added + pinned for i in self.relations_of[cell]})
             self.close_singletons(touched)
         return Protection(
             frozenset(self.hidden),

@@ -307,3 +307,21 @@ def test_a_repair_hides_the_batchs_cheapest_cells_around_the_leak():
         protector = _Protector(table, 5)
         assert protector.complement_leaks([leak], batch) == expected
         assert expected[0] in protector.hidden and ("u",) not in protector.hidden
+
+
+def test_a_pinned_complement_is_shown_and_never_hidden_again_but_a_small_count_is_not():
+    a, b, t = ("a",), ("b",), ("t",)
+    table = Table({a: 2, b: 30, t: 32}, (Constraint.sum(t, [a, b]),))
+    protector = _Protector(table, 5)
+    protector.hide(b)
+    assert protector.pointless(Leak(b, 30, 30, table.constraints))
+    assert not protector.pointless(Leak(a, 2, 2, table.constraints))  # a small count
+    assert not protector.pointless(Leak(b, 29, 30, table.constraints))  # not pinned
+    protector.reveal(b)
+    assert b not in protector.hidden and b in protector.published
+    assert not protector.hideable(b)
+    assert protector.cheapest_around(a) == [t]
+    # protecting without showing (the fallback) never calls a pinned complement pointless
+    hiding = _Protector(table, 5, showing=False)
+    hiding.hide(b)
+    assert not hiding.pointless(Leak(b, 30, 30, table.constraints))
