@@ -24,9 +24,10 @@ spans two), so each part is protected on its own, and the same part gives the sa
 whatever else is in the table: indicators never share a relation, nor do two years of
 monthly data unless a relation spans them.
 
-Each round hides at least one more cell or shows one for good, so it ends; a leak whose relations have nothing
-left to hide (every other cell of them is known to the reader) cannot be prevented and is
-reported (``Protection.unprotectable``). The same table always gives the same cells.
+Each round hides at least one more cell or shows one for good, so it ends; a leak whose
+relations have nothing left to hide (every other cell of them is known to the reader)
+cannot be prevented and is reported (``Protection.unprotectable``). The same table always
+gives the same cells.
 """
 
 from __future__ import annotations
