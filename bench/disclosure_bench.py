@@ -9,6 +9,11 @@ the sex x age table, and ``--full`` of those the full three-way table. Counts ar
 
     python bench/disclosure_bench.py                # full scale
     python bench/disclosure_bench.py --indicators 5 # a tenth of it
+
+Protection and the audit run part by part (``protect.parts``: cells linked by relations;
+here one indicator and year each), which is what ``protection`` does; ``--progress``
+prints each part's time as it goes, so that a run stopped early still tells how far it
+got and how long a part takes.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from amparo.disclosure import keys
 from amparo.disclosure.audit import audit
-from amparo.disclosure.protect import protection
+from amparo.disclosure.protect import Protection, parts, protection
 from amparo.disclosure.relations import Row, Shape, build
 
 SEX = ["f", "m"]
@@ -80,6 +85,7 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--seed", type=int, default=23)
     parser.add_argument("--build-only", action="store_true", help="stop after the relations")
+    parser.add_argument("--progress", action="store_true", help="print each part's time")
     args = parser.parse_args()
 
     steps = []
@@ -114,16 +120,49 @@ def main() -> None:
         for name, seconds, peak in steps:
             print(f"{name:<24}{seconds:>10.1f}{peak:>10.0f}")
         return
-    result = step("protect", lambda: protection(table, k=args.k))
+    pieces = step("parts", lambda: parts(table))
+    print(f"{len(pieces):,} parts, the largest {max(len(p.values) for p in pieces):,} cells")
+    results: list[Protection] = []
+    audits: list[float] = []
+
+    def protect_all():
+        for n, piece in enumerate(pieces, 1):
+            start = time.perf_counter()
+            results.append(protection(piece, k=args.k))
+            if args.progress:
+                print(
+                    f"  protect part {n}/{len(pieces)}: {len(piece.values):,} cells, "
+                    f"{results[-1].rounds} rounds, {time.perf_counter() - start:.1f} s",
+                    flush=True,
+                )
+        return Protection(
+            frozenset().union(*(r.hidden for r in results)),
+            frozenset().union(*(r.primary for r in results)),
+            tuple(leak for r in results for leak in r.unprotectable),
+            max(r.rounds for r in results),
+        )
+
+    result = step("protect", protect_all)
     hidden = result.hidden
-    published = {
-        cell: value
-        for cell, value in table.values.items()
-        if cell not in hidden and cell not in table.derived
-    }
-    leaks = step(
-        "audit of the result", lambda: audit(published, table.constraints, k=args.k, hidden=hidden)
-    )
+
+    def audit_all():
+        found = []
+        for n, piece in enumerate(pieces, 1):
+            start = time.perf_counter()
+            published = {
+                cell: value
+                for cell, value in piece.values.items()
+                if cell not in hidden and cell not in piece.derived
+            }
+            found += audit(
+                published, piece.constraints, k=args.k, hidden=hidden & piece.values.keys()
+            )
+            audits.append(time.perf_counter() - start)
+            if args.progress:
+                print(f"  audit part {n}/{len(pieces)}: {audits[-1]:.1f} s", flush=True)
+        return found
+
+    leaks = step("audit of the result", audit_all)
 
     small = sum(1 for c in result.primary if c not in table.derived)
     print(

@@ -13,6 +13,13 @@ The unknowns are split into connected components (unknowns linked by a relation)
 solved on its own: a country's tables make a few million cells, but once the published
 numbers are put in, hidden cells only link to hidden cells near them.
 
+Before any linear program, bounds are propagated through single relations (each cell's
+range given the ranges of the others in one relation, repeated while they shrink): they
+contain the true range, and the values seen in solutions (the true values, earlier
+solves) lie inside it, so where the two meet the range is known without solving. A lone
+hidden cell of a total is settled this way. The solver is built once per component and
+only its objective changes between solves, so each solve starts from the last basis.
+
 Ranges are those of real numbers (the LP relaxation), rounded inwards to whole people with a
 small tolerance. The true range over whole numbers can be narrower (seldom, for tables of
 sums): the audit can miss such a narrowing, never report a leak that is not there.
@@ -39,6 +46,8 @@ _SHOWN_CONSTRAINTS = 12
 # Components this big first solve for all their cells at once (``_Component._spread``).
 _SPREAD_LEAST = 20
 _SPREAD_ROUNDS = 200
+# Passes of bound propagation over a component's relations (``_Component._propagate``).
+_PROPAGATE_PASSES = 3
 
 # A relation with the published values put in: (relation, coefficients of its unknowns,
 # low, high).
@@ -142,6 +151,42 @@ class _Component:
         self.variables: dict[CellKey, pywraplp.Variable] = {}
         self.rows_of: dict[CellKey, list[Constraint]] | None = None
         self.position = {cell: i for i, cell in enumerate(cells)}
+        # Bounds that contain each cell's range (``_propagate``); none until computed.
+        self.outer_lo: dict[CellKey, float] = {}
+        self.outer_hi: dict[CellKey, float] = {}
+
+    def exact(self, cell: CellKey) -> tuple[bool, bool]:
+        """Whether the lowest and the highest value seen are the cell's true ones: they
+        meet the propagated bounds, which contain the range."""
+        lo_bound = self.outer_lo.get(cell, 0.0)
+        hi_bound = self.outer_hi.get(cell, math.inf)
+        return (
+            self.lows[cell] <= lo_bound + _TOLERANCE,
+            self.highs[cell] >= hi_bound - _TOLERANCE,
+        )
+
+    def _propagate(self) -> None:
+        """Outer bounds of every cell from single relations: in ``low <= sum(a * x) <=
+        high``, ``a_i * x_i`` lies within ``low`` and ``high`` minus what the other terms
+        can add up to; repeated over the relations whose cells' bounds moved."""
+        lo = dict.fromkeys(self.cells, 0.0)
+        hi = dict.fromkeys(self.cells, math.inf)
+        rows_of: dict[CellKey, list[int]] = defaultdict(list)
+        for index, (_c, coefficients, _low, _high) in enumerate(self.rows):
+            for cell in coefficients:
+                rows_of[cell].append(index)
+        pending = set(range(len(self.rows)))
+        for _pass in range(_PROPAGATE_PASSES):
+            if not pending:
+                break
+            moved: set[CellKey] = set()
+            for index in sorted(pending):
+                _c, coefficients, low, high = self.rows[index]
+                moved.update(_tighten(coefficients, low, high, lo, hi))
+            pending = {i for cell in moved for i in rows_of[cell]}
+        if any(lo[c] > hi[c] + _TOLERANCE * max(1.0, abs(hi[c])) for c in self.cells):
+            return  # contradictory: the solver will say so, by name
+        self.outer_lo, self.outer_hi = lo, hi
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -173,15 +218,18 @@ class _Component:
         holds keeps the range seen so far (narrower than or equal to the true one)."""
         if len(self.cells) == 1:
             return self._single()
+        self._propagate()
         self._spread(settled)
         found = {}
         for cell in self.cells:
             lo, hi = self.lows[cell], self.highs[cell]
-            if not (lo <= hi and settled(cell, lo, hi)):
-                # A cell is never negative: seen at 0, its minimum is 0.
-                lo = 0.0 if lo <= _TOLERANCE else self._optimise({cell: 1.0}, maximise=False)
+            low_known, high_known = self.exact(cell)
+            if not (lo <= hi and (settled(cell, lo, hi) or (low_known and high_known))):
+                # Seen at its lowest bound (0 at least), the minimum is known.
+                if not low_known:
+                    lo = self._optimise({cell: 1.0}, maximise=False)
                 hi = self.highs[cell]
-                if not settled(cell, lo, max(hi, lo)):
+                if not self.exact(cell)[1] and not settled(cell, lo, max(hi, lo)):
                     hi = self._optimise({cell: 1.0}, maximise=True)
             low, high = _whole(lo, hi, self.big)
             found[cell] = Interval(low, high, self.shown_constraints(cell))
@@ -193,7 +241,7 @@ class _Component:
 
         def open_(cell: CellKey) -> bool:
             lo, hi = self.lows[cell], self.highs[cell]
-            return not (lo <= hi and settled(cell, lo, hi))
+            return not (lo <= hi and (settled(cell, lo, hi) or all(self.exact(cell))))
 
         unsettled = [c for c in self.cells if open_(c)]
         stalled = 0
@@ -265,6 +313,55 @@ class _Component:
             target.SetCoefficient(self.variables[cell], coef)
         target.SetOptimizationDirection(maximise)
         return self.solver.Solve()
+
+
+def _tighten(
+    coefficients: Mapping[CellKey, float],
+    low: float,
+    high: float,
+    lo: dict[CellKey, float],
+    hi: dict[CellKey, float],
+) -> list[CellKey]:
+    """Narrow ``lo``/``hi`` of the cells of one relation (see ``_Component._propagate``);
+    the cells whose bounds moved. Bounds are loosened by a hair against rounding, so they
+    always contain the true range."""
+    # What the terms can add up to: finite part and how many terms are unbounded.
+    least = most = 0.0
+    least_inf = most_inf = 0
+    spans = []
+    for cell, a in coefficients.items():
+        if abs(a) < 1e-12:
+            continue  # a cell whose terms cancel out is not bounded by this relation
+        t_lo, t_hi = (a * lo[cell], a * hi[cell]) if a > 0 else (a * hi[cell], a * lo[cell])
+        if math.isinf(t_lo):
+            least_inf += 1
+        else:
+            least += t_lo
+        if math.isinf(t_hi):
+            most_inf += 1
+        else:
+            most += t_hi
+        spans.append((cell, a, t_lo, t_hi))
+    moved = []
+    for cell, a, t_lo, t_hi in spans:
+        # The other terms add up to between others_lo and others_hi.
+        others_lo = -math.inf if least_inf - math.isinf(t_lo) else least - _finite(t_lo)
+        others_hi = math.inf if most_inf - math.isinf(t_hi) else most - _finite(t_hi)
+        term_lo, term_hi = low - others_hi, high - others_lo  # bounds of a * x
+        new_lo, new_hi = (term_lo / a, term_hi / a) if a > 0 else (term_hi / a, term_lo / a)
+        hair = 1e-9 * (1.0 + abs(new_lo) if math.isfinite(new_lo) else 1.0)
+        if new_lo - hair > lo[cell] + _TOLERANCE:
+            lo[cell] = new_lo - hair
+            moved.append(cell)
+        hair = 1e-9 * (1.0 + abs(new_hi) if math.isfinite(new_hi) else 1.0)
+        if new_hi + hair < hi[cell] - _TOLERANCE:
+            hi[cell] = new_hi + hair
+            moved.append(cell)
+    return moved
+
+
+def _finite(value: float) -> float:
+    return 0.0 if math.isinf(value) else value
 
 
 def _components(

@@ -9,21 +9,38 @@ be worked out from the totals they belong to:
    costs least to hide (``Table.weight``: small, inner cells first; ties by key);
 2. the audit (``audit.audit``) then looks for what relations taken together still reveal;
    for each leak the cheapest published cell of the relations around it is hidden too, and
-   step 1 and the audit run again on the components that changed, until none leaks.
+   step 1 and the audit run again on the components that changed, until none leaks. When
+   leaks keep coming back, each later round hides more cells per leak (1, 1, 2, 4, then 8:
+   ``_BATCHES``), the cheapest first, so that long chains of relations close in a few
+   rounds rather than hundreds. A complement (not itself a small count) that the audit
+   finds pinned is shown instead: the reader can work it out, so hiding it protects
+   nothing, and hiding more cells to set it free only spreads the suppression. Shown
+   cells are never hidden again; if that leaves a small count with nothing to hide
+   behind, the part is protected again without showing any (slower, as before).
 
-Each round hides at least one more cell, so it ends; a leak whose relations have nothing
-left to hide (every other cell of them is known to the reader) cannot be prevented and is
-reported (``Protection.unprotectable``). The same table always gives the same cells.
+The table is first split into *parts*: cells linked by relations, published or not
+(``parts``). Nothing a reader sees in one part says anything about another (no relation
+spans two), so each part is protected on its own, and the same part gives the same cells
+whatever else is in the table: indicators never share a relation, nor do two years of
+monthly data unless a relation spans them.
+
+Each round hides at least one more cell or shows one for good, so it ends; a leak whose
+relations have nothing left to hide (every other cell of them is known to the reader)
+cannot be prevented and is reported (``Protection.unprotectable``). The same table always
+gives the same cells.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from amparo.disclosure.audit import audit
 from amparo.disclosure.model import CellKey, Leak, Table
+
+# Cells hidden per leak in successive repair rounds (the last one repeats).
+_BATCHES = (1, 1, 2, 4, 8)
 
 
 @dataclass(frozen=True)
@@ -40,8 +57,85 @@ def protect(table: Table, *, k: int) -> frozenset[CellKey]:
 
 
 def protection(table: Table, *, k: int) -> Protection:
-    """``protect``, with what it could not prevent and how many audits it took."""
-    return _Protector(table, k).run()
+    """``protect``, with what it could not prevent and how many audits it took (the most
+    any part took: parts are independent, see the module)."""
+    hidden: set[CellKey] = set()
+    primary: set[CellKey] = set()
+    unprotectable: list[Leak] = []
+    rounds = 0
+    for part in parts(table):
+        found = _Protector(part, k).run()
+        if found.unprotectable:
+            # Shown complements may have left a small count nothing to hide behind:
+            # protect the part again hiding them all, as before (slower, never worse).
+            found = _Protector(part, k, showing=False).run()
+        hidden |= found.hidden
+        primary |= found.primary
+        unprotectable.extend(found.unprotectable)
+        rounds = max(rounds, found.rounds)
+    unprotectable.sort(key=lambda leak: leak.cell)
+    return Protection(frozenset(hidden), frozenset(primary), tuple(unprotectable), rounds)
+
+
+def parts(table: Table) -> list[Table]:
+    """``table`` split into connected components of its relations (cells linked by a
+    relation, published or not), each a ``Table`` of its cells, relations, weights, known
+    and derived cells; cells in no relation make parts of one cell. Ordered by their
+    smallest cell, so the same table always gives the same parts."""
+    ids: dict[CellKey, int] = {}
+    parent: list[int] = []
+
+    def id_of(cell: CellKey) -> int:
+        found = ids.get(cell)
+        if found is None:
+            found = ids[cell] = len(parent)
+            parent.append(found)
+        return found
+
+    def find(i: int) -> int:
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
+        return root
+
+    for cell in table.values:
+        id_of(cell)
+    if not ids:
+        return [table]
+    for constraint in table.constraints:
+        first = None
+        for cell, _coef in constraint.terms:
+            root = find(id_of(cell))
+            if first is None:
+                first = root
+            elif root != first:
+                parent[root] = first
+    cells_of: dict[int, list[CellKey]] = defaultdict(list)
+    for cell, i in ids.items():
+        cells_of[find(i)].append(cell)
+    constraints_of: dict[int, list] = defaultdict(list)
+    for constraint in table.constraints:
+        # A relation without cells only checks published numbers: any part will do.
+        root = find(ids[constraint.terms[0][0]]) if constraint.terms else find(0)
+        constraints_of[root].append(constraint)
+    if len(cells_of) == 1:
+        return [table]
+    found = []
+    for root, cells in sorted(cells_of.items(), key=lambda item: min(item[1])):
+        values = {cell: table.values[cell] for cell in cells if cell in table.values}
+        found.append(
+            replace(
+                table,
+                values=values,
+                constraints=tuple(constraints_of[root]),
+                weights={c: table.weights[c] for c in cells if c in table.weights},
+                known=frozenset(c for c in cells if c in table.known),
+                derived=frozenset(c for c in cells if c in table.derived),
+            )
+        )
+    return found
 
 
 class _Published(Mapping[CellKey, float]):
@@ -66,8 +160,9 @@ class _Published(Mapping[CellKey, float]):
 
 
 class _Protector:
-    def __init__(self, table: Table, k: int) -> None:
+    def __init__(self, table: Table, k: int, *, showing: bool = True) -> None:
         self.table, self.k = table, k
+        self.showing = showing  # whether pinned complements may be shown (``reveal``)
         self.values = table.values
         # In the order of their terms, so that the result does not depend on theirs.
         self.constraints = tuple(sorted(table.constraints, key=lambda c: (c.terms, c.label)))
@@ -87,9 +182,28 @@ class _Protector:
                     self.unpublished.add(cell)
         self.published = _Published(table.values, self.unpublished)
         self.unprotectable: dict[CellKey, Leak] = {}
+        self.revealed: set[CellKey] = set()  # complements found pinned, shown after all
 
     def hideable(self, cell: CellKey) -> bool:
-        return cell not in self.unpublished and cell not in self.table.known
+        return (
+            cell not in self.unpublished
+            and cell not in self.table.known
+            and cell not in self.revealed
+        )
+
+    def pointless(self, leak: Leak) -> bool:
+        """Whether ``leak`` is a complement (not a small count) pinned exactly."""
+        return (
+            self.showing
+            and leak.pinned
+            and leak.cell in self.hidden
+            and leak.cell not in self.sensitive
+        )
+
+    def reveal(self, cell: CellKey) -> None:
+        self.hidden.discard(cell)
+        self.unpublished.discard(cell)
+        self.revealed.add(cell)
 
     def cost(self, cell: CellKey) -> tuple[float, CellKey]:
         return (self.table.weight(cell), cell)
@@ -116,11 +230,24 @@ class _Protector:
             leaks = [leak for leak in leaks if leak.cell not in self.unprotectable]
             if not leaks:
                 break
-            added = self.complement_leaks(leaks)
-            if not added:
+            # A complement the reader can work out exactly hides nothing: it is shown
+            # (and never hidden again) rather than hidden behind more cells.
+            pinned = [leak.cell for leak in leaks if self.pointless(leak)]
+            for cell in pinned:
+                self.reveal(cell)
+            rest = [leak for leak in leaks if leak.cell not in self.revealed]
+            batch = _BATCHES[min(rounds, len(_BATCHES)) - 1]
+            added = self.complement_leaks(rest, batch) if rest else []
+            if not added and not pinned:
                 break
-            dirty = added + [leak.cell for leak in leaks]
-            touched = sorted({i for cell in added for i in self.relations_of[cell]})
+            around = [
+                other
+                for cell in pinned
+                for i in self.relations_of[cell]
+                for other in constraints[i].cells
+            ]
+            dirty = added + [leak.cell for leak in leaks] + around
+            touched = sorted({i for cell in added + pinned for i in self.relations_of[cell]})
             self.close_singletons(touched)
         return Protection(
             frozenset(self.hidden),
@@ -149,35 +276,36 @@ class _Protector:
             self.hide(chosen)
             queue.extend(reversed(self.relations_of[chosen]))
 
-    def complement_leaks(self, leaks: list[Leak]) -> list[CellKey]:
-        """Step 2 of the module: one more hidden cell per leak not already helped."""
+    def complement_leaks(self, leaks: list[Leak], batch: int = 1) -> list[CellKey]:
+        """Step 2 of the module: ``batch`` more hidden cells per leak not already helped."""
         added: list[CellKey] = []
         helped: set[int] = set()
         for leak in leaks:
             around = self.relations_of[leak.cell]
             if helped.intersection(around):
                 continue
-            chosen = self.cheapest_around(leak.cell)
-            if chosen is None:
+            chosen = self.cheapest_around(leak.cell, batch)
+            if not chosen:
                 self.unprotectable[leak.cell] = leak
                 continue
-            self.hide(chosen)
-            added.append(chosen)
             helped.update(around)
-            helped.update(self.relations_of[chosen])
+            for cell in chosen:
+                self.hide(cell)
+                added.append(cell)
+                helped.update(self.relations_of[cell])
         return added
 
-    def cheapest_around(self, cell: CellKey) -> CellKey | None:
-        """The cheapest hideable cell of the relations of ``cell``, else of its whole
-        component (linked through unknown cells)."""
+    def cheapest_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
+        """The ``count`` cheapest hideable cells of the relations of ``cell``, else of its
+        whole component (linked through unknown cells)."""
         constraints = self.constraints
         for indexes in (self.relations_of[cell], self.component_relations([cell])):
             candidates = {
                 other for i in indexes for other in constraints[i].cells if self.hideable(other)
             }
             if candidates:
-                return min(candidates, key=self.cost)
-        return None
+                return sorted(candidates, key=self.cost)[:count]
+        return []
 
     def component_relations(self, cells: list[CellKey]) -> list[int]:
         """Every relation reachable from ``cells`` through unknown cells, in order."""

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from ortools.linear_solver import pywraplp
 
-from amparo.disclosure.audit import InconsistentPublication, Interval, audit, intervals
+from amparo.disclosure.audit import (
+    InconsistentPublication,
+    Interval,
+    _components,
+    audit,
+    intervals,
+)
 from amparo.disclosure.model import Constraint
 from amparo.disclosure.tests.tables import published_of, tables
 
@@ -313,3 +321,118 @@ def test_an_interval_says_inside_and_pinned_plainly():
     assert not Interval(1, None, ()).inside(5)
     assert Interval(3, 3, ()).pinned
     assert not Interval(3, None, ()).pinned
+
+
+# --- the pre-checks: bounds from single relations -------------------------------------
+
+
+def propagated(published, relations):
+    """The outer bounds of every component (``_Component._propagate``)."""
+    found = {}
+    for component in _components(published, relations):
+        component._propagate()
+        for cell in component.cells:
+            found[cell] = (
+                component.outer_lo.get(cell, 0.0),
+                component.outer_hi.get(cell, math.inf),
+            )
+    return found
+
+
+def lp_range(published, relations, cell):
+    """A cell's range by two linear programs of its own, on a fresh solver: the reference
+    the audit's shortcuts are checked against."""
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    unknown = sorted({c for r in relations for c in r.cells if c not in published})
+    x = {c: solver.NumVar(0.0, 1e6, "") for c in unknown}
+    for r in relations:
+        constant = sum(coef * published[c] for c, coef in r.terms if c in published)
+        row = solver.Constraint(r.low - constant, r.high - constant)
+        for c, coef in r.terms:
+            if c in x:
+                row.SetCoefficient(x[c], row.GetCoefficient(x[c]) + coef)
+    found = []
+    for maximise in (False, True):
+        solver.Objective().Clear()
+        solver.Objective().SetCoefficient(x[cell], 1.0)
+        solver.Objective().SetOptimizationDirection(maximise)
+        assert solver.Solve() == pywraplp.Solver.OPTIMAL
+        found.append(solver.Objective().Value())
+    low, high = found
+    return max(0, math.ceil(low - 1e-5)), None if high > 5e5 else math.floor(high + 1e-5)
+
+
+def test_a_lone_hidden_cell_of_a_total_is_bounded_exactly_by_its_relation():
+    relations = [Constraint.sum(T, [A, B, C])]
+    bounds = propagated({T: 9, A: 2, B: 4}, relations)
+    assert bounds[C] == pytest.approx((3, 3))
+    bounds = propagated({T: 9, A: 2}, relations)
+    assert bounds[B] == pytest.approx((0, 7)) and bounds[C] == pytest.approx((0, 7))
+
+
+def test_bounds_travel_along_relations_and_one_sided_ones_bound_one_side():
+    # a + b = 4 bounds a; a >= 1 (a one-sided relation) bounds it below only
+    relations = [Constraint.sum(T, [A, B]), Constraint(((A, 1.0),), 1.0, None)]
+    bounds = propagated({T: 4}, relations)
+    assert bounds[A] == pytest.approx((1, 4)) and bounds[B] == pytest.approx((0, 3))
+    assert propagated({}, [Constraint(((A, 1.0),), 2.0, None), Constraint.sum(T, [A, B])])[B] == (
+        0.0,
+        math.inf,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_way_tables())
+def test_propagated_bounds_contain_every_whole_number_solution(table):
+    values, relations, hidden = table
+    assume(hidden)
+    published = {cell: v for cell, v in values.items() if cell not in hidden}
+    exact = integer_ranges(published, relations, hidden, max(values.values()))
+    for cell, (lo, hi) in propagated(published, relations).items():
+        low, high = exact[cell]
+        assert lo <= low + 1e-6 and high <= hi + 1e-6, cell
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=3, unique=True),
+            st.lists(st.sampled_from([1.0, 2.0, -1.0]), min_size=3, max_size=3),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.lists(st.integers(0, 3), min_size=4, max_size=4),
+)
+def test_propagated_bounds_of_any_relations_contain_every_solution(shapes, truth):
+    cells = [(name,) for name in "abcd"]
+    values = dict(zip(cells, truth, strict=True))
+    relations = []
+    for names, coefs in shapes:
+        terms = tuple(((n,), coefs[i]) for i, n in enumerate(names))
+        total = sum(coef * values[cell] for cell, coef in terms)
+        relations.append(Constraint(terms, total, total))
+    exact = integer_ranges({}, relations, cells, 6)
+    for cell, (lo, hi) in propagated({}, relations).items():
+        low, high = exact[cell]
+        assert lo <= low + 1e-6 and high <= hi + 1e-6, cell
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(max_regions=2, max_months=2), st.data(), st.sampled_from([3, 5, 11]))
+def test_the_pre_checks_never_call_safe_what_the_linear_programs_call_a_leak(table, data, k):
+    # The audit with every shortcut (true values as witnesses, propagated bounds, joint
+    # solves) against each hidden cell's range from its own two linear programs.
+    cells = sorted(table.values.keys() - table.derived)
+    hidden = set(data.draw(st.lists(st.sampled_from(cells), max_size=40, unique=True)))
+    published = published_of(table, hidden)
+    linked = {c for r in table.constraints for c in r.cells if c not in published}
+    expected = []
+    for cell in sorted(linked):
+        low, high = lp_range(published, table.constraints, cell)
+        interval = Interval(low, high, ())
+        if interval.inside(k) or (cell in hidden and interval.pinned):
+            expected.append((cell, low, high))
+    leaks = audit(published, table.constraints, k=k, hidden=hidden, feasible=table.values)
+    assert [(leak.cell, leak.low, leak.high) for leak in leaks] == expected

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 
@@ -8,8 +9,8 @@ from hypothesis import strategies as st
 
 from amparo.disclosure import keys
 from amparo.disclosure.audit import audit
-from amparo.disclosure.model import Constraint, Table
-from amparo.disclosure.protect import protect, protection
+from amparo.disclosure.model import Constraint, Leak, Table
+from amparo.disclosure.protect import _Protector, parts, protect, protection
 from amparo.disclosure.relations import Row, Shape, build
 from amparo.disclosure.tests.tables import published_of, tables
 
@@ -201,6 +202,111 @@ def test_a_table_without_weights_costs_each_cell_its_value_plus_one():
     assert table.weight(("a",)) == 4.0
     assert table.weight(("b",)) == 1.0
     assert replace(table, weights={("a",): 0.5}).weight(("a",)) == 0.5
+
+
+# --- parts: protected apart, audited together ----------------------------------------
+
+
+def renamed(table, indicator):
+    """``table`` for another indicator (cells renamed, same numbers and relations)."""
+
+    def name(cell):
+        return (cell[0], indicator, *cell[2:])
+
+    return Table(
+        {name(c): v for c, v in table.values.items()},
+        tuple(
+            Constraint(tuple((name(c), a) for c, a in r.terms), r.low, r.high, r.label)
+            for r in table.constraints
+        ),
+        {name(c): w for c, w in table.weights.items()},
+        frozenset(name(c) for c in table.known),
+        frozenset(name(c) for c in table.derived),
+    )
+
+
+def joined(*tables, extra=()):
+    return Table(
+        {c: v for t in tables for c, v in t.values.items()},
+        tuple(r for t in tables for r in t.constraints) + tuple(extra),
+        {c: w for t in tables for c, w in t.weights.items()},
+        frozenset().union(*(t.known for t in tables)),
+        frozenset().union(*(t.derived for t in tables)),
+    )
+
+
+def test_indicators_and_years_are_parts_but_a_shared_relation_joins_them():
+    rows = [
+        Row(code, "R", date(year, 1, 1), group, v)
+        for code in ("A", "B")
+        for year in (2027, 2028)
+        for group, v in (("", 5), ("sex=f", 2), ("sex=m", 3))
+    ]
+    table = build(rows, {"A": Shape(), "B": Shape()}).table
+    found = parts(table)
+    assert [sorted({(c[1], c[3][:4]) for c in p.values}) for p in found] == [
+        [("A", "2027")],
+        [("A", "2028")],
+        [("B", "2027")],
+        [("B", "2028")],
+    ]
+    # a relation across indicators (one counted from another) makes them one part
+    link = Constraint.sum(keys.obs("A", "R", "2027"), [keys.obs("B", "R", "2028")])
+    linked = parts(replace(table, constraints=(*table.constraints, link)))
+    assert len(linked) == 3
+    assert {(c[1], c[3][:4]) for c in linked[0].values} == {("A", "2027"), ("B", "2028")}
+
+
+def test_a_cell_in_no_relation_is_a_part_of_its_own():
+    table = Table({("a",): 3, ("b",): 2, ("t",): 5}, (Constraint.sum(("t",), [("b",)]),))
+    assert [sorted(p.values) for p in parts(table)] == [[("a",)], [("b",), ("t",)]]
+    assert protect(table, k=5) == {("a",), ("b",), ("t",)}
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(max_regions=2, max_months=1), tables(max_regions=1, max_months=2), st.data())
+def test_protecting_parts_apart_is_protecting_the_whole(first, second, data):
+    # Two indicators' tables, sometimes linked by a relation between them: the parts are
+    # exactly the connected pieces, every relation lies in one, and protecting the whole
+    # hides what protecting each part does, and passes the audit taken all together.
+    second = renamed(second, "OTHER")
+    extra = ()
+    if data.draw(st.booleans()):
+        a = data.draw(st.sampled_from(sorted(first.values.keys() - first.derived)))
+        b = data.draw(st.sampled_from(sorted(second.values.keys() - second.derived)))
+        total = ("sum", "of two")
+        extra = (Constraint.sum(total, [a, b], label="across"),)
+        second = replace(
+            second, values={**second.values, total: first.values[a] + second.values[b]}
+        )
+    whole = joined(first, second, extra=extra)
+    pieces = parts(whole)
+    assert sum(len(p.values) for p in pieces) == len(whole.values)
+    assert Counter(r for p in pieces for r in p.constraints) == Counter(whole.constraints)
+    for piece in pieces:
+        for relation in piece.constraints:
+            assert set(relation.cells) <= piece.values.keys()
+    cells_of = [set(p.values) for p in pieces]
+    assert all(not (x & y) for i, x in enumerate(cells_of) for y in cells_of[i + 1 :])
+    result = protection(whole, k=5)
+    assert result.hidden == frozenset().union(*(protect(p, k=5) for p in pieces))
+    assert result.unprotectable == ()
+    published = published_of(whole, result.hidden)
+    assert audit(published, whole.constraints, k=5, hidden=result.hidden) == []
+
+
+def test_a_repair_hides_the_batchs_cheapest_cells_around_the_leak():
+    # A leak in t = a + b + c + d (a hidden, t published): a repair of batch 1 hides the
+    # cheapest other cell; of batch 3, the three cheapest, cheapest first; never t's
+    # cells in other relations that do not touch the leak.
+    a, b, c, d, t = ("a",), ("b",), ("c",), ("d",), ("t",)
+    values = {a: 2, b: 9, c: 7, d: 30, t: 48, ("far",): 9, ("u",): 9}
+    table = Table(values, (Constraint.sum(t, [a, b, c, d]), Constraint.sum(("u",), [("far",)])))
+    leak = Leak(a, 2, 2, table.constraints[:1])
+    for batch, expected in ((1, [c]), (3, [c, b, d]), (8, [c, b, d, t])):
+        protector = _Protector(table, 5)
+        assert protector.complement_leaks([leak], batch) == expected
+        assert expected[0] in protector.hidden and ("u",) not in protector.hidden
 
 
 def test_a_pinned_complement_is_shown_and_never_hidden_again_but_a_small_count_is_not():
