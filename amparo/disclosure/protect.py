@@ -183,6 +183,9 @@ class _Protector:
         self.published = _Published(table.values, self.unpublished)
         self.unprotectable: dict[CellKey, Leak] = {}
         self.revealed: set[CellKey] = set()  # complements found pinned, shown after all
+        # Shown cells hidden again for a small count stranded without them: never shown
+        # twice, so that every cell changes side at most twice and the run ends.
+        self.kept: set[CellKey] = set()
 
     def hideable(self, cell: CellKey) -> bool:
         return (
@@ -198,6 +201,7 @@ class _Protector:
             and leak.pinned
             and leak.cell in self.hidden
             and leak.cell not in self.sensitive
+            and leak.cell not in self.kept
         )
 
     def reveal(self, cell: CellKey) -> None:
@@ -284,7 +288,9 @@ class _Protector:
             around = self.relations_of[leak.cell]
             if helped.intersection(around):
                 continue
-            chosen = self.cheapest_around(leak.cell, batch)
+            chosen = self.cheapest_around(leak.cell, batch) or self.unreveal_around(
+                leak.cell, batch
+            )
             if not chosen:
                 self.unprotectable[leak.cell] = leak
                 continue
@@ -307,12 +313,29 @@ class _Protector:
                 return sorted(candidates, key=self.cost)[:count]
         return []
 
-    def component_relations(self, cells: list[CellKey]) -> list[int]:
-        """Every relation reachable from ``cells`` through unknown cells, in order."""
+    def unreveal_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
+        """When nothing is left to hide around ``cell``: the ``count`` cheapest cells shown
+        by ``reveal`` in its relations (else in its component, through unknown and shown
+        cells), made hideable again for good (``kept``)."""
+        constraints = self.constraints
+        for indexes in (self.relations_of[cell], self.component_relations([cell], self.revealed)):
+            candidates = {
+                other for i in indexes for other in constraints[i].cells if other in self.revealed
+            }
+            if candidates:
+                chosen = sorted(candidates, key=self.cost)[:count]
+                self.revealed.difference_update(chosen)
+                self.kept.update(chosen)
+                return chosen
+        return []
+
+    def component_relations(self, cells: list[CellKey], also=frozenset()) -> list[int]:
+        """Every relation reachable from ``cells`` through unknown cells (and ``also``), in
+        order."""
         constraints = self.constraints
         seen_cells = set()
         seen: set[int] = set()
-        stack = [cell for cell in cells if cell in self.unpublished]
+        stack = [cell for cell in cells if cell in self.unpublished or cell in also]
         while stack:
             cell = stack.pop()
             if cell in seen_cells:
@@ -322,5 +345,9 @@ class _Protector:
                 if i in seen:
                     continue
                 seen.add(i)
-                stack.extend(other for other in constraints[i].cells if other in self.unpublished)
+                stack.extend(
+                    other
+                    for other in constraints[i].cells
+                    if other in self.unpublished or other in also
+                )
         return sorted(seen)
