@@ -14,9 +14,11 @@ be worked out from the totals they belong to:
    ``_BATCHES``), the cheapest first, so that long chains of relations close in a few
    rounds rather than hundreds. A complement (not itself a small count) that the audit
    finds pinned is shown instead: the reader can work it out, so hiding it protects
-   nothing, and hiding more cells to set it free only spreads the suppression. Shown
-   cells are never hidden again; if that leaves a small count with nothing to hide
-   behind, the part is protected again without showing any (slower, as before).
+   nothing, and hiding more cells to set it free only spreads the suppression. If that
+   leaves a small count with nothing to hide behind, the cheapest shown cell around it
+   is hidden again, for good (``unreveal_around``, ``kept``: never shown twice); only a
+   leak that even this cannot cover makes the part be protected again without showing
+   any (slower, as before).
 
 The table is first split into *parts*: cells linked by relations, published or not
 (``parts``). Nothing a reader sees in one part says anything about another (no relation
@@ -24,7 +26,8 @@ spans two), so each part is protected on its own, and the same part gives the sa
 whatever else is in the table: indicators never share a relation, nor do two years of
 monthly data unless a relation spans them.
 
-Each round hides at least one more cell or shows one for good, so it ends; a leak whose
+Each round hides at least one more cell, shows one or hides a shown one again, and a
+cell is shown at most once and hidden again at most once, so it ends; a leak whose
 relations have nothing left to hide (every other cell of them is known to the reader)
 cannot be prevented and is reported (``Protection.unprotectable``). The same table always
 gives the same cells.
@@ -66,8 +69,8 @@ def protection(table: Table, *, k: int) -> Protection:
     for part in parts(table):
         found = _Protector(part, k).run()
         if found.unprotectable:
-            # Shown complements may have left a small count nothing to hide behind:
-            # protect the part again hiding them all, as before (slower, never worse).
+            # A leak even hiding shown cells again could not cover: protect the part
+            # again hiding every complement, as before (slower, never worse).
             found = _Protector(part, k, showing=False).run()
         hidden |= found.hidden
         primary |= found.primary
