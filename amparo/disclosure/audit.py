@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
-from amparo.disclosure.model import CellKey, Constraint, Leak
+from amparo.disclosure.model import CellKey, Constraint, Leak, Linked
 
 _TOLERANCE = 1e-5  # GLOP's answers are this close on tables of thousands of cells
 # Every unknown gets an upper bound far above anything its relations could make it (GLOP
@@ -369,16 +369,7 @@ def _components(
 ) -> list[_Component]:
     """The relations with published values put in, split into connected components of
     unknowns; a relation with no unknown left must hold on the published values."""
-    parent: dict[CellKey, CellKey] = {}
-
-    def find(cell: CellKey) -> CellKey:
-        root = cell
-        while parent[root] != root:
-            root = parent[root]
-        while parent[cell] != root:
-            parent[cell], cell = root, parent[cell]
-        return root
-
+    linked = Linked()
     rows = []
     for constraint in constraints:
         constant = 0.0
@@ -396,22 +387,12 @@ def _components(
             if low > slack or high < -slack:
                 raise InconsistentPublication([constraint])
             continue
-        first = None
-        for cell in coefficients:
-            parent.setdefault(cell, cell)
-            if first is None:
-                first = find(cell)
-            else:
-                root = find(cell)
-                if root != first:
-                    parent[root] = first
+        linked.join(coefficients)
         rows.append((constraint, coefficients, low, high))
-    cells_of: dict[CellKey, list[CellKey]] = defaultdict(list)
-    for cell in parent:
-        cells_of[find(cell)].append(cell)
+    cells_of = linked.groups()
     rows_of: dict[CellKey, list] = defaultdict(list)
     for row in rows:
-        rows_of[find(next(iter(row[1])))].append(row)
+        rows_of[linked.root(next(iter(row[1])))].append(row)
     return [
         _Component(sorted(cells), rows_of[root])
         for root, cells in sorted(cells_of.items(), key=lambda item: min(item[1]))

@@ -39,6 +39,44 @@ class Constraint:
         return tuple(cell for cell, _coef in self.terms)
 
 
+class Linked:
+    """Cells joined into connected groups (union-find with path compression): the parts
+    that protection splits a table into and the pieces the audit solves apart."""
+
+    def __init__(self) -> None:
+        self.parent: dict[CellKey, CellKey] = {}
+
+    def add(self, cell: CellKey) -> None:
+        self.parent.setdefault(cell, cell)
+
+    def root(self, cell: CellKey) -> CellKey:
+        parent = self.parent
+        root = cell
+        while parent[root] != root:
+            root = parent[root]
+        while parent[cell] != root:
+            parent[cell], cell = root, parent[cell]
+        return root
+
+    def join(self, cells: Iterable[CellKey]) -> None:
+        """Put ``cells`` (added if new) in one group."""
+        first = None
+        for cell in cells:
+            self.add(cell)
+            root = self.root(cell)
+            if first is None:
+                first = root
+            elif root != first:
+                self.parent[root] = first
+
+    def groups(self) -> dict[CellKey, list[CellKey]]:
+        """Each group's cells, by its root, in the order they were added."""
+        found: dict[CellKey, list[CellKey]] = {}
+        for cell in self.parent:
+            found.setdefault(self.root(cell), []).append(cell)
+        return found
+
+
 @dataclass(frozen=True)
 class Table:
     """True values of every cell (non-negative whole counts) and how the cells relate.

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from amparo.disclosure.audit import audit
-from amparo.disclosure.model import CellKey, Leak, Table
+from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
 # Cells hidden per leak in successive repair rounds (the last one repeats).
 _BATCHES = (1, 1, 2, 4, 8)
@@ -85,43 +85,19 @@ def parts(table: Table) -> list[Table]:
     relation, published or not), each a ``Table`` of its cells, relations, weights, known
     and derived cells; cells in no relation make parts of one cell. Ordered by their
     smallest cell, so the same table always gives the same parts."""
-    ids: dict[CellKey, int] = {}
-    parent: list[int] = []
-
-    def id_of(cell: CellKey) -> int:
-        found = ids.get(cell)
-        if found is None:
-            found = ids[cell] = len(parent)
-            parent.append(found)
-        return found
-
-    def find(i: int) -> int:
-        root = i
-        while parent[root] != root:
-            root = parent[root]
-        while parent[i] != root:
-            parent[i], i = root, parent[i]
-        return root
-
-    for cell in table.values:
-        id_of(cell)
-    if not ids:
+    if not table.values:
         return [table]
+    linked = Linked()
+    for cell in table.values:
+        linked.add(cell)
     for constraint in table.constraints:
-        first = None
-        for cell, _coef in constraint.terms:
-            root = find(id_of(cell))
-            if first is None:
-                first = root
-            elif root != first:
-                parent[root] = first
-    cells_of: dict[int, list[CellKey]] = defaultdict(list)
-    for cell, i in ids.items():
-        cells_of[find(i)].append(cell)
-    constraints_of: dict[int, list] = defaultdict(list)
+        linked.join(constraint.cells)
+    cells_of = linked.groups()
+    any_root = linked.root(next(iter(table.values)))
+    constraints_of: dict[CellKey, list] = defaultdict(list)
     for constraint in table.constraints:
         # A relation without cells only checks published numbers: any part will do.
-        root = find(ids[constraint.terms[0][0]]) if constraint.terms else find(0)
+        root = linked.root(constraint.terms[0][0]) if constraint.terms else any_root
         constraints_of[root].append(constraint)
     if len(cells_of) == 1:
         return [table]

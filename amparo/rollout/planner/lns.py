@@ -11,8 +11,8 @@ from their neighbours and among themselves, blackouts, the stages' chains and ga
 minimises the finish, then the sum of the regions' finishes, never worse than now (the
 current schedule is the model's hint and one of its solutions).
 
-The model asks the least travel between two events of a team (``shortest_travel``, through
-other regions when that is faster), which is exact when travel times are metric and
+The model asks the least travel between two events of a team (``least_travel``,
+through other regions when that is faster), which is exact when travel times are metric and
 otherwise a relaxation (so on such plans every other solve asks the direct travel
 instead). Either way its answer is only read as each team's order: the schedule is timed
 again from those orders with the real travel (``search.timed``), checked with
@@ -37,6 +37,7 @@ from amparo.rollout.planner.greedy import GreedyInstance
 from amparo.rollout.planner.model import PlannedEvent
 from amparo.rollout.planner.rules import violations
 from amparo.rollout.planner.search import Orders, Timing, events_of, orders_of, timed
+from amparo.rollout.planner.successors import least_travel
 
 # Neighbourhood sizes (events freed at once): they start at FIRST_SIZE and grow after a
 # solve proven optimal within its limit, shrink after one that was cut short.
@@ -67,20 +68,6 @@ class _State:
         return self.timing.finish, self.timing.cost - self.timing.finish * n
 
 
-def shortest_travel(travel: list[list[int]]) -> list[list[int]]:
-    """The least travel between every two regions, directly or through others."""
-    size = len(travel)
-    least = [list(row) for row in travel]
-    for via in range(size):
-        through = least[via]
-        for a in range(size):
-            row, to_via = least[a], least[a][via]
-            for b in range(size):
-                if to_via + through[b] < row[b]:
-                    row[b] = to_via + through[b]
-    return least
-
-
 def improve_by_lns(
     g: GreedyInstance,
     events: list[PlannedEvent],
@@ -105,7 +92,7 @@ def improve_by_lns(
     if _key_of(g, events) < state.key:  # cannot happen: timing never makes things later
         return events
     rng = random.Random(seed)  # noqa: S311 - variety among neighbourhoods, not secrecy
-    least = shortest_travel(g.travel)
+    least = least_travel(g.travel)
     metric = least == g.travel
     size, used = min(FIRST_SIZE, len(g.tasks)), 0.0
     while used < work and state.timing.finish > floor:

@@ -68,18 +68,26 @@ def successor_lags(
 
 
 def shortest_travel(plan: PlanInput) -> dict[str, dict[str, int]]:
-    """The least days from each region to each other one over any chain of regions
-    (Floyd-Warshall): a team never gets from one event to another sooner."""
+    """The least days from each region to each other one over any chain of regions: a
+    team never gets from one event to another sooner."""
     codes = [r.code for r in plan.regions]
-    best = {a: {b: plan.travel(a, b) for b in codes} for a in codes}
-    for via in codes:
-        through = best[via]
-        for a in codes:
-            row, to_via = best[a], best[a][via]
-            for b in codes:
+    least = least_travel([[plan.travel(a, b) for b in codes] for a in codes])
+    return {a: dict(zip(codes, row, strict=True)) for a, row in zip(codes, least, strict=True)}
+
+
+def least_travel(travel: list[list[int]]) -> list[list[int]]:
+    """The least travel between every two regions (rows and columns in the same order),
+    directly or through others (Floyd-Warshall)."""
+    size = len(travel)
+    least = [list(row) for row in travel]
+    for via in range(size):
+        through = least[via]
+        for a in range(size):
+            row, to_via = least[a], least[a][via]
+            for b in range(size):
                 if to_via + through[b] < row[b]:
                     row[b] = to_via + through[b]
-    return best
+    return least
 
 
 @cache
