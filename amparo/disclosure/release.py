@@ -139,6 +139,20 @@ def release_of(user: User, *, public: bool = False) -> Release:
     return release_for(audience_for(user, public=public))
 
 
+def report_release(user: User, *, donor: bool) -> Release:
+    """The release of a report ``user`` makes: their own, or for donors and the public the
+    public one (the higher k). A donor version also hides what the maker's own outputs hide:
+    a reader can obtain both, and two protections with different complements could together
+    give a cell away; hiding more than a safe release never reveals anything."""
+    own = release_of(user)
+    if not donor:
+        return own
+    public = release_for(public_audience())
+    if own.hidden <= public.hidden:
+        return public
+    return Release(public.k, public.hidden | own.hidden, public.program_cells)
+
+
 def request_release(request: HttpRequest) -> Release:
     """The release of the request's user, worked out once per request."""
     found = getattr(request, "_amparo_release", None)

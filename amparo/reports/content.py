@@ -19,7 +19,7 @@ from amparo.assessment import scoring
 from amparo.assessment.models import Assessment, Finding
 from amparo.assessment.scoring import DEFAULT_MATRIX
 from amparo.assessment.services import describe_issue
-from amparo.disclosure.release import Release, public_audience, release_for, release_of
+from amparo.disclosure.release import Release, report_release
 from amparo.indicators.dashboard import Dashboard, chart_for, dashboard
 from amparo.mitigation import queries as mitigation_queries
 from amparo.mitigation.models import Measure, MeasureKind
@@ -189,7 +189,7 @@ def executive_summary(
     k, nobody's details) and leaves out contact details, as does a reader who may not see
     the regions' details. ``since`` starts the period the report covers (what was done
     since then); without it, the period starts with the current round."""
-    release = release_for(public_audience()) if donor else release_of(user)
+    release = report_release(user, donor=donor)
     restricted = donor or not access.sees_small_counts(user, regions)
     board = dashboard(regions, user=user, release=release)
     levels = next((line.risk.levels for line in board.lines if line.risk.levels), None)

@@ -23,9 +23,7 @@ from amparo.disclosure.release import (
     attendance_hidden,
     church_lists,
     event_training_month,
-    public_audience,
-    release_for,
-    release_of,
+    report_release,
 )
 from amparo.indicators import columns as observation_columns
 from amparo.indicators.models import Observation
@@ -93,7 +91,7 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
     of the sectors ``user`` may read, counts hidden as the user's release hides them. The
     version for donors or the public uses the public release and leaves out evidence text,
     as does the version of a reader who may not see the regions' details."""
-    release = release_for(public_audience()) if donor else release_of(user)
+    release = report_release(user, donor=donor)
     restricted = donor or not access.sees_small_counts(user, list(regions))
     region_list = list(regions)
     with translation.override(lang):

@@ -225,23 +225,32 @@ def dhis2_export(ctx: Context) -> Iterator[Figure]:
 
 
 def workbook(ctx: Context) -> Iterator[Figure]:
-    """The XLSX workbook a report for this reader is (the donor version unless they may see
-    every region's details, as the report page decides), parsed back: its Observations."""
+    """The XLSX workbook of a report, in each version this reader can ask for, parsed back:
+    its Observations, Events and Attendance."""
     from openpyxl import load_workbook
 
-    from amparo.accounts import access
     from amparo.reports import render
 
     regions = Region.objects.filter(pk__in=[r.pk for r in ctx.regions])
-    donor = ctx.reader.donor or not access.sees_small_counts(ctx.reader.user, ctx.regions)
-    content = render.workbook_xlsx(regions, user=ctx.reader.user, lang="en", donor=donor)
-    book = load_workbook(io.BytesIO(content), read_only=True)
+    for donor in report_versions(ctx):
+        content = render.workbook_xlsx(regions, user=ctx.reader.user, lang="en", donor=donor)
+        where = "XLSX donor report" if donor else "XLSX report"
+        yield from _workbook_figures(load_workbook(io.BytesIO(content), read_only=True), ctx, where)
+
+
+def report_versions(ctx: Context) -> tuple[bool, ...]:
+    """The versions of a report the reader can ask for: anyone may ask for the one for
+    donors and the public (``donor``), donors get only that one."""
+    return (True,) if ctx.reader.donor else (False, True)
+
+
+def _workbook_figures(book, ctx: Context, where: str) -> Iterator[Figure]:
     by_name = {r.name: r.code for r in ctx.regions}
     sheet = book["Observations"]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h) for h in next(rows)]
     at = {name: header.index(name) for name in header}
-    yield from _workbook_events(book, ctx)
+    yield from _workbook_events(book, ctx, where)
     for number, row in enumerate(rows, start=2):
         code = row[at["Indicator"]]
         if code not in ctx.indicators:
@@ -253,10 +262,10 @@ def workbook(ctx: Context) -> Iterator[Figure]:
         shown = row[at["Value"]]
         value = parse_number(shown)
         if value is not None or is_hidden_mark(shown):
-            yield Figure(cell, value, f"XLSX report, Observations row {number}")
+            yield Figure(cell, value, f"{where}, Observations row {number}")
 
 
-def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
+def _workbook_events(book, ctx: Context, where: str) -> Iterator[Figure]:
     """The workbook's Events (each event's totals) and Attendance (per organization) sheets.
     Rows carry no ids: they are matched in the order the workbook writes them, checked
     against the region's and the organization's names and the first day; the churches the
@@ -310,8 +319,8 @@ def _workbook_events(book, ctx: Context) -> Iterator[Figure]:
                     continue
                 org = "" if organization is None else item.organization_id
                 cell = track.event_cell(region.code, event.pk, column, org)
-                yield Figure(cell, value, f"XLSX report, {title} row {number}")
-    yield from church_figures(ctx, listed, "XLSX report, Attendance (organizations listed)")
+                yield Figure(cell, value, f"{where}, {title} row {number}")
+    yield from church_figures(ctx, listed, f"{where}, Attendance (organizations listed)")
 
 
 # --- pages and charts ----------------------------------------------------------------
@@ -500,16 +509,18 @@ def group_lists(ctx: Context) -> Iterator[Figure]:
 
 def executive_summary(ctx: Context) -> Iterator[Figure]:
     """The content the PDF executive summary is drawn from (its cards and charts), for the
-    program and for each region, in the version this reader gets."""
-    from amparo.accounts import access
+    program and for each region, in each version this reader can ask for."""
     from amparo.reports import content
 
     scopes = [(Region.objects.filter(pk__in=[r.pk for r in ctx.regions]), ctx.program)]
     scopes += [(Region.objects.filter(pk=r.pk), r.code) for r in ctx.regions]
     for regions, key in scopes:
-        donor = ctx.reader.donor or not access.sees_small_counts(ctx.reader.user, list(regions))
-        summary = content.executive_summary(regions, user=ctx.reader.user, donor=donor, since=None)
-        yield from chart_figures(ctx, summary.charts, key, f"PDF report {key}")
+        for donor in report_versions(ctx):
+            summary = content.executive_summary(
+                regions, user=ctx.reader.user, donor=donor, since=None
+            )
+            where = f"PDF donor report {key}" if donor else f"PDF report {key}"
+            yield from chart_figures(ctx, summary.charts, key, where)
 
 
 def _day(value: object) -> date:

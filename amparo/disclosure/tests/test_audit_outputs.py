@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amparo.accounts.models import Membership, Role, User
-from amparo.disclosure import checks, keys
+from amparo.disclosure import checks, keys, release
 from amparo.indicators.models import Indicator, Observation
 from amparo.territory.models import Region
 
@@ -106,3 +106,29 @@ def test_generated_small_cells_leak_nothing_from_any_output(world, counts) -> No
     # Not vacuous: the outputs were read, and every small count was hidden somewhere.
     assert result.figures > CELLS and len(result.outputs) == 10
     assert result.hidden >= sum(1 for n in counts if 1 <= n <= 4)
+
+
+# Found by the test above: a viewer who may not see the regions' details read hidden cells
+# off their API (k = 5) and the donor version of a report (k = 11), each safe alone but
+# hiding different complements.
+SHOWN_COMPLEMENT_CASE = [4, 0, 2, 9, 0, 0, 8, 0, 4, 7, 7, 9, 3, 7, 4, 7]
+SHOWN_COMPLEMENT_CASE += [5, 2, 0, 0, 9, 9, 3, 5, 2, 1, 0, 2, 4, 0, 0, 4]
+
+
+def test_a_readers_outputs_and_the_donor_report_together_give_nothing_away(world) -> None:
+    _store(["PE-LOR", "PE-UCA"], SHOWN_COMPLEMENT_CASE)
+    failures = _failures([{"username": "viewer"}, {"donor": True}])
+    assert not failures, "\n\n".join(failures.values())
+
+
+def test_the_donor_version_a_viewer_makes_hides_what_their_own_outputs_hide(world) -> None:
+    _store(["PE-LOR", "PE-UCA"], SHOWN_COMPLEMENT_CASE)
+    viewer = world.users["viewer"]
+    own = release.release_of(viewer).hidden
+    public = release.release_for(release.public_audience()).hidden
+    assert not own <= public  # the two protections chose different complements
+    donor = release.report_release(viewer, donor=True)
+    assert donor.hidden == own | public and donor.k == 11
+    assert release.report_release(viewer, donor=False).hidden == own
+    # A reader whose own release hides nothing gets the public release as it is.
+    assert release.report_release(world.users["admin"], donor=True).hidden == public
