@@ -180,6 +180,29 @@ def test_an_admin_links_measures_to_an_indicator(world, catalog) -> None:
     assert list(trained.measures.all()) == [second]
 
 
+def test_a_definition_is_not_saved_when_its_measures_cannot_be(world, catalog, monkeypatch) -> None:
+    first, *_rest = _measures(world, 1)
+    trained = catalog["OUT-TRAINED"]
+
+    def refuse(**_kwargs) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(indicator_services, "indicator_measures_link", refuse)
+    values = {
+        "code": "OUT-TRAINED", "name_es": "Otro nombre", "name_en": trained.name_en,
+        "level": trained.level, "unit": trained.unit, "direction": trained.direction,
+        "aggregation": trained.aggregation, "frequency": trained.frequency,
+        "disaggregations": "sex", "caveat_es": "", "caveat_en": "",
+        "measures": [first.pk],
+    }  # fmt: skip
+    client = world.client("admin")
+    client.raise_request_exception = False
+    response = client.post(reverse("indicator-edit", args=["OUT-TRAINED"]), values)
+    assert response.status_code == 500
+    trained.refresh_from_db()
+    assert trained.name_es != "Otro nombre" and not trained.measures.exists()
+
+
 def test_indicator_pages_cost_the_same_queries_at_any_size(world, catalog) -> None:
     client = world.client("admin")
     urls = [reverse("indicator-create"), reverse("indicator-edit", args=["OUT-TRAINED"])]

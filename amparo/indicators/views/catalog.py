@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,19 +37,22 @@ def indicator_edit(request: HttpRequest, indicator_code: str | None = None) -> H
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
         linked = fields.pop("measures", None)
-        saved = save_or_form_errors(
-            form,
-            lambda: services.indicator_save(
+
+        @transaction.atomic  # the definition and its measures, or neither
+        def save() -> Indicator:
+            saved = services.indicator_save(
                 indicator=Indicator.objects.get(pk=indicator.pk) if indicator else None,
                 by=request.user,
                 **fields,
-            ),
-        )
-        if saved:
+            )
             if linked is not None:
                 services.indicator_measures_link(
                     indicator=saved, measures=list(linked), visible=visible
                 )
+            return saved
+
+        saved = save_or_form_errors(form, save)
+        if saved:
             messages.success(request, _("Indicator saved."))
             return redirect("indicator-edit", indicator_code=saved.code)
     return render(
