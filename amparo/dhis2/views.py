@@ -27,7 +27,11 @@ from amparo.imports import views as import_views
 @login_required
 def mapping(request: HttpRequest) -> HttpResponse:
     access.require_program_admin(request.user)
-    form = CodeForm(request.POST or None)
+    # "Edit" on a row fills the form with it: saving the same name replaces its code.
+    wanted = request.GET.get("edit", "")
+    editing = Dhis2Code.objects.filter(pk=wanted).first() if wanted.isdigit() else None
+    initial = {"kind": editing.kind, "key": editing.key, "code": editing.code} if editing else {}
+    form = CodeForm(request.POST or None, initial=initial)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -41,6 +45,7 @@ def mapping(request: HttpRequest) -> HttpResponse:
         "dhis2/mapping.html",
         {
             "form": form,
+            "editing": editing,
             "groups": [
                 (label, [r for r in rows if r.kind == kind]) for kind, label in CodeKind.choices
             ],

@@ -106,6 +106,26 @@ def test_an_admin_keeps_the_mapping_on_its_page(world, starter_catalog) -> None:
     assert mapping().org_units == {}
 
 
+def test_an_admin_changes_a_name_from_its_row(world, starter_catalog) -> None:
+    admin = world.client("admin")
+    url = reverse("dhis2-mapping")
+    row = services.code_save(kind="org_unit", key="PE-LOR", code="ouLoreto001")
+    page = admin.get(url).content.decode()
+    assert f'href="?edit={row.pk}#editing"' in page
+    editing = admin.get(url, {"edit": row.pk})
+    form = editing.context["form"]
+    assert (form["kind"].value(), form["key"].value(), form["code"].value()) == (
+        "org_unit", "PE-LOR", "ouLoreto001",
+    )  # fmt: skip
+    assert "Cambiando el nombre DHIS2 de PE-LOR" in editing.content.decode()
+    saved = admin.post(url, {"kind": "org_unit", "key": "PE-LOR", "code": "ouNew"})
+    assert saved.status_code == 302
+    assert mapping().org_units == {"PE-LOR": "ouNew"}
+    # Nothing to edit is an empty form, not an error.
+    assert admin.get(url, {"edit": "999999"}).context["form"]["code"].value() is None
+    assert admin.get(url, {"edit": "x"}).status_code == 200
+
+
 def test_mapping_rules(world, starter_catalog) -> None:
     with pytest.raises(ValidationError):
         services.code_save(kind="data_element", key="NOT-AN-INDICATOR", code="x")
