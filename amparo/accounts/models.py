@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
+class SignInManager(UserManager):
+    """Usernames are e-mail addresses: whoever types theirs with other capitals (a phone
+    capitalising the first letter) is still the same person, on every database."""
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        found = list(self.filter(username__iexact=username or "")[:2])
+        if len(found) == 1:
+            return found[0]
+        # Two accounts told apart only by capitals (made before this rule): the exact one.
+        return self.get(username=username)
+
+
+def sign_in_name(request: object, credentials: dict | None) -> str | None:
+    """The username failed sign-ins are counted under (django-axes): in one case, so that
+    changing capitals gives no fresh attempts."""
+    data = credentials if credentials else getattr(request, "POST", {})
+    name = data.get("username") if data else None
+    return name.strip().casefold() if isinstance(name, str) else name
+
+
 class User(AbstractUser):
     """A person who signs in. What they may do comes only from their memberships."""
+
+    objects = SignInManager()
 
     # Set when a program admin resets a lost second factor: the person sets up a new one at
     # the next sign-in, whatever their role; cleared once a new device is confirmed.

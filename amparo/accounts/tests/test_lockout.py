@@ -40,3 +40,13 @@ def test_a_success_resets_the_count(world, settings) -> None:
         ).status_code
         == 302
     )
+
+
+def test_other_capitals_give_no_fresh_attempts(world, settings) -> None:
+    settings.AXES_ENABLED = True
+    client = Client()
+    for name in ("coordinator", "Coordinator", "COORDINATOR", "coordinatoR", "CoOrdinator"):
+        client.post(reverse("login"), {"username": name, "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "Coordinator", "password": "x-Pass-12345"})
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session

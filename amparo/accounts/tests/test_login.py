@@ -74,3 +74,22 @@ def test_a_session_ends_after_eight_hours_or_when_the_browser_closes(world) -> N
     assert not cookie["max-age"] and not cookie["expires"]  # gone with the browser
     assert client.session.get_expire_at_browser_close()
     assert client.session.get_expiry_age() == 8 * 3600  # and ended on the server
+
+
+def test_the_username_is_the_same_in_any_capitals(world) -> None:
+    client = Client()
+    response = client.post(reverse("login"), {"username": "Viewer", "password": "x-Pass-12345"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.users["viewer"].pk)
+
+
+def test_two_accounts_told_apart_only_by_capitals_sign_in_exactly(world) -> None:
+    from amparo.accounts.models import User
+
+    upper = User.objects.create_user(username="VIEWER", password="y-Pass-67890")
+    client = Client()
+    response = client.post(reverse("login"), {"username": "VIEWER", "password": "y-Pass-67890"})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(upper.pk)
+    wrong = Client().post(reverse("login"), {"username": "Viewer", "password": "y-Pass-67890"})
+    assert wrong.status_code == 200  # neither account is "Viewer": no one is signed in
