@@ -42,8 +42,17 @@ from amparo.rollout.planner.rules import (
     merged_blackouts,
     sequential_schedule,
     tasks_of,
+    violations,
 )
-from amparo.rollout.planner.search import search_for_moves, search_until, second_search
+from amparo.rollout.planner.search import (
+    events_of,
+    orders_of,
+    search_for_moves,
+    search_until,
+    second_search,
+    timed,
+)
+from amparo.rollout.planner.successors import shortest_travel
 from amparo.rollout.planner.work import (
     CP_SAT_DETERMINISTIC_PER_UNIT,
     LNS_DETERMINISTIC_PER_UNIT,
@@ -180,8 +189,8 @@ def plan_rollout(
 
     The best of the sequential baseline and the greedy schedules, improved by local search,
     is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
-    Only the travel-aware bound is reported when travel times are not metric, never the
-    solver's (see ``_add_travel_orders``)."""
+    The CP-SAT model asks only the shortest-path travel between a team's events, so its
+    bound holds for any travel times (see ``_add_travel_orders``)."""
     _load_cp_sat()
     budget = Budget.starting_now(plan.time_limit_s, deterministic=deterministic)
     validate(plan)
@@ -346,22 +355,46 @@ def _solve(
     if hooks is None or (hooks.progress is None and hooks.should_stop is _never):
         status = solver.solve(v.model)
     else:
-        status = _solve_watched(solver, v.model, hooks, start.proven)
+        status = _solve_watched(solver, v.model, hooks, start)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No schedule found in time (with non-metric travel the model may even refuse the
-        # hint): the starting schedule is valid and is what we can offer.
+        # No schedule found in time: the starting schedule is valid and is what we offer.
         return _result(plan, start.schedule, start.proven, baseline_finish, budget)
-    # The solver's own bound holds for the rules only when travel times are metric (see
-    # ``_add_travel_orders``); the relaxation's bound always holds.
-    bound = start.proven
-    if is_metric(plan):
-        bound = max(bound, int(solver.best_objective_bound))
-    events = _solution_events(v, plan, tasks, solver)
+    # The model relaxes every schedule that finishes by the starting one (see
+    # ``_add_travel_orders``), so its bound holds whatever the travel times.
+    bound = max(start.proven, int(solver.best_objective_bound))
+    events = retimed(plan, _solution_events(v, plan, tasks, solver), start.schedule)
     return _result(plan, events, bound, baseline_finish, budget)
 
 
+def retimed(
+    plan: PlanInput, relaxed: Sequence[PlannedEvent], fallback: list[PlannedEvent]
+) -> list[PlannedEvent]:
+    """The teams' orders of ``relaxed`` (a schedule that may travel only the shortest path
+    between a team's events) timed again with the real travel, as early as they allow
+    (``search.timed``); kept when they keep every rule and are not worse than ``fallback``
+    (the finish, then the sum of the regions' finishes), else ``fallback``. With metric
+    travel the orders' timing is never later than ``relaxed``."""
+    instance = GreedyInstance.of(plan)
+    orders = orders_of(instance, list(relaxed))
+    timing = timed(instance, orders)
+    if timing is None:  # the orders contradict the chains: cannot happen for a solution
+        return fallback
+    events = events_of(instance, orders, timing)
+    if violations(plan, events) or _finishes(plan, events) > _finishes(plan, fallback):
+        return fallback
+    return events
+
+
+def _finishes(plan: PlanInput, events: Sequence[PlannedEvent]) -> tuple[int, int]:
+    """The finish and the sum of the regions' finishes (days from the start)."""
+    ends: dict[str, int] = {}
+    for e in events:
+        ends[e.region] = max(ends.get(e.region, 0), _days(plan, e.end))
+    return max(ends.values(), default=0), sum(ends.values())
+
+
 def _solve_watched(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, proven: int
+    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, start: StartingPoint
 ) -> int:
     """``solver.solve(model)`` in a helper thread while this one reports each better
     finish (and bound) and stops the search when ``hooks.should_stop`` says so: the hooks
@@ -370,6 +403,7 @@ def _solve_watched(
 
     seen: dict[str, int] = {}
     lock = threading.Lock()
+    proven, horizon = start.proven, _days(hooks.plan, finish_of(start.schedule))
 
     class _Seen(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
@@ -383,6 +417,8 @@ def _solve_watched(
     )
     thread.start()
     told: tuple[int, int] | None = None
+    # With non-metric travel the model's schedules are relaxed ones, timed again only at
+    # the end; until then the best real finish is the starting schedule's.
     metric = is_metric(hooks.plan)
     try:
         while thread.is_alive():
@@ -391,7 +427,7 @@ def _solve_watched(
                 now = (seen["finish"], seen["bound"]) if seen else None
             if now is not None and now != told:
                 told = now
-                hooks.report(now[0], max(proven, now[1]) if metric else proven)
+                hooks.report(now[0] if metric else horizon, max(proven, now[1]))
             if thread.is_alive() and hooks.should_stop():
                 solver.stop_search()
                 thread.join()
@@ -506,9 +542,12 @@ def _add_travel_orders(
     v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]]
 ) -> None:
     """For each pair of events in different regions an order literal that, when both go to
-    the same team, keeps the travel time between them. Requiring travel between every pair
-    (not only consecutive ones) is exact when travel times are metric; otherwise a schedule
-    is still valid but may travel more than needed, and the solver's bound does not hold."""
+    the same team, keeps the shortest-path travel between them (through other regions when
+    that is faster). Every schedule keeps it: consecutive events are apart by the direct
+    travel, which is no less, and others by a chain of travels, which is no less either. So
+    the model is a relaxation whose bound always holds; with metric travel it is exact, and
+    otherwise its schedules are timed again with the real travel (``retimed``)."""
+    least = shortest_travel(plan)
     for i, (region_i, stage_i) in enumerate(tasks):
         for region_j, stage_j in tasks[i + 1 :]:
             if region_i == region_j:
@@ -520,10 +559,10 @@ def _add_travel_orders(
                 if any(literal is None for literal in both):
                     continue
                 v.model.add(
-                    v.start[key_j] >= v.end[key_i] + plan.travel(region_i, region_j)
+                    v.start[key_j] >= v.end[key_i] + least[region_i][region_j]
                 ).only_enforce_if([first, *both])
                 v.model.add(
-                    v.start[key_i] >= v.end[key_j] + plan.travel(region_j, region_i)
+                    v.start[key_i] >= v.end[key_j] + least[region_j][region_i]
                 ).only_enforce_if([~first, *both])
 
 
