@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from amparo.rollout.planner.bound import capacity_sets, travel_allowance, travel_aware_bound
 from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
@@ -37,7 +37,6 @@ from amparo.rollout.planner.rules import (
     Task,
     critical_path_finish,
     earliest_starts,
-    is_metric,
     latest_starts,
     merged_blackouts,
     sequential_schedule,
@@ -352,35 +351,74 @@ def _solve(
             budget.units(SOLVER_SHARE_OF_WORK) * CP_SAT_DETERMINISTIC_PER_UNIT
         )
         solver.parameters.max_time_in_seconds = max(budget.cap.left(), MIN_SOLVER_SECONDS)
+    solutions = _solutions(v, plan, tasks, start)
     if hooks is None or (hooks.progress is None and hooks.should_stop is _never):
-        status = solver.solve(v.model)
+        status = solver.solve(v.model, solutions)
     else:
-        status = _solve_watched(solver, v.model, hooks, start)
+        status = _solve_watched(solver, v.model, hooks, solutions)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # No schedule found in time: the starting schedule is valid and is what we offer.
         return _result(plan, start.schedule, start.proven, baseline_finish, budget)
     # The model relaxes every schedule that finishes by the starting one (see
     # ``_add_travel_orders``), so its bound holds whatever the travel times.
     bound = max(start.proven, int(solver.best_objective_bound))
-    events = retimed(plan, _solution_events(v, plan, tasks, solver), start.schedule)
-    return _result(plan, events, bound, baseline_finish, budget)
+    return _result(plan, solutions.best, bound, baseline_finish, budget)
+
+
+class Solutions(Protocol):
+    """What the CP-SAT search's solution callback keeps (see ``_solutions``)."""
+
+    lock: threading.Lock
+    best: list[PlannedEvent]
+    bound: int
+
+
+def _solutions(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]], start: StartingPoint
+) -> cp_model.CpSolverSolutionCallback:
+    """A solution callback that times each of the search's schedules again with the real
+    travel (``retimed``: the model's travel is the shortest path, so its own days may be
+    too early when travel is not metric, and an earlier, worse-looking solution may time
+    out better than the last) and keeps the best real schedule and the solver's bound,
+    under ``lock``: the search calls it in its own thread."""
+    from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
+
+    instance = GreedyInstance.of(plan)
+
+    class _Solutions(cp_model.CpSolverSolutionCallback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lock = threading.Lock()
+            self.best, self.bound = start.schedule, start.proven
+
+        def on_solution_callback(self) -> None:
+            relaxed = _solution_events(v, plan, tasks, self)
+            best = retimed(plan, relaxed, self.best, instance)
+            with self.lock:
+                self.best = best
+                self.bound = max(self.bound, int(self.best_objective_bound))
+
+    return _Solutions()
 
 
 def retimed(
-    plan: PlanInput, relaxed: Sequence[PlannedEvent], fallback: list[PlannedEvent]
+    plan: PlanInput,
+    relaxed: Sequence[PlannedEvent],
+    fallback: list[PlannedEvent],
+    instance: GreedyInstance | None = None,
 ) -> list[PlannedEvent]:
     """The teams' orders of ``relaxed`` (a schedule that may travel only the shortest path
     between a team's events) timed again with the real travel, as early as they allow
     (``search.timed``); kept when they keep every rule and are not worse than ``fallback``
     (the finish, then the sum of the regions' finishes), else ``fallback``. With metric
     travel the orders' timing is never later than ``relaxed``."""
-    instance = GreedyInstance.of(plan)
+    instance = instance or GreedyInstance.of(plan)
     orders = orders_of(instance, list(relaxed))
     timing = timed(instance, orders)
     if timing is None:  # the orders contradict the chains: cannot happen for a solution
         return fallback
     events = events_of(instance, orders, timing)
-    if violations(plan, events) or _finishes(plan, events) > _finishes(plan, fallback):
+    if _finishes(plan, events) > _finishes(plan, fallback) or violations(plan, events):
         return fallback
     return events
 
@@ -394,40 +432,27 @@ def _finishes(plan: PlanInput, events: Sequence[PlannedEvent]) -> tuple[int, int
 
 
 def _solve_watched(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, start: StartingPoint
+    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, solutions: Solutions
 ) -> int:
     """``solver.solve(model)`` in a helper thread while this one reports each better
     finish (and bound) and stops the search when ``hooks.should_stop`` says so: the hooks
     run only in the caller's thread, where its database connection lives."""
     from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
 
-    seen: dict[str, int] = {}
-    lock = threading.Lock()
-    proven, horizon = start.proven, _days(hooks.plan, finish_of(start.schedule))
-
-    class _Seen(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            with lock:
-                seen["finish"] = int(self.objective_value)
-                seen["bound"] = int(self.best_objective_bound)
-
     answer: dict[str, int] = {}
     thread = threading.Thread(
-        target=lambda: answer.setdefault("status", solver.solve(model, _Seen())), daemon=True
+        target=lambda: answer.setdefault("status", solver.solve(model, solutions)), daemon=True
     )
     thread.start()
     told: tuple[int, int] | None = None
-    # With non-metric travel the model's schedules are relaxed ones, timed again only at
-    # the end; until then the best real finish is the starting schedule's.
-    metric = is_metric(hooks.plan)
     try:
         while thread.is_alive():
             thread.join(POLL_SECONDS)
-            with lock:
-                now = (seen["finish"], seen["bound"]) if seen else None
-            if now is not None and now != told:
+            with solutions.lock:
+                now = (_days(hooks.plan, finish_of(solutions.best)), solutions.bound)
+            if now != told:
                 told = now
-                hooks.report(now[0] if metric else horizon, max(proven, now[1]))
+                hooks.report(*now)
             if thread.is_alive() and hooks.should_stop():
                 solver.stop_search()
                 thread.join()
@@ -580,7 +605,7 @@ def _solution_events(
     v: _Variables,
     plan: PlanInput,
     tasks: Sequence[tuple[str, StageInput]],
-    solver: cp_model.CpSolver,
+    solver: cp_model.CpSolverSolutionCallback,
 ) -> list[PlannedEvent]:
     """The events of the solver's schedule, each with the team it chose."""
     events = []
