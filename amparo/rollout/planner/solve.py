@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from amparo.rollout.planner.bound import capacity_sets, travel_allowance, travel_aware_bound
 from amparo.rollout.planner.greedy import GreedyInstance, best_greedy_schedule
@@ -37,13 +37,21 @@ from amparo.rollout.planner.rules import (
     Task,
     critical_path_finish,
     earliest_starts,
-    is_metric,
     latest_starts,
     merged_blackouts,
     sequential_schedule,
     tasks_of,
+    violations,
 )
-from amparo.rollout.planner.search import search_for_moves, search_until, second_search
+from amparo.rollout.planner.search import (
+    events_of,
+    orders_of,
+    search_for_moves,
+    search_until,
+    second_search,
+    timed,
+)
+from amparo.rollout.planner.successors import shortest_travel
 from amparo.rollout.planner.work import (
     CP_SAT_DETERMINISTIC_PER_UNIT,
     LNS_DETERMINISTIC_PER_UNIT,
@@ -180,8 +188,8 @@ def plan_rollout(
 
     The best of the sequential baseline and the greedy schedules, improved by local search,
     is the CP-SAT model's hint and horizon (``starting_point``), so an answer always exists.
-    Only the travel-aware bound is reported when travel times are not metric, never the
-    solver's (see ``_add_travel_orders``)."""
+    The CP-SAT model asks only the shortest-path travel between a team's events, so its
+    bound holds for any travel times (see ``_add_travel_orders``)."""
     _load_cp_sat()
     budget = Budget.starting_now(plan.time_limit_s, deterministic=deterministic)
     validate(plan)
@@ -343,55 +351,108 @@ def _solve(
             budget.units(SOLVER_SHARE_OF_WORK) * CP_SAT_DETERMINISTIC_PER_UNIT
         )
         solver.parameters.max_time_in_seconds = max(budget.cap.left(), MIN_SOLVER_SECONDS)
+    solutions = _solutions(v, plan, tasks, start)
     if hooks is None or (hooks.progress is None and hooks.should_stop is _never):
-        status = solver.solve(v.model)
+        status = solver.solve(v.model, solutions)
     else:
-        status = _solve_watched(solver, v.model, hooks, start.proven)
+        status = _solve_watched(solver, v.model, hooks, solutions)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No schedule found in time (with non-metric travel the model may even refuse the
-        # hint): the starting schedule is valid and is what we can offer.
+        # No schedule found in time: the starting schedule is valid and is what we offer.
         return _result(plan, start.schedule, start.proven, baseline_finish, budget)
-    # The solver's own bound holds for the rules only when travel times are metric (see
-    # ``_add_travel_orders``); the relaxation's bound always holds.
-    bound = start.proven
-    if is_metric(plan):
-        bound = max(bound, int(solver.best_objective_bound))
-    events = _solution_events(v, plan, tasks, solver)
-    return _result(plan, events, bound, baseline_finish, budget)
+    # The model relaxes every schedule that finishes by the starting one (see
+    # ``_add_travel_orders``), so its bound holds whatever the travel times.
+    bound = max(start.proven, int(solver.best_objective_bound))
+    return _result(plan, solutions.best, bound, baseline_finish, budget)
+
+
+class Solutions(Protocol):
+    """What the CP-SAT search's solution callback keeps (see ``_solutions``)."""
+
+    lock: threading.Lock
+    best: list[PlannedEvent]
+    bound: int
+
+
+def _solutions(
+    v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]], start: StartingPoint
+) -> cp_model.CpSolverSolutionCallback:
+    """A solution callback that times each of the search's schedules again with the real
+    travel (``retimed``: the model's travel is the shortest path, so its own days may be
+    too early when travel is not metric, and an earlier, worse-looking solution may time
+    out better than the last) and keeps the best real schedule and the solver's bound,
+    under ``lock``: the search calls it in its own thread."""
+    from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
+
+    instance = GreedyInstance.of(plan)
+
+    class _Solutions(cp_model.CpSolverSolutionCallback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lock = threading.Lock()
+            self.best, self.bound = start.schedule, start.proven
+
+        def on_solution_callback(self) -> None:
+            relaxed = _solution_events(v, plan, tasks, self)
+            best = retimed(plan, relaxed, self.best, instance)
+            with self.lock:
+                self.best = best
+                self.bound = max(self.bound, int(self.best_objective_bound))
+
+    return _Solutions()
+
+
+def retimed(
+    plan: PlanInput,
+    relaxed: Sequence[PlannedEvent],
+    fallback: list[PlannedEvent],
+    instance: GreedyInstance | None = None,
+) -> list[PlannedEvent]:
+    """The teams' orders of ``relaxed`` (a schedule that may travel only the shortest path
+    between a team's events) timed again with the real travel, as early as they allow
+    (``search.timed``); kept when they keep every rule and are not worse than ``fallback``
+    (the finish, then the sum of the regions' finishes), else ``fallback``. With metric
+    travel the orders' timing is never later than ``relaxed``."""
+    instance = instance or GreedyInstance.of(plan)
+    orders = orders_of(instance, list(relaxed))
+    timing = timed(instance, orders)
+    if timing is None:  # the orders contradict the chains: cannot happen for a solution
+        return fallback
+    events = events_of(instance, orders, timing)
+    if _finishes(plan, events) > _finishes(plan, fallback) or violations(plan, events):
+        return fallback
+    return events
+
+
+def _finishes(plan: PlanInput, events: Sequence[PlannedEvent]) -> tuple[int, int]:
+    """The finish and the sum of the regions' finishes (days from the start)."""
+    ends: dict[str, int] = {}
+    for e in events:
+        ends[e.region] = max(ends.get(e.region, 0), _days(plan, e.end))
+    return max(ends.values(), default=0), sum(ends.values())
 
 
 def _solve_watched(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, proven: int
+    solver: cp_model.CpSolver, model: cp_model.CpModel, hooks: Hooks, solutions: Solutions
 ) -> int:
     """``solver.solve(model)`` in a helper thread while this one reports each better
     finish (and bound) and stops the search when ``hooks.should_stop`` says so: the hooks
     run only in the caller's thread, where its database connection lives."""
     from ortools.sat.python import cp_model  # loaded already: see ``_load_cp_sat``
 
-    seen: dict[str, int] = {}
-    lock = threading.Lock()
-
-    class _Seen(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            with lock:
-                seen["finish"] = int(self.objective_value)
-                seen["bound"] = int(self.best_objective_bound)
-
     answer: dict[str, int] = {}
     thread = threading.Thread(
-        target=lambda: answer.setdefault("status", solver.solve(model, _Seen())), daemon=True
+        target=lambda: answer.setdefault("status", solver.solve(model, solutions)), daemon=True
     )
     thread.start()
     told: tuple[int, int] | None = None
-    metric = is_metric(hooks.plan)
     try:
         while thread.is_alive():
             thread.join(POLL_SECONDS)
-            with lock:
-                now = (seen["finish"], seen["bound"]) if seen else None
-            if now is not None and now != told:
+            with solutions.lock:
+                now = (_days(hooks.plan, finish_of(solutions.best)), solutions.bound)
+            if now != told:
                 told = now
-                hooks.report(now[0], max(proven, now[1]) if metric else proven)
+                hooks.report(*now)
             if thread.is_alive() and hooks.should_stop():
                 solver.stop_search()
                 thread.join()
@@ -506,9 +567,12 @@ def _add_travel_orders(
     v: _Variables, plan: PlanInput, tasks: Sequence[tuple[str, StageInput]]
 ) -> None:
     """For each pair of events in different regions an order literal that, when both go to
-    the same team, keeps the travel time between them. Requiring travel between every pair
-    (not only consecutive ones) is exact when travel times are metric; otherwise a schedule
-    is still valid but may travel more than needed, and the solver's bound does not hold."""
+    the same team, keeps the shortest-path travel between them (through other regions when
+    that is faster). Every schedule keeps it: consecutive events are apart by the direct
+    travel, which is no less, and others by a chain of travels, which is no less either. So
+    the model is a relaxation whose bound always holds; with metric travel it is exact, and
+    otherwise its schedules are timed again with the real travel (``retimed``)."""
+    least = shortest_travel(plan)
     for i, (region_i, stage_i) in enumerate(tasks):
         for region_j, stage_j in tasks[i + 1 :]:
             if region_i == region_j:
@@ -520,10 +584,10 @@ def _add_travel_orders(
                 if any(literal is None for literal in both):
                     continue
                 v.model.add(
-                    v.start[key_j] >= v.end[key_i] + plan.travel(region_i, region_j)
+                    v.start[key_j] >= v.end[key_i] + least[region_i][region_j]
                 ).only_enforce_if([first, *both])
                 v.model.add(
-                    v.start[key_i] >= v.end[key_j] + plan.travel(region_j, region_i)
+                    v.start[key_i] >= v.end[key_j] + least[region_j][region_i]
                 ).only_enforce_if([~first, *both])
 
 
@@ -541,7 +605,7 @@ def _solution_events(
     v: _Variables,
     plan: PlanInput,
     tasks: Sequence[tuple[str, StageInput]],
-    solver: cp_model.CpSolver,
+    solver: cp_model.CpSolverSolutionCallback,
 ) -> list[PlannedEvent]:
     """The events of the solver's schedule, each with the team it chose."""
     events = []
