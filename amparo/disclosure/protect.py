@@ -39,6 +39,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from ortools.linear_solver import pywraplp
+
 from amparo.disclosure.audit import audit
 from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
@@ -219,8 +221,7 @@ class _Protector:
             for cell in pinned:
                 self.reveal(cell)
             rest = [leak for leak in leaks if leak.cell not in self.revealed]
-            batch = _BATCHES[min(rounds, len(_BATCHES)) - 1]
-            added = self.complement_leaks(rest, batch) if rest else []
+            added = self.free_leaks(rest)
             if not added and not pinned:
                 break
             around = [
@@ -230,8 +231,6 @@ class _Protector:
                 for other in constraints[i].cells
             ]
             dirty = added + [leak.cell for leak in leaks] + around
-            touched = sorted({i for cell in added + pinned for i in self.relations_of[cell]})
-            self.close_singletons(touched)
         return Protection(
             frozenset(self.hidden),
             frozenset(self.sensitive),
@@ -330,3 +329,131 @@ class _Protector:
                     if other in self.unpublished or other in also
                 )
         return sorted(seen)
+
+    def free_leaks(self, leaks: list[Leak]) -> list[CellKey]:
+        """Step 2 of the module: for each leak, hide the shown cells that another table,
+        true to everything shown and every relation, changes to move the leaking cell out
+        of its range (``_Alternatives``); the cells hidden."""
+        added: list[CellKey] = []
+        if not leaks:
+            return added
+        tables = [_Alternatives(self, revealed=False)]
+        for leak in leaks:
+            chosen = tables[0].freeing(leak.cell)
+            if chosen is None:
+                if len(tables) == 1:  # cells shown by ``reveal`` may change too
+                    tables.append(_Alternatives(self, revealed=True))
+                chosen = tables[1].freeing(leak.cell)
+            if chosen is None:
+                self.unprotectable[leak.cell] = leak
+                continue
+            for cell in chosen:
+                if cell in self.revealed:  # needed after all: hidden again, for good
+                    self.revealed.discard(cell)
+                    self.kept.add(cell)
+                self.hide(cell)
+                added.append(cell)
+                for table in tables:
+                    table.hidden(cell)
+        return added
+
+
+class _Alternatives:
+    """Other tables a reader cannot tell from the true one: every relation holds, every
+    count is at least 0, and only cells the reader does not see may differ, unless a
+    shown cell is hidden (at the cost of its weight). One linear program over the part,
+    kept across leaks: only bounds and the objective change, so each solve starts from
+    the previous one."""
+
+    def __init__(self, protector: _Protector, *, revealed: bool) -> None:
+        self.protector = protector
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        # As in the audit: GLOP's presolve has called feasible tables infeasible.
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        values, table = protector.values, protector.table
+        self.rise: dict[CellKey, pywraplp.Variable] = {}
+        self.fall: dict[CellKey, pywraplp.Variable] = {}
+        objective = solver.Objective()
+        for constraint in protector.constraints:
+            for cell in constraint.cells:
+                if cell in self.rise or cell in table.known:
+                    continue
+                if cell in protector.revealed and not revealed:
+                    continue
+                up = solver.NumVar(0.0, solver.infinity(), "")
+                down = solver.NumVar(0.0, max(float(values.get(cell, 0)), 0.0), "")
+                self.rise[cell], self.fall[cell] = up, down
+                if cell not in protector.unpublished:
+                    objective.SetCoefficient(up, table.weight(cell))
+                    objective.SetCoefficient(down, table.weight(cell))
+        for constraint in protector.constraints:
+            coefficients: dict[CellKey, float] = {}
+            constant = 0.0
+            for cell, coef in constraint.terms:
+                constant += coef * float(values.get(cell, 0))
+                if cell in self.rise:
+                    coefficients[cell] = coefficients.get(cell, 0.0) + coef
+            if not coefficients:
+                continue
+            low = -solver.infinity() if constraint.low is None else constraint.low - constant
+            high = solver.infinity() if constraint.high is None else constraint.high - constant
+            row = solver.Constraint(low, high)
+            for cell, coef in coefficients.items():
+                row.SetCoefficient(self.rise[cell], coef)
+                row.SetCoefficient(self.fall[cell], -coef)
+        objective.SetMinimization()
+        self.solver = solver
+
+    def hidden(self, cell: CellKey) -> None:
+        """``cell`` is hidden now: changing it costs nothing more."""
+        if cell in self.rise:
+            self.solver.Objective().SetCoefficient(self.rise[cell], 0.0)
+            self.solver.Objective().SetCoefficient(self.fall[cell], 0.0)
+
+    def freeing(self, cell: CellKey) -> list[CellKey] | None:
+        """The shown cells of least total weight (then fewest, then first by name) that
+        another table changes to move ``cell`` by one of its goals (``goals``); None when
+        no such table exists (the reader's known cells pin it)."""
+        best = None
+        for goal in self.goals(cell):
+            found = self.alternative(cell, goal)
+            if found is not None and (best is None or found < best):
+                best = found
+        return None if best is None else best[2]
+
+    def goals(self, cell: CellKey) -> list[float]:
+        """How far ``cell`` must move: to ``k`` or to 0 for a small count, by one
+        otherwise (a hidden cell pinned); up first."""
+        protector = self.protector
+        value = float(protector.values.get(cell, 0))
+        if cell in protector.sensitive:
+            return [protector.k - value, -value]
+        return [1.0, -1.0] if value >= 1 else [1.0]
+
+    def alternative(self, cell: CellKey, goal: float) -> tuple[float, int, list[CellKey]] | None:
+        if cell not in self.rise:
+            return None
+        up, down = self.rise[cell], self.fall[cell]
+        bounds = (up.lb(), up.ub(), down.lb(), down.ub())
+        if goal > 0:
+            up.SetLb(goal)
+            down.SetUb(0.0)
+        elif down.ub() + 1e-9 >= -goal:
+            down.SetLb(-goal)
+            up.SetUb(0.0)
+        else:
+            return None
+        status = self.solver.Solve()
+        found = None
+        if status == pywraplp.Solver.OPTIMAL:
+            unpublished, weight = self.protector.unpublished, self.protector.table.weight
+            changed = sorted(
+                other
+                for other, var in self.rise.items()
+                if other not in unpublished
+                and abs(var.solution_value() - self.fall[other].solution_value()) > 1e-7
+            )
+            found = (sum(weight(other) for other in changed), len(changed), changed)
+        up.SetBounds(bounds[0], bounds[1])
+        down.SetBounds(bounds[2], bounds[3])
+        return found
