@@ -7,18 +7,20 @@ be worked out from the totals they belong to:
 1. every relation left with a single unknown that must stay unknown (a hidden cell, or a
    small remainder the reader could compute) gets a second one: its published cell that
    costs least to hide (``Table.weight``: small, inner cells first; ties by key);
-2. the audit (``audit.audit``) then looks for what relations taken together still reveal;
-   for each leak the cheapest published cell of the relations around it is hidden too, and
-   step 1 and the audit run again on the components that changed, until none leaks. When
-   leaks keep coming back, each later round hides more cells per leak (1, 1, 2, 4, then 8:
-   ``_BATCHES``), the cheapest first, so that long chains of relations close in a few
-   rounds rather than hundreds. A complement (not itself a small count) that the audit
-   finds pinned is shown instead: the reader can work it out, so hiding it protects
-   nothing, and hiding more cells to set it free only spreads the suppression. If that
-   leaves a small count with nothing to hide behind, the cheapest shown cell around it
-   is hidden again, for good (``unreveal_around``, ``kept``: never shown twice); only a
-   leak that even this cannot cover makes the part be protected again without showing
-   any (slower, as before).
+2. the audit (``audit.audit``) then looks for what relations taken together still reveal.
+   For each leak, a linear program finds another table the reader could not tell from
+   the true one (every relation holds, no count is negative, every shown cell keeps its
+   value unless it is hidden now) in which the leaking cell leaves its range: a small
+   count reaches 0 or ``k``, a hidden cell pinned moves by one. The shown cells that
+   table changes, of least total weight, are hidden (``_Alternatives``): with them hidden,
+   that table is one the reader must allow, so the leak is gone, and hiding more never
+   narrows another cell's range. The audit then runs again on the components that
+   changed, until none leaks (usually once more). A complement (not itself a small
+   count) that the audit finds pinned is shown instead: the reader can work it out, so
+   hiding it protects nothing, and showing it changes nothing the reader can work out.
+   A cell shown this way is changed by the tables above only when nothing else frees a
+   leak; it is then hidden again, for good (``kept``: never shown twice); only a leak
+   that even this cannot cover makes the part be protected again without showing any.
 
 The table is first split into *parts*: cells linked by relations, published or not
 (``parts``). Nothing a reader sees in one part says anything about another (no relation
@@ -27,10 +29,9 @@ whatever else is in the table: indicators never share a relation, nor do two yea
 monthly data unless a relation spans them.
 
 Each round hides at least one more cell, shows one or hides a shown one again, and a
-cell is shown at most once and hidden again at most once, so it ends; a leak whose
-relations have nothing left to hide (every other cell of them is known to the reader)
-cannot be prevented and is reported (``Protection.unprotectable``). The same table always
-gives the same cells.
+cell is shown at most once and hidden again at most once, so it ends; a leak no table
+true to the reader's known cells moves (they pin it) cannot be prevented and is reported
+(``Protection.unprotectable``). The same table always gives the same cells.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ from ortools.linear_solver import pywraplp
 from amparo.disclosure.audit import audit
 from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
-# Cells hidden per leak in successive repair rounds (the last one repeats).
-_BATCHES = (1, 1, 2, 4, 8)
+# A cell another table moves by more than this is changed there (``_Alternatives``).
+_CHANGED = 1e-7
 
 
 @dataclass(frozen=True)
@@ -258,55 +259,6 @@ class _Protector:
             self.hide(chosen)
             queue.extend(reversed(self.relations_of[chosen]))
 
-    def complement_leaks(self, leaks: list[Leak], batch: int = 1) -> list[CellKey]:
-        """Step 2 of the module: ``batch`` more hidden cells per leak not already helped."""
-        added: list[CellKey] = []
-        helped: set[int] = set()
-        for leak in leaks:
-            around = self.relations_of[leak.cell]
-            if helped.intersection(around):
-                continue
-            chosen = self.cheapest_around(leak.cell, batch) or self.unreveal_around(
-                leak.cell, batch
-            )
-            if not chosen:
-                self.unprotectable[leak.cell] = leak
-                continue
-            helped.update(around)
-            for cell in chosen:
-                self.hide(cell)
-                added.append(cell)
-                helped.update(self.relations_of[cell])
-        return added
-
-    def cheapest_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
-        """The ``count`` cheapest hideable cells of the relations of ``cell``, else of its
-        whole component (linked through unknown cells)."""
-        constraints = self.constraints
-        for indexes in (self.relations_of[cell], self.component_relations([cell])):
-            candidates = {
-                other for i in indexes for other in constraints[i].cells if self.hideable(other)
-            }
-            if candidates:
-                return sorted(candidates, key=self.cost)[:count]
-        return []
-
-    def unreveal_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
-        """When nothing is left to hide around ``cell``: the ``count`` cheapest cells shown
-        by ``reveal`` in its relations (else in its component, through unknown and shown
-        cells), made hideable again for good (``kept``)."""
-        constraints = self.constraints
-        for indexes in (self.relations_of[cell], self.component_relations([cell], self.revealed)):
-            candidates = {
-                other for i in indexes for other in constraints[i].cells if other in self.revealed
-            }
-            if candidates:
-                chosen = sorted(candidates, key=self.cost)[:count]
-                self.revealed.difference_update(chosen)
-                self.kept.update(chosen)
-                return chosen
-        return []
-
     def component_relations(self, cells: list[CellKey], also=frozenset()) -> list[int]:
         """Every relation reachable from ``cells`` through unknown cells (and ``also``), in
         order."""
@@ -451,7 +403,7 @@ class _Alternatives:
                 other
                 for other, var in self.rise.items()
                 if other not in unpublished
-                and abs(var.solution_value() - self.fall[other].solution_value()) > 1e-7
+                and abs(var.solution_value() - self.fall[other].solution_value()) > _CHANGED
             )
             found = (sum(weight(other) for other in changed), len(changed), changed)
         up.SetBounds(bounds[0], bounds[1])
