@@ -320,8 +320,11 @@ class _Alternatives:
     def __init__(self, protector: _Protector, *, revealed: bool) -> None:
         self.protector = protector
         solver = pywraplp.Solver.CreateSolver("GLOP")
-        # As in the audit: GLOP's presolve has called feasible tables infeasible.
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+        # As in the audit: GLOP's presolve has called feasible tables infeasible. Between
+        # solves only bounds and costs change: the dual simplex restarts from the last basis.
+        solver.SetSolverSpecificParametersAsString(
+            "use_preprocessing: false use_dual_simplex: true"
+        )
         values, table = protector.values, protector.table
         self.rise: dict[CellKey, pywraplp.Variable] = {}
         self.fall: dict[CellKey, pywraplp.Variable] = {}
@@ -363,26 +366,28 @@ class _Alternatives:
             self.solver.Objective().SetCoefficient(self.fall[cell], 0.0)
 
     def freeing(self, cell: CellKey) -> list[CellKey] | None:
-        """The shown cells of least total weight (then fewest, then first by name) that
-        another table changes to move ``cell`` by one of its goals (``goals``); None when
-        no such table exists (the reader's known cells pin it)."""
-        best = None
+        """The shown cells of least total weight that another table changes to move
+        ``cell`` by its first goal that some table reaches (``goals``); None when no such
+        table exists (the reader's known cells pin it)."""
         for goal in self.goals(cell):
             found = self.alternative(cell, goal)
-            if found is not None and (best is None or found < best):
-                best = found
-        return None if best is None else best[2]
+            if found is not None:
+                return found
+        return None
 
     def goals(self, cell: CellKey) -> list[float]:
-        """How far ``cell`` must move: to ``k`` or to 0 for a small count, by one
-        otherwise (a hidden cell pinned); up first."""
+        """How far ``cell`` must move: to 0 or to ``k`` for a small count, by one
+        otherwise (a hidden cell pinned). Down first: a cell can rise to make up for it
+        whatever its value, so the cheapest cells (zeros) can help."""
         protector = self.protector
         value = float(protector.values.get(cell, 0))
         if cell in protector.sensitive:
-            return [protector.k - value, -value]
-        return [1.0, -1.0] if value >= 1 else [1.0]
+            return [-value, protector.k - value]
+        return [-1.0, 1.0] if value >= 1 else [1.0]
 
-    def alternative(self, cell: CellKey, goal: float) -> tuple[float, int, list[CellKey]] | None:
+    def alternative(self, cell: CellKey, goal: float) -> list[CellKey] | None:
+        """The shown cells (sorted) changed by the table of least weight that moves
+        ``cell`` by ``goal``; None when there is none."""
         if cell not in self.rise:
             return None
         up, down = self.rise[cell], self.fall[cell]
@@ -398,14 +403,14 @@ class _Alternatives:
         status = self.solver.Solve()
         found = None
         if status == pywraplp.Solver.OPTIMAL:
-            unpublished, weight = self.protector.unpublished, self.protector.table.weight
+            unpublished = self.protector.unpublished
             changed = sorted(
                 other
                 for other, var in self.rise.items()
                 if other not in unpublished
                 and abs(var.solution_value() - self.fall[other].solution_value()) > _CHANGED
             )
-            found = (sum(weight(other) for other in changed), len(changed), changed)
+            found = changed
         up.SetBounds(bounds[0], bounds[1])
         down.SetBounds(bounds[2], bounds[3])
         return found
