@@ -111,7 +111,7 @@ def audit(
     if shown_hidden:
         raise ValueError(f"cells both hidden and published: {shown_hidden[:5]}")
     leaks: list[Leak] = []
-    for component in _components(published, constraints, cap=float(k)):
+    for component in _components(published, constraints):
         component.witness(feasible)
 
         def settled(cell: CellKey, lo: float, hi: float) -> bool:
@@ -137,12 +137,8 @@ def _whole(lo: float, hi: float, big: float = math.inf) -> tuple[int, int | None
 class _Component:
     """Unknowns linked by relations, with the relations restricted to them."""
 
-    def __init__(self, cells: list[CellKey], rows: list[_Row], cap: float | None = None) -> None:
+    def __init__(self, cells: list[CellKey], rows: list[_Row]) -> None:
         self.cells = cells
-        # Settled once it reaches ``cap`` (the audit's k): the push up (``_spread``) counts
-        # each cell up to it only.
-        self.cap = cap
-        self.capped: dict[CellKey, pywraplp.Variable] = {}
         self.rows = rows
         scale = max(
             (abs(b) for _c, _t, low, high in rows for b in (low, high) if math.isfinite(b)),
@@ -254,11 +250,6 @@ class _Component:
                 return
             before = len(unsettled)
             for maximise in (False, True):
-                if maximise and self.cap is not None:
-                    # Up to ``cap`` each: one cell's rise cannot take the whole objective.
-                    self._optimise(dict.fromkeys(unsettled, 1.0), maximise=True, capped=True)
-                    unsettled = [c for c in unsettled if open_(c)]
-                    continue
                 if round_ == 0:
                     objective = dict.fromkeys(unsettled, 1.0)
                 else:  # a different corner each time, the same for the same table
@@ -296,27 +287,17 @@ class _Component:
             row = solver.Constraint(low, high)
             for cell, coef in coefficients.items():
                 row.SetCoefficient(variables[cell], coef)
-        self.capped = {}
-        if self.cap is not None and len(self.cells) >= _SPREAD_LEAST:
-            # min(cell, cap): free below the cell, so it bounds nothing the cells can be.
-            for cell, variable in variables.items():
-                self.capped[cell] = solver.NumVar(0.0, self.cap, "")
-                row = solver.Constraint(-solver.infinity(), 0.0)
-                row.SetCoefficient(self.capped[cell], 1.0)
-                row.SetCoefficient(variable, -1.0)
         self.solver, self.variables = solver, variables
 
-    def _optimise(
-        self, objective: Mapping[CellKey, float], *, maximise: bool, capped: bool = False
-    ) -> float:
+    def _optimise(self, objective: Mapping[CellKey, float], *, maximise: bool) -> float:
         """The optimum of ``objective``; every solution found is kept as a witness."""
         if self.solver is None:
             self._build()
-        status = self._run(objective, maximise, capped)
+        status = self._run(objective, maximise)
         if status != pywraplp.Solver.OPTIMAL:
             # Confirm with another solver (CLP) before believing it.
             self._build("CLP")
-            status = self._run(objective, maximise, capped)
+            status = self._run(objective, maximise)
         if status == pywraplp.Solver.INFEASIBLE:
             raise InconsistentPublication(self.constraints)
         if status != pywraplp.Solver.OPTIMAL:
@@ -325,12 +306,11 @@ class _Component:
         self._see({c: v.solution_value() for c, v in self.variables.items()})
         return self.solver.Objective().Value()
 
-    def _run(self, objective: Mapping[CellKey, float], maximise: bool, capped: bool) -> int:
-        """Solve for ``objective`` over the cells, or over their ``capped`` values."""
+    def _run(self, objective: Mapping[CellKey, float], maximise: bool) -> int:
         target = self.solver.Objective()
         target.Clear()
         for cell, coef in objective.items():
-            target.SetCoefficient((self.capped if capped else self.variables)[cell], coef)
+            target.SetCoefficient(self.variables[cell], coef)
         target.SetOptimizationDirection(maximise)
         return self.solver.Solve()
 
@@ -385,9 +365,7 @@ def _finite(value: float) -> float:
 
 
 def _components(
-    published: Mapping[CellKey, float],
-    constraints: Iterable[Constraint],
-    cap: float | None = None,
+    published: Mapping[CellKey, float], constraints: Iterable[Constraint]
 ) -> list[_Component]:
     """The relations with published values put in, split into connected components of
     unknowns; a relation with no unknown left must hold on the published values."""
@@ -416,6 +394,6 @@ def _components(
     for row in rows:
         rows_of[linked.root(next(iter(row[1])))].append(row)
     return [
-        _Component(sorted(cells), rows_of[root], cap)
+        _Component(sorted(cells), rows_of[root])
         for root, cells in sorted(cells_of.items(), key=lambda item: min(item[1]))
     ]
