@@ -259,13 +259,12 @@ class _Protector:
             self.hide(chosen)
             queue.extend(reversed(self.relations_of[chosen]))
 
-    def component_relations(self, cells: list[CellKey], also=frozenset()) -> list[int]:
-        """Every relation reachable from ``cells`` through unknown cells (and ``also``), in
-        order."""
+    def component_relations(self, cells: list[CellKey]) -> list[int]:
+        """Every relation reachable from ``cells`` through unknown cells, in order."""
         constraints = self.constraints
         seen_cells = set()
         seen: set[int] = set()
-        stack = [cell for cell in cells if cell in self.unpublished or cell in also]
+        stack = [cell for cell in cells if cell in self.unpublished]
         while stack:
             cell = stack.pop()
             if cell in seen_cells:
@@ -275,11 +274,7 @@ class _Protector:
                 if i in seen:
                     continue
                 seen.add(i)
-                stack.extend(
-                    other
-                    for other in constraints[i].cells
-                    if other in self.unpublished or other in also
-                )
+                stack.extend(other for other in constraints[i].cells if other in self.unpublished)
         return sorted(seen)
 
     def free_leaks(self, leaks: list[Leak]) -> list[CellKey]:
