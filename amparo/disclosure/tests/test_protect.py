@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from amparo.disclosure import keys
 from amparo.disclosure.audit import audit, intervals
 from amparo.disclosure.model import Constraint, Leak, Table
-from amparo.disclosure.protect import _Protector, parts, protect, protection
+from amparo.disclosure.protect import _Alternatives, _Protector, parts, protect, protection
 from amparo.disclosure.relations import Row, Shape, build
 from amparo.disclosure.tests.tables import published_of, tables
 
@@ -354,6 +354,44 @@ def test_one_repair_frees_every_leak_it_is_given_and_makes_no_new_one(table, k):
     assert protector.unprotectable == {}
     after = audit(protector.published, protector.constraints, k=k, hidden=protector.hidden)
     assert after == []
+
+
+def test_a_small_count_is_moved_down_to_zero_first_then_up_to_k():
+    table = cheap_but_pinned_table()
+    protector = _Protector(table, 5)
+    alternatives = _Alternatives(protector, revealed=False)
+    assert alternatives.goals(("a",)) == [-2.0, 5.0 - 2.0]
+    # a shown cell of 0 can only go up; one of 20 either way, down first
+    assert alternatives.goals(("c",)) == [-1.0, 1.0]
+    zero = Table({("z",): 0, ("t",): 9, ("y",): 9}, (Constraint.sum(("t",), [("z",), ("y",)]),))
+    assert _Alternatives(_Protector(zero, 5), revealed=False).goals(("z",)) == [1.0]
+
+
+def test_a_repair_keeps_averages_within_their_rounding():
+    # Yearly mean of two months shown to one decimal: 2 * 3.5 = a + b within 0.1; a (3)
+    # is small and b (4) too, so both are hidden; the year's mean pins nothing alone,
+    # and the repair leaves no leak with months that can move inside the rounding.
+    rows = [
+        Row("I", "R", date(2027, 1, 1), "", 3),
+        Row("I", "R", date(2027, 2, 1), "", 4),
+        Row("I", "S", date(2027, 1, 1), "", 9),
+        Row("I", "S", date(2027, 2, 1), "", 1),
+    ]
+    table = build(rows, {"I": Shape(aggregation="mean")}).table
+    result = protection(table, k=5)
+    assert result.unprotectable == ()
+    published = published_of(table, result.hidden)
+    assert audit(published, table.constraints, k=5, hidden=result.hidden) == []
+
+
+@SLOW
+@given(tables(max_regions=2, max_months=2, aggregation="mean"), st.sampled_from([3, 5, 11]))
+def test_what_protect_hides_for_averages_passes_the_audit(table, k):
+    result = protection(table, k=k)
+    published = published_of(table, result.hidden)
+    leaks = audit(published, table.constraints, k=k, hidden=result.hidden)
+    assert {leak.cell for leak in leaks} <= {leak.cell for leak in result.unprotectable}
+    assert protection(table, k=k).hidden == result.hidden
 
 
 def test_a_pinned_complement_is_shown_and_never_hidden_again_but_a_small_count_is_not():
