@@ -7,18 +7,20 @@ be worked out from the totals they belong to:
 1. every relation left with a single unknown that must stay unknown (a hidden cell, or a
    small remainder the reader could compute) gets a second one: its published cell that
    costs least to hide (``Table.weight``: small, inner cells first; ties by key);
-2. the audit (``audit.audit``) then looks for what relations taken together still reveal;
-   for each leak the cheapest published cell of the relations around it is hidden too, and
-   step 1 and the audit run again on the components that changed, until none leaks. When
-   leaks keep coming back, each later round hides more cells per leak (1, 1, 2, 4, then 8:
-   ``_BATCHES``), the cheapest first, so that long chains of relations close in a few
-   rounds rather than hundreds. A complement (not itself a small count) that the audit
-   finds pinned is shown instead: the reader can work it out, so hiding it protects
-   nothing, and hiding more cells to set it free only spreads the suppression. If that
-   leaves a small count with nothing to hide behind, the cheapest shown cell around it
-   is hidden again, for good (``unreveal_around``, ``kept``: never shown twice); only a
-   leak that even this cannot cover makes the part be protected again without showing
-   any (slower, as before).
+2. the audit (``audit.audit``) then looks for what relations taken together still reveal.
+   For each leak, a linear program finds another table the reader could not tell from
+   the true one (every relation holds, no count is negative, every shown cell keeps its
+   value unless it is hidden now) in which the leaking cell leaves its range: a small
+   count reaches 0 or ``k``, a hidden cell pinned moves by one. The shown cells that
+   table changes, of least total weight, are hidden (``_Alternatives``): with them hidden,
+   that table is one the reader must allow, so the leak is gone, and hiding more never
+   narrows another cell's range. The audit then runs again on the components that
+   changed, until none leaks (usually once more). A complement (not itself a small
+   count) that the audit finds pinned is shown instead: the reader can work it out, so
+   hiding it protects nothing, and showing it changes nothing the reader can work out.
+   A cell shown this way is changed by the tables above only when nothing else frees a
+   leak; it is then hidden again, for good (``kept``: never shown twice); only a leak
+   that even this cannot cover makes the part be protected again without showing any.
 
 The table is first split into *parts*: cells linked by relations, published or not
 (``parts``). Nothing a reader sees in one part says anything about another (no relation
@@ -27,10 +29,9 @@ whatever else is in the table: indicators never share a relation, nor do two yea
 monthly data unless a relation spans them.
 
 Each round hides at least one more cell, shows one or hides a shown one again, and a
-cell is shown at most once and hidden again at most once, so it ends; a leak whose
-relations have nothing left to hide (every other cell of them is known to the reader)
-cannot be prevented and is reported (``Protection.unprotectable``). The same table always
-gives the same cells.
+cell is shown at most once and hidden again at most once, so it ends; a leak no table
+true to the reader's known cells moves (they pin it) cannot be prevented and is reported
+(``Protection.unprotectable``). The same table always gives the same cells.
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
+from ortools.linear_solver import pywraplp
+
 from amparo.disclosure.audit import audit
 from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
-# Cells hidden per leak in successive repair rounds (the last one repeats).
-_BATCHES = (1, 1, 2, 4, 8)
+# A cell another table moves by more than this is changed there (``_Alternatives``).
+_CHANGED = 1e-7
 
 
 @dataclass(frozen=True)
@@ -219,8 +222,7 @@ class _Protector:
             for cell in pinned:
                 self.reveal(cell)
             rest = [leak for leak in leaks if leak.cell not in self.revealed]
-            batch = _BATCHES[min(rounds, len(_BATCHES)) - 1]
-            added = self.complement_leaks(rest, batch) if rest else []
+            added = self.free_leaks(rest)
             if not added and not pinned:
                 break
             around = [
@@ -230,8 +232,6 @@ class _Protector:
                 for other in constraints[i].cells
             ]
             dirty = added + [leak.cell for leak in leaks] + around
-            touched = sorted({i for cell in added + pinned for i in self.relations_of[cell]})
-            self.close_singletons(touched)
         return Protection(
             frozenset(self.hidden),
             frozenset(self.sensitive),
@@ -259,62 +259,12 @@ class _Protector:
             self.hide(chosen)
             queue.extend(reversed(self.relations_of[chosen]))
 
-    def complement_leaks(self, leaks: list[Leak], batch: int = 1) -> list[CellKey]:
-        """Step 2 of the module: ``batch`` more hidden cells per leak not already helped."""
-        added: list[CellKey] = []
-        helped: set[int] = set()
-        for leak in leaks:
-            around = self.relations_of[leak.cell]
-            if helped.intersection(around):
-                continue
-            chosen = self.cheapest_around(leak.cell, batch) or self.unreveal_around(
-                leak.cell, batch
-            )
-            if not chosen:
-                self.unprotectable[leak.cell] = leak
-                continue
-            helped.update(around)
-            for cell in chosen:
-                self.hide(cell)
-                added.append(cell)
-                helped.update(self.relations_of[cell])
-        return added
-
-    def cheapest_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
-        """The ``count`` cheapest hideable cells of the relations of ``cell``, else of its
-        whole component (linked through unknown cells)."""
-        constraints = self.constraints
-        for indexes in (self.relations_of[cell], self.component_relations([cell])):
-            candidates = {
-                other for i in indexes for other in constraints[i].cells if self.hideable(other)
-            }
-            if candidates:
-                return sorted(candidates, key=self.cost)[:count]
-        return []
-
-    def unreveal_around(self, cell: CellKey, count: int = 1) -> list[CellKey]:
-        """When nothing is left to hide around ``cell``: the ``count`` cheapest cells shown
-        by ``reveal`` in its relations (else in its component, through unknown and shown
-        cells), made hideable again for good (``kept``)."""
-        constraints = self.constraints
-        for indexes in (self.relations_of[cell], self.component_relations([cell], self.revealed)):
-            candidates = {
-                other for i in indexes for other in constraints[i].cells if other in self.revealed
-            }
-            if candidates:
-                chosen = sorted(candidates, key=self.cost)[:count]
-                self.revealed.difference_update(chosen)
-                self.kept.update(chosen)
-                return chosen
-        return []
-
-    def component_relations(self, cells: list[CellKey], also=frozenset()) -> list[int]:
-        """Every relation reachable from ``cells`` through unknown cells (and ``also``), in
-        order."""
+    def component_relations(self, cells: list[CellKey]) -> list[int]:
+        """Every relation reachable from ``cells`` through unknown cells, in order."""
         constraints = self.constraints
         seen_cells = set()
         seen: set[int] = set()
-        stack = [cell for cell in cells if cell in self.unpublished or cell in also]
+        stack = [cell for cell in cells if cell in self.unpublished]
         while stack:
             cell = stack.pop()
             if cell in seen_cells:
@@ -324,9 +274,138 @@ class _Protector:
                 if i in seen:
                     continue
                 seen.add(i)
-                stack.extend(
-                    other
-                    for other in constraints[i].cells
-                    if other in self.unpublished or other in also
-                )
+                stack.extend(other for other in constraints[i].cells if other in self.unpublished)
         return sorted(seen)
+
+    def free_leaks(self, leaks: list[Leak]) -> list[CellKey]:
+        """Step 2 of the module: for each leak, hide the shown cells that another table,
+        true to everything shown and every relation, changes to move the leaking cell out
+        of its range (``_Alternatives``); the cells hidden."""
+        added: list[CellKey] = []
+        if not leaks:
+            return added
+        tables = [_Alternatives(self, revealed=False)]
+        for leak in leaks:
+            chosen = tables[0].freeing(leak.cell)
+            if chosen is None:
+                if len(tables) == 1:  # cells shown by ``reveal`` may change too
+                    tables.append(_Alternatives(self, revealed=True))
+                chosen = tables[1].freeing(leak.cell)
+            if chosen is None:
+                self.unprotectable[leak.cell] = leak
+                continue
+            for cell in chosen:
+                if cell in self.revealed:  # needed after all: hidden again, for good
+                    self.revealed.discard(cell)
+                    self.kept.add(cell)
+                self.hide(cell)
+                added.append(cell)
+                for table in tables:
+                    table.hidden(cell)
+        return added
+
+
+class _Alternatives:
+    """Other tables a reader cannot tell from the true one: every relation holds, every
+    count is at least 0, and only cells the reader does not see may differ, unless a
+    shown cell is hidden (at the cost of its weight). One linear program over the part,
+    kept across leaks: only bounds and the objective change, so each solve starts from
+    the previous one."""
+
+    def __init__(self, protector: _Protector, *, revealed: bool) -> None:
+        self.protector = protector
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        # As in the audit: GLOP's presolve has called feasible tables infeasible. Between
+        # solves only bounds and costs change: the dual simplex restarts from the last basis.
+        solver.SetSolverSpecificParametersAsString(
+            "use_preprocessing: false use_dual_simplex: true"
+        )
+        values, table = protector.values, protector.table
+        self.rise: dict[CellKey, pywraplp.Variable] = {}
+        self.fall: dict[CellKey, pywraplp.Variable] = {}
+        objective = solver.Objective()
+        for constraint in protector.constraints:
+            for cell in constraint.cells:
+                if cell in self.rise or cell in table.known:
+                    continue
+                if cell in protector.revealed and not revealed:
+                    continue
+                up = solver.NumVar(0.0, solver.infinity(), "")
+                down = solver.NumVar(0.0, max(float(values.get(cell, 0)), 0.0), "")
+                self.rise[cell], self.fall[cell] = up, down
+                if cell not in protector.unpublished:
+                    objective.SetCoefficient(up, table.weight(cell))
+                    objective.SetCoefficient(down, table.weight(cell))
+        for constraint in protector.constraints:
+            coefficients: dict[CellKey, float] = {}
+            constant = 0.0
+            for cell, coef in constraint.terms:
+                constant += coef * float(values.get(cell, 0))
+                if cell in self.rise:
+                    coefficients[cell] = coefficients.get(cell, 0.0) + coef
+            if not coefficients:
+                continue
+            low = -solver.infinity() if constraint.low is None else constraint.low - constant
+            high = solver.infinity() if constraint.high is None else constraint.high - constant
+            row = solver.Constraint(low, high)
+            for cell, coef in coefficients.items():
+                row.SetCoefficient(self.rise[cell], coef)
+                row.SetCoefficient(self.fall[cell], -coef)
+        objective.SetMinimization()
+        self.solver = solver
+
+    def hidden(self, cell: CellKey) -> None:
+        """``cell`` is hidden now: changing it costs nothing more."""
+        if cell in self.rise:
+            self.solver.Objective().SetCoefficient(self.rise[cell], 0.0)
+            self.solver.Objective().SetCoefficient(self.fall[cell], 0.0)
+
+    def freeing(self, cell: CellKey) -> list[CellKey] | None:
+        """The shown cells of least total weight that another table changes to move
+        ``cell`` by its first goal that some table reaches (``goals``); None when no such
+        table exists (the reader's known cells pin it)."""
+        for goal in self.goals(cell):
+            found = self.alternative(cell, goal)
+            if found is not None:
+                return found
+        return None
+
+    def goals(self, cell: CellKey) -> list[float]:
+        """How far ``cell`` must move: to 0 or to ``k`` for a small count, by one
+        otherwise (a hidden cell pinned). Down first: a cell can rise to make up for it
+        whatever its value, so the cheapest cells (zeros) can help."""
+        protector = self.protector
+        value = float(protector.values.get(cell, 0))
+        if cell in protector.sensitive:
+            return [-value, protector.k - value]
+        return [-1.0, 1.0] if value >= 1 else [1.0]
+
+    def alternative(self, cell: CellKey, goal: float) -> list[CellKey] | None:
+        """The shown cells (sorted) changed by the table of least weight that moves
+        ``cell`` by ``goal``; None when there is none."""
+        if cell not in self.rise:
+            return None
+        up, down = self.rise[cell], self.fall[cell]
+        bounds = (up.lb(), up.ub(), down.lb(), down.ub())
+        if goal > 0:
+            up.SetLb(goal)
+            down.SetUb(0.0)
+        elif down.ub() + 1e-9 >= -goal:
+            down.SetLb(-goal)
+            up.SetUb(0.0)
+        else:
+            return None
+        status = self.solver.Solve()
+        found = None
+        if status == pywraplp.Solver.OPTIMAL:
+            unpublished = self.protector.unpublished
+            changed = sorted(
+                other
+                for other, var in self.rise.items()
+                if other not in unpublished
+                and abs(var.solution_value() - self.fall[other].solution_value()) > _CHANGED
+            )
+            found = changed
+        up.SetBounds(bounds[0], bounds[1])
+        down.SetBounds(bounds[2], bounds[3])
+        return found
