@@ -47,6 +47,10 @@ from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
 # A cell another table moves by more than this is changed there (``_Alternatives``).
 _CHANGED = 1e-7
+# Step 1 hides at most this share of a part's cells by cascading; beyond it (tables with
+# three dimensions crossed, where every cell sits in many margins) only the small
+# counts' own relations get a complement, and the repair chooses the rest.
+_CASCADE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -202,6 +206,12 @@ class _Protector:
         constraints = self.constraints
         dirty = sorted(self.unpublished)
         self.close_singletons(range(len(constraints)))
+        if len(self.hidden) > _CASCADE_SHARE * len(self.values):
+            self.hidden = {cell for cell in self.sensitive if cell not in self.table.derived}
+            self.unpublished = (self.unpublished - set(self.values)) | self.hidden
+            self.unpublished |= set(self.table.derived)
+            self.published = _Published(self.values, self.unpublished)
+            self.close_singletons(range(len(constraints)), cascade=False)
         rounds = 0
         while True:
             rounds += 1
@@ -242,8 +252,10 @@ class _Protector:
     def must_stay_unknown(self, cell: CellKey) -> bool:
         return cell in self.hidden or cell in self.sensitive
 
-    def close_singletons(self, indexes) -> None:
-        """Step 1 of the module, until no relation has a lone unknown that must stay so."""
+    def close_singletons(self, indexes, *, cascade: bool = True) -> None:
+        """Step 1 of the module, until no relation has a lone unknown that must stay so
+        (with ``cascade`` false, one pass: a cell hidden here does not queue its own
+        relations again)."""
         constraints = self.constraints
         queue = list(indexes)
         queue.reverse()  # pop() takes them in order
@@ -257,7 +269,8 @@ class _Protector:
                 continue  # the audit will report it if it is a leak
             chosen = min(candidates, key=self.cost)
             self.hide(chosen)
-            queue.extend(reversed(self.relations_of[chosen]))
+            if cascade:
+                queue.extend(reversed(self.relations_of[chosen]))
 
     def component_relations(self, cells: list[CellKey]) -> list[int]:
         """Every relation reachable from ``cells`` through unknown cells, in order."""
@@ -285,6 +298,17 @@ class _Protector:
         if not leaks:
             return added
         tables = [_Alternatives(self, revealed=False)]
+        small = [leak.cell for leak in leaks if leak.cell in self.sensitive]
+        if len(small) > 1:
+            # One table in which every small count is 0 at once witnesses them all; cells
+            # shown by ``reveal`` may change in it only if it exists no other way.
+            chosen = tables[0].freeing_all(small)
+            if chosen is None:
+                tables.append(_Alternatives(self, revealed=True))
+                chosen = tables[1].freeing_all(small)
+            if chosen is not None:
+                added += self.hide_changed(chosen, tables)
+                leaks = [leak for leak in leaks if leak.cell not in self.sensitive]
         for leak in leaks:
             chosen = tables[0].freeing(leak.cell)
             if chosen is None:
@@ -294,15 +318,20 @@ class _Protector:
             if chosen is None:
                 self.unprotectable[leak.cell] = leak
                 continue
-            for cell in chosen:
-                if cell in self.revealed:  # needed after all: hidden again, for good
-                    self.revealed.discard(cell)
-                    self.kept.add(cell)
-                self.hide(cell)
-                added.append(cell)
-                for table in tables:
-                    table.hidden(cell)
+            added += self.hide_changed(chosen, tables)
         return added
+
+    def hide_changed(self, chosen: list[CellKey], tables: list[_Alternatives]) -> list[CellKey]:
+        """Hide the shown cells another table changes (``chosen``); they cost nothing more
+        in ``tables``."""
+        for cell in chosen:
+            if cell in self.revealed:  # needed after all: hidden again, for good
+                self.revealed.discard(cell)
+                self.kept.add(cell)
+            self.hide(cell)
+            for table in tables:
+                table.hidden(cell)
+        return list(chosen)
 
 
 class _Alternatives:
@@ -370,6 +399,35 @@ class _Alternatives:
                 return found
         return None
 
+    def freeing_all(self, cells: list[CellKey]) -> list[CellKey] | None:
+        """The shown cells of least total weight that one other table changes to bring
+        every one of ``cells`` (small counts) down to 0 at once; None when none does."""
+        if any(cell not in self.rise for cell in cells):
+            return None
+        saved = []
+        for cell in cells:
+            up, down = self.rise[cell], self.fall[cell]
+            saved.append((up, down, up.lb(), up.ub(), down.lb(), down.ub()))
+            down.SetLb(down.ub())
+            up.SetUb(0.0)
+        found = self.solve()
+        for up, down, up_lb, up_ub, down_lb, down_ub in saved:
+            up.SetBounds(up_lb, up_ub)
+            down.SetBounds(down_lb, down_ub)
+        return found
+
+    def solve(self) -> list[CellKey] | None:
+        """The shown cells (sorted) the table of least weight changes; None if none."""
+        if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        unpublished = self.protector.unpublished
+        return sorted(
+            other
+            for other, var in self.rise.items()
+            if other not in unpublished
+            and abs(var.solution_value() - self.fall[other].solution_value()) > _CHANGED
+        )
+
     def goals(self, cell: CellKey) -> list[float]:
         """How far ``cell`` must move: to 0 or to ``k`` for a small count, by one
         otherwise (a hidden cell pinned). Down first: a cell can rise to make up for it
@@ -395,17 +453,7 @@ class _Alternatives:
             up.SetUb(0.0)
         else:
             return None
-        status = self.solver.Solve()
-        found = None
-        if status == pywraplp.Solver.OPTIMAL:
-            unpublished = self.protector.unpublished
-            changed = sorted(
-                other
-                for other, var in self.rise.items()
-                if other not in unpublished
-                and abs(var.solution_value() - self.fall[other].solution_value()) > _CHANGED
-            )
-            found = changed
+        found = self.solve()
         up.SetBounds(bounds[0], bounds[1])
         down.SetBounds(bounds[2], bounds[3])
         return found
