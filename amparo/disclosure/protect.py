@@ -47,10 +47,10 @@ from amparo.disclosure.model import CellKey, Leak, Linked, Table
 
 # A cell another table moves by more than this is changed there (``_Alternatives``).
 _CHANGED = 1e-7
-# Step 1 hides at most this share of a part's cells by cascading; beyond it (tables with
-# three dimensions crossed, where every cell sits in many margins) only the small
-# counts' own relations get a complement, and the repair chooses the rest.
-_CASCADE_SHARE = 0.25
+# A part whose cells sit in more relations than this on average (tables with three
+# dimensions crossed: every cell is in several margins) gets its complements from one
+# other table at once (``_Protector.free_all_small``), not by cascading then an audit.
+_DENSE_RELATIONS = 4.0
 
 
 @dataclass(frozen=True)
@@ -205,13 +205,8 @@ class _Protector:
     def run(self) -> Protection:
         constraints = self.constraints
         dirty = sorted(self.unpublished)
-        self.close_singletons(range(len(constraints)))
-        if len(self.hidden) > _CASCADE_SHARE * len(self.values):
-            self.hidden = {cell for cell in self.sensitive if cell not in self.table.derived}
-            self.unpublished = (self.unpublished - set(self.values)) | self.hidden
-            self.unpublished |= set(self.table.derived)
-            self.published = _Published(self.values, self.unpublished)
-            self.close_singletons(range(len(constraints)), cascade=False)
+        if not (self.dense() and self.free_all_small()):
+            self.close_singletons(range(len(constraints)))
         rounds = 0
         while True:
             rounds += 1
@@ -248,6 +243,27 @@ class _Protector:
             tuple(self.unprotectable[cell] for cell in sorted(self.unprotectable)),
             rounds,
         )
+
+    def dense(self) -> bool:
+        """Whether the cells sit in more than ``_DENSE_RELATIONS`` relations on average."""
+        cells = len(self.relations_of)
+        return cells > 0 and sum(map(len, self.relations_of.values())) > _DENSE_RELATIONS * cells
+
+    def free_all_small(self) -> bool:
+        """Step 1 for a dense part: a complement for each lone small count (one pass, no
+        cascade), then the shown cells that one other table of least weight changes to
+        bring every small count to 0 at once are hidden, so that no small count has to
+        be found exposed by an audit first. False (nothing changed) when no table does
+        (the reader's known cells pin a small count)."""
+        hidden, unpublished = set(self.hidden), set(self.unpublished)
+        self.close_singletons(range(len(self.constraints)), cascade=False)
+        chosen = _Alternatives(self, revealed=False).freeing_all(sorted(self.sensitive))
+        if chosen is None:
+            self.hidden, self.unpublished = hidden, unpublished
+            self.published = _Published(self.values, unpublished)
+            return False
+        self.hide_changed(chosen, [])
+        return True
 
     def must_stay_unknown(self, cell: CellKey) -> bool:
         return cell in self.hidden or cell in self.sensitive
