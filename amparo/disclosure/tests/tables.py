@@ -15,10 +15,13 @@ SMALL_HEAVY = st.sampled_from([0, 0, 1, 1, 2, 3, 4, 5, 7, 12])
 
 
 @st.composite
-def observation_rows(draw, *, max_regions: int = 2, max_months: int = 2) -> list[Row]:
-    """Rows of one indicator: the finest groups of 2 or 3 dimensions, every marginal
-    total of them, sometimes a total larger than its parts (people of unknown group)."""
-    dims = draw(st.sampled_from([("sex", "age"), ("age", "form"), ("sex", "age", "form")]))
+def observation_rows(
+    draw, *, max_regions: int = 2, max_months: int = 2, dims: tuple[str, ...] | None = None
+) -> list[Row]:
+    """Rows of one indicator: the finest groups of 2 or 3 dimensions (``dims``, default
+    drawn), every marginal total of them, sometimes a total larger than its parts (people
+    of unknown group)."""
+    dims = dims or draw(st.sampled_from([("sex", "age"), ("age", "form"), ("sex", "age", "form")]))
     regions = draw(st.integers(1, max_regions))
     months = draw(st.lists(st.integers(1, 14), min_size=1, max_size=max_months, unique=True))
     rows = []
@@ -41,8 +44,15 @@ def observation_rows(draw, *, max_regions: int = 2, max_months: int = 2) -> list
 
 
 @st.composite
-def tables(draw, *, max_regions: int = 2, max_months: int = 2, aggregation: str | None = None):
-    rows = draw(observation_rows(max_regions=max_regions, max_months=max_months))
+def tables(
+    draw,
+    *,
+    max_regions: int = 2,
+    max_months: int = 2,
+    aggregation: str | None = None,
+    dims: tuple[str, ...] | None = None,
+):
+    rows = draw(observation_rows(max_regions=max_regions, max_months=max_months, dims=dims))
     method = aggregation or draw(st.sampled_from(["sum", "sum", "last"]))
     return build(rows, {"IND": Shape(aggregation=method)}).table
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import replace
 from datetime import date
@@ -12,7 +13,7 @@ from amparo.disclosure.audit import audit, intervals
 from amparo.disclosure.model import Constraint, Leak, Table
 from amparo.disclosure.protect import _Alternatives, _Protector, parts, protect, protection
 from amparo.disclosure.relations import Row, Shape, build
-from amparo.disclosure.tests.tables import published_of, tables
+from amparo.disclosure.tests.tables import DIMENSIONS, published_of, tables
 
 SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -484,3 +485,98 @@ def test_with_known_cells_the_run_reports_whatever_still_leaks(table, data):
     assert not result.hidden & known
     leaks = audit(published_of(table, result.hidden), table.constraints, k=5, hidden=result.hidden)
     assert {leak.cell for leak in leaks} <= {leak.cell for leak in result.unprotectable}
+
+
+THREE_WAY = ("sex", "age", "form")
+
+
+def two_small_counts_table():
+    """a (2) and b (3) are small parts of t = a + b + c; c is far cheaper than t."""
+    a, b, c, t = ("a",), ("b",), ("c",), ("t",)
+    values = {a: 2, b: 3, c: 20, t: 25}
+    return Table(values, (Constraint.sum(t, [a, b, c], label="t"),), weights={t: 100.0})
+
+
+def test_one_other_table_brings_every_small_count_to_zero_at_once():
+    table = two_small_counts_table()
+    protector = _Protector(table, 5)
+    # Both at 0 needs c at 25 (weight 21 per person) rather than t at 20 (100 each).
+    assert _Alternatives(protector, revealed=False).freeing_all([("a",), ("b",)]) == [("c",)]
+
+
+def test_no_table_brings_a_small_count_to_zero_when_known_cells_pin_it():
+    a, b, t = ("a",), ("b",), ("t",)
+    table = Table({a: 2, b: 3, t: 5}, (Constraint.sum(t, [a, b]),), known=frozenset({t}))
+    assert _Alternatives(_Protector(table, 5), revealed=False).freeing_all([a, b]) is None
+
+
+def test_a_repair_frees_several_small_counts_with_one_table():
+    # a (2) and b (3) are each pinned by their own total; one table with both at 0
+    # changes c and e (far cheaper than the totals), and then neither leaks.
+    a, b, c, e, t, s = ("a",), ("b",), ("c",), ("e",), ("t",), ("s",)
+    table = Table(
+        {a: 2, b: 3, c: 20, e: 10, t: 22, s: 13},
+        (Constraint.sum(t, [a, c]), Constraint.sum(s, [b, e])),
+        weights={t: 100.0, s: 100.0},
+    )
+    protector = _Protector(table, 5)
+    leaks = audit(protector.published, table.constraints, k=5, hidden=protector.hidden)
+    assert {leak.cell for leak in leaks} == {a, b}
+    assert protector.free_leaks(leaks) == [c, e]
+    assert audit(protector.published, table.constraints, k=5, hidden=protector.hidden) == []
+
+
+def three_way_table():
+    """One person in every finest group of sex x age x form, with every total."""
+    finest = list(itertools.product(*([(d, v) for v in DIMENSIONS[d]] for d in THREE_WAY)))
+    totals: Counter = Counter()
+    for size in range(len(THREE_WAY) + 1):
+        for group in finest:
+            for subset in itertools.combinations(group, size):
+                totals[keys.disaggregation(list(subset))] += 1
+    rows = [Row("I", "R", date(2027, 1, 1), group, v) for group, v in totals.items()]
+    return build(rows, {"I": Shape()}).table
+
+
+def test_only_tables_with_three_dimensions_crossed_are_dense():
+    assert not _Protector(two_by_two(), 5).dense()
+    assert not _Protector(two_small_counts_table(), 5).dense()
+    three_way = three_way_table()
+    assert _Protector(three_way, 5).dense()
+
+
+@SLOW
+@given(tables(max_regions=2, max_months=2, dims=THREE_WAY), st.sampled_from([3, 5, 11]))
+def test_a_dense_part_has_every_small_count_freed_before_any_audit(table, k):
+    # The complements come from one other table: the audit then finds no small count
+    # inside 1..k-1 (it may find a complement pinned, which is shown or covered after).
+    protector = _Protector(table, k)
+    assert protector.dense()
+    assert protector.free_all_small()
+    leaks = audit(protector.published, protector.constraints, k=k, hidden=protector.hidden)
+    assert [leak for leak in leaks if leak.cell in protector.sensitive] == []
+    assert protector.hidden >= {c for c in protector.sensitive if c not in table.derived}
+
+
+@SLOW
+@given(tables(max_regions=2, max_months=2, dims=THREE_WAY), st.sampled_from([3, 5, 11]))
+def test_what_protect_hides_in_a_dense_part_passes_the_audit_and_is_repeatable(table, k):
+    result = protection(table, k=k)
+    assert result.unprotectable == ()
+    published = published_of(table, result.hidden)
+    assert audit(published, table.constraints, k=k, hidden=result.hidden) == []
+    shuffled = replace(table, constraints=tuple(reversed(table.constraints)))
+    assert protection(shuffled, k=k).hidden == result.hidden
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    tables(max_regions=2, max_months=1, dims=THREE_WAY),
+    tables(max_regions=1, max_months=2, dims=("sex", "age")),
+)
+def test_a_dense_part_beside_another_is_protected_as_on_its_own(dense, other):
+    whole = joined(dense, renamed(other, "OTHER"))
+    result = protection(whole, k=5)
+    assert result.hidden == protect(dense, k=5) | protect(renamed(other, "OTHER"), k=5)
+    published = published_of(whole, result.hidden)
+    assert audit(published, whole.constraints, k=5, hidden=result.hidden) == []
