@@ -14,13 +14,22 @@ be worked out from the totals they belong to:
    count reaches 0 or ``k``, a hidden cell pinned moves by one. The shown cells that
    table changes, of least total weight, are hidden (``_Alternatives``): with them hidden,
    that table is one the reader must allow, so the leak is gone, and hiding more never
-   narrows another cell's range. The audit then runs again on the components that
-   changed, until none leaks (usually once more). A complement (not itself a small
-   count) that the audit finds pinned is shown instead: the reader can work it out, so
-   hiding it protects nothing, and showing it changes nothing the reader can work out.
+   narrows another cell's range. The small counts found leaking are freed together
+   first, by one table in which all of them are 0 (``freeing_all``: it witnesses each);
+   one leak at a time only when no such table exists. The audit then runs again on the
+   components that changed, until none leaks (usually once more). A complement (not
+   itself a small count) that the audit finds pinned is shown instead: the reader can
+   work it out, so hiding it protects nothing, and showing it changes nothing the reader
+   can work out.
    A cell shown this way is changed by the tables above only when nothing else frees a
    leak; it is then hidden again, for good (``kept``: never shown twice); only a leak
    that even this cannot cover makes the part be protected again without showing any.
+
+A *dense* part (cells in more than ``_DENSE_RELATIONS`` relations on average: all three
+dimensions crossed) replaces step 1 (``free_all_small``): there its cascade hides most
+cells and leaves one audit of thousands of hidden cells to find the leaks. Each lone
+small count gets one complement (no cascade), then one table in which every small count
+is 0 hides what it changes, before any audit; step 2 then runs as above.
 
 The table is first split into *parts*: cells linked by relations, published or not
 (``parts``). Nothing a reader sees in one part says anything about another (no relation
