@@ -101,11 +101,13 @@ def audit(
     k: int,
     hidden: Iterable[CellKey] = (),
     feasible: Mapping[CellKey, float] | None = None,
+    also: Iterable[Mapping[CellKey, float]] = (),
 ) -> list[Leak]:
     """The leaks (see the module) of publishing ``published`` to a reader who knows
     ``constraints``; ``hidden`` are the cells withheld from them (a hidden cell must not be
     published). ``feasible`` may give values known to fit every relation (the true values)
-    to save work. Sorted by cell; ``InconsistentPublication`` when nothing fits."""
+    to save work, ``also`` more such values (another table the reader cannot tell from
+    the true one). Sorted by cell; ``InconsistentPublication`` when nothing fits."""
     hidden = frozenset(hidden)
     shown_hidden = sorted(cell for cell in hidden if cell in published)
     if shown_hidden:
@@ -113,6 +115,8 @@ def audit(
     leaks: list[Leak] = []
     for component in _components(published, constraints):
         component.witness(feasible)
+        for values in also:
+            component.witness(values)
 
         def settled(cell: CellKey, lo: float, hi: float) -> bool:
             # The range only widens as more is solved: decided once it reaches 0 or k,

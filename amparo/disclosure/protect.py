@@ -181,6 +181,9 @@ class _Protector:
         # Shown cells hidden again for a small count stranded without them: never shown
         # twice, so that every cell changes side at most twice and the run ends.
         self.kept: set[CellKey] = set()
+        # Other tables the reader cannot tell from the true one (``free_all_small``): the
+        # audit takes their values as seen, so a cell they move is settled without a solve.
+        self.witnesses: list[dict[CellKey, float]] = []
 
     def hideable(self, cell: CellKey) -> bool:
         return (
@@ -200,6 +203,12 @@ class _Protector:
         )
 
     def reveal(self, cell: CellKey) -> None:
+        # A table that changes a cell shown now is no longer one the reader allows.
+        self.witnesses = [
+            table
+            for table in self.witnesses
+            if abs(table.get(cell, 0.0) - float(self.values.get(cell, 0))) <= _CHANGED
+        ]
         self.hidden.discard(cell)
         self.unpublished.discard(cell)
         self.revealed.add(cell)
@@ -226,6 +235,7 @@ class _Protector:
                 k=self.k,
                 hidden=self.hidden,
                 feasible=self.values,
+                also=self.witnesses,
             )
             leaks = [leak for leak in leaks if leak.cell not in self.unprotectable]
             if not leaks:
@@ -266,12 +276,14 @@ class _Protector:
         (the reader's known cells pin a small count)."""
         hidden, unpublished = set(self.hidden), set(self.unpublished)
         self.close_singletons(range(len(self.constraints)), cascade=False)
-        chosen = _Alternatives(self, revealed=False).freeing_all(sorted(self.sensitive))
+        tables = _Alternatives(self, revealed=False)
+        chosen = tables.freeing_all(sorted(self.sensitive))
         if chosen is None:
             self.hidden, self.unpublished = hidden, unpublished
             self.published = _Published(self.values, unpublished)
             return False
         self.hide_changed(chosen, [])
+        self.witnesses.append(tables.table)
         return True
 
     def must_stay_unknown(self, cell: CellKey) -> bool:
@@ -407,6 +419,7 @@ class _Alternatives:
                 row.SetCoefficient(self.fall[cell], -coef)
         objective.SetMinimization()
         self.solver = solver
+        self.table: dict[CellKey, float] = {}  # the last table found (``solve``)
 
     def hidden(self, cell: CellKey) -> None:
         """``cell`` is hidden now: changing it costs nothing more."""
@@ -445,6 +458,11 @@ class _Alternatives:
         """The shown cells (sorted) the table of least weight changes; None if none."""
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
+        values, fall = self.protector.values, self.fall
+        self.table = {
+            cell: float(values.get(cell, 0)) + up.solution_value() - fall[cell].solution_value()
+            for cell, up in self.rise.items()
+        }
         unpublished = self.protector.unpublished
         return sorted(
             other
