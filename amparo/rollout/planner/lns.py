@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from amparo.rollout.planner.greedy import GreedyInstance
-from amparo.rollout.planner.model import PlannedEvent
+from amparo.rollout.planner.model import PlannedEvent, finishes
 from amparo.rollout.planner.rules import violations
 from amparo.rollout.planner.search import Orders, Timing, events_of, orders_of, timed
 from amparo.rollout.planner.successors import least_travel
@@ -89,7 +89,7 @@ def improve_by_lns(
     if timing is None or not g.tasks:  # cannot happen for a valid schedule
         return events
     state, best_events = _State(orders, timing), events
-    if _key_of(g, events) < state.key:  # cannot happen: timing never makes things later
+    if finishes(g.plan.start, events) < state.key:  # cannot happen: timing never makes things later
         return events
     rng = random.Random(seed)  # noqa: S311 - variety among neighbourhoods, not secrecy
     least = least_travel(g.travel)
@@ -125,14 +125,6 @@ def improve_by_lns(
             continue
         state, best_events = candidate, candidate_events
     return best_events
-
-
-def _key_of(g: GreedyInstance, events: list[PlannedEvent]) -> tuple[int, int]:
-    ends: dict[str, int] = {}
-    for e in events:
-        end = (e.end - g.plan.start).days
-        ends[e.region] = max(ends.get(e.region, 0), end)
-    return max(ends.values(), default=0), sum(ends.values())
 
 
 def _neighbourhood(g: GreedyInstance, state: _State, size: int, rng: random.Random) -> list[int]:

@@ -91,6 +91,15 @@ def finish_of(events: Iterable[PlannedEvent]) -> date | None:
     return max((e.end for e in events), default=None)
 
 
+def finishes(start: date, events: Iterable[PlannedEvent]) -> tuple[int, int]:
+    """The finish and the sum of the regions' finishes, in days from ``start``: how two
+    schedules compare (the finish first)."""
+    ends: dict[str, int] = {}
+    for e in events:
+        ends[e.region] = max(ends.get(e.region, 0), (e.end - start).days)
+    return max(ends.values(), default=0), sum(ends.values())
+
+
 @dataclass(frozen=True)
 class RegionRow:
     """One region's events in a plan, in the plan's order."""

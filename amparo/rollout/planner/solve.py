@@ -30,6 +30,7 @@ from amparo.rollout.planner.model import (
     PlanResult,
     StageInput,
     finish_of,
+    finishes,
     stage_order,
     validate,
 )
@@ -418,17 +419,9 @@ def retimed(
     if timing is None:  # the orders contradict the chains: cannot happen for a solution
         return fallback
     events = events_of(instance, orders, timing)
-    if _finishes(plan, events) > _finishes(plan, fallback) or violations(plan, events):
+    if finishes(plan.start, events) > finishes(plan.start, fallback) or violations(plan, events):
         return fallback
     return events
-
-
-def _finishes(plan: PlanInput, events: Sequence[PlannedEvent]) -> tuple[int, int]:
-    """The finish and the sum of the regions' finishes (days from the start)."""
-    ends: dict[str, int] = {}
-    for e in events:
-        ends[e.region] = max(ends.get(e.region, 0), _days(plan, e.end))
-    return max(ends.values(), default=0), sum(ends.values())
 
 
 def _solve_watched(
