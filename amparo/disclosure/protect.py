@@ -277,7 +277,7 @@ class _Protector:
         hidden, unpublished = set(self.hidden), set(self.unpublished)
         self.close_singletons(range(len(self.constraints)), cascade=False)
         tables = _Alternatives(self, revealed=False)
-        chosen = tables.freeing_all(sorted(self.sensitive))
+        chosen = tables.freeing_all(sorted(self.sensitive), keep=True)
         if chosen is None:
             self.hidden, self.unpublished = hidden, unpublished
             self.published = _Published(self.values, unpublished)
@@ -419,7 +419,7 @@ class _Alternatives:
                 row.SetCoefficient(self.fall[cell], -coef)
         objective.SetMinimization()
         self.solver = solver
-        self.table: dict[CellKey, float] = {}  # the last table found (``solve``)
+        self.table: dict[CellKey, float] = {}  # the last table kept (``solve``)
 
     def hidden(self, cell: CellKey) -> None:
         """``cell`` is hidden now: changing it costs nothing more."""
@@ -437,32 +437,41 @@ class _Alternatives:
                 return found
         return None
 
-    def freeing_all(self, cells: list[CellKey]) -> list[CellKey] | None:
+    def freeing_all(self, cells: list[CellKey], *, keep: bool = False) -> list[CellKey] | None:
         """The shown cells of least total weight that one other table changes to bring
-        every one of ``cells`` (small counts) down to 0 at once; None when none does."""
+        every one of ``cells`` (small counts) down to 0 at once; None when none does.
+        ``keep``: that table's values are kept in ``table``."""
         if any(cell not in self.rise for cell in cells):
             return None
-        saved = []
-        for cell in cells:
-            up, down = self.rise[cell], self.fall[cell]
-            saved.append((up, down, up.lb(), up.ub(), down.lb(), down.ub()))
-            down.SetLb(down.ub())
-            up.SetUb(0.0)
-        found = self.solve()
-        for up, down, up_lb, up_ub, down_lb, down_ub in saved:
-            up.SetBounds(up_lb, up_ub)
-            down.SetBounds(down_lb, down_ub)
+        moves = [(self.fall[cell], self.fall[cell].ub(), None) for cell in cells]
+        moves += [(self.rise[cell], None, 0.0) for cell in cells]
+        return self.solve_with(moves, keep=keep)
+
+    def solve_with(
+        self, bounds: list[tuple[pywraplp.Variable, float | None, float | None]], *, keep: bool
+    ) -> list[CellKey] | None:
+        """``solve`` with each variable's lower and upper bound set as given (None: as it
+        is) for this solve only."""
+        saved = [(var, var.lb(), var.ub()) for var, _low, _high in bounds]
+        for var, low, high in bounds:
+            var.SetBounds(var.lb() if low is None else low, var.ub() if high is None else high)
+        found = self.solve(keep=keep)
+        for var, low, high in saved:
+            var.SetBounds(low, high)
         return found
 
-    def solve(self) -> list[CellKey] | None:
-        """The shown cells (sorted) the table of least weight changes; None if none."""
+    def solve(self, *, keep: bool = False) -> list[CellKey] | None:
+        """The shown cells (sorted) the table of least weight changes; None if none.
+        ``keep``: the table's values are kept in ``table`` (read now: a solution is gone
+        once a bound changes)."""
         if self.solver.Solve() != pywraplp.Solver.OPTIMAL:
             return None
         values, fall = self.protector.values, self.fall
-        self.table = {
-            cell: float(values.get(cell, 0)) + up.solution_value() - fall[cell].solution_value()
-            for cell, up in self.rise.items()
-        }
+        if keep:
+            self.table = {
+                cell: float(values.get(cell, 0)) + up.solution_value() - fall[cell].solution_value()
+                for cell, up in self.rise.items()
+            }
         unpublished = self.protector.unpublished
         return sorted(
             other
@@ -487,16 +496,8 @@ class _Alternatives:
         if cell not in self.rise:
             return None
         up, down = self.rise[cell], self.fall[cell]
-        bounds = (up.lb(), up.ub(), down.lb(), down.ub())
         if goal > 0:
-            up.SetLb(goal)
-            down.SetUb(0.0)
-        elif down.ub() + 1e-9 >= -goal:
-            down.SetLb(-goal)
-            up.SetUb(0.0)
-        else:
-            return None
-        found = self.solve()
-        up.SetBounds(bounds[0], bounds[1])
-        down.SetBounds(bounds[2], bounds[3])
-        return found
+            return self.solve_with([(up, goal, None), (down, None, 0.0)], keep=False)
+        if down.ub() + 1e-9 >= -goal:
+            return self.solve_with([(down, -goal, None), (up, None, 0.0)], keep=False)
+        return None
