@@ -34,6 +34,7 @@ from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
 
+from amparo.disclosure import lp
 from amparo.disclosure.model import CellKey, Constraint, Leak, Linked
 
 _TOLERANCE = 1e-5  # GLOP's answers are this close on tables of thousands of cells
@@ -152,6 +153,7 @@ class _Component:
         self.lows = dict.fromkeys(cells, math.inf)  # smallest value seen in a solution
         self.highs = dict.fromkeys(cells, -math.inf)
         self.solver: pywraplp.Solver | None = None
+        self.solver_name = ""
         self.variables: dict[CellKey, pywraplp.Variable] = {}
         self.rows_of: dict[CellKey, list[Constraint]] | None = None
         self.position = {cell: i for i, cell in enumerate(cells)}
@@ -248,6 +250,15 @@ class _Component:
             return not (lo <= hi and (settled(cell, lo, hi) or all(self.exact(cell))))
 
         unsettled = [c for c in self.cells if open_(c)]
+        # Cells that a move of one whole person does not settle (small counts, which
+        # must reach 0 or k) are pushed down together first, by themselves: with the
+        # others in the sum, the totals make the objective flat (one cell down, another
+        # up) and the solver moves next to nothing. Only from known true values (one
+        # table seen is not enough to tell a small count from the others).
+        far = [c for c in unsettled if self._far(c, settled)]
+        if len(far) >= _SPREAD_LEAST and all(self.lows[c] <= self.highs[c] for c in self.cells):
+            self._optimise(dict.fromkeys(far, 1.0), maximise=False)
+            unsettled = [c for c in unsettled if open_(c)]
         stalled = 0
         for round_ in range(_SPREAD_ROUNDS):
             if len(unsettled) < _SPREAD_LEAST or stalled >= 3:
@@ -265,6 +276,12 @@ class _Component:
                 unsettled = [c for c in unsettled if open_(c)]
             stalled = stalled + 1 if len(unsettled) == before else 0
 
+    def _far(self, cell: CellKey, settled) -> bool:
+        """Whether seeing ``cell`` one whole person lower or higher than seen so far would
+        still leave it unsettled."""
+        lo, hi = self.lows[cell], self.highs[cell]
+        return lo <= hi and not settled(cell, lo - 1, hi) and not settled(cell, lo, hi + 1)
+
     def _single(self) -> dict[CellKey, Interval]:
         (cell,) = self.cells
         lo, hi = 0.0, math.inf
@@ -281,11 +298,9 @@ class _Component:
         low, high = _whole(lo, hi)
         return {cell: Interval(low, high, self.shown_constraints(cell))}
 
-    def _build(self, name: str = "GLOP") -> None:
-        solver = pywraplp.Solver.CreateSolver(name)
-        if name == "GLOP":
-            # GLOP's presolve has called feasible tables of thousands of cells infeasible.
-            solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+    def _build(self, name: str | None = None) -> None:
+        self.solver_name = name or lp.for_size(len(self.cells))
+        solver = lp.solver(self.solver_name)
         variables = {cell: solver.NumVar(0.0, self.big, "") for cell in self.cells}
         for _constraint, coefficients, low, high in self.rows:
             row = solver.Constraint(low, high)
@@ -299,8 +314,8 @@ class _Component:
             self._build()
         status = self._run(objective, maximise)
         if status != pywraplp.Solver.OPTIMAL:
-            # Confirm with another solver (CLP) before believing it.
-            self._build("CLP")
+            # Confirm with another solver before believing it.
+            self._build(lp.other(self.solver_name))
             status = self._run(objective, maximise)
         if status == pywraplp.Solver.INFEASIBLE:
             raise InconsistentPublication(self.constraints)
