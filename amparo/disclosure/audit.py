@@ -103,21 +103,28 @@ def audit(
     hidden: Iterable[CellKey] = (),
     feasible: Mapping[CellKey, float] | None = None,
     also: Iterable[Mapping[CellKey, float]] = (),
+    seen: list[dict[CellKey, float]] | None = None,
 ) -> list[Leak]:
     """The leaks (see the module) of publishing ``published`` to a reader who knows
     ``constraints``; ``hidden`` are the cells withheld from them (a hidden cell must not be
     published). ``feasible`` may give values known to fit every relation (the true values)
     to save work, ``also`` more such values (another table the reader cannot tell from
-    the true one). Sorted by cell; ``InconsistentPublication`` when nothing fits."""
+    the true one). ``seen``, if given, gets every table the solver found (the unknowns
+    of a component and the published cells of its relations): each is one more such
+    table, for a later audit of the same data with fewer cells shown. Sorted by cell;
+    ``InconsistentPublication`` when nothing fits."""
     hidden = frozenset(hidden)
     shown_hidden = sorted(cell for cell in hidden if cell in published)
     if shown_hidden:
         raise ValueError(f"cells both hidden and published: {shown_hidden[:5]}")
+    also = list(also)
     leaks: list[Leak] = []
     for component in _components(published, constraints):
         component.witness(feasible)
         for values in also:
             component.witness(values)
+        if seen is not None:
+            component.solutions = []
 
         def settled(cell: CellKey, lo: float, hi: float) -> bool:
             # The range only widens as more is solved: decided once it reaches 0 or k,
@@ -130,6 +137,14 @@ def audit(
         for cell, interval in component.intervals(settled).items():
             if interval.inside(k) or (cell in hidden and interval.pinned):
                 leaks.append(Leak(cell, interval.low, interval.high, interval.constraints))
+        if seen is not None:
+            shown = {
+                cell: float(published[cell])
+                for constraint in component.constraints
+                for cell in constraint.cells
+                if cell in published
+            }
+            seen.extend({**shown, **solution} for solution in component.solutions)
     return sorted(leaks, key=lambda leak: leak.cell)
 
 
@@ -154,6 +169,7 @@ class _Component:
         self.highs = dict.fromkeys(cells, -math.inf)
         self.solver: pywraplp.Solver | None = None
         self.solver_name = ""
+        self.solutions: list[dict[CellKey, float]] | None = None  # kept when asked (``audit``)
         self.variables: dict[CellKey, pywraplp.Variable] = {}
         self.rows_of: dict[CellKey, list[Constraint]] | None = None
         self.position = {cell: i for i, cell in enumerate(cells)}
@@ -322,7 +338,10 @@ class _Component:
         if status != pywraplp.Solver.OPTIMAL:
             labels = "; ".join(sorted({c.label for c in self.constraints})[:5])
             raise RuntimeError(f"the solver gave up (status {status}) on: {labels}")
-        self._see({c: v.solution_value() for c, v in self.variables.items()})
+        solution = {c: v.solution_value() for c, v in self.variables.items()}
+        self._see(solution)
+        if self.solutions is not None:
+            self.solutions.append(solution)
         return self.solver.Objective().Value()
 
     def _run(self, objective: Mapping[CellKey, float], maximise: bool) -> int:

@@ -204,11 +204,11 @@ class _Protector:
         )
 
     def reveal(self, cell: CellKey) -> None:
-        # A table that changes a cell shown now is no longer one the reader allows.
+        # A table that changes a cell shown now is no longer one the reader allows (one
+        # without the cell, from another component, keeps its true value).
+        value = float(self.values.get(cell, 0))
         self.witnesses = [
-            table
-            for table in self.witnesses
-            if abs(table.get(cell, 0.0) - float(self.values.get(cell, 0))) <= _CHANGED
+            table for table in self.witnesses if abs(table.get(cell, value) - value) <= _CHANGED
         ]
         self.hidden.discard(cell)
         self.unpublished.discard(cell)
@@ -237,6 +237,7 @@ class _Protector:
                 hidden=self.hidden,
                 feasible=self.values,
                 also=self.witnesses,
+                seen=self.witnesses,
             )
             leaks = [leak for leak in leaks if leak.cell not in self.unprotectable]
             if not leaks:
