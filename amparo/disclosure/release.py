@@ -3,15 +3,18 @@
 A reader is an audience: a threshold ``k`` and the regions whose details they see in full
 (their cells are ``known``: never hidden, and counted as published). For each audience the
 whole table of counts (every region and the program, every period and disaggregation, the
-church track) is protected once (``protect``), cached under a cheap version of the data,
-and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release``
-which cells to hide. Restricting a safe publication to fewer cells stays safe, so a
-page that shows part of the table hides what the release hides and nothing else.
+church track) is protected once per version of the data (``protect``), kept in the
+database (``stored``: inline when the data is small, by the worker otherwise; until then a
+*pending* release hides every count) and cached per process, and every output (pages,
+charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release`` which cells to hide.
+Restricting a safe publication to fewer cells stays safe, so a page that shows part of the
+table hides what the release hides and nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,8 +29,9 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts import access
 from amparo.accounts.models import User
-from amparo.disclosure import keys, relations, track
+from amparo.disclosure import keys, relations, stored, track
 from amparo.disclosure.model import CellKey, Table
+from amparo.disclosure.models import ProtectionState
 from amparo.disclosure.protect import protect
 from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.territory.models import OrganizationKind
@@ -42,6 +46,46 @@ def note(k: int) -> str:
         "c: hidden to protect small counts (a count under %(k)s, or a figure that would "
         "let one be worked out)"
     ) % {"k": k}
+
+
+def pending_note() -> str:
+    """What an output made from a pending release says (every count is hidden)."""
+    return _(
+        "Figures are being protected after a recent data change; counts are hidden until "
+        "that is done (usually a few minutes). Reload later."
+    )
+
+
+class EveryCell:
+    """The hidden cells of a protection not worked out yet: every cell. It answers what a
+    set of hidden cells is asked (``in``, truth, ``|`` and ``<=`` with a frozenset) and
+    refuses to be listed, so no caller can mistake it for few cells."""
+
+    def __contains__(self, cell: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __or__(self, other: object) -> EveryCell:
+        return self
+
+    __ror__ = __or__
+
+    def __le__(self, other: object) -> bool:
+        return other is self
+
+    def __ge__(self, other: object) -> bool:
+        return True
+
+    def __iter__(self):
+        raise TypeError("every cell is hidden: there is no list of them")
+
+    def __repr__(self) -> str:
+        return "EVERY_CELL"
+
+
+EVERY_CELL = EveryCell()
 
 
 def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
@@ -86,8 +130,13 @@ class Release:
     """The protection of one audience: the cells it must not see."""
 
     k: int
-    hidden: frozenset[CellKey]
+    hidden: frozenset[CellKey] | EveryCell
     program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
+
+    @property
+    def pending(self) -> bool:
+        """Whether the protection is still being worked out (every count is hidden)."""
+        return self.hidden is EVERY_CELL
 
     def hides(self, cell: CellKey) -> bool:
         return cell in self.hidden
@@ -119,20 +168,112 @@ class Release:
     def note(self) -> str:
         return note(self.k)
 
+    @property
+    def output_note(self) -> str:
+        """The note a file (CSV, workbook, PDF) prints: it cannot show the page's notice."""
+        return f"{self.note}. {pending_note()}" if self.pending else self.note
+
+
+def audience_key(audience: Audience) -> str:
+    return stored.audience_key(audience.k, audience.known_regions, audience.program_known)
+
 
 def release_for(audience: Audience) -> Release:
-    """The audience's protection, computed once per data version and cached."""
-    known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
-    digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
-    key = f"disclosure:{data_version()}:{digest}"
-    found = cache.get(key)
+    """The audience's protection at the current data version: cached in the process, else
+    stored in the database, else worked out now when the data is small. Larger data is
+    left to the worker (``protect_audience``) and meanwhile the release is pending: it
+    hides every count, which reveals nothing. Never an older version's protection."""
+    version = data_version()
+    key = audience_key(audience)
+    cache_key = f"disclosure:v2:{version}:{key}"
+    found = cache.get(cache_key)
     if found is None:
-        table = counts_table(audience)
-        program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
-        found = (protect_cells(table, k=audience.k), program)
-        cache.set(key, found, 24 * 3600)
-    hidden, program = found
-    return Release(audience.k, hidden, program)
+        found = stored.protection_load(version=version, key=key)
+        if found is None and not stored.data_small():
+            protection_request(audience, version=version)
+            _audience_used(audience, key)
+            return Release(audience.k, EVERY_CELL)
+        if found is None:
+            found = protection_compute(audience, version=version)
+        _audience_used(audience, key)
+        cache.set(cache_key, found, 24 * 3600)
+    return Release(audience.k, found.hidden, found.program_cells)
+
+
+def _audience_used(audience: Audience, key: str) -> None:
+    stored.audience_used(
+        key=key,
+        k=audience.k,
+        known_regions=audience.known_regions,
+        program_known=audience.program_known,
+    )
+
+
+def protection_compute(audience: Audience, *, version: str) -> stored.Protection:
+    """Work out the audience's protection over the whole table and store it under
+    ``version``, read before the table: data changed meanwhile has a newer version, which
+    this protection is never used for."""
+    started = time.monotonic()
+    table = counts_table(audience)
+    program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
+    protection = stored.Protection(protect_cells(table, k=audience.k), program)
+    stored.protection_store(
+        version=version,
+        key=audience_key(audience),
+        k=audience.k,
+        protection=protection,
+        duration=time.monotonic() - started,
+    )
+    return protection
+
+
+def protection_request(audience: Audience, *, version: str) -> bool:
+    """Ask the worker for the audience's protection at ``version`` unless it is already
+    stored or asked for (by any process: the claim is a database row). True if queued."""
+    from amparo.disclosure import tasks
+
+    if not stored.protection_claim(version=version, key=audience_key(audience), k=audience.k):
+        return False
+    tasks.protect_audience.enqueue(
+        audience.k, sorted(audience.known_regions), audience.program_known
+    )
+    return True
+
+
+def protect_audience_now(audience: Audience) -> stored.Protection:
+    """The worker's side: store the audience's protection at the current data version
+    (nothing to do when it is stored already)."""
+    version = data_version()
+    key = audience_key(audience)
+    found = stored.protection_load(version=version, key=key)
+    if found is not None:
+        return found
+    stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.RUNNING)
+    try:
+        return protection_compute(audience, version=version)
+    except Exception:
+        stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.FAILED)
+        raise
+
+
+def audiences_to_protect() -> list[Audience]:
+    """The public audience and those pages asked for lately (at the current thresholds)."""
+    ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}
+    found = {public_audience()}
+    for use in stored.audiences_in_use():
+        if use.k in ks:
+            found.add(Audience(use.k, frozenset(use.known_regions), use.program_known))
+    return sorted(found, key=lambda a: (a.k, a.program_known, sorted(a.known_regions)))
+
+
+def protections_queue() -> int:
+    """After a change to counted data: ask the worker for the protections of the audiences
+    in use, so that pages rarely find theirs missing. Small data is protected inline by
+    the first page that asks, so nothing is queued then. Returns how many were queued."""
+    if stored.data_small():
+        return 0
+    version = data_version()
+    return sum(protection_request(a, version=version) for a in audiences_to_protect())
 
 
 def release_of(user: User, *, public: bool = False) -> Release:
@@ -150,6 +291,7 @@ def report_release(user: User, *, donor: bool) -> Release:
     public = release_for(public_audience())
     if own.hidden <= public.hidden:
         return public
+    # With either pending, the union is every cell: the result is pending too.
     return Release(public.k, public.hidden | own.hidden, public.program_cells)
 
 
@@ -336,6 +478,8 @@ def groups_shown(release: Release, region: str) -> bool:
     ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
     if not release.hidden:
         return True
+    if release.pending:
+        return False
     codes = computed_codes()
     group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
     return track.groups_shown(region, release.hidden, group_codes)
@@ -385,7 +529,9 @@ def combined_hidden(
     """Whether a figure combined from ``cells`` (a chart point over several regions, a
     current value) must be hidden: it is shown when it is itself a cell the release shows
     (``program_cell``), or when every cell it combines is shown, since then it tells the
-    reader nothing they could not add up."""
+    reader nothing they could not add up. A pending release hides every such figure."""
+    if release.pending:
+        return True
     if (
         program_cell is not None
         and program_cell in release.program_cells
@@ -396,6 +542,7 @@ def combined_hidden(
 
 
 __all__ = [
+    "EVERY_CELL",
     "MARKER",
     "Audience",
     "Release",
@@ -405,6 +552,8 @@ __all__ = [
     "event_training_month",
     "groups_shown",
     "note",
+    "pending_note",
+    "protections_queue",
     "public_audience",
     "release_for",
     "release_of",

@@ -1,0 +1,174 @@
+"""Protections kept in the database: worked out once per audience and data version (inline
+when the data is small, by the worker otherwise) and read by every process.
+
+A protection is only ever read for the data version it was computed at: the row's key is
+the version, so a page never applies an older version's hidden cells to newer data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from amparo.disclosure.model import CellKey
+from amparo.disclosure.models import AudienceUse, ProtectionState, StoredProtection
+
+KEPT_VERSIONS = 3  # protections kept per audience: the latest data versions
+KEPT_AUDIENCES = 200  # audiences remembered as in use; the least recently used go
+USED_WITHIN = timedelta(days=30)  # audiences protected again after a data change
+
+
+@dataclass(frozen=True)
+class Protection:
+    """What a release needs of a stored protection."""
+
+    hidden: frozenset[CellKey]
+    program_cells: frozenset[CellKey]
+
+
+def audience_key(k: int, known_regions: Iterable[str], program_known: bool) -> str:
+    """A short, stable name for an audience (its k and the regions it knows in full)."""
+    known = ",".join(sorted(known_regions)) + ("|*" if program_known else "")
+    return hashlib.sha256(f"{k}:{known}".encode()).hexdigest()[:16]
+
+
+def encode_cells(cells: Iterable[CellKey]) -> bytes:
+    """Cells as compressed JSON: a country's hidden cells are tens of thousands of tuples."""
+    return zlib.compress(json.dumps(sorted(cells), separators=(",", ":")).encode(), 6)
+
+
+def decode_cells(blob: bytes | memoryview | None) -> frozenset[CellKey]:
+    if not blob:
+        return frozenset()
+    return frozenset(tuple(cell) for cell in json.loads(zlib.decompress(bytes(blob))))
+
+
+def protection_load(*, version: str, key: str) -> Protection | None:
+    """The finished protection of audience ``key`` at data ``version``, if stored."""
+    row = (
+        StoredProtection.objects.filter(version=version, audience=key, state=ProtectionState.DONE)
+        .values_list("hidden", "program_cells")
+        .first()
+    )
+    if row is None:
+        return None
+    return Protection(decode_cells(row[0]), decode_cells(row[1]))
+
+
+def protection_store(
+    *,
+    version: str,
+    key: str,
+    k: int,
+    protection: Protection,
+    duration: float,
+) -> None:
+    """Keep a finished protection, and only the latest few versions of the audience."""
+    StoredProtection.objects.update_or_create(
+        version=version,
+        audience=key,
+        defaults={
+            "k": k,
+            "state": ProtectionState.DONE,
+            "hidden": encode_cells(protection.hidden),
+            "program_cells": encode_cells(protection.program_cells),
+            "hidden_count": len(protection.hidden),
+            "computed_at": timezone.now(),
+            "duration_seconds": round(duration, 3),
+        },
+    )
+    older = StoredProtection.objects.filter(audience=key).order_by("-updated_at", "-pk")
+    stale = list(older.values_list("pk", flat=True)[KEPT_VERSIONS:])
+    if stale:
+        StoredProtection.objects.filter(pk__in=stale).delete()
+
+
+def protection_claim(*, version: str, key: str, k: int) -> bool:
+    """Mark audience ``key``'s protection at ``version`` as queued; True when the caller
+    should queue it, False when it is already stored, queued or running. A claim left
+    unfinished longer than a task may run (a worker that stopped) can be taken again."""
+    _row, created = StoredProtection.objects.get_or_create(
+        version=version, audience=key, defaults={"k": k}
+    )
+    if created:
+        return True
+    lost = timezone.now() - timedelta(minutes=settings.AMPARO_TASK_TIMEOUT_MINUTES)
+    retaken = (
+        StoredProtection.objects.filter(version=version, audience=key, updated_at__lt=lost)
+        .filter(~Q(state=ProtectionState.DONE))
+        .update(state=ProtectionState.QUEUED, updated_at=timezone.now())
+    )
+    return retaken == 1
+
+
+def protection_mark(*, version: str, key: str, k: int, state: str) -> None:
+    StoredProtection.objects.update_or_create(
+        version=version, audience=key, defaults={"k": k, "state": state}
+    )
+
+
+def audience_used(*, key: str, k: int, known_regions: Iterable[str], program_known: bool) -> None:
+    """Remember that a page asked for this audience (the worker protects it again after a
+    data change); only the most recently used ``KEPT_AUDIENCES`` are kept."""
+    _row, created = AudienceUse.objects.update_or_create(
+        audience=key,
+        defaults={
+            "k": k,
+            "known_regions": sorted(known_regions),
+            "program_known": program_known,
+            "last_used": timezone.now(),
+        },
+    )
+    if created:
+        old = AudienceUse.objects.order_by("-last_used").values_list("pk", flat=True)
+        stale = list(old[KEPT_AUDIENCES:])
+        if stale:
+            AudienceUse.objects.filter(pk__in=stale).delete()
+
+
+def audiences_in_use() -> list[AudienceUse]:
+    return list(AudienceUse.objects.filter(last_used__gte=timezone.now() - USED_WITHIN))
+
+
+def data_rows() -> int:
+    """How large the protection's work is: the count observations and attendance rows."""
+    from amparo.indicators.models import Observation, Unit
+    from amparo.rollout.models import Attendance
+
+    return (
+        Observation.objects.filter(indicator__unit=Unit.COUNT).count() + Attendance.objects.count()
+    )
+
+
+def data_small() -> bool:
+    """Whether a protection is quick enough to work out inside a web request."""
+    return data_rows() < settings.AMPARO_DISCLOSURE_INLINE_ROWS
+
+
+def after_counted_change() -> None:
+    """Called on every save or deletion of counted data: once per transaction, after it
+    commits, the worker is asked for the protections of the audiences in use (a bulk
+    import saves many rows in one transaction and queues once)."""
+    if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
+        return
+    transaction.on_commit(_queue_after_commit)
+
+
+def counted_changed(**_kwargs: object) -> None:
+    """Receiver of the counted models' ``post_save`` and ``post_delete``."""
+    after_counted_change()
+
+
+def _queue_after_commit() -> None:
+    from amparo.disclosure import release
+
+    release.protections_queue()
