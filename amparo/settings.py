@@ -295,7 +295,7 @@ AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
 # donors or the public use the higher k for everyone.
 AMPARO_DISCLOSURE_K = env_int(ENV, "AMPARO_DISCLOSURE_K", 5, minimum=2)
 AMPARO_DISCLOSURE_K_PUBLIC = env_int(ENV, "AMPARO_DISCLOSURE_K_PUBLIC", 11, minimum=2)
-# Data this small (count observations plus attendance rows) is protected inside the page
+# Data this small (observations plus attendance rows) is protected inside the page
 # that first asks; larger data by the worker, pages hiding every count meanwhile.
 AMPARO_DISCLOSURE_INLINE_ROWS = env_int(ENV, "AMPARO_DISCLOSURE_INLINE_ROWS", 20000, minimum=0)
 

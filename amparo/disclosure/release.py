@@ -183,13 +183,13 @@ def release_for(audience: Audience) -> Release:
     stored in the database, else worked out now when the data is small. Larger data is
     left to the worker (``protect_audience``) and meanwhile the release is pending: it
     hides every count, which reveals nothing. Never an older version's protection."""
-    version = data_version()
+    version, size = data_state()
     key = audience_key(audience)
     cache_key = f"disclosure:v2:{version}:{key}"
     found = cache.get(cache_key)
     if found is None:
         found = stored.protection_load(version=version, key=key)
-        if found is None and not stored.data_small():
+        if found is None and not stored.data_small(size):
             protection_request(audience, version=version)
             _audience_used(audience, key)
             return Release(audience.k, EVERY_CELL)
@@ -270,9 +270,9 @@ def protections_queue() -> int:
     """After a change to counted data: ask the worker for the protections of the audiences
     in use, so that pages rarely find theirs missing. Small data is protected inline by
     the first page that asks, so nothing is queued then. Returns how many were queued."""
-    if stored.data_small():
+    version, size = data_state()
+    if stored.data_small(size):
         return 0
-    version = data_version()
     return sum(protection_request(a, version=version) for a in audiences_to_protect())
 
 
@@ -295,6 +295,17 @@ def report_release(user: User, *, donor: bool) -> Release:
     return Release(public.k, public.hidden | own.hidden, public.program_cells)
 
 
+def report_release_ready(user: User, *, donor: bool) -> bool:
+    """Whether ``report_release(user, donor=donor)`` would not be pending, without working
+    anything out: its protections are stored, or the data is small enough to protect when
+    asked. A report made while pending is not handed out again once they are ready."""
+    version, size = data_state()
+    if stored.data_small(size):
+        return True
+    audiences = [audience_for(user)] + ([public_audience()] if donor else [])
+    return all(stored.protection_done(version=version, key=audience_key(a)) for a in audiences)
+
+
 def request_release(request: HttpRequest) -> Release:
     """The release of the request's user, worked out once per request."""
     found = getattr(request, "_amparo_release", None)
@@ -308,6 +319,12 @@ def data_version() -> str:
     """Changes whenever a counted row is added, removed or changed: counts, latest change
     and sums of the source tables, in one query (a bulk ``update()`` leaves ``updated_at``
     as it was, the sums catch it)."""
+    return data_state()[0]
+
+
+def data_state() -> tuple[str, int]:
+    """``data_version`` and the size of the protection's work (observations plus
+    attendance rows, ``stored.data_small``), from the same query."""
     from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
 
     def table(model: type) -> str:
@@ -334,7 +351,8 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns))
         rows = cursor.fetchall()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+    size = (rows[0][0] or 0) + (rows[0][7] or 0)  # observations and attendance rows
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20], size
 
 
 def counts_table(audience: Audience) -> Table:

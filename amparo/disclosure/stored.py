@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -64,6 +64,12 @@ def protection_load(*, version: str, key: str) -> Protection | None:
     return Protection(decode_cells(row[0]), decode_cells(row[1]))
 
 
+def protection_done(*, version: str, key: str) -> bool:
+    return StoredProtection.objects.filter(
+        version=version, audience=key, state=ProtectionState.DONE
+    ).exists()
+
+
 def protection_store(
     *,
     version: str,
@@ -73,18 +79,16 @@ def protection_store(
     duration: float,
 ) -> None:
     """Keep a finished protection, and only the latest few versions of the audience."""
-    StoredProtection.objects.update_or_create(
-        version=version,
-        audience=key,
-        defaults={
-            "k": k,
-            "state": ProtectionState.DONE,
-            "hidden": encode_cells(protection.hidden),
-            "program_cells": encode_cells(protection.program_cells),
-            "hidden_count": len(protection.hidden),
-            "computed_at": timezone.now(),
-            "duration_seconds": round(duration, 3),
-        },
+    _upsert(
+        StoredProtection,
+        {"version": version, "audience": key},
+        k=k,
+        state=ProtectionState.DONE,
+        hidden=encode_cells(protection.hidden),
+        program_cells=encode_cells(protection.program_cells),
+        hidden_count=len(protection.hidden),
+        computed_at=timezone.now(),
+        duration_seconds=round(duration, 3),
     )
     older = StoredProtection.objects.filter(audience=key).order_by("-updated_at", "-pk")
     stale = list(older.values_list("pk", flat=True)[KEPT_VERSIONS:])
@@ -111,22 +115,35 @@ def protection_claim(*, version: str, key: str, k: int) -> bool:
 
 
 def protection_mark(*, version: str, key: str, k: int, state: str) -> None:
-    StoredProtection.objects.update_or_create(
-        version=version, audience=key, defaults={"k": k, "state": state}
-    )
+    _upsert(StoredProtection, {"version": version, "audience": key}, k=k, state=state)
+
+
+def _upsert(model: type, unique: dict[str, object], **values: object) -> bool:
+    """Update the row with ``unique`` or create it; True when created. One query when the
+    row exists, two when not (``update_or_create`` takes four): pages call this."""
+    if "updated_at" in {f.name for f in model._meta.concrete_fields}:
+        values.setdefault("updated_at", timezone.now())
+    if model.objects.filter(**unique).update(**values):
+        return False
+    try:
+        with transaction.atomic():
+            model.objects.create(**unique, **values)
+    except IntegrityError:  # another process created it meanwhile
+        model.objects.filter(**unique).update(**values)
+        return False
+    return True
 
 
 def audience_used(*, key: str, k: int, known_regions: Iterable[str], program_known: bool) -> None:
     """Remember that a page asked for this audience (the worker protects it again after a
     data change); only the most recently used ``KEPT_AUDIENCES`` are kept."""
-    _row, created = AudienceUse.objects.update_or_create(
-        audience=key,
-        defaults={
-            "k": k,
-            "known_regions": sorted(known_regions),
-            "program_known": program_known,
-            "last_used": timezone.now(),
-        },
+    created = _upsert(
+        AudienceUse,
+        {"audience": key},
+        k=k,
+        known_regions=sorted(known_regions),
+        program_known=program_known,
+        last_used=timezone.now(),
     )
     if created:
         old = AudienceUse.objects.order_by("-last_used").values_list("pk", flat=True)
@@ -139,19 +156,11 @@ def audiences_in_use() -> list[AudienceUse]:
     return list(AudienceUse.objects.filter(last_used__gte=timezone.now() - USED_WITHIN))
 
 
-def data_rows() -> int:
-    """How large the protection's work is: the count observations and attendance rows."""
-    from amparo.indicators.models import Observation, Unit
-    from amparo.rollout.models import Attendance
-
-    return (
-        Observation.objects.filter(indicator__unit=Unit.COUNT).count() + Attendance.objects.count()
-    )
-
-
-def data_small() -> bool:
-    """Whether a protection is quick enough to work out inside a web request."""
-    return data_rows() < settings.AMPARO_DISCLOSURE_INLINE_ROWS
+def data_small(rows: int) -> bool:
+    """Whether a protection over ``rows`` observations and attendance rows (counted with
+    the data version, ``release.data_state``) is quick enough to work out inside a web
+    request."""
+    return rows < settings.AMPARO_DISCLOSURE_INLINE_ROWS
 
 
 def after_counted_change() -> None:

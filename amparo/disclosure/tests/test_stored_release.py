@@ -358,3 +358,33 @@ def test_the_command_stores_the_protections_in_use_with_progress(
     assert not release_of(world.users["viewer"]).pending and protect_calls == [5, 11]
     call_command("disclosure_protect", "--quiet", stderr=err, stdout=out)
     assert protect_calls == [5, 11] and len(err.getvalue().splitlines()) == 2
+
+
+@pytest.mark.usefixtures("victims", "large", "queued")
+def test_a_report_made_while_pending_is_made_again_once_protected(world) -> None:
+    from amparo.reports import services
+    from amparo.reports.models import ReportFile, ReportStatus
+
+    viewer = world.users["viewer"]
+
+    def ask() -> tuple[ReportFile, bool]:
+        return services.report_request(
+            regions=[world.region_a],
+            region=world.region_a,
+            kind="workbook",
+            file_format="xlsx",
+            lang="es",
+            donor=True,
+            since=None,
+            by=viewer,
+        )
+
+    first, _reused = ask()
+    ReportFile.objects.filter(pk=first.pk).update(status=ReportStatus.DONE)
+    assert ask() == (first, True)  # still pending: the same (all "c") report
+    assert release_of(viewer).pending  # the viewer's audience is now in use
+    call_command("disclosure_protect", "--quiet", stdout=io.StringIO())
+    second, reused = ask()
+    assert not reused and second != first
+    ReportFile.objects.filter(pk=second.pk).update(status=ReportStatus.DONE)
+    assert ask() == (second, True)
