@@ -256,6 +256,14 @@ def protect_audience_now(audience: Audience) -> stored.Protection:
         raise
 
 
+def protect_now(user: User) -> None:
+    """Store the protections of ``user``'s outputs (their own, and the donor version's
+    public one), working out those missing now: for the audit, which reads the outputs
+    and must not read them pending."""
+    for audience in (audience_for(user), public_audience()):
+        protect_audience_now(audience)
+
+
 def audiences_to_protect() -> list[Audience]:
     """The public audience and those pages asked for lately (at the current thresholds)."""
     ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -90,10 +90,9 @@ def protection_store(
         computed_at=timezone.now(),
         duration_seconds=round(duration, 3),
     )
-    older = StoredProtection.objects.filter(audience=key).order_by("-updated_at", "-pk")
-    stale = list(older.values_list("pk", flat=True)[KEPT_VERSIONS:])
-    if stale:
-        StoredProtection.objects.filter(pk__in=stale).delete()
+    rows = StoredProtection.objects.filter(audience=key)
+    latest = rows.order_by("-updated_at", "-pk").values("pk")[:KEPT_VERSIONS]
+    rows.exclude(pk__in=latest).delete()
 
 
 def protection_claim(*, version: str, key: str, k: int) -> bool:
@@ -118,26 +117,24 @@ def protection_mark(*, version: str, key: str, k: int, state: str) -> None:
     _upsert(StoredProtection, {"version": version, "audience": key}, k=k, state=state)
 
 
-def _upsert(model: type, unique: dict[str, object], **values: object) -> bool:
-    """Update the row with ``unique`` or create it; True when created. One query when the
-    row exists, two when not (``update_or_create`` takes four): pages call this."""
+def _upsert(model: type, unique: dict[str, object], **values: object) -> None:
+    """Insert the row with ``unique``, or update ``values`` of the one there: one query
+    either way, so a page costs the same whether its audience is new or not."""
+    fields = list(values)
     if "updated_at" in {f.name for f in model._meta.concrete_fields}:
-        values.setdefault("updated_at", timezone.now())
-    if model.objects.filter(**unique).update(**values):
-        return False
-    try:
-        with transaction.atomic():
-            model.objects.create(**unique, **values)
-    except IntegrityError:  # another process created it meanwhile
-        model.objects.filter(**unique).update(**values)
-        return False
-    return True
+        fields.append("updated_at")  # set by the insert's auto_now
+    model.objects.bulk_create(
+        [model(**unique, **values)],
+        update_conflicts=True,
+        unique_fields=list(unique),
+        update_fields=fields,
+    )
 
 
 def audience_used(*, key: str, k: int, known_regions: Iterable[str], program_known: bool) -> None:
     """Remember that a page asked for this audience (the worker protects it again after a
-    data change); only the most recently used ``KEPT_AUDIENCES`` are kept."""
-    created = _upsert(
+    data change)."""
+    _upsert(
         AudienceUse,
         {"audience": key},
         k=k,
@@ -145,14 +142,13 @@ def audience_used(*, key: str, k: int, known_regions: Iterable[str], program_kno
         program_known=program_known,
         last_used=timezone.now(),
     )
-    if created:
-        old = AudienceUse.objects.order_by("-last_used").values_list("pk", flat=True)
-        stale = list(old[KEPT_AUDIENCES:])
-        if stale:
-            AudienceUse.objects.filter(pk__in=stale).delete()
 
 
 def audiences_in_use() -> list[AudienceUse]:
+    """The audiences pages asked for lately; only the ``KEPT_AUDIENCES`` most recently
+    used are kept (trimmed here, after a data change, not on the pages)."""
+    latest = AudienceUse.objects.order_by("-last_used", "-pk").values("pk")[:KEPT_AUDIENCES]
+    AudienceUse.objects.exclude(pk__in=latest).delete()
     return list(AudienceUse.objects.filter(last_used__gte=timezone.now() - USED_WITHIN))
 
 

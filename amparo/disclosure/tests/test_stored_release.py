@@ -246,6 +246,8 @@ def test_the_audiences_remembered_are_capped(world, monkeypatch) -> None:
     monkeypatch.setattr(stored, "KEPT_AUDIENCES", 2)
     for n in range(4):
         stored.audience_used(key=f"a{n}", k=5, known_regions=[], program_known=False)
+    assert AudienceUse.objects.count() == 4  # pages only record
+    assert {u.audience for u in stored.audiences_in_use()} == {"a2", "a3"}
     assert set(AudienceUse.objects.values_list("audience", flat=True)) == {"a2", "a3"}
 
 
@@ -388,3 +390,21 @@ def test_a_report_made_while_pending_is_made_again_once_protected(world) -> None
     assert not reused and second != first
     ReportFile.objects.filter(pk=second.pk).update(status=ReportStatus.DONE)
     assert ask() == (second, True)
+
+
+@pytest.mark.usefixtures("victims", "large", "queued")
+def test_the_audit_reads_outputs_protected_not_pending(world, monkeypatch) -> None:
+    from amparo.disclosure import checks
+
+    seen = []
+
+    def gather(reader, progress=None):
+        seen.append(
+            (release_of(reader.user).pending, report_release(reader.user, donor=True).pending)
+        )
+        raise RuntimeError("enough")
+
+    monkeypatch.setattr(checks, "gather", gather)
+    with pytest.raises(RuntimeError, match="enough"):
+        checks.check(role="viewer", region="PE-LOR")
+    assert seen == [(False, False)]
