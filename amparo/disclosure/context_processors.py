@@ -12,6 +12,6 @@ def protection_pending(request: HttpRequest) -> dict[str, object]:
 
     def pending() -> bool:
         found = getattr(request, "_amparo_release", None)
-        return bool(found is not None and found.pending)
+        return bool(found is not None and found.waiting)
 
     return {"protection_pending": pending}

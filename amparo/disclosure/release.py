@@ -56,36 +56,64 @@ def pending_note() -> str:
     )
 
 
-class EveryCell:
-    """The hidden cells of a protection not worked out yet: every cell. It answers what a
-    set of hidden cells is asked (``in``, truth, ``|`` and ``<=`` with a frozenset) and
-    refuses to be listed, so no caller can mistake it for few cells."""
+class UnknownCells:
+    """The hidden cells of a protection not worked out yet: every cell the reader does not
+    know in full (the regions whose details they see, and the program's cells when they
+    see every region). A worked-out protection never hides those either and hides at
+    most the rest, so this hides at least what it would: it reveals nothing more.
+
+    It answers what a set of hidden cells is asked (``in``, truth, ``|`` and ``<=`` with a
+    frozenset) and refuses to be listed, so no caller can mistake it for a few cells."""
+
+    def __init__(
+        self, known_regions: frozenset[str] = frozenset(), program_known: bool = False
+    ) -> None:
+        self.known_regions = known_regions
+        self.program_known = program_known
+
+    def knows(self, region: str) -> bool:
+        return self.program_known if region == PROGRAM else region in self.known_regions
 
     def __contains__(self, cell: object) -> bool:
-        return True
+        return not (isinstance(cell, tuple) and self.knows(track.region_of(cell)))
 
     def __bool__(self) -> bool:
         return True
 
-    def __or__(self, other: object) -> EveryCell:
-        return self
+    def __or__(self, other: object) -> UnknownCells:
+        # Every cell: more than the union when the reader knows some, which is safe.
+        return EVERY_CELL
 
     __ror__ = __or__
 
     def __le__(self, other: object) -> bool:
-        return other is self
+        return other is EVERY_CELL or (
+            isinstance(other, UnknownCells)
+            and other.known_regions <= self.known_regions
+            and (other.program_known <= self.program_known)
+        )
 
     def __ge__(self, other: object) -> bool:
-        return True
+        if isinstance(other, UnknownCells):
+            return other <= self
+        return all(cell in self for cell in other)  # type: ignore[attr-defined]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownCells) and (
+            (self.known_regions, self.program_known) == (other.known_regions, other.program_known)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.known_regions, self.program_known))
 
     def __iter__(self):
-        raise TypeError("every cell is hidden: there is no list of them")
+        raise TypeError("every unknown cell is hidden: there is no list of them")
 
     def __repr__(self) -> str:
-        return "EVERY_CELL"
+        return f"UnknownCells({sorted(self.known_regions)}, program={self.program_known})"
 
 
-EVERY_CELL = EveryCell()
+EVERY_CELL = UnknownCells()  # a reader who knows no region in full: every cell
 
 
 def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
@@ -130,13 +158,20 @@ class Release:
     """The protection of one audience: the cells it must not see."""
 
     k: int
-    hidden: frozenset[CellKey] | EveryCell
+    hidden: frozenset[CellKey] | UnknownCells
     program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
 
     @property
     def pending(self) -> bool:
-        """Whether the protection is still being worked out (every count is hidden)."""
-        return self.hidden is EVERY_CELL
+        """Whether the protection is still being worked out: every count the reader does
+        not know in full is hidden meanwhile."""
+        return isinstance(self.hidden, UnknownCells)
+
+    @property
+    def waiting(self) -> bool:
+        """Pending and hiding counts from its reader (a reader who knows every region sees
+        them all meanwhile): outputs then say why."""
+        return isinstance(self.hidden, UnknownCells) and not self.hidden.program_known
 
     def hides(self, cell: CellKey) -> bool:
         return cell in self.hidden
@@ -171,7 +206,7 @@ class Release:
     @property
     def output_note(self) -> str:
         """The note a file (CSV, workbook, PDF) prints: it cannot show the page's notice."""
-        return f"{self.note}. {pending_note()}" if self.pending else self.note
+        return f"{self.note}. {pending_note()}" if self.waiting else self.note
 
 
 def audience_key(audience: Audience) -> str:
@@ -192,7 +227,7 @@ def release_for(audience: Audience) -> Release:
         if found is None and not stored.data_small(size):
             protection_request(audience, version=version)
             _audience_used(audience, key)
-            return Release(audience.k, EVERY_CELL)
+            return Release(audience.k, UnknownCells(audience.known_regions, audience.program_known))
         if found is None:
             found = protection_compute(audience, version=version)
         _audience_used(audience, key)
@@ -299,7 +334,7 @@ def report_release(user: User, *, donor: bool) -> Release:
     public = release_for(public_audience())
     if own.hidden <= public.hidden:
         return public
-    # With either pending, the union is every cell: the result is pending too.
+    # With either pending, the union is every cell (``UnknownCells``): pending too.
     return Release(public.k, public.hidden | own.hidden, public.program_cells)
 
 
@@ -504,8 +539,8 @@ def groups_shown(release: Release, region: str) -> bool:
     ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
     if not release.hidden:
         return True
-    if release.pending:
-        return False
+    if isinstance(release.hidden, UnknownCells):  # pending: the known regions' are shown
+        return release.hidden.knows(region)
     codes = computed_codes()
     group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
     return track.groups_shown(region, release.hidden, group_codes)
@@ -555,9 +590,11 @@ def combined_hidden(
     """Whether a figure combined from ``cells`` (a chart point over several regions, a
     current value) must be hidden: it is shown when it is itself a cell the release shows
     (``program_cell``), or when every cell it combines is shown, since then it tells the
-    reader nothing they could not add up. A pending release hides every such figure."""
+    reader nothing they could not add up. A pending release shows only a figure combining
+    cells the reader knows (one combining none only to a reader who knows every region)."""
+    cells = list(cells)
     if release.pending:
-        return True
+        return release.hides_any(cells) if cells else release.waiting
     if (
         program_cell is not None
         and program_cell in release.program_cells
@@ -572,6 +609,7 @@ __all__ = [
     "MARKER",
     "Audience",
     "Release",
+    "UnknownCells",
     "audience_for",
     "church_lists",
     "combined_hidden",

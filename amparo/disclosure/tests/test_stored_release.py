@@ -24,6 +24,7 @@ from amparo.disclosure.release import (
     EVERY_CELL,
     MARKER,
     Release,
+    UnknownCells,
     attendance_hidden,
     audience_for,
     church_lists,
@@ -277,6 +278,22 @@ def test_every_cell_answers_as_a_set_of_hidden_cells_and_cannot_be_listed() -> N
         list(EVERY_CELL)
 
 
+def test_unknown_cells_leave_the_readers_own_regions_shown() -> None:
+    loreto = UnknownCells(frozenset({"PE-LOR"}))
+    ucayali_cell = ("obs", CODE, "PE-UCA", "2026-01", "")
+    assert _cell("2026-01") not in loreto and ucayali_cell in loreto
+    assert ("obs", CODE, "*", "2026-01", "") in loreto  # the program: not known
+    assert ("track", "PE-LOR", "groups_launched") not in loreto
+    assert ("event", "PE-UCA", "1", "pastors", "") in loreto
+    assert not frozenset({_cell("2026-01")}) <= loreto and frozenset({ucayali_cell}) <= loreto
+    assert (
+        loreto <= EVERY_CELL and not loreto >= EVERY_CELL and (loreto | frozenset()) == EVERY_CELL
+    )
+    everything = UnknownCells(frozenset({"PE-LOR", "PE-UCA"}), program_known=True)
+    assert ("obs", CODE, "*", "2026-01", "") not in everything and everything <= loreto
+    assert Release(5, everything).pending and not Release(5, everything).waiting
+
+
 @pytest.mark.usefixtures("victims")
 def test_a_pending_observation_count_is_hidden_but_not_other_units(world) -> None:
     count = Observation.objects.filter(indicator__code=CODE).first()
@@ -408,3 +425,30 @@ def test_the_audit_reads_outputs_protected_not_pending(world, monkeypatch) -> No
     with pytest.raises(RuntimeError, match="enough"):
         checks.check(role="viewer", region="PE-LOR")
     assert seen == [(False, False)]
+
+
+@pytest.mark.usefixtures("victims", "large", "queued")
+def test_while_pending_a_coordinator_sees_their_own_region_and_nothing_else(world) -> None:
+    coordinator = release_of(world.users["coordinator"])
+    assert coordinator.pending and coordinator.waiting
+    assert not coordinator.hides(_cell("2026-01", "age=0-9;sex=m"))  # theirs, even small
+    assert coordinator.hides(("obs", CODE, "*", "2026-01", ""))  # the program's
+    assert groups_shown(coordinator, "PE-LOR") and not groups_shown(coordinator, "PE-UCA")
+    assert not combined_hidden(coordinator, [_cell("2026-01")])
+    assert combined_hidden(coordinator, [_cell("2026-01"), ("obs", CODE, "PE-UCA", "2026-01", "")])
+    assert combined_hidden(coordinator, [])
+    page = world.client("coordinator").get(reverse("region-indicators", args=["PE-LOR"]))
+    view = next(v for v, _c in page.context["charts"] if v.indicator.code == CODE)
+    assert view.hidden_periods == set() and view.current == 4
+    assert NOTICE_ES in page.content.decode()  # the program's figures are hidden meanwhile
+
+
+@pytest.mark.usefixtures("victims", "large", "queued")
+def test_while_pending_a_program_admin_sees_every_count_and_no_notice(world) -> None:
+    admin = release_of(world.users["admin"])
+    assert admin.pending and not admin.waiting and not combined_hidden(admin, [])
+    assert not admin.hides(("obs", CODE, "*", "2026-01", "")) and admin.output_note == admin.note
+    page = world.client("admin").get(reverse("program-dashboard"))
+    assert NOTICE_ES not in page.content.decode()
+    view = next(v for v in page.context["board"].indicators if v.indicator.code == CODE)
+    assert view.hidden_periods == set() and view.current == 4
