@@ -5,10 +5,10 @@ A reader is an audience: a threshold ``k`` and the regions whose details they se
 whole table of counts (every region and the program, every period and disaggregation, the
 church track) is protected once per version of the data (``protect``), kept in the
 database (``stored``: inline when the data is small, by the worker otherwise; until then a
-*pending* release hides every count) and cached per process, and every output (pages,
-charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release`` which cells to hide.
-Restricting a safe publication to fewer cells stays safe, so a page that shows part of the
-table hides what the release hides and nothing else.
+*pending* release hides every count the reader does not know in full) and cached per
+process, and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same
+``Release`` which cells to hide. Restricting a safe publication to fewer cells stays safe,
+so a page that shows part of the table hides what the release hides and nothing else.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def note(k: int) -> str:
 
 
 def pending_note() -> str:
-    """What an output made from a pending release says (every count is hidden)."""
+    """What an output made from a pending release says (its counts are hidden)."""
     return _(
         "Figures are being protected after a recent data change; counts are hidden until "
         "that is done (usually a few minutes). Reload later."
@@ -217,7 +217,8 @@ def release_for(audience: Audience) -> Release:
     """The audience's protection at the current data version: cached in the process, else
     stored in the database, else worked out now when the data is small. Larger data is
     left to the worker (``protect_audience``) and meanwhile the release is pending: it
-    hides every count, which reveals nothing. Never an older version's protection."""
+    hides every count but the reader's own (``UnknownCells``), which reveals nothing. Never
+    an older version's protection."""
     version, size = data_state()
     key = audience_key(audience)
     cache_key = f"disclosure:v2:{version}:{key}"
