@@ -11,10 +11,10 @@ class DisclosureConfig(AppConfig):
 
     def ready(self) -> None:
         # A change to counted data (what ``release.data_version`` reads) asks the worker,
-        # once per transaction, for the protections in use (``stored.after_counted_change``).
+        # once per transaction, for the protections in use (``release.after_counted_change``).
         from django.db.models.signals import post_delete, post_save
 
-        from amparo.disclosure.stored import counted_changed
+        from amparo.disclosure.release import counted_changed
         from amparo.indicators.models import Indicator, Observation
         from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
 

@@ -21,11 +21,12 @@ from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from amparo.accounts import access
 from amparo.accounts.models import User
@@ -263,16 +264,21 @@ def protection_compute(audience: Audience, *, version: str) -> stored.Protection
     return protection
 
 
+@task()
+def protect_audience(k: int, known_regions: list[str], program_known: bool) -> int:
+    """The worker's task (here, not in ``tasks``: the release queues it, and ``tasks``
+    reaches the release through the audit): store one audience's protection at the current
+    data version; returns how many cells it hides."""
+    audience = Audience(k, frozenset(known_regions), program_known)
+    return len(protect_audience_now(audience).hidden)
+
+
 def protection_request(audience: Audience, *, version: str) -> bool:
     """Ask the worker for the audience's protection at ``version`` unless it is already
     stored or asked for (by any process: the claim is a database row). True if queued."""
-    from amparo.disclosure import tasks
-
     if not stored.protection_claim(version=version, key=audience_key(audience), k=audience.k):
         return False
-    tasks.protect_audience.enqueue(
-        audience.k, sorted(audience.known_regions), audience.program_known
-    )
+    protect_audience.enqueue(audience.k, sorted(audience.known_regions), audience.program_known)
     return True
 
 
@@ -318,6 +324,24 @@ def protections_queue() -> int:
     if stored.data_small(size):
         return 0
     return sum(protection_request(a, version=version) for a in audiences_to_protect())
+
+
+def after_counted_change() -> None:
+    """Called on every save or deletion of counted data: once per transaction, after it
+    commits, the worker is asked for the protections of the audiences in use (a bulk
+    import saves many rows in one transaction and queues once)."""
+    if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
+        return
+    transaction.on_commit(_queue_after_commit)
+
+
+def counted_changed(**_kwargs: object) -> None:
+    """Receiver of the counted models' ``post_save`` and ``post_delete``."""
+    after_counted_change()
+
+
+def _queue_after_commit() -> None:
+    protections_queue()
 
 
 def release_of(user: User, *, public: bool = False) -> Release:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -157,23 +156,3 @@ def data_small(rows: int) -> bool:
     the data version, ``release.data_state``) is quick enough to work out inside a web
     request."""
     return rows < settings.AMPARO_DISCLOSURE_INLINE_ROWS
-
-
-def after_counted_change() -> None:
-    """Called on every save or deletion of counted data: once per transaction, after it
-    commits, the worker is asked for the protections of the audiences in use (a bulk
-    import saves many rows in one transaction and queues once)."""
-    if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
-        return
-    transaction.on_commit(_queue_after_commit)
-
-
-def counted_changed(**_kwargs: object) -> None:
-    """Receiver of the counted models' ``post_save`` and ``post_delete``."""
-    after_counted_change()
-
-
-def _queue_after_commit() -> None:
-    from amparo.disclosure import release
-
-    release.protections_queue()

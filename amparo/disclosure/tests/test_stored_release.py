@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from amparo.disclosure import release as release_module
-from amparo.disclosure import stored, tasks
+from amparo.disclosure import stored
 from amparo.disclosure.models import AudienceUse, ProtectionState, StoredProtection
 from amparo.disclosure.release import (
     EVERY_CELL,
@@ -42,7 +42,7 @@ from amparo.territory.models import Region
 
 NOTICE_ES = "Las cifras se están protegiendo tras un cambio reciente de los datos"
 NOTICE_EN = "Figures are being protected after a recent data change"
-PROTECT_AUDIENCE = tasks.protect_audience  # the task itself, when the queue is a fixture
+PROTECT_AUDIENCE = release_module.protect_audience  # the task itself, when the queue is a fixture
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def queued(monkeypatch) -> list[tuple]:
         def enqueue(self, *args) -> None:
             found.append(args)
 
-    monkeypatch.setattr(tasks, "protect_audience", Queue())
+    monkeypatch.setattr(release_module, "protect_audience", Queue())
     return found
 
 
@@ -84,7 +84,7 @@ def committed(request) -> None:
     done (the test's own transaction never commits)."""
     request.getfixturevalue("victims")
     connection.run_on_commit[:] = [
-        c for c in connection.run_on_commit if c[1] is not stored._queue_after_commit
+        c for c in connection.run_on_commit if c[1] is not release_module._queue_after_commit
     ]
 
 
@@ -182,8 +182,8 @@ def test_only_the_latest_versions_of_an_audience_are_kept(world) -> None:
 
 @pytest.mark.usefixtures("victims")
 def test_the_worker_does_not_work_out_a_stored_protection_again(world, protect_calls) -> None:
-    assert tasks.protect_audience.call(5, [], False) > 0
-    assert tasks.protect_audience.call(5, [], False) > 0
+    assert release_module.protect_audience.call(5, [], False) > 0
+    assert release_module.protect_audience.call(5, [], False) > 0
     assert protect_calls == [5]
     assert release_of(world.users["viewer"]).hidden and protect_calls == [5]
 
