@@ -227,8 +227,11 @@ def release_for(audience: Audience) -> Release:
     if found is None:
         found = stored.protection_load(version=version, key=key)
         if found is None and not stored.data_small(size):
-            protection_request(audience, version=version)
-            _audience_used(audience, key)
+            # A reader who knows every region is hidden nothing they could see by the
+            # protection either: the worker's minutes are kept for the others.
+            if not audience.program_known:
+                protection_request(audience, version=version)
+                _audience_used(audience, key)
             return Release(audience.k, UnknownCells(audience.known_regions, audience.program_known))
         if found is None:
             found = protection_compute(audience, version=version)
@@ -307,11 +310,12 @@ def protect_now(user: User) -> None:
 
 
 def audiences_to_protect() -> list[Audience]:
-    """The public audience and those pages asked for lately (at the current thresholds)."""
+    """The public audience and those pages asked for lately (at the current thresholds),
+    but those who know every region (their pending release hides nothing they see)."""
     ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}
     found = {public_audience()}
     for use in stored.audiences_in_use():
-        if use.k in ks:
+        if use.k in ks and not use.program_known:
             found.add(Audience(use.k, frozenset(use.known_regions), use.program_known))
     return sorted(found, key=lambda a: (a.k, a.program_known, sorted(a.known_regions)))
 
