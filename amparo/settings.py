@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "amparo.context_processors.site",
+                "amparo.disclosure.context_processors.protection_pending",
             ],
         },
     },
@@ -294,6 +295,9 @@ AMPARO_REPORT_DAYS = env_int(ENV, "AMPARO_REPORT_DAYS", 14, minimum=1)
 # donors or the public use the higher k for everyone.
 AMPARO_DISCLOSURE_K = env_int(ENV, "AMPARO_DISCLOSURE_K", 5, minimum=2)
 AMPARO_DISCLOSURE_K_PUBLIC = env_int(ENV, "AMPARO_DISCLOSURE_K_PUBLIC", 11, minimum=2)
+# Data this small (observations plus attendance rows) is protected inside the page
+# that first asks; larger data by the worker, pages hiding every count meanwhile.
+AMPARO_DISCLOSURE_INLINE_ROWS = env_int(ENV, "AMPARO_DISCLOSURE_INLINE_ROWS", 20000, minimum=0)
 
 # Field servers (KoboToolbox, ODK Central): their tokens and passwords are kept encrypted
 # with this key, which lives only in the environment (never in the database or backups).

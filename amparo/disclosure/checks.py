@@ -165,7 +165,12 @@ def check(
 ) -> Result:
     """The audit of one reader (see ``reader_for``). Gathering runs inside the reader's
     transaction, which is rolled back; solving runs after it."""
+    from amparo.disclosure import release
+
     with reader_for(username=username, role=role, region=region, donor=donor) as reader:
+        if progress:
+            progress("protections")
+        release.protect_now(reader.user)  # the outputs read must not be pending
         found = gather(reader, progress=progress)
         known = known_regions(reader)
         label, k = reader.label, reader.k

@@ -44,3 +44,53 @@ class AuditRun(models.Model):
         if self.username:
             return self.username
         return f"{self.role} {self.region or '*'}"
+
+
+class ProtectionState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class StoredProtection(models.Model):
+    """One audience's protection at one data version, kept in the database so that the
+    worker's result reaches every web process. Its row also marks the work as queued or
+    running, so the same protection is not asked of the worker twice."""
+
+    version = models.CharField(max_length=40)  # release.data_version()
+    audience = models.CharField(max_length=64)  # stored.audience_key()
+    k = models.PositiveSmallIntegerField()
+    state = models.CharField(
+        max_length=10, choices=ProtectionState.choices, default=ProtectionState.QUEUED
+    )
+    # zlib-compressed JSON lists of cells: tens of thousands of cells at country scale.
+    hidden = models.BinaryField(null=True, blank=True)
+    program_cells = models.BinaryField(null=True, blank=True)
+    hidden_count = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    duration_seconds = models.FloatField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "audience"], name="protection_per_version")
+        ]
+        indexes = [models.Index(fields=["audience", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"protection {self.audience} at {self.version} ({self.state})"
+
+
+class AudienceUse(models.Model):
+    """An audience a page asked for lately: protected again by the worker after a data
+    change, so that pages rarely find their protection missing."""
+
+    audience = models.CharField(max_length=64, unique=True)
+    k = models.PositiveSmallIntegerField()
+    known_regions = models.JSONField(default=list)  # region codes
+    program_known = models.BooleanField(default=False)
+    last_used = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"audience {self.audience} (k={self.k})"

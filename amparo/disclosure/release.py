@@ -3,31 +3,36 @@
 A reader is an audience: a threshold ``k`` and the regions whose details they see in full
 (their cells are ``known``: never hidden, and counted as published). For each audience the
 whole table of counts (every region and the program, every period and disaggregation, the
-church track) is protected once (``protect``), cached under a cheap version of the data,
-and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release``
-which cells to hide. Restricting a safe publication to fewer cells stays safe, so a
-page that shows part of the table hides what the release hides and nothing else.
+church track) is protected once per version of the data (``protect``), kept in the
+database (``stored``: inline when the data is small, by the worker otherwise; until then a
+*pending* release hides every count the reader does not know in full) and cached per
+process, and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same
+``Release`` which cells to hide. Restricting a safe publication to fewer cells stays safe,
+so a page that shows part of the table hides what the release hides and nothing else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from amparo.accounts import access
 from amparo.accounts.models import User
-from amparo.disclosure import keys, relations, track
+from amparo.disclosure import keys, relations, stored, track
 from amparo.disclosure.model import CellKey, Table
+from amparo.disclosure.models import ProtectionState
 from amparo.disclosure.protect import protect
 from amparo.indicators.models import Indicator, Observation, Unit
 from amparo.territory.models import OrganizationKind
@@ -42,6 +47,74 @@ def note(k: int) -> str:
         "c: hidden to protect small counts (a count under %(k)s, or a figure that would "
         "let one be worked out)"
     ) % {"k": k}
+
+
+def pending_note() -> str:
+    """What an output made from a pending release says (its counts are hidden)."""
+    return _(
+        "Figures are being protected after a recent data change; counts are hidden until "
+        "that is done (usually a few minutes). Reload later."
+    )
+
+
+class UnknownCells:
+    """The hidden cells of a protection not worked out yet: every cell the reader does not
+    know in full (the regions whose details they see, and the program's cells when they
+    see every region). A worked-out protection never hides those either and hides at
+    most the rest, so this hides at least what it would: it reveals nothing more.
+
+    It answers what a set of hidden cells is asked (``in``, truth, ``|`` and ``<=`` with a
+    frozenset) and refuses to be listed, so no caller can mistake it for a few cells."""
+
+    def __init__(
+        self, known_regions: frozenset[str] = frozenset(), program_known: bool = False
+    ) -> None:
+        self.known_regions = known_regions
+        self.program_known = program_known
+
+    def knows(self, region: str) -> bool:
+        return self.program_known if region == PROGRAM else region in self.known_regions
+
+    def __contains__(self, cell: object) -> bool:
+        return not (isinstance(cell, tuple) and self.knows(track.region_of(cell)))
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __or__(self, other: object) -> UnknownCells:
+        # Every cell: more than the union when the reader knows some, which is safe.
+        return EVERY_CELL
+
+    __ror__ = __or__
+
+    def __le__(self, other: object) -> bool:
+        return other is EVERY_CELL or (
+            isinstance(other, UnknownCells)
+            and other.known_regions <= self.known_regions
+            and (other.program_known <= self.program_known)
+        )
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, UnknownCells):
+            return other <= self
+        return all(cell in self for cell in other)  # type: ignore[attr-defined]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UnknownCells) and (
+            (self.known_regions, self.program_known) == (other.known_regions, other.program_known)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.known_regions, self.program_known))
+
+    def __iter__(self):
+        raise TypeError("every unknown cell is hidden: there is no list of them")
+
+    def __repr__(self) -> str:
+        return f"UnknownCells({sorted(self.known_regions)}, program={self.program_known})"
+
+
+EVERY_CELL = UnknownCells()  # a reader who knows no region in full: every cell
 
 
 def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
@@ -86,8 +159,20 @@ class Release:
     """The protection of one audience: the cells it must not see."""
 
     k: int
-    hidden: frozenset[CellKey]
+    hidden: frozenset[CellKey] | UnknownCells
     program_cells: frozenset[CellKey] = frozenset()  # the program's cells in the table
+
+    @property
+    def pending(self) -> bool:
+        """Whether the protection is still being worked out: every count the reader does
+        not know in full is hidden meanwhile."""
+        return isinstance(self.hidden, UnknownCells)
+
+    @property
+    def waiting(self) -> bool:
+        """Pending and hiding counts from its reader (a reader who knows every region sees
+        them all meanwhile): outputs then say why."""
+        return isinstance(self.hidden, UnknownCells) and not self.hidden.program_known
 
     def hides(self, cell: CellKey) -> bool:
         return cell in self.hidden
@@ -119,20 +204,148 @@ class Release:
     def note(self) -> str:
         return note(self.k)
 
+    @property
+    def output_note(self) -> str:
+        """The note a file (CSV, workbook, PDF) prints: it cannot show the page's notice."""
+        return f"{self.note}. {pending_note()}" if self.waiting else self.note
+
+
+def audience_key(audience: Audience) -> str:
+    return stored.audience_key(audience.k, audience.known_regions, audience.program_known)
+
 
 def release_for(audience: Audience) -> Release:
-    """The audience's protection, computed once per data version and cached."""
-    known = ",".join(sorted(audience.known_regions)) + ("|*" if audience.program_known else "")
-    digest = hashlib.sha256(f"{audience.k}:{known}".encode()).hexdigest()[:16]
-    key = f"disclosure:{data_version()}:{digest}"
-    found = cache.get(key)
+    """The audience's protection at the current data version: cached in the process, else
+    stored in the database, else worked out now when the data is small. Larger data is
+    left to the worker (``protect_audience``) and meanwhile the release is pending: it
+    hides every count but the reader's own (``UnknownCells``), which reveals nothing. Never
+    an older version's protection."""
+    version, size = data_state()
+    key = audience_key(audience)
+    cache_key = f"disclosure:v2:{version}:{key}"
+    found = cache.get(cache_key)
     if found is None:
-        table = counts_table(audience)
-        program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
-        found = (protect_cells(table, k=audience.k), program)
-        cache.set(key, found, 24 * 3600)
-    hidden, program = found
-    return Release(audience.k, hidden, program)
+        found = stored.protection_load(version=version, key=key)
+        if found is None and not stored.data_small(size):
+            # A reader who knows every region is hidden nothing they could see by the
+            # protection either: the worker's minutes are kept for the others.
+            if not audience.program_known:
+                protection_request(audience, version=version)
+                _audience_used(audience, key)
+            return Release(audience.k, UnknownCells(audience.known_regions, audience.program_known))
+        if found is None:
+            found = protection_compute(audience, version=version)
+        _audience_used(audience, key)
+        cache.set(cache_key, found, 24 * 3600)
+    return Release(audience.k, found.hidden, found.program_cells)
+
+
+def _audience_used(audience: Audience, key: str) -> None:
+    stored.audience_used(
+        key=key,
+        k=audience.k,
+        known_regions=audience.known_regions,
+        program_known=audience.program_known,
+    )
+
+
+def protection_compute(audience: Audience, *, version: str) -> stored.Protection:
+    """Work out the audience's protection over the whole table and store it under
+    ``version``, read before the table: data changed meanwhile has a newer version, which
+    this protection is never used for."""
+    started = time.monotonic()
+    table = counts_table(audience)
+    program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
+    protection = stored.Protection(protect_cells(table, k=audience.k), program)
+    stored.protection_store(
+        version=version,
+        key=audience_key(audience),
+        k=audience.k,
+        protection=protection,
+        duration=time.monotonic() - started,
+    )
+    return protection
+
+
+@task()
+def protect_audience(k: int, known_regions: list[str], program_known: bool) -> int:
+    """The worker's task (here, not in ``tasks``: the release queues it, and ``tasks``
+    reaches the release through the audit): store one audience's protection at the current
+    data version; returns how many cells it hides."""
+    audience = Audience(k, frozenset(known_regions), program_known)
+    return len(protect_audience_now(audience).hidden)
+
+
+def protection_request(audience: Audience, *, version: str) -> bool:
+    """Ask the worker for the audience's protection at ``version`` unless it is already
+    stored or asked for (by any process: the claim is a database row). True if queued."""
+    if not stored.protection_claim(version=version, key=audience_key(audience), k=audience.k):
+        return False
+    protect_audience.enqueue(audience.k, sorted(audience.known_regions), audience.program_known)
+    return True
+
+
+def protect_audience_now(audience: Audience) -> stored.Protection:
+    """The worker's side: store the audience's protection at the current data version
+    (nothing to do when it is stored already)."""
+    version = data_version()
+    key = audience_key(audience)
+    found = stored.protection_load(version=version, key=key)
+    if found is not None:
+        return found
+    stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.RUNNING)
+    try:
+        return protection_compute(audience, version=version)
+    except Exception:
+        stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.FAILED)
+        raise
+
+
+def protect_now(user: User) -> None:
+    """Store the protections of ``user``'s outputs (their own, and the donor version's
+    public one), working out those missing now: for the audit, which reads the outputs
+    and must not read them pending."""
+    for audience in (audience_for(user), public_audience()):
+        protect_audience_now(audience)
+
+
+def audiences_to_protect() -> list[Audience]:
+    """The public audience and those pages asked for lately (at the current thresholds),
+    but those who know every region (their pending release hides nothing they see)."""
+    ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}
+    found = {public_audience()}
+    for use in stored.audiences_in_use():
+        if use.k in ks and not use.program_known:
+            found.add(Audience(use.k, frozenset(use.known_regions), use.program_known))
+    return sorted(found, key=lambda a: (a.k, a.program_known, sorted(a.known_regions)))
+
+
+def protections_queue() -> int:
+    """After a change to counted data: ask the worker for the protections of the audiences
+    in use, so that pages rarely find theirs missing. Small data is protected inline by
+    the first page that asks, so nothing is queued then. Returns how many were queued."""
+    version, size = data_state()
+    if stored.data_small(size):
+        return 0
+    return sum(protection_request(a, version=version) for a in audiences_to_protect())
+
+
+def after_counted_change() -> None:
+    """Called on every save or deletion of counted data: once per transaction, after it
+    commits, the worker is asked for the protections of the audiences in use (a bulk
+    import saves many rows in one transaction and queues once)."""
+    if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
+        return
+    transaction.on_commit(_queue_after_commit)
+
+
+def counted_changed(**_kwargs: object) -> None:
+    """Receiver of the counted models' ``post_save`` and ``post_delete``."""
+    after_counted_change()
+
+
+def _queue_after_commit() -> None:
+    protections_queue()
 
 
 def release_of(user: User, *, public: bool = False) -> Release:
@@ -150,7 +363,19 @@ def report_release(user: User, *, donor: bool) -> Release:
     public = release_for(public_audience())
     if own.hidden <= public.hidden:
         return public
+    # With either pending, the union is every cell (``UnknownCells``): pending too.
     return Release(public.k, public.hidden | own.hidden, public.program_cells)
+
+
+def report_release_ready(user: User, *, donor: bool) -> bool:
+    """Whether ``report_release(user, donor=donor)`` would not be pending, without working
+    anything out: its protections are stored, or the data is small enough to protect when
+    asked. A report made while pending is not handed out again once they are ready."""
+    version, size = data_state()
+    if stored.data_small(size):
+        return True
+    audiences = [audience_for(user)] + ([public_audience()] if donor else [])
+    return all(stored.protection_done(version=version, key=audience_key(a)) for a in audiences)
 
 
 def request_release(request: HttpRequest) -> Release:
@@ -166,6 +391,12 @@ def data_version() -> str:
     """Changes whenever a counted row is added, removed or changed: counts, latest change
     and sums of the source tables, in one query (a bulk ``update()`` leaves ``updated_at``
     as it was, the sums catch it)."""
+    return data_state()[0]
+
+
+def data_state() -> tuple[str, int]:
+    """``data_version`` and the size of the protection's work (observations plus
+    attendance rows, ``stored.data_small``), from the same query."""
     from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
 
     def table(model: type) -> str:
@@ -192,7 +423,8 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(columns))
         rows = cursor.fetchall()
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20]
+    size = (rows[0][0] or 0) + (rows[0][7] or 0)  # observations and attendance rows
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20], size
 
 
 def counts_table(audience: Audience) -> Table:
@@ -336,6 +568,8 @@ def groups_shown(release: Release, region: str) -> bool:
     ``release``: not when a count its items give away is hidden (``track.groups_shown``)."""
     if not release.hidden:
         return True
+    if isinstance(release.hidden, UnknownCells):  # pending: the known regions' are shown
+        return release.hidden.knows(region)
     codes = computed_codes()
     group_codes = {codes[w] for w in track.GROUP_LINES if w in codes}
     return track.groups_shown(region, release.hidden, group_codes)
@@ -385,7 +619,11 @@ def combined_hidden(
     """Whether a figure combined from ``cells`` (a chart point over several regions, a
     current value) must be hidden: it is shown when it is itself a cell the release shows
     (``program_cell``), or when every cell it combines is shown, since then it tells the
-    reader nothing they could not add up."""
+    reader nothing they could not add up. A pending release shows only a figure combining
+    cells the reader knows (one combining none only to a reader who knows every region)."""
+    cells = list(cells)
+    if release.pending:
+        return release.hides_any(cells) if cells else release.waiting
     if (
         program_cell is not None
         and program_cell in release.program_cells
@@ -396,15 +634,19 @@ def combined_hidden(
 
 
 __all__ = [
+    "EVERY_CELL",
     "MARKER",
     "Audience",
     "Release",
+    "UnknownCells",
     "audience_for",
     "church_lists",
     "combined_hidden",
     "event_training_month",
     "groups_shown",
     "note",
+    "pending_note",
+    "protections_queue",
     "public_audience",
     "release_for",
     "release_of",

@@ -1,4 +1,5 @@
-"""Audits run by the worker; the page shows their progress meanwhile."""
+"""Audits run by the worker; the page shows their progress meanwhile. (The worker's other
+disclosure task, ``release.protect_audience``, lives with the release that queues it.)"""
 
 from __future__ import annotations
 

@@ -123,7 +123,7 @@ def indicators_csv(request: HttpRequest, code: str) -> HttpResponse:
         for period, value in view.series
     ]
     if any(view.hidden_periods for view in views):
-        rows.append(["", release.note, "", "", ""])
+        rows.append(["", release.output_note, "", "", ""])
     return csv_download(
         f"{pgettext('file name', 'indicators')}-{region.code}",
         [_("Indicator"), _("Name"), _("Period"), _("Value"), _("Target")],

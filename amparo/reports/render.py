@@ -145,4 +145,6 @@ def workbook_xlsx(regions: QuerySet[Region], *, user: User, lang: str, donor: bo
                 ),
             ),
         ]
+        if release.waiting:  # the counts read "c": the first sheet says why
+            sheets.insert(0, (_("Note"), [_("Note")], [[release.output_note]]))
         return tabular.xlsx_bytes(sheets)

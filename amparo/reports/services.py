@@ -15,6 +15,7 @@ from django.utils import timezone
 from amparo import storage
 from amparo.accounts.models import User
 from amparo.assessment.models import Assessment, Finding, Threat
+from amparo.disclosure import release
 from amparo.indicators.models import Indicator, Observation, Target
 from amparo.mitigation.models import Measure, MeasureMove
 from amparo.partnerships.models import Meeting, NextStep
@@ -131,6 +132,9 @@ def report_request(
                 str(since),
                 reader_scope,
                 data_state(regions),
+                # Made while the protection was pending, every count reads "c": once it
+                # is stored the report is made again.
+                "protected" if release.report_release_ready(by, donor=donor) else "pending",
             ]
         ).encode()
     ).hexdigest()

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from amparo.accounts import access
 from amparo.accounts.access import Capability
-from amparo.disclosure.release import release_of
+from amparo.disclosure.release import request_release
 from amparo.indicators.dashboard import chart_for, dashboard
 
 
@@ -16,7 +16,7 @@ from amparo.indicators.dashboard import chart_for, dashboard
 def program_dashboard(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
     see_small = access.sees_small_counts(request.user, regions)
-    release = release_of(request.user)
+    release = request_release(request)
     board = dashboard(regions, user=request.user, release=release)
     return render(
         request,
@@ -38,7 +38,7 @@ def _region_board(request: HttpRequest, code: str, *, key_only: bool) -> dict:
     the user may see it, and the charts."""
     region = access.region_or_404(request.user, code)
     see_small = access.sees_small_counts(request.user, region)
-    release = release_of(request.user)
+    release = request_release(request)
     board = dashboard(
         access.regions_visible(request.user).filter(pk=region.pk),
         user=request.user,

@@ -87,8 +87,9 @@ def test_the_request_status_and_download_pages_use_few_queries(
     client.post(url, {"kind": "workbook", "lang": "es"})  # generates it too, in tests
     report = ReportFile.objects.get()
     # Asking again: the session, the user and their grants, the expired reports, the
-    # fingerprint (one query per kind of row a report reads) and the same report.
-    with django_assert_max_num_queries(len(REPORTED_MODELS) + 7):
+    # fingerprint (one query per kind of row a report reads), whether the reader's
+    # disclosure protection is ready (the data's version and size) and the same report.
+    with django_assert_max_num_queries(len(REPORTED_MODELS) + 8):
         assert client.post(url, {"kind": "workbook", "lang": "es"}).status_code == 302
     with django_assert_max_num_queries(6):
         assert client.get(reverse("report-status", args=[report.pk])).status_code == 200

@@ -19,7 +19,7 @@ from amparo.disclosure.release import (
     attendance_hidden,
     church_lists,
     event_training_month,
-    release_of,
+    request_release,
 )
 from amparo.form_errors import save_or_form_errors
 from amparo.partnerships.models import MaterialVersion
@@ -93,7 +93,7 @@ def _event_page(
 ) -> HttpResponse:
     """The event page, shown after a successful load and with a refused attendance entry."""
     see_small = access.sees_small_counts(request.user, region)
-    release = release_of(request.user)
+    release = request_release(request)
     attendance = queries.event_attendance(event)
     table = attendance_table.shown_table(
         [(r.pastors, r.leaders, r.others) for r in attendance.rows],

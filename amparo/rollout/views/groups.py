@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.disclosure.release import groups_shown, note, release_of
+from amparo.disclosure.release import groups_shown, note, request_release
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import GroupForm, GroupReportForm
@@ -67,7 +67,7 @@ def _group_page(request: HttpRequest, region, group, form, status: int = 200) ->
 def group_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     region = access.region_or_404(request.user, code)
     group = queries.group_or_404(request.user, region, pk)
-    if not groups_shown(release_of(request.user), region.code):
+    if not groups_shown(request_release(request), region.code):
         # The groups one can open are a list too: its length is the hidden count.
         raise Http404
     can_change = access.can(request.user, Capability.CHANGE_REGION, region)

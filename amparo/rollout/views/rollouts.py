@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from amparo.accounts import access
 from amparo.accounts.access import Capability
 from amparo.audit import object_history
-from amparo.disclosure.release import MARKER, groups_shown, release_of
+from amparo.disclosure.release import MARKER, groups_shown, request_release
 from amparo.form_errors import save_or_form_errors
 from amparo.rollout import queries, services
 from amparo.rollout.forms import RolloutForm
@@ -21,7 +21,7 @@ from amparo.territory import home
 @login_required
 def program_overview(request: HttpRequest) -> HttpResponse:
     regions = access.regions_visible(request.user)
-    release = release_of(request.user)
+    release = request_release(request)
     lines = queries.program_overview(regions, release=release)
     program_map = home.program_map(request.user, regions, lines) if lines else None
     return render(
@@ -72,7 +72,7 @@ def rollout_board(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "board": queries.rollout_board(rollout),
             "can_change": access.can(request.user, Capability.CHANGE_REGION, region),
             "see_small_counts": access.sees_small_counts(request.user, region),
-            "groups_shown": groups_shown(release_of(request.user), region.code),
+            "groups_shown": groups_shown(request_release(request), region.code),
             "history": object_history(rollout)
             if access.history_visible(request.user, region)
             else [],

@@ -1,0 +1,17 @@
+"""The notice a page shows when its counts came from a pending release."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def protection_pending(request: HttpRequest) -> dict[str, object]:
+    """Whether the request's release (``release.request_release``, asked for by the view
+    before the page renders) is still being worked out. Pages that asked for none do not
+    work one out here."""
+
+    def pending() -> bool:
+        found = getattr(request, "_amparo_release", None)
+        return bool(found is not None and found.waiting)
+
+    return {"protection_pending": pending}
