@@ -2,8 +2,9 @@
 
 Given the numbers a reader sees (``published``) and the linear relations between all the
 cells (``Constraint``), every unpublished cell is a non-negative unknown. Its smallest and
-largest possible values are found by linear programming (OR-Tools' GLOP): minimise it,
-then maximise it, under the relations with the published numbers put in.
+largest possible values are found by linear programming (``lp``: HiGHS for big
+components, GLOP for small ones): minimise it, then maximise it, under the relations with
+the published numbers put in.
 
 A *leak* (``Leak``) is an unpublished cell whose range lies inside ``1 .. k-1`` (the reader
 knows it is a small count), or a hidden cell whose range is a single value (the reader knows
@@ -17,8 +18,8 @@ Before any linear program, bounds are propagated through single relations (each 
 range given the ranges of the others in one relation, repeated while they shrink): they
 contain the true range, and the values seen in solutions (the true values, earlier
 solves) lie inside it, so where the two meet the range is known without solving. A lone
-hidden cell of a total is settled this way. The solver is built once per component and
-only its objective changes between solves, so each solve starts from the last basis.
+hidden cell of a total is settled this way. The program is built once per component and
+only its objective changes between solves (GLOP starts each from the last basis).
 
 Ranges are those of real numbers (the LP relaxation), rounded inwards to whole people with a
 small tolerance. The true range over whole numbers can be narrower (seldom, for tables of
@@ -37,7 +38,7 @@ from ortools.linear_solver import pywraplp
 from amparo.disclosure import lp
 from amparo.disclosure.model import CellKey, Constraint, Leak, Linked
 
-_TOLERANCE = 1e-5  # GLOP's answers are this close on tables of thousands of cells
+_TOLERANCE = 1e-5  # the solvers' answers are this close on tables of thousands of cells
 # Every unknown gets an upper bound far above anything its relations could make it (GLOP
 # tells "unbounded" from "infeasible" unreliably, a bound avoids the question); a cell that
 # can reach half of it is taken as unbounded. Not too far: at 1e9 GLOP loses precision.
