@@ -454,3 +454,16 @@ def test_while_pending_a_program_admin_sees_every_count_and_no_notice(world, que
     assert NOTICE_ES not in page.content.decode()
     view = next(v for v in page.context["board"].indicators if v.indicator.code == CODE)
     assert view.hidden_periods == set() and view.current == 4
+
+
+@pytest.mark.usefixtures("victims")
+@pytest.mark.parametrize("state", [ProtectionState.RUNNING, ProtectionState.FAILED])
+def test_a_worker_marking_its_work_never_unmarks_a_protection_another_stored(world, state) -> None:
+    audience = public_audience()
+    done = release_module.protect_audience_now(audience)
+    row = StoredProtection.objects.get()
+    stored.protection_mark(version=row.version, key=row.audience, k=audience.k, state=state)
+    assert StoredProtection.objects.get().state == ProtectionState.DONE
+    assert stored.protection_load(version=row.version, key=row.audience) == done
+    stored.protection_mark(version="other", key=row.audience, k=audience.k, state=state)
+    assert StoredProtection.objects.get(version="other").state == state
