@@ -333,10 +333,13 @@ def protections_queue() -> int:
 def after_counted_change() -> None:
     """Called on every save or deletion of counted data: once per transaction, after it
     commits, the worker is asked for the protections of the audiences in use (a bulk
-    import saves many rows in one transaction and queues once)."""
+    import saves many rows in one transaction and queues once). Outside a transaction
+    each save is its own and queues at once."""
     if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
         return
-    transaction.on_commit(_queue_after_commit)
+    # Robust: the change is committed whatever happens here, and a page that finds its
+    # protection missing asks for it again, so a failure is logged, not raised.
+    transaction.on_commit(_queue_after_commit, robust=True)
 
 
 def counted_changed(**_kwargs: object) -> None:

@@ -5,6 +5,7 @@ asks the worker again, once per transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import timedelta
 
@@ -467,3 +468,20 @@ def test_a_worker_marking_its_work_never_unmarks_a_protection_another_stored(wor
     assert stored.protection_load(version=row.version, key=row.audience) == done
     stored.protection_mark(version="other", key=row.audience, k=audience.k, state=state)
     assert StoredProtection.objects.get(version="other").state == state
+
+
+def _broken_queue() -> int:
+    raise RuntimeError("the task queue is gone")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("atomic", [True, False], ids=["in-transaction", "autocommit"])
+def test_a_failure_to_queue_after_a_commit_does_not_fail_the_save(monkeypatch, atomic) -> None:
+    monkeypatch.setattr(release_module, "protections_queue", _broken_queue)
+    indicator = Indicator.objects.create(
+        code="T-Q", name_es="q", name_en="q", level="output", unit="count", frequency="monthly"
+    )
+    region = Region.objects.create(code="PE-Q", name="Q", capital="q", country="PE")
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        Observation.objects.create(indicator=indicator, region=region, period=JAN, value=3)
+    assert Observation.objects.filter(indicator=indicator).count() == 1
