@@ -16,8 +16,10 @@ class DisclosureConfig(AppConfig):
 
         from amparo.disclosure.release import counted_changed
         from amparo.indicators.models import Indicator, Observation
-        from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
+        from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup, Stage
+        from amparo.territory.models import Organization
 
-        for model in (Observation, Event, RecoveryGroup, Attendance, GroupReport, Indicator):
+        counted = (Observation, Event, RecoveryGroup, Attendance, GroupReport, Indicator)
+        for model in (*counted, Organization, Stage):
             post_save.connect(counted_changed, sender=model, dispatch_uid=f"protect-{model}")
             post_delete.connect(counted_changed, sender=model, dispatch_uid=f"protect-d-{model}")

@@ -399,11 +399,25 @@ def data_version() -> str:
 
 def data_state() -> tuple[str, int]:
     """``data_version`` and the size of the protection's work (observations plus
-    attendance rows, ``stored.data_small``), from the same query."""
-    from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
+    attendance rows, ``stored.data_small``), from the same query. Attendance rows and
+    group reports have no time of change: their history's latest record marks every edit
+    (a sum alone misses one that moves people between columns). Organizations and stages
+    count through which are churches and leader trainings (``track_facts``)."""
+    from amparo.rollout.models import (
+        Attendance,
+        Event,
+        GroupReport,
+        RecoveryGroup,
+        Stage,
+        StageKind,
+    )
+    from amparo.territory.models import Organization
 
     def table(model: type) -> str:
         return connection.ops.quote_name(model._meta.db_table)
+
+    def ids_of(kind: str) -> str:
+        return f"SUM(CASE WHEN kind = '{kind}' THEN id ELSE 0 END)"
 
     measures = [
         (Observation, "COUNT(*)"),
@@ -416,8 +430,12 @@ def data_state() -> tuple[str, int]:
         (Attendance, "COUNT(*)"),
         (Attendance, "MAX(id)"),
         (Attendance, "SUM(pastors + 3 * leaders + 7 * others)"),
+        (Attendance.history.model, "MAX(history_id)"),
         (GroupReport, "COUNT(*)"),
         (GroupReport, "SUM(meetings_held + 3 * total_attendance)"),
+        (GroupReport.history.model, "MAX(history_id)"),
+        (Organization, ids_of(OrganizationKind.CHURCH)),
+        (Stage, ids_of(StageKind.LEADER_TRAINING)),
         (Indicator, "COUNT(*)"),
         (Indicator, "SUM(LENGTH(code || unit || aggregation || frequency || computed_from))"),
     ]

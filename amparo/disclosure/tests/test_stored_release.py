@@ -485,3 +485,52 @@ def test_a_failure_to_queue_after_a_commit_does_not_fail_the_save(monkeypatch, a
     with transaction.atomic() if atomic else contextlib.nullcontext():
         Observation.objects.create(indicator=indicator, region=region, period=JAN, value=3)
     assert Observation.objects.filter(indicator=indicator).count() == 1
+
+
+def test_every_edit_of_the_church_track_makes_a_new_data_version(world) -> None:
+    """Edits that keep the row counts and sums (people moved between columns, a report
+    moved to another month, an organization that becomes a church) change what the
+    protection hides: a protection stored for the data before them is not used."""
+    from amparo.disclosure.tests.test_audit_channels import _training_world
+    from amparo.rollout.models import Attendance, GroupReport, RecoveryGroup
+    from amparo.territory.models import Organization
+
+    event = _training_world(world, churches=2)
+    office = Organization.objects.create(name="Oficina", kind="other", region=world.region_a)
+    group = RecoveryGroup.objects.create(
+        rollout=event.rollout,
+        church=Organization.objects.filter(kind="church").first(),
+        launched_on=JAN,
+        meeting_day=1,
+    )
+    report = GroupReport.objects.create(
+        group=group, month=JAN, meetings_held=2, total_attendance=10
+    )
+    row = Attendance.objects.filter(event=event).first()
+    versions = [release_module.data_version()]
+    for obj, values in [
+        (row, {"pastors": row.pastors + 3, "leaders": row.leaders - 1}),  # same weighted sum
+        (report, {"month": FEB}),
+        (office, {"kind": "church"}),
+    ]:
+        _save(obj, **values)
+        versions.append(release_module.data_version())
+    assert len(set(versions)) == 4
+
+
+def _save(obj, **values) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+def test_an_organization_that_becomes_a_church_queues_protections(
+    world, large, queued, django_capture_on_commit_callbacks
+) -> None:
+    from amparo.territory.models import Organization
+
+    office = Organization.objects.create(name="Oficina", kind="other", region=world.region_a)
+    connection.run_on_commit[:] = []  # the fixtures' rows as if committed
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _save(office, kind="church")
+    assert len(callbacks) == 1 and queued == [(11, [], False)]
