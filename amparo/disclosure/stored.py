@@ -161,6 +161,6 @@ def audiences_in_use() -> list[AudienceUse]:
 
 def data_small(rows: int) -> bool:
     """Whether a protection over ``rows`` observations and attendance rows (counted with
-    the data version, ``release.data_state``) is quick enough to work out inside a web
+    the data version, ``counted.data_state``) is quick enough to work out inside a web
     request."""
     return rows < settings.AMPARO_DISCLOSURE_INLINE_ROWS

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from amparo.disclosure import release as release_module
-from amparo.disclosure import stored
+from amparo.disclosure import counted, stored, worker_protection
 from amparo.disclosure.models import AudienceUse, ProtectionState, StoredProtection
 from amparo.disclosure.release import (
     EVERY_CELL,
@@ -43,20 +42,22 @@ from amparo.territory.models import Region
 
 NOTICE_ES = "Las cifras se están protegiendo tras un cambio reciente de los datos"
 NOTICE_EN = "Figures are being protected after a recent data change"
-PROTECT_AUDIENCE = release_module.protect_audience  # the task itself, when the queue is a fixture
+PROTECT_AUDIENCE = (
+    worker_protection.protect_audience
+)  # the task itself, when the queue is a fixture
 
 
 @pytest.fixture
 def protect_calls(monkeypatch) -> list[int]:
     """The ks the engine was asked to protect for, call by call."""
     calls: list[int] = []
-    real = release_module.protect_cells
+    real = worker_protection.protect_cells
 
     def counting(table, *, k):
         calls.append(k)
         return real(table, k=k)
 
-    monkeypatch.setattr(release_module, "protect_cells", counting)
+    monkeypatch.setattr(worker_protection, "protect_cells", counting)
     return calls
 
 
@@ -69,7 +70,7 @@ def queued(monkeypatch) -> list[tuple]:
         def enqueue(self, *args) -> None:
             found.append(args)
 
-    monkeypatch.setattr(release_module, "protect_audience", Queue())
+    monkeypatch.setattr(worker_protection, "protect_audience", Queue())
     return found
 
 
@@ -85,7 +86,7 @@ def committed(request) -> None:
     done (the test's own transaction never commits)."""
     request.getfixturevalue("victims")
     connection.run_on_commit[:] = [
-        c for c in connection.run_on_commit if c[1] is not release_module._queue_after_commit
+        c for c in connection.run_on_commit if c[1] is not worker_protection._queue_after_commit
     ]
 
 
@@ -183,8 +184,8 @@ def test_only_the_latest_versions_of_an_audience_are_kept(world) -> None:
 
 @pytest.mark.usefixtures("victims")
 def test_the_worker_does_not_work_out_a_stored_protection_again(world, protect_calls) -> None:
-    assert release_module.protect_audience.call(5, [], False) > 0
-    assert release_module.protect_audience.call(5, [], False) > 0
+    assert worker_protection.protect_audience.call(5, [], False) > 0
+    assert worker_protection.protect_audience.call(5, [], False) > 0
     assert protect_calls == [5]
     assert release_of(world.users["viewer"]).hidden and protect_calls == [5]
 
@@ -194,9 +195,9 @@ def test_a_failed_protection_is_marked_and_can_be_claimed_again(world, monkeypat
     def broken(table, *, k):
         raise RuntimeError("solver gone")
 
-    monkeypatch.setattr(release_module, "protect_cells", broken)
+    monkeypatch.setattr(worker_protection, "protect_cells", broken)
     with pytest.raises(RuntimeError):
-        release_module.protect_audience_now(public_audience())
+        worker_protection.protect_audience_now(public_audience())
     row = StoredProtection.objects.get()
     assert row.state == ProtectionState.FAILED
     claim = {"version": row.version, "key": row.audience, "k": 11}
@@ -241,7 +242,7 @@ def test_audiences_not_used_lately_or_of_an_old_k_are_not_protected(world, setti
     stored.audience_used(key="c", k=3, known_regions=[], program_known=False)
     stored.audience_used(key="d", k=5, known_regions=["PE-LOR", "PE-UCA"], program_known=True)
     AudienceUse.objects.filter(audience="b").update(last_used=timezone.now() - timedelta(days=31))
-    audiences = release_module.audiences_to_protect()
+    audiences = worker_protection.audiences_to_protect()
     assert [(a.k, sorted(a.known_regions)) for a in audiences] == [(5, ["PE-LOR"]), (11, [])]
 
 
@@ -461,7 +462,7 @@ def test_while_pending_a_program_admin_sees_every_count_and_no_notice(world, que
 @pytest.mark.parametrize("state", [ProtectionState.RUNNING, ProtectionState.FAILED])
 def test_a_worker_marking_its_work_never_unmarks_a_protection_another_stored(world, state) -> None:
     audience = public_audience()
-    done = release_module.protect_audience_now(audience)
+    done = worker_protection.protect_audience_now(audience)
     row = StoredProtection.objects.get()
     stored.protection_mark(version=row.version, key=row.audience, k=audience.k, state=state)
     assert StoredProtection.objects.get().state == ProtectionState.DONE
@@ -477,7 +478,7 @@ def _broken_queue() -> int:
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("atomic", [True, False], ids=["in-transaction", "autocommit"])
 def test_a_failure_to_queue_after_a_commit_does_not_fail_the_save(monkeypatch, atomic) -> None:
-    monkeypatch.setattr(release_module, "protections_queue", _broken_queue)
+    monkeypatch.setattr(worker_protection, "protections_queue", _broken_queue)
     indicator = Indicator.objects.create(
         code="T-Q", name_es="q", name_en="q", level="output", unit="count", frequency="monthly"
     )
@@ -507,14 +508,14 @@ def test_every_edit_of_the_church_track_makes_a_new_data_version(world) -> None:
         group=group, month=JAN, meetings_held=2, total_attendance=10
     )
     row = Attendance.objects.filter(event=event).first()
-    versions = [release_module.data_version()]
+    versions = [counted.data_version()]
     for obj, values in [
         (row, {"pastors": row.pastors + 3, "leaders": row.leaders - 1}),  # same weighted sum
         (report, {"month": FEB}),
         (office, {"kind": "church"}),
     ]:
         _save(obj, **values)
-        versions.append(release_module.data_version())
+        versions.append(counted.data_version())
     assert len(set(versions)) == 4
 
 
