@@ -535,3 +535,45 @@ def test_an_organization_that_becomes_a_church_queues_protections(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _save(office, kind="church")
     assert len(callbacks) == 1 and queued == [(11, [], False)]
+
+
+@pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite serializes whole transactions; the unique index wait is PostgreSQL's",
+)
+def test_two_processes_claiming_and_storing_at_once_queue_once_and_fail_neither(
+    transactional_db,
+) -> None:
+    """The second claim waits on the first's uncommitted row, then finds it taken; two
+    stores of the same version both succeed and leave one row."""
+    import threading
+
+    from django.db import connections
+
+    first_holds_the_row = threading.Event()
+    outcomes: dict[str, object] = {}
+    protection = stored.Protection(frozenset({("obs", "X", "PE-LOR", "2026-01", "")}), frozenset())
+
+    def claim_and_store(name: str) -> None:
+        try:
+            if name == "second":
+                first_holds_the_row.wait(5)
+            with transaction.atomic():
+                outcomes[name] = stored.protection_claim(version="v", key="a", k=5)
+                if name == "first":
+                    first_holds_the_row.set()
+                    threading.Event().wait(0.5)  # the second now waits on the row
+            stored.protection_store(version="v", key="a", k=5, protection=protection, duration=1.0)
+        except Exception as error:  # the outcome is what is asserted
+            outcomes[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim_and_store, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"first": True, "second": False}
+    assert stored.protection_load(version="v", key="a") == protection
+    assert StoredProtection.objects.count() == 1
