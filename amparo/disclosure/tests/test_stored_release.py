@@ -577,3 +577,42 @@ def test_two_processes_claiming_and_storing_at_once_queue_once_and_fail_neither(
     assert outcomes == {"first": True, "second": False}
     assert stored.protection_load(version="v", key="a") == protection
     assert StoredProtection.objects.count() == 1
+
+
+@pytest.mark.usefixtures("victims")
+def test_a_claim_left_running_by_a_stopped_worker_is_taken_again_after_the_timeout(
+    world, settings
+) -> None:
+    claim = {"version": counted.data_version(), "key": "a", "k": 5}
+    assert stored.protection_claim(**claim)
+    stored.protection_mark(state=ProtectionState.RUNNING, **claim)
+    assert not stored.protection_claim(**claim)  # a worker may still be on it
+    late = timezone.now() - timedelta(minutes=settings.AMPARO_TASK_TIMEOUT_MINUTES + 1)
+    StoredProtection.objects.update(updated_at=late)
+    assert stored.protection_claim(**claim)
+    assert StoredProtection.objects.get().state == ProtectionState.QUEUED
+
+
+@pytest.mark.usefixtures("victims")
+def test_data_changed_while_a_protection_is_worked_out_is_protected_again(
+    world, monkeypatch, protect_calls
+) -> None:
+    """The protection is stored under the version read before the table: data changed
+    meanwhile has another version, and its pages never read that protection."""
+    real = worker_protection.counts_table
+
+    def changing(audience):
+        Observation.objects.create(
+            indicator=Indicator.objects.get(code=CODE), region=world.region_a, period=FEB,
+            disaggregation="sex=f", value=2,
+        )  # fmt: skip
+        return real(audience)
+
+    before = counted.data_version()
+    monkeypatch.setattr(worker_protection, "counts_table", changing)
+    worker_protection.protect_audience_now(public_audience())
+    monkeypatch.setattr(worker_protection, "counts_table", real)
+    assert StoredProtection.objects.get().version == before != counted.data_version()
+    assert _cell("2026-02", "sex=f") in release_for(public_audience()).hidden
+    assert protect_calls == [11, 11]  # worked out again for the data as it is now
+    assert StoredProtection.objects.count() == 2
