@@ -21,7 +21,8 @@ from amparo.tests.test_authorization_sweep import SWEEP, A, objects  # noqa: F40
 # A count no other figure of the fixtures equals, and its sums with the victims' months
 # (January's 30 and February's 4): any of them in an output is a count shown.
 SECRET = 48213
-GIVEAWAYS = [str(n) for n in (SECRET, SECRET + 30, SECRET + 4, SECRET + 34)]
+PASTORS = 37519  # at an event of region A: an attendance count
+GIVEAWAYS = [str(n) for n in (SECRET, SECRET + 30, SECRET + 4, SECRET + 34, PASTORS)]
 EXPORTS = [f"?period={p}&format={f}" for p in ("2026", "202603") for f in ("json", "csv")]
 API_READS = [
     "/api/v1/observations",
@@ -34,7 +35,12 @@ API_READS = [
 
 
 @pytest.fixture
-def secret(world, victims) -> Observation:  # noqa: F811
+def secret(world, victims, objects) -> Observation:  # noqa: F811
+    from amparo.rollout.models import Attendance
+
+    Attendance.objects.create(
+        event=objects[A]["event"], organization=objects[A]["org"], pastors=PASTORS
+    )
     return Observation.objects.create(
         indicator=victims, region=world.region_a, period=date(2026, 3, 1), value=SECRET
     )
@@ -100,8 +106,9 @@ def test_no_api_read_fails_or_shows_a_count_to_a_viewer(world, objects) -> None:
         elif _shows_secret(response.content.decode()):
             failures.append(f"{path}: shows the count")
     assert not failures, "\n".join(failures)
-    coordinator = bearer(world, "coordinator").get(API_READS[1]).content.decode()
-    assert str(SECRET) in coordinator  # the coordinator knows region A in full
+    coordinator = bearer(world, "coordinator")
+    assert str(SECRET) in coordinator.get(API_READS[1]).content.decode()
+    assert str(PASTORS) in coordinator.get("/api/v1/events").content.decode()
 
 
 @pytest.mark.usefixtures("secret", "large", "queued")
