@@ -112,14 +112,14 @@ def all_rows() -> tuple[list[relations.Row], dict[str, relations.Shape], dict[st
 def all_constraints() -> tuple[dict[CellKey, float], tuple[Constraint, ...]]:
     """The true values and the relations of every cell over all the data: what a reader
     can know holds whatever is published (``relations.py``)."""
-    from amparo.disclosure import release, track
+    from amparo.disclosure import counted, track
 
     rows, shapes, names = all_rows()
     table = relations.build(rows, shapes, region_names=names).table
     values = dict(table.values)
     constraints = list(table.constraints)
     track_values, track_constraints = track.track_table(
-        release.track_facts(), release.computed_codes()
+        counted.track_facts(), counted.computed_codes()
     )
     for cell, value in track_values.items():
         values.setdefault(cell, value)
@@ -165,12 +165,12 @@ def check(
 ) -> Result:
     """The audit of one reader (see ``reader_for``). Gathering runs inside the reader's
     transaction, which is rolled back; solving runs after it."""
-    from amparo.disclosure import release
+    from amparo.disclosure import worker_protection
 
     with reader_for(username=username, role=role, region=region, donor=donor) as reader:
         if progress:
             progress("protections")
-        release.protect_now(reader.user)  # the outputs read must not be pending
+        worker_protection.protect_now(reader.user)  # the outputs read must not be pending
         found = gather(reader, progress=progress)
         known = known_regions(reader)
         label, k = reader.label, reader.k

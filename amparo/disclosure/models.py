@@ -58,7 +58,7 @@ class StoredProtection(models.Model):
     worker's result reaches every web process. Its row also marks the work as queued or
     running, so the same protection is not asked of the worker twice."""
 
-    version = models.CharField(max_length=40)  # release.data_version()
+    version = models.CharField(max_length=40)  # counted.data_version()
     audience = models.CharField(max_length=64)  # stored.audience_key()
     k = models.PositiveSmallIntegerField()
     state = models.CharField(

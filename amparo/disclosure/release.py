@@ -3,39 +3,37 @@
 A reader is an audience: a threshold ``k`` and the regions whose details they see in full
 (their cells are ``known``: never hidden, and counted as published). For each audience the
 whole table of counts (every region and the program, every period and disaggregation, the
-church track) is protected once per version of the data (``protect``), kept in the
-database (``stored``: inline when the data is small, by the worker otherwise; until then a
-*pending* release hides every count the reader does not know in full) and cached per
-process, and every output (pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same
-``Release`` which cells to hide. Restricting a safe publication to fewer cells stays safe,
-so a page that shows part of the table hides what the release hides and nothing else.
+church track, ``counted``) is protected once per version of the data (``protect``), kept
+in the database (``stored``; worked out by ``worker_protection``: inline when the data is
+small, by the worker otherwise; until then a *pending* release hides every count the
+reader does not know in full, ``unknown_cells``) and cached per process, and every output
+(pages, charts, CSV, XLSX, PDF, API, DHIS2) asks the same ``Release`` which cells to hide.
+Restricting a safe publication to fewer cells stays safe, so a page that shows part of the
+table hides what the release hides and nothing else.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_tasks import task
 
-from amparo.accounts import access
 from amparo.accounts.models import User
-from amparo.disclosure import keys, relations, stored, track
-from amparo.disclosure.model import CellKey, Table
-from amparo.disclosure.models import ProtectionState
-from amparo.disclosure.protect import protect
-from amparo.indicators.models import Indicator, Observation, Unit
-from amparo.territory.models import OrganizationKind
+from amparo.disclosure import keys, stored, track
+from amparo.disclosure.audience import Audience, audience_for, audience_key, public_audience
+from amparo.disclosure.counted import computed_codes, data_state
+from amparo.disclosure.model import CellKey
+from amparo.disclosure.unknown_cells import EVERY_CELL, UnknownCells
+from amparo.disclosure.worker_protection import (
+    protection_compute,
+    protection_request,
+    protections_queue,
+)
+from amparo.indicators.models import Observation, Unit
 
 MARKER = "c"
 PROGRAM = keys.PROGRAM
@@ -57,101 +55,8 @@ def pending_note() -> str:
     )
 
 
-class UnknownCells:
-    """The hidden cells of a protection not worked out yet: every cell the reader does not
-    know in full (the regions whose details they see, and the program's cells when they
-    see every region). A worked-out protection never hides those either and hides at
-    most the rest, so this hides at least what it would: it reveals nothing more.
-
-    It answers what a set of hidden cells is asked (``in``, truth, ``|`` and ``<=`` with a
-    frozenset) and refuses to be listed, so no caller can mistake it for a few cells."""
-
-    def __init__(
-        self, known_regions: frozenset[str] = frozenset(), program_known: bool = False
-    ) -> None:
-        self.known_regions = known_regions
-        self.program_known = program_known
-
-    def knows(self, region: str) -> bool:
-        return self.program_known if region == PROGRAM else region in self.known_regions
-
-    def __contains__(self, cell: object) -> bool:
-        return not (isinstance(cell, tuple) and self.knows(track.region_of(cell)))
-
-    def __bool__(self) -> bool:
-        return True
-
-    def __or__(self, other: object) -> UnknownCells:
-        # Every cell: more than the union when the reader knows some, which is safe.
-        return EVERY_CELL
-
-    __ror__ = __or__
-
-    def __le__(self, other: object) -> bool:
-        return other is EVERY_CELL or (
-            isinstance(other, UnknownCells)
-            and other.known_regions <= self.known_regions
-            and (other.program_known <= self.program_known)
-        )
-
-    def __ge__(self, other: object) -> bool:
-        if isinstance(other, UnknownCells):
-            return other <= self
-        return all(cell in self for cell in other)  # type: ignore[attr-defined]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, UnknownCells) and (
-            (self.known_regions, self.program_known) == (other.known_regions, other.program_known)
-        )
-
-    def __hash__(self) -> int:
-        return hash((self.known_regions, self.program_known))
-
-    def __iter__(self):
-        raise TypeError("every unknown cell is hidden: there is no list of them")
-
-    def __repr__(self) -> str:
-        return f"UnknownCells({sorted(self.known_regions)}, program={self.program_known})"
-
-
-EVERY_CELL = UnknownCells()  # a reader who knows no region in full: every cell
-
-
 def obs_cell(code: str, region: str, period: date, frequency: str, disaggregation: str) -> CellKey:
     return keys.obs(code, region, keys.period_label(period, frequency), disaggregation)
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who reads: ``k`` and the regions (codes) whose cells they know in full;
-    ``program_known`` when that is every region (the program's cells too)."""
-
-    k: int
-    known_regions: frozenset[str] = frozenset()
-    program_known: bool = False
-
-    def knows(self, cell: CellKey) -> bool:
-        region = track.region_of(cell)
-        if region == PROGRAM:
-            return self.program_known
-        return region in self.known_regions
-
-
-def public_audience() -> Audience:
-    """Donors and the public: the higher k, no one's details, whoever makes the output."""
-    return Audience(settings.AMPARO_DISCLOSURE_K_PUBLIC)
-
-
-def audience_for(user: User, *, public: bool = False) -> Audience:
-    """The audience of ``user``: the regions whose details they see are known to them; the
-    program's cells too when a program-wide grant lets them see every region's details."""
-    if public:
-        return public_audience()
-    regions = list(access.regions_visible(user))
-    known = frozenset(r.code for r in regions if access.sees_small_counts(user, r))
-    program_wide = any(g.region_id is None for g in access.grants(user))
-    every = program_wide and len(known) == len(regions)
-    return Audience(settings.AMPARO_DISCLOSURE_K, known, every)
 
 
 @dataclass(frozen=True)
@@ -210,10 +115,6 @@ class Release:
         return f"{self.note}. {pending_note()}" if self.waiting else self.note
 
 
-def audience_key(audience: Audience) -> str:
-    return stored.audience_key(audience.k, audience.known_regions, audience.program_known)
-
-
 def release_for(audience: Audience) -> Release:
     """The audience's protection at the current data version: cached in the process, else
     stored in the database, else worked out now when the data is small. Larger data is
@@ -247,105 +148,6 @@ def _audience_used(audience: Audience, key: str) -> None:
         known_regions=audience.known_regions,
         program_known=audience.program_known,
     )
-
-
-def protection_compute(audience: Audience, *, version: str) -> stored.Protection:
-    """Work out the audience's protection over the whole table and store it under
-    ``version``, read before the table: data changed meanwhile has a newer version, which
-    this protection is never used for."""
-    started = time.monotonic()
-    table = counts_table(audience)
-    program = frozenset(c for c in table.values if track.region_of(c) == PROGRAM)
-    protection = stored.Protection(protect_cells(table, k=audience.k), program)
-    stored.protection_store(
-        version=version,
-        key=audience_key(audience),
-        k=audience.k,
-        protection=protection,
-        duration=time.monotonic() - started,
-    )
-    return protection
-
-
-@task()
-def protect_audience(k: int, known_regions: list[str], program_known: bool) -> int:
-    """The worker's task (here, not in ``tasks``: the release queues it, and ``tasks``
-    reaches the release through the audit): store one audience's protection at the current
-    data version; returns how many cells it hides."""
-    audience = Audience(k, frozenset(known_regions), program_known)
-    return len(protect_audience_now(audience).hidden)
-
-
-def protection_request(audience: Audience, *, version: str) -> bool:
-    """Ask the worker for the audience's protection at ``version`` unless it is already
-    stored or asked for (by any process: the claim is a database row). True if queued."""
-    if not stored.protection_claim(version=version, key=audience_key(audience), k=audience.k):
-        return False
-    protect_audience.enqueue(audience.k, sorted(audience.known_regions), audience.program_known)
-    return True
-
-
-def protect_audience_now(audience: Audience) -> stored.Protection:
-    """The worker's side: store the audience's protection at the current data version
-    (nothing to do when it is stored already)."""
-    version = data_version()
-    key = audience_key(audience)
-    found = stored.protection_load(version=version, key=key)
-    if found is not None:
-        return found
-    stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.RUNNING)
-    try:
-        return protection_compute(audience, version=version)
-    except Exception:
-        stored.protection_mark(version=version, key=key, k=audience.k, state=ProtectionState.FAILED)
-        raise
-
-
-def protect_now(user: User) -> None:
-    """Store the protections of ``user``'s outputs (their own, and the donor version's
-    public one), working out those missing now: for the audit, which reads the outputs
-    and must not read them pending."""
-    for audience in (audience_for(user), public_audience()):
-        protect_audience_now(audience)
-
-
-def audiences_to_protect() -> list[Audience]:
-    """The public audience and those pages asked for lately (at the current thresholds),
-    but those who know every region (their pending release hides nothing they see)."""
-    ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}
-    found = {public_audience()}
-    for use in stored.audiences_in_use():
-        if use.k in ks and not use.program_known:
-            found.add(Audience(use.k, frozenset(use.known_regions), use.program_known))
-    return sorted(found, key=lambda a: (a.k, a.program_known, sorted(a.known_regions)))
-
-
-def protections_queue() -> int:
-    """After a change to counted data: ask the worker for the protections of the audiences
-    in use, so that pages rarely find theirs missing. Small data is protected inline by
-    the first page that asks, so nothing is queued then. Returns how many were queued."""
-    version, size = data_state()
-    if stored.data_small(size):
-        return 0
-    return sum(protection_request(a, version=version) for a in audiences_to_protect())
-
-
-def after_counted_change() -> None:
-    """Called on every save or deletion of counted data: once per transaction, after it
-    commits, the worker is asked for the protections of the audiences in use (a bulk
-    import saves many rows in one transaction and queues once)."""
-    if any(func is _queue_after_commit for _sids, func, *_rest in connection.run_on_commit):
-        return
-    transaction.on_commit(_queue_after_commit)
-
-
-def counted_changed(**_kwargs: object) -> None:
-    """Receiver of the counted models' ``post_save`` and ``post_delete``."""
-    after_counted_change()
-
-
-def _queue_after_commit() -> None:
-    protections_queue()
 
 
 def release_of(user: User, *, public: bool = False) -> Release:
@@ -385,166 +187,6 @@ def request_release(request: HttpRequest) -> Release:
         found = release_of(request.user)
         request._amparo_release = found  # type: ignore[attr-defined]
     return found
-
-
-def data_version() -> str:
-    """Changes whenever a counted row is added, removed or changed: counts, latest change
-    and sums of the source tables, in one query (a bulk ``update()`` leaves ``updated_at``
-    as it was, the sums catch it)."""
-    return data_state()[0]
-
-
-def data_state() -> tuple[str, int]:
-    """``data_version`` and the size of the protection's work (observations plus
-    attendance rows, ``stored.data_small``), from the same query."""
-    from amparo.rollout.models import Attendance, Event, GroupReport, RecoveryGroup
-
-    def table(model: type) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
-    measures = [
-        (Observation, "COUNT(*)"),
-        (Observation, "MAX(updated_at)"),
-        (Observation, "SUM(value)"),
-        (Event, "COUNT(*)"),
-        (Event, "MAX(updated_at)"),
-        (RecoveryGroup, "COUNT(*)"),
-        (RecoveryGroup, "MAX(updated_at)"),
-        (Attendance, "COUNT(*)"),
-        (Attendance, "MAX(id)"),
-        (Attendance, "SUM(pastors + 3 * leaders + 7 * others)"),
-        (GroupReport, "COUNT(*)"),
-        (GroupReport, "SUM(meetings_held + 3 * total_attendance)"),
-        (Indicator, "COUNT(*)"),
-        (Indicator, "SUM(LENGTH(code || unit || aggregation || frequency || computed_from))"),
-    ]
-    # One round trip: a row of scalar subqueries (table names come from the models).
-    columns = [f"(SELECT {expr} FROM {table(model)})" for model, expr in measures]  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns))
-        rows = cursor.fetchall()
-    size = (rows[0][0] or 0) + (rows[0][7] or 0)  # observations and attendance rows
-    return hashlib.sha256(repr(rows).encode()).hexdigest()[:20], size
-
-
-def counts_table(audience: Audience) -> Table:
-    """Every count amparo publishes, with the relations between them: the observations
-    (``relations.build``: months and years, regions and the program, groups of people)
-    and the church track (``track.track_table``)."""
-    built = relations.build(observation_rows(), indicator_shapes())
-    values: dict[CellKey, float] = dict(built.table.values)
-    track_values, track_constraints = track.track_table(track_facts(), computed_codes())
-    values.update(track_values)
-    known = frozenset(c for c in values if audience.knows(c))
-    return Table(
-        values,
-        (*built.table.constraints, *track_constraints),
-        weights={**relations.default_weights(track_values), **built.table.weights},
-        known=known - built.table.derived,
-        derived=built.table.derived,
-    )
-
-
-def computed_codes() -> dict[str, str]:
-    return dict(
-        Indicator.objects.exclude(computed_from="")
-        .filter(unit=Unit.COUNT)
-        .values_list("computed_from", "code")
-    )
-
-
-def indicator_shapes() -> dict[str, relations.Shape]:
-    """The typed indicators and what amparo does with their values (computed ones are the
-    church track's, ``track``)."""
-    return {
-        code: relations.Shape(aggregation, unit, frequency)
-        for code, aggregation, unit, frequency in Indicator.objects.filter(
-            computed_from=""
-        ).values_list("code", "aggregation", "unit", "frequency")
-    }
-
-
-def observation_rows() -> list[relations.Row]:
-    return [
-        relations.Row(code, region, period, disaggregation, float(value))
-        for code, region, period, disaggregation, value in Observation.objects.filter(
-            indicator__unit=Unit.COUNT, indicator__computed_from=""
-        ).values_list("indicator__code", "region__code", "period", "disaggregation", "value")
-    ]
-
-
-def protect_cells(table: Table, *, k: int) -> frozenset[CellKey]:
-    """The cells to hide from a reader of ``table`` (the engine's ``protect``)."""
-    return protect(table, k=k)
-
-
-def track_facts() -> track.TrackFacts:
-    """The church track's counts, in four queries."""
-    from amparo.rollout.models import (
-        Attendance,
-        EventStatus,
-        GroupReport,
-        GroupStatus,
-        RecoveryGroup,
-        StageKind,
-    )
-
-    attendance = tuple(
-        track.AttendanceRow(
-            region,
-            event_id,
-            organization_id,
-            (pastors, leaders, others),
-            ends_on.replace(day=1) if status == EventStatus.DONE and kind == training else None,
-            org_kind == OrganizationKind.CHURCH,
-        )
-        for training in [StageKind.LEADER_TRAINING]
-        for (
-            region,
-            event_id,
-            organization_id,
-            pastors,
-            leaders,
-            others,
-            ends_on,
-            status,
-            kind,
-            org_kind,
-        ) in Attendance.objects.values_list(
-            "event__rollout__region__code",
-            "event",
-            "organization",
-            "pastors",
-            "leaders",
-            "others",
-            "event__ends_on",
-            "event__status",
-            "event__stage__kind",
-            "organization__kind",
-        )
-    )
-    launched = tuple(
-        (region, on.replace(day=1))
-        for region, on in RecoveryGroup.objects.values_list("rollout__region__code", "launched_on")
-    )
-    active_now = tuple(
-        RecoveryGroup.objects.filter(status=GroupStatus.ACTIVE)
-        .values("rollout__region__code")
-        .annotate(n=Count("pk"))
-        .values_list("rollout__region__code", "n")
-    )
-    active_by_month = tuple(
-        (r["group__rollout__region__code"], _as_date(r["m"]), r["n"])
-        for r in GroupReport.objects.filter(meetings_held__gt=0)
-        .annotate(m=TruncMonth("month"))
-        .values("group__rollout__region__code", "m")
-        .annotate(n=Count("group", distinct=True))
-    )
-    return track.TrackFacts(attendance, launched, active_now, active_by_month)
-
-
-def _as_date(value: object) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
 
 
 def attendance_hidden(

@@ -113,7 +113,15 @@ def protection_claim(*, version: str, key: str, k: int) -> bool:
 
 
 def protection_mark(*, version: str, key: str, k: int, state: str) -> None:
-    _upsert(StoredProtection, {"version": version, "audience": key}, k=k, state=state)
+    """Mark audience ``key``'s protection at ``version`` as running or failed, unless it is
+    done: another worker may have stored it meanwhile, and a page must keep reading it."""
+    row, created = StoredProtection.objects.get_or_create(
+        version=version, audience=key, defaults={"k": k, "state": state}
+    )
+    if not created:
+        StoredProtection.objects.filter(pk=row.pk).exclude(state=ProtectionState.DONE).update(
+            state=state, updated_at=timezone.now()
+        )
 
 
 def _upsert(model: type, unique: dict[str, object], **values: object) -> None:
@@ -153,6 +161,6 @@ def audiences_in_use() -> list[AudienceUse]:
 
 def data_small(rows: int) -> bool:
     """Whether a protection over ``rows`` observations and attendance rows (counted with
-    the data version, ``release.data_state``) is quick enough to work out inside a web
+    the data version, ``counted.data_state``) is quick enough to work out inside a web
     request."""
     return rows < settings.AMPARO_DISCLOSURE_INLINE_ROWS

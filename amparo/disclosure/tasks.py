@@ -1,5 +1,5 @@
 """Audits run by the worker; the page shows their progress meanwhile. (The worker's other
-disclosure task, ``release.protect_audience``, lives with the release that queues it.)"""
+disclosure task, ``worker_protection.protect_audience``, lives with the code that queues it.)"""
 
 from __future__ import annotations
 

@@ -57,7 +57,7 @@ class AttendanceRow:
 
 @dataclass(frozen=True)
 class TrackFacts:
-    """What the church track counts, read in a few queries (see ``release.track_facts``)."""
+    """What the church track counts, read in a few queries (see ``counted.track_facts``)."""
 
     attendance: tuple[AttendanceRow, ...]
     launched: tuple[tuple[str, date], ...]  # (region, month) per recovery group launched

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from amparo.api.tests.conftest import bearer
-from amparo.disclosure import release as release_module
-from amparo.disclosure import stored
+from amparo.disclosure import stored, worker_protection
 from amparo.disclosure.release import MARKER, release_of
 from amparo.disclosure.tests.test_audit_channels import _training_world
 from amparo.disclosure.tests.test_release import CODE, two_groups, victims  # noqa: F401
@@ -33,7 +32,7 @@ def queued(monkeypatch) -> list[tuple]:
         def enqueue(self, *args) -> None:
             found.append(args)
 
-    monkeypatch.setattr(release_module, "protect_audience", Queue())
+    monkeypatch.setattr(worker_protection, "protect_audience", Queue())
     return found
 
 
@@ -135,7 +134,7 @@ def committed(request) -> None:
 
     request.getfixturevalue("victims")
     connection.run_on_commit[:] = [
-        c for c in connection.run_on_commit if c[1] is not release_module._queue_after_commit
+        c for c in connection.run_on_commit if c[1] is not worker_protection._queue_after_commit
     ]
 
 

@@ -14,12 +14,12 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from amparo.api.tests.conftest import bearer
-from amparo.disclosure import release as release_module
+from amparo.disclosure import worker_protection
 from amparo.disclosure.audit import audit
+from amparo.disclosure.counted import counts_table
 from amparo.disclosure.release import (
     MARKER,
     audience_for,
-    counts_table,
     public_audience,
     release_for,
     release_of,
@@ -191,13 +191,13 @@ def test_k_follows_the_settings(world, victims, settings) -> None:
 
 def test_the_protection_is_worked_out_once_per_data(world, victims, monkeypatch) -> None:
     calls = []
-    real = release_module.protect
+    real = worker_protection.protect
 
     def counting(table, *, k):
         calls.append(k)
         return real(table, k=k)
 
-    monkeypatch.setattr(release_module, "protect", counting)
+    monkeypatch.setattr(worker_protection, "protect", counting)
     viewer = world.users["viewer"]
     first = release_of(viewer)
     assert release_of(viewer) == first and len(calls) == 1

@@ -5,6 +5,7 @@ asks the worker again, once per transaction."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import timedelta
 
@@ -17,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from amparo.disclosure import release as release_module
-from amparo.disclosure import stored
+from amparo.disclosure import counted, stored, worker_protection
 from amparo.disclosure.models import AudienceUse, ProtectionState, StoredProtection
 from amparo.disclosure.release import (
     EVERY_CELL,
@@ -42,20 +42,22 @@ from amparo.territory.models import Region
 
 NOTICE_ES = "Las cifras se están protegiendo tras un cambio reciente de los datos"
 NOTICE_EN = "Figures are being protected after a recent data change"
-PROTECT_AUDIENCE = release_module.protect_audience  # the task itself, when the queue is a fixture
+PROTECT_AUDIENCE = (
+    worker_protection.protect_audience
+)  # the task itself, when the queue is a fixture
 
 
 @pytest.fixture
 def protect_calls(monkeypatch) -> list[int]:
     """The ks the engine was asked to protect for, call by call."""
     calls: list[int] = []
-    real = release_module.protect_cells
+    real = worker_protection.protect_cells
 
     def counting(table, *, k):
         calls.append(k)
         return real(table, k=k)
 
-    monkeypatch.setattr(release_module, "protect_cells", counting)
+    monkeypatch.setattr(worker_protection, "protect_cells", counting)
     return calls
 
 
@@ -68,7 +70,7 @@ def queued(monkeypatch) -> list[tuple]:
         def enqueue(self, *args) -> None:
             found.append(args)
 
-    monkeypatch.setattr(release_module, "protect_audience", Queue())
+    monkeypatch.setattr(worker_protection, "protect_audience", Queue())
     return found
 
 
@@ -84,7 +86,7 @@ def committed(request) -> None:
     done (the test's own transaction never commits)."""
     request.getfixturevalue("victims")
     connection.run_on_commit[:] = [
-        c for c in connection.run_on_commit if c[1] is not release_module._queue_after_commit
+        c for c in connection.run_on_commit if c[1] is not worker_protection._queue_after_commit
     ]
 
 
@@ -182,8 +184,8 @@ def test_only_the_latest_versions_of_an_audience_are_kept(world) -> None:
 
 @pytest.mark.usefixtures("victims")
 def test_the_worker_does_not_work_out_a_stored_protection_again(world, protect_calls) -> None:
-    assert release_module.protect_audience.call(5, [], False) > 0
-    assert release_module.protect_audience.call(5, [], False) > 0
+    assert worker_protection.protect_audience.call(5, [], False) > 0
+    assert worker_protection.protect_audience.call(5, [], False) > 0
     assert protect_calls == [5]
     assert release_of(world.users["viewer"]).hidden and protect_calls == [5]
 
@@ -193,9 +195,9 @@ def test_a_failed_protection_is_marked_and_can_be_claimed_again(world, monkeypat
     def broken(table, *, k):
         raise RuntimeError("solver gone")
 
-    monkeypatch.setattr(release_module, "protect_cells", broken)
+    monkeypatch.setattr(worker_protection, "protect_cells", broken)
     with pytest.raises(RuntimeError):
-        release_module.protect_audience_now(public_audience())
+        worker_protection.protect_audience_now(public_audience())
     row = StoredProtection.objects.get()
     assert row.state == ProtectionState.FAILED
     claim = {"version": row.version, "key": row.audience, "k": 11}
@@ -240,7 +242,7 @@ def test_audiences_not_used_lately_or_of_an_old_k_are_not_protected(world, setti
     stored.audience_used(key="c", k=3, known_regions=[], program_known=False)
     stored.audience_used(key="d", k=5, known_regions=["PE-LOR", "PE-UCA"], program_known=True)
     AudienceUse.objects.filter(audience="b").update(last_used=timezone.now() - timedelta(days=31))
-    audiences = release_module.audiences_to_protect()
+    audiences = worker_protection.audiences_to_protect()
     assert [(a.k, sorted(a.known_regions)) for a in audiences] == [(5, ["PE-LOR"]), (11, [])]
 
 
@@ -454,3 +456,163 @@ def test_while_pending_a_program_admin_sees_every_count_and_no_notice(world, que
     assert NOTICE_ES not in page.content.decode()
     view = next(v for v in page.context["board"].indicators if v.indicator.code == CODE)
     assert view.hidden_periods == set() and view.current == 4
+
+
+@pytest.mark.usefixtures("victims")
+@pytest.mark.parametrize("state", [ProtectionState.RUNNING, ProtectionState.FAILED])
+def test_a_worker_marking_its_work_never_unmarks_a_protection_another_stored(world, state) -> None:
+    audience = public_audience()
+    done = worker_protection.protect_audience_now(audience)
+    row = StoredProtection.objects.get()
+    stored.protection_mark(version=row.version, key=row.audience, k=audience.k, state=state)
+    assert StoredProtection.objects.get().state == ProtectionState.DONE
+    assert stored.protection_load(version=row.version, key=row.audience) == done
+    stored.protection_mark(version="other", key=row.audience, k=audience.k, state=state)
+    assert StoredProtection.objects.get(version="other").state == state
+
+
+def _broken_queue() -> int:
+    raise RuntimeError("the task queue is gone")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("atomic", [True, False], ids=["in-transaction", "autocommit"])
+def test_a_failure_to_queue_after_a_commit_does_not_fail_the_save(monkeypatch, atomic) -> None:
+    monkeypatch.setattr(worker_protection, "protections_queue", _broken_queue)
+    indicator = Indicator.objects.create(
+        code="T-Q", name_es="q", name_en="q", level="output", unit="count", frequency="monthly"
+    )
+    region = Region.objects.create(code="PE-Q", name="Q", capital="q", country="PE")
+    with transaction.atomic() if atomic else contextlib.nullcontext():
+        Observation.objects.create(indicator=indicator, region=region, period=JAN, value=3)
+    assert Observation.objects.filter(indicator=indicator).count() == 1
+
+
+def test_every_edit_of_the_church_track_makes_a_new_data_version(world) -> None:
+    """Edits that keep the row counts and sums (people moved between columns, a report
+    moved to another month, an organization that becomes a church) change what the
+    protection hides: a protection stored for the data before them is not used."""
+    from amparo.disclosure.tests.test_audit_channels import _training_world
+    from amparo.rollout.models import Attendance, GroupReport, RecoveryGroup
+    from amparo.territory.models import Organization
+
+    event = _training_world(world, churches=2)
+    office = Organization.objects.create(name="Oficina", kind="other", region=world.region_a)
+    group = RecoveryGroup.objects.create(
+        rollout=event.rollout,
+        church=Organization.objects.filter(kind="church").first(),
+        launched_on=JAN,
+        meeting_day=1,
+    )
+    report = GroupReport.objects.create(
+        group=group, month=JAN, meetings_held=2, total_attendance=10
+    )
+    row = Attendance.objects.filter(event=event).first()
+    versions = [counted.data_version()]
+    for obj, values in [
+        (row, {"pastors": row.pastors + 3, "leaders": row.leaders - 1}),  # same weighted sum
+        (report, {"month": FEB}),
+        (office, {"kind": "church"}),
+    ]:
+        _save(obj, **values)
+        versions.append(counted.data_version())
+    assert len(set(versions)) == 4
+
+
+def _save(obj, **values) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
+def test_an_organization_that_becomes_a_church_queues_protections(
+    world, large, queued, django_capture_on_commit_callbacks
+) -> None:
+    from amparo.territory.models import Organization
+
+    office = Organization.objects.create(name="Oficina", kind="other", region=world.region_a)
+    connection.run_on_commit[:] = []  # the fixtures' rows as if committed
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _save(office, kind="church")
+    assert len(callbacks) == 1 and queued == [(11, [], False)]
+
+
+@pytest.mark.skipif(
+    not django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"),
+    reason="SQLite serializes whole transactions; the unique index wait is PostgreSQL's",
+)
+def test_two_processes_claiming_and_storing_at_once_queue_once_and_fail_neither(
+    transactional_db,
+) -> None:
+    """The second claim waits on the first's uncommitted row, then finds it taken; two
+    stores of the same version both succeed and leave one row."""
+    import threading
+
+    from django.db import connections
+
+    first_holds_the_row = threading.Event()
+    outcomes: dict[str, object] = {}
+    protection = stored.Protection(frozenset({("obs", "X", "PE-LOR", "2026-01", "")}), frozenset())
+
+    def claim_and_store(name: str) -> None:
+        try:
+            if name == "second":
+                first_holds_the_row.wait(5)
+            with transaction.atomic():
+                outcomes[name] = stored.protection_claim(version="v", key="a", k=5)
+                if name == "first":
+                    first_holds_the_row.set()
+                    threading.Event().wait(0.5)  # the second now waits on the row
+            stored.protection_store(version="v", key="a", k=5, protection=protection, duration=1.0)
+        except Exception as error:  # the outcome is what is asserted
+            outcomes[name] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=claim_and_store, args=(n,)) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcomes == {"first": True, "second": False}
+    assert stored.protection_load(version="v", key="a") == protection
+    assert StoredProtection.objects.count() == 1
+
+
+@pytest.mark.usefixtures("victims")
+def test_a_claim_left_running_by_a_stopped_worker_is_taken_again_after_the_timeout(
+    world, settings
+) -> None:
+    claim = {"version": counted.data_version(), "key": "a", "k": 5}
+    assert stored.protection_claim(**claim)
+    stored.protection_mark(state=ProtectionState.RUNNING, **claim)
+    assert not stored.protection_claim(**claim)  # a worker may still be on it
+    late = timezone.now() - timedelta(minutes=settings.AMPARO_TASK_TIMEOUT_MINUTES + 1)
+    StoredProtection.objects.update(updated_at=late)
+    assert stored.protection_claim(**claim)
+    assert StoredProtection.objects.get().state == ProtectionState.QUEUED
+
+
+@pytest.mark.usefixtures("victims")
+def test_data_changed_while_a_protection_is_worked_out_is_protected_again(
+    world, monkeypatch, protect_calls
+) -> None:
+    """The protection is stored under the version read before the table: data changed
+    meanwhile has another version, and its pages never read that protection."""
+    real = worker_protection.counts_table
+
+    def changing(audience):
+        Observation.objects.create(
+            indicator=Indicator.objects.get(code=CODE), region=world.region_a, period=FEB,
+            disaggregation="sex=f", value=2,
+        )  # fmt: skip
+        return real(audience)
+
+    before = counted.data_version()
+    monkeypatch.setattr(worker_protection, "counts_table", changing)
+    worker_protection.protect_audience_now(public_audience())
+    monkeypatch.setattr(worker_protection, "counts_table", real)
+    assert StoredProtection.objects.get().version == before != counted.data_version()
+    assert _cell("2026-02", "sex=f") in release_for(public_audience()).hidden
+    assert protect_calls == [11, 11]  # worked out again for the data as it is now
+    assert StoredProtection.objects.count() == 2

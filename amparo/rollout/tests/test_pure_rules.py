@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amparo.disclosure.model import Table
-from amparo.disclosure.release import protect_cells
 from amparo.disclosure.track import COLUMNS, AttendanceRow, TrackFacts, event_cell, track_table
+from amparo.disclosure.worker_protection import protect_cells
 from amparo.rollout.attendance_table import MARKER, shown_table, shown_warnings
 from amparo.rollout.delays import DelayModel, simulate_delays, simulate_finish
 from amparo.rollout.planner import PlanInput, RegionInput, StageInput, TeamInput, plan_rollout

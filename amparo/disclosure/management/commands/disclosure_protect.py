@@ -5,11 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from amparo.disclosure import release
+from amparo.disclosure import audience as audiences
+from amparo.disclosure import worker_protection
 
 
-def audience_label(audience: release.Audience) -> str:
-    if audience == release.public_audience():
+def audience_label(audience: audiences.Audience) -> str:
+    if audience == audiences.public_audience():
         return f"donors and the public (k={audience.k})"
     known = ",".join(sorted(audience.known_regions)) or "no region"
     return f"k={audience.k}, details of {'every region' if audience.program_known else known}"
@@ -26,10 +27,10 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        audiences = release.audiences_to_protect()
+        audiences = worker_protection.audiences_to_protect()
         for n, audience in enumerate(audiences, start=1):
             started = time.monotonic()
-            hidden = len(release.protect_audience_now(audience).hidden)
+            hidden = len(worker_protection.protect_audience_now(audience).hidden)
             if not options["quiet"]:
                 self.stderr.write(
                     f"disclosure protect: {n}/{len(audiences)} {audience_label(audience)}: "
