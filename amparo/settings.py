@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "amparo.locale_middleware.ChosenLanguageMiddleware",
+    "amparo.disclosure.middleware.ProtectionPendingMiddleware",
     "amparo.api.middleware.ApiLanguageMiddleware",
     "amparo.api.middleware.ApiErrorShapeMiddleware",
     "django.middleware.common.CommonMiddleware",

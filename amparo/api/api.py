@@ -29,7 +29,10 @@ api = NinjaAPI(
         "Read and feed amparo from partners' systems. Authenticate with a personal token "
         "(`Authorization: Bearer ...`, created on the API tokens page) or a signed-in session. "
         "Lists are paginated (`limit`, `offset`) and filter by region, sector, status, period "
-        "and `updated_since` for incremental sync."
+        "and `updated_since` for incremental sync. A count hidden to protect small counts is "
+        "`null` with `hidden: true`; while the protection is being worked out after a data "
+        "change every count is hidden and responses carry `Amparo-Protection: pending` and "
+        "`Retry-After` (seconds)."
     ),
 )
 add_error_handlers(api)

@@ -18,6 +18,12 @@ from amparo.disclosure.release import (
     request_release,
 )
 
+PENDING_DESCRIPTION = (
+    "While the protection is being worked out after a data change every count is hidden "
+    "(but those of the regions whose details the user sees) and responses carry "
+    "`Amparo-Protection: pending` and `Retry-After: 120`: ask again later."
+)
+
 
 def _release(context: dict | None, obj: object) -> Release:
     """The reader's release (``amparo.disclosure.release``): the same cells are hidden in
@@ -74,7 +80,8 @@ class AttendanceOut(Schema):
     others: int | None = Field(description="null when hidden")
     suppressed: bool = Field(
         description="true when a count is hidden (null) to protect small counts: one "
-        "under k, or one that would let such a count be worked out (docs/disclosure.md)"
+        "under k, or one that would let such a count be worked out (docs/disclosure.md). "
+        + PENDING_DESCRIPTION
     )
     hidden: bool = Field(description="the same as suppressed")
 
@@ -275,7 +282,7 @@ class ObservationOut(Schema):
     suppressed: bool = Field(
         description="true when a count is hidden (null) to protect small counts: one under "
         "k, or one that would let such a count be worked out from the values the user can "
-        "see anywhere (docs/disclosure.md)"
+        "see anywhere (docs/disclosure.md). " + PENDING_DESCRIPTION
     )
     hidden: bool = Field(description="the same as suppressed")
     source: str

@@ -9,7 +9,7 @@ from amparo.accounts.models import User
 from amparo.dhis2.datavalues import Export, Mapping2, Value, export_values
 from amparo.dhis2.models import CodeKind, Dhis2Code
 from amparo.dhis2.periods import span
-from amparo.disclosure.release import release_of
+from amparo.disclosure.release import Release, release_of
 from amparo.indicators.models import Observation
 from amparo.territory.models import Region
 
@@ -27,11 +27,14 @@ def mapping() -> Mapping2:
     )
 
 
-def readable_observations(user: User, regions: list[Region], period: str) -> list[Observation]:
+def readable_observations(
+    user: User, regions: list[Region], period: str, *, release: Release | None = None
+) -> list[Observation]:
     """The observations of ``regions`` in the DHIS2 ``period`` (``2026``, ``2026Q1``,
     ``202601``) that ``user`` may read: those of indicators of every sector, and of the
     sectors the user's grants cover. Counts the user's release hides
-    (``amparo.disclosure.release``) are left out, as the API and the pages hide them."""
+    (``amparo.disclosure.release``; ``release`` when the caller has it already) are left
+    out, as the API and the pages hide them."""
     first, after = span(period)
     rows = list(
         Observation.objects.filter(region__in=regions, period__gte=first, period__lt=after)
@@ -42,12 +45,15 @@ def readable_observations(user: User, regions: list[Region], period: str) -> lis
         .select_related("indicator", "region")
         .order_by("indicator__code", "region__code", "period", "disaggregation")
     )
-    release = release_of(user)
+    release = release or release_of(user)
     return [o for o in rows if not release.observation_hidden(o)]
 
 
-def export_for(user: User, regions: list[Region], period: str) -> Export:
-    """The DHIS2 data values of what ``user`` may read of ``regions`` in ``period``."""
+def export_for(
+    user: User, regions: list[Region], period: str, *, release: Release | None = None
+) -> Export:
+    """The DHIS2 data values of what ``user`` may read of ``regions`` in ``period``
+    (``release``: the user's, when the caller has it already)."""
     return export_values(
         (
             Value(
@@ -59,7 +65,7 @@ def export_for(user: User, regions: list[Region], period: str) -> Export:
                 o.value,
                 o.note,
             )
-            for o in readable_observations(user, regions, period)
+            for o in readable_observations(user, regions, period, release=release)
         ),
         mapping(),
     )

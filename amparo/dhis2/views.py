@@ -19,6 +19,7 @@ from amparo.dhis2.datavalues import as_csv, as_json
 from amparo.dhis2.forms import CodeForm, ExportForm
 from amparo.dhis2.import_kind import DHIS2_VALUES
 from amparo.dhis2.models import CodeKind, Dhis2Code
+from amparo.disclosure.release import request_release
 from amparo.form_errors import save_or_form_errors
 from amparo.imports import queries as import_queries
 from amparo.imports import views as import_views
@@ -66,13 +67,16 @@ def mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def export(request: HttpRequest, code: str) -> HttpResponse:
     """The region's values of a period as a DHIS2 data value set, as the reader may read
-    them; without a valid period, the form to choose one."""
+    them; without a valid period, the form to choose one. The form asks for the reader's
+    release too: while it is pending the page says counts are left out for now, and the
+    file's response says so in its headers (``ProtectionPendingMiddleware``)."""
     region = access.region_or_404(request.user, code)
+    release = request_release(request)
     form = ExportForm(request.GET or None, initial={"period": timezone.localdate().year})
     if form.is_valid():
         period = form.cleaned_data["period"]
         try:
-            data = queries.export_for(request.user, [region], period)
+            data = queries.export_for(request.user, [region], period, release=release)
         except ValueError:
             form.add_error(
                 "period", _("Use a year (2026), a quarter (2026Q1) or a month (202601).")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from amparo.disclosure.release import request_waiting
+
 
 def protection_pending(request: HttpRequest) -> dict[str, object]:
     """Whether the request's release (``release.request_release``, asked for by the view
@@ -11,7 +13,6 @@ def protection_pending(request: HttpRequest) -> dict[str, object]:
     work one out here."""
 
     def pending() -> bool:
-        found = getattr(request, "_amparo_release", None)
-        return bool(found is not None and found.waiting)
+        return request_waiting(request)
 
     return {"protection_pending": pending}

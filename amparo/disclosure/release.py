@@ -189,6 +189,13 @@ def request_release(request: HttpRequest) -> Release:
     return found
 
 
+def request_waiting(request: HttpRequest) -> bool:
+    """Whether the request's release, when its view asked for one (``request_release``),
+    is waiting; works nothing out, so a request that read no counts costs nothing here."""
+    found = getattr(request, "_amparo_release", None)
+    return bool(found is not None and found.waiting)
+
+
 def attendance_hidden(
     release: Release, region: str, event_id: int, rows: list
 ) -> Callable[[int | None, int], bool]:
@@ -293,4 +300,6 @@ __all__ = [
     "release_for",
     "release_of",
     "request_church_lists",
+    "request_release",
+    "request_waiting",
 ]
