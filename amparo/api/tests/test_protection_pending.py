@@ -107,3 +107,14 @@ def test_an_answer_without_counts_works_nothing_out(
     assert response.status_code == 200 and _no_header(response)
     assert queued == []  # no protection asked for
     assert not any("disclosure" in q["sql"] for q in few.captured_queries)
+
+
+def test_the_api_document_explains_the_header_where_it_explains_hidden_counts() -> None:
+    from amparo.api.api import api
+
+    schemas = api.get_openapi_schema(path_prefix="")["components"]["schemas"]
+    for name in ("ObservationOut", "AttendanceOut"):
+        assert (
+            "Amparo-Protection: pending" in schemas[name]["properties"]["suppressed"]["description"]
+        ), name
+    assert "Amparo-Protection: pending" in api.description
