@@ -152,11 +152,16 @@ def audience_used(*, key: str, k: int, known_regions: Iterable[str], program_kno
 
 
 def audiences_in_use() -> list[AudienceUse]:
-    """The audiences pages asked for lately; only the ``KEPT_AUDIENCES`` most recently
-    used are kept (trimmed here, after a data change, not on the pages)."""
+    """The audiences pages asked for lately, the most recently used first; only the
+    ``KEPT_AUDIENCES`` most recently used are kept (trimmed here, after a data change, not
+    on the pages)."""
     latest = AudienceUse.objects.order_by("-last_used", "-pk").values("pk")[:KEPT_AUDIENCES]
     AudienceUse.objects.exclude(pk__in=latest).delete()
-    return list(AudienceUse.objects.filter(last_used__gte=timezone.now() - USED_WITHIN))
+    return list(
+        AudienceUse.objects.filter(last_used__gte=timezone.now() - USED_WITHIN).order_by(
+            "-last_used", "-pk"
+        )
+    )
 
 
 def data_small(rows: int) -> bool:

@@ -87,14 +87,18 @@ def protect_now(user: User) -> None:
 
 
 def audiences_to_protect() -> list[Audience]:
-    """The public audience and those pages asked for lately (at the current thresholds),
-    but those who know every region (their pending release hides nothing they see)."""
+    """The audiences pages asked for lately (at the current thresholds), but those who know
+    every region (their pending release hides nothing they see), and the public audience.
+    In the order the worker should take them: the most recently used first (the readers at
+    work now), the public one where its own use puts it, or last when no page asked for it.
+    One worker at country scale takes about 20 minutes for each."""
     ks = {settings.AMPARO_DISCLOSURE_K, settings.AMPARO_DISCLOSURE_K_PUBLIC}
-    found = {public_audience()}
+    found: list[Audience] = []
     for use in stored.audiences_in_use():
         if use.k in ks and not use.program_known:
-            found.add(Audience(use.k, frozenset(use.known_regions), use.program_known))
-    return sorted(found, key=lambda a: (a.k, a.program_known, sorted(a.known_regions)))
+            found.append(Audience(use.k, frozenset(use.known_regions), use.program_known))
+    found.append(public_audience())
+    return list(dict.fromkeys(found))  # the first place of each
 
 
 def protections_queue() -> int:

@@ -246,6 +246,27 @@ def test_audiences_not_used_lately_or_of_an_old_k_are_not_protected(world, setti
     assert [(a.k, sorted(a.known_regions)) for a in audiences] == [(5, ["PE-LOR"]), (11, [])]
 
 
+def test_the_worker_takes_the_most_recently_used_audiences_first(world) -> None:
+    now = timezone.now()
+    for key, regions, hours in [("a", ["PE-LOR"], 5), ("b", ["PE-UCA"], 1), ("c", [], 3)]:
+        stored.audience_used(key=key, k=5, known_regions=regions, program_known=False)
+        AudienceUse.objects.filter(audience=key).update(last_used=now - timedelta(hours=hours))
+    audiences = worker_protection.audiences_to_protect()
+    # No page asked for the public audience: last.
+    assert [(a.k, sorted(a.known_regions)) for a in audiences] == [
+        (5, ["PE-UCA"]),
+        (5, []),
+        (5, ["PE-LOR"]),
+        (11, []),
+    ]
+    public = public_audience()
+    key = worker_protection.audience_key(public)
+    # A donor report just now: first, and only once.
+    stored.audience_used(key=key, k=11, known_regions=[], program_known=False)
+    audiences = worker_protection.audiences_to_protect()
+    assert audiences[0] == public and audiences.count(public) == 1 and len(audiences) == 4
+
+
 def test_the_audiences_remembered_are_capped(world, monkeypatch) -> None:
     monkeypatch.setattr(stored, "KEPT_AUDIENCES", 2)
     for n in range(4):
