@@ -54,5 +54,6 @@ def ops_status(request: HttpRequest) -> HttpResponse:
             "workers": queries.workers(),
             "queue": queries.queue_counts(),
             "failures": queries.failed_tasks(),
+            "protections": queries.protection_status(),
         },
     )
