@@ -19,26 +19,9 @@ from amparo.disclosure import stored, worker_protection
 from amparo.disclosure.release import MARKER, release_of
 from amparo.disclosure.tests.test_audit_channels import _training_world
 from amparo.disclosure.tests.test_release import CODE, two_groups, victims  # noqa: F401
-from amparo.disclosure.tests.test_stored_release import NOTICE_ES
+from amparo.disclosure.tests.test_stored_release import NOTICE_ES, large, queued  # noqa: F401
 from amparo.indicators.models import Observation
 from amparo.territory.models import Region
-
-
-@pytest.fixture
-def queued(monkeypatch) -> list[tuple]:
-    found: list[tuple] = []
-
-    class Queue:
-        def enqueue(self, *args) -> None:
-            found.append(args)
-
-    monkeypatch.setattr(worker_protection, "protect_audience", Queue())
-    return found
-
-
-@pytest.fixture
-def large(settings) -> None:
-    settings.AMPARO_DISCLOSURE_INLINE_ROWS = 0
 
 
 def _api_values(world, role: str) -> list[tuple[object, bool]]:
@@ -140,7 +123,9 @@ def committed(request) -> None:
 
 @pytest.mark.usefixtures("committed", "large")
 def test_a_rolled_back_change_queues_nothing_and_the_next_one_does(
-    world, queued, django_capture_on_commit_callbacks
+    world,
+    queued,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
@@ -156,7 +141,9 @@ def test_a_rolled_back_change_queues_nothing_and_the_next_one_does(
 
 @pytest.mark.usefixtures("committed", "large")
 def test_deleting_counted_rows_queues_and_other_changes_do_not(
-    world, queued, django_capture_on_commit_callbacks
+    world,
+    queued,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         Region.objects.create(code="PE-X", name="X", capital="x", country="PE")

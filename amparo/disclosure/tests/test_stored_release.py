@@ -348,20 +348,21 @@ def test_a_donor_report_of_a_pending_release_is_pending(world, queued, pending, 
     assert report_release(viewer, donor=False).pending == (pending != "public")
 
 
-@pytest.mark.usefixtures("victims")
-def test_files_made_from_a_pending_release_say_so(world, large, queued) -> None:
+def _viewer_workbook(world):
     from amparo.reports import render
 
-    book = load_workbook(
-        io.BytesIO(
-            render.workbook_xlsx(
-                Region.objects.filter(pk=world.region_a.pk),
-                user=world.users["viewer"],
-                lang="en",
-                donor=False,
-            )
-        )
+    made = render.workbook_xlsx(
+        Region.objects.filter(pk=world.region_a.pk),
+        user=world.users["viewer"],
+        lang="en",
+        donor=False,
     )
+    return load_workbook(io.BytesIO(made))
+
+
+@pytest.mark.usefixtures("victims")
+def test_files_made_from_a_pending_release_say_so(world, large, queued) -> None:
+    book = _viewer_workbook(world)
     assert "Reload later" in book["Note"]["A2"].value
     values = [row[4] for row in book["Observations"].iter_rows(min_row=2, values_only=True)]
     assert values and set(values) == {MARKER}
@@ -371,18 +372,7 @@ def test_files_made_from_a_pending_release_say_so(world, large, queued) -> None:
 
 @pytest.mark.usefixtures("victims")
 def test_a_file_of_a_worked_out_release_has_no_pending_note(world) -> None:
-    from amparo.reports import render
-
-    book = load_workbook(
-        io.BytesIO(
-            render.workbook_xlsx(
-                Region.objects.filter(pk=world.region_a.pk),
-                user=world.users["viewer"],
-                lang="en",
-                donor=False,
-            )
-        )
-    )
+    book = _viewer_workbook(world)
     assert "Note" not in book.sheetnames
 
 
