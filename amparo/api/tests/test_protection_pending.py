@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from amparo.api.tests.conftest import bearer
 from amparo.disclosure.middleware import PENDING_HEADER
-from amparo.disclosure.tests.test_pending_outputs import large, queued  # noqa: F401
 from amparo.disclosure.tests.test_release import CODE, victims  # noqa: F401
+from amparo.disclosure.tests.test_stored_release import large, queued  # noqa: F401
 from amparo.indicators.models import Observation
 
 OBSERVATIONS = f"/api/v1/observations?region=PE-LOR&indicator={CODE}"

@@ -14,8 +14,7 @@ from django.urls import reverse
 
 from amparo.dhis2.tests.test_dhis2_access import named  # noqa: F401
 from amparo.disclosure.middleware import PENDING_HEADER
-from amparo.disclosure.tests.test_pending_outputs import large, queued  # noqa: F401
-from amparo.disclosure.tests.test_stored_release import NOTICE_ES
+from amparo.disclosure.tests.test_stored_release import NOTICE_ES, large, queued  # noqa: F401
 
 EXPORT = reverse("dhis2-export", args=["PE-LOR"])
 

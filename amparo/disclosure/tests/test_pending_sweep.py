@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 
 from amparo.api.tests.conftest import bearer
-from amparo.disclosure.tests.test_pending_outputs import large, queued  # noqa: F401
 from amparo.disclosure.tests.test_release import CODE, victims  # noqa: F401
+from amparo.disclosure.tests.test_stored_release import large, queued  # noqa: F401
 from amparo.indicators.models import Observation
 from amparo.territory.models import Region
 from amparo.tests.test_authorization_sweep import SWEEP, A, objects  # noqa: F401
